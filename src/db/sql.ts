@@ -1,0 +1,46 @@
+/**
+ * A minimal SQL port shared by pg (PostgreSQL server) and PGlite (embedded), so the event
+ * store and the read models run the same SQL on both.
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  readonly dialect: 'postgres' | 'pglite';
+  /** Runs `fn` inside BEGIN/COMMIT; ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs several statements separated by `;` (schema scripts). */
+  exec(script: string): Promise<void>;
+  /**
+   * Calls `onNotify` on every NOTIFY to `channel` (from this process or, for PostgreSQL,
+   * any other). Resolves with a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Holds a session-level advisory lock on a dedicated connection for as long as the lock
+   * is held; the lock vanishes with the connection if the process dies.
+   * Resolves to undefined when another session holds it.
+   */
+  tryAdvisoryLock(key: bigint): Promise<AdvisoryLock | undefined>;
+  close(): Promise<void>;
+}
+
+export interface AdvisoryLock {
+  /** Rejects when the connection that holds the lock has been lost. */
+  readonly lost: Promise<never>;
+  release(): Promise<void>;
+}
+
+/** PostgreSQL error code of a unique violation. */
+export const UNIQUE_VIOLATION = '23505';
+
+export function sqlErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,128 @@
+/**
+ * The EventStore port: the one contract every adapter (PostgreSQL, PGlite, EventStoreDB)
+ * honours, checked by the shared contract suite in test/event-store/.
+ */
+
+/** Who caused an event. */
+export type Actor =
+  | { kind: 'user'; id: string }
+  | { kind: 'admin'; id: string }
+  | { kind: 'system'; id?: string }
+  | { kind: 'anonymous' };
+
+export interface EventMetadata {
+  /** UUID v7 of this event; consumers dedupe on it. */
+  eventId: string;
+  /** ISO-8601 time at which the command that produced the event was handled. */
+  occurredAt: string;
+  correlationId: string;
+  causationId: string;
+  actor: Actor;
+  /** Auth events only. */
+  clientIp?: string;
+  userAgent?: string;
+  [extra: string]: unknown;
+}
+
+/** An event as a decider produces it: plain data with a literal past-tense type. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly data: D;
+}
+
+/** An event ready to append: the domain event plus its metadata. */
+export interface NewEvent<E extends DomainEvent = DomainEvent> {
+  readonly type: E['type'];
+  readonly data: E['data'];
+  readonly metadata: EventMetadata;
+}
+
+/**
+ * A place in the global log. PostgreSQL: `commit` is the writing transaction's id and
+ * `prepare` the row's sequence number; EventStoreDB: its commit and prepare positions.
+ * Ordered lexicographically by (commit, prepare).
+ */
+export interface GlobalPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
+  readonly streamId: string;
+  /** 0-based position of the event inside its stream. */
+  readonly revision: bigint;
+  readonly position: GlobalPosition;
+  readonly type: E['type'];
+  readonly data: E['data'];
+  readonly metadata: EventMetadata;
+}
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; a bigint: its last revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/**
+ * A unique value an append claims or releases in the same atomic write as its events
+ * (username per pool, alias email/phone, external login per provider).
+ */
+export interface UniqueChange {
+  readonly scope: string;
+  readonly value: string;
+  readonly change: 'claim' | 'release';
+}
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+  unique?: readonly UniqueChange[];
+}
+
+export interface AppendResult {
+  /** Revision of the last event written. */
+  readonly nextRevision: bigint;
+  /** Global position of the last event written (for read-your-writes waits). */
+  readonly position: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: bigint;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omit to start at the beginning. */
+  after?: GlobalPosition;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint to resume from; omit for the beginning of the log. */
+  after?: GlobalPosition;
+  /** Maximum events handed to one handler call. */
+  batchSize?: number;
+  /**
+   * Called with contiguous batches in global order. The next batch is not read until the
+   * returned promise resolves; a rejection stops the subscription and reaches `onError`.
+   */
+  handler: (events: RecordedEvent[]) => Promise<void>;
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Resolves when the subscription has caught up with the head at least once. */
+  readonly caughtUp: Promise<void>;
+  /** Stops reading; resolves once any in-flight handler call is done. */
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'pglite' | 'eventstoredb';
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream in revision order; an unknown stream gives []. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Committed events in global order; never returns an event before an earlier one is final. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the newest committed event, or undefined when the log is empty. */
+  headPosition(): Promise<GlobalPosition | undefined>;
+  /** Catch up from `after`, then follow live appends. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}

@@ -1,0 +1,240 @@
+import { UniqueConstraintError, WrongExpectedRevisionError } from '../../src/event-store/errors.js';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { comparePositions } from '../../src/event-store/positions.js';
+import { testEvent } from '../support/events.js';
+import { eventually } from '../support/wait.js';
+
+/** A transaction that wrote one event and is still open (used to provoke the sequence-gap trap). */
+export interface OpenAppend {
+  commit(): Promise<void>;
+}
+
+export interface StoreFixture {
+  /** A new store on the same database; call many times for many connections. */
+  open(): Promise<EventStore>;
+  /** Begins a transaction that appends one event and stays open until commit(). */
+  holdOpenAppend?(streamId: string): Promise<OpenAppend>;
+}
+
+let seq = 0;
+const stream = (prefix = 's') => `${prefix}-${Date.now().toString(36)}-${seq++}`;
+
+/** The one contract every EventStore adapter must pass. */
+export function eventStoreContract(name: string, setup: () => Promise<{ fixture: StoreFixture; teardown: () => Promise<void> }>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let teardown: () => Promise<void>;
+    let store: EventStore;
+    const opened: EventStore[] = [];
+    const open = async () => {
+      const s = await fixture.open();
+      opened.push(s);
+      return s;
+    };
+
+    beforeAll(async () => {
+      ({ fixture, teardown } = await setup());
+      store = await open();
+    });
+    afterAll(async () => {
+      for (const s of opened) await s.close().catch(() => undefined);
+      await teardown();
+    });
+
+    test('appends and reads a stream in revision order', async () => {
+      const id = stream();
+      const r1 = await store.append(id, [testEvent('A', { n: 1 }), testEvent('B', { n: 2 })], { expectedRevision: 'no_stream' });
+      expect(r1.nextRevision).toBe(1n);
+      const r2 = await store.append(id, [testEvent('C', { n: 3 })], { expectedRevision: 1n });
+      expect(r2.nextRevision).toBe(2n);
+      expect(comparePositions(r2.position, r1.position)).toBeGreaterThan(0);
+      const events = await store.readStream(id);
+      expect(events.map((e) => [e.type, e.revision, e.data])).toEqual([
+        ['A', 0n, { n: 1 }],
+        ['B', 1n, { n: 2 }],
+        ['C', 2n, { n: 3 }],
+      ]);
+      expect(events[2].metadata.eventId).toBeDefined();
+      expect(await store.readStream(id, { fromRevision: 2n })).toHaveLength(1);
+      expect(await store.readStream(stream('unknown'))).toEqual([]);
+    });
+
+    test('expected revisions: any, no_stream, stream_exists, exact; a conflict is a typed error', async () => {
+      const id = stream();
+      await expect(store.append(id, [testEvent()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(id, [testEvent()], { expectedRevision: 3n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await store.append(id, [testEvent()], { expectedRevision: 'any' });
+      await expect(store.append(id, [testEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+        code: 'WrongExpectedRevision',
+        actual: 0n,
+      });
+      await store.append(id, [testEvent()], { expectedRevision: 'stream_exists' });
+      await store.append(id, [testEvent()], { expectedRevision: 'any' });
+      await expect(store.append(id, [testEvent()], { expectedRevision: 1n })).rejects.toMatchObject({ actual: 2n });
+      await store.append(id, [testEvent()], { expectedRevision: 2n });
+      expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+    });
+
+    test('concurrent appends with the same expected revision from many connections: exactly one wins each round', async () => {
+      const writers = await Promise.all(Array.from({ length: 8 }, () => open()));
+      const id = stream('race');
+      await store.append(id, [testEvent()], { expectedRevision: 'no_stream' });
+      for (let round = 0; round < 5; round++) {
+        const expected = BigInt(round);
+        const results = await Promise.allSettled(
+          writers.flatMap((w) => [w, w]).map((w, i) => w.append(id, [testEvent('Raced', { i })], { expectedRevision: expected })),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        for (const l of lost) expect(l.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      }
+      expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
+    });
+
+    test('uniqueness at append time: concurrent sign-ups of one username in one pool, exactly one wins', async () => {
+      const writers = await Promise.all(Array.from({ length: 6 }, () => open()));
+      const scope = `username:${stream('pool')}`;
+      const results = await Promise.allSettled(
+        Array.from({ length: 24 }, (_, i) =>
+          writers[i % writers.length].append(stream('user'), [testEvent('UserSignedUp', { i })], {
+            expectedRevision: 'no_stream',
+            unique: [{ scope, value: 'alice', change: 'claim' }],
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(UniqueConstraintError);
+      // Another name in the same scope, and the same name in another scope, are free.
+      await store.append(stream('user'), [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'bob', change: 'claim' }] });
+      await store.append(stream('user'), [testEvent()], {
+        expectedRevision: 'no_stream',
+        unique: [{ scope: `${scope}-other`, value: 'alice', change: 'claim' }],
+      });
+    });
+
+    test('a released unique value can be claimed again; a failed append writes nothing and claims nothing', async () => {
+      const scope = `email:${stream('pool')}`;
+      const holder = stream('user');
+      await store.append(holder, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] });
+      // Wrong revision: neither the events nor the claim of b@x.test must stick.
+      await expect(
+        store.append(holder, [testEvent()], { expectedRevision: 5n, unique: [{ scope, value: 'b@x.test', change: 'claim' }] }),
+      ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      const other = stream('user');
+      await store.append(other, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'b@x.test', change: 'claim' }] });
+      await expect(
+        store.append(stream('user'), [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] }),
+      ).rejects.toBeInstanceOf(UniqueConstraintError);
+      await store.append(holder, [testEvent('EmailChanged')], { expectedRevision: 0n, unique: [{ scope, value: 'a@x.test', change: 'release' }] });
+      await store.append(stream('user'), [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] });
+      expect(await store.readStream(holder)).toHaveLength(2);
+    });
+
+    test('readAll returns events in global order after a position', async () => {
+      const id = stream();
+      const start = await store.headPosition();
+      await store.append(id, [testEvent('X1'), testEvent('X2')], { expectedRevision: 'no_stream' });
+      await store.append(id, [testEvent('X3')], { expectedRevision: 1n });
+      const all = await store.readAll({ after: start, maxCount: 10_000 });
+      const mine = all.filter((e) => e.streamId === id);
+      expect(mine.map((e) => e.type)).toEqual(['X1', 'X2', 'X3']);
+      assertOrdered(all);
+      const head = await store.headPosition();
+      expect(head && comparePositions(head, mine[2].position)).toBe(0);
+      const afterFirst = await store.readAll({ after: mine[0].position, maxCount: 2 });
+      expect(afterFirst.map((e) => e.type)).toEqual(['X2', 'X3']);
+    });
+
+    test('a subscriber sees every event exactly once, in order, while many connections append concurrently', async () => {
+      const writers = await Promise.all(Array.from({ length: 6 }, () => open()));
+      const start = await store.headPosition();
+      const seen: RecordedEvent[] = [];
+      const sub = store.subscribeToAll({ after: start, batchSize: 50, handler: async (events) => void seen.push(...events) });
+      const prefix = stream('burst');
+      await Promise.all(
+        writers.map(async (w, wi) => {
+          for (let i = 0; i < 40; i++) await w.append(`${prefix}-${wi}-${i % 4}`, [testEvent('Burst', { wi, i })], { expectedRevision: 'any' });
+        }),
+      );
+      await eventually(() => seen.filter((e) => e.streamId.startsWith(prefix)).length >= 240, 15_000, '240 events');
+      await sub.stop();
+      const mine = seen.filter((e) => e.streamId.startsWith(prefix));
+      expect(mine).toHaveLength(240);
+      expect(new Set(mine.map((e) => e.metadata.eventId)).size).toBe(240);
+      assertOrdered(seen);
+    });
+
+    test('resumes from a stored checkpoint after a restart, without gaps or repeats', async () => {
+      const id = stream('resume');
+      const start = await store.headPosition();
+      await store.append(id, [testEvent('R1'), testEvent('R2'), testEvent('R3')], { expectedRevision: 'no_stream' });
+      let checkpoint: GlobalPosition | undefined = start;
+      const first = await fixture.open();
+      const seen1: string[] = [];
+      const sub1 = first.subscribeToAll({
+        after: start,
+        handler: async (events) => {
+          for (const e of events) {
+            if (e.streamId !== id) continue;
+            seen1.push(e.type);
+            checkpoint = e.position;
+            if (e.type === 'R2') return; // stop storing progress after R2
+          }
+        },
+      });
+      await eventually(() => seen1.includes('R2'), 10_000, 'R2');
+      await sub1.stop();
+      await first.close(); // "restart": the first process is gone
+      const r2 = (await store.readStream(id))[1];
+      checkpoint = r2.position;
+      await store.append(id, [testEvent('R4')], { expectedRevision: 2n });
+      const second = await open();
+      const seen2: string[] = [];
+      const sub2 = second.subscribeToAll({
+        after: checkpoint,
+        handler: async (events) => void seen2.push(...events.filter((e) => e.streamId === id).map((e) => e.type)),
+      });
+      await eventually(() => seen2.length >= 2, 10_000, 'R3 and R4');
+      await sub2.caughtUp;
+      await sub2.stop();
+      expect(seen2).toEqual(['R3', 'R4']);
+    });
+
+    test('never skips an event whose transaction commits after a later position is visible', async () => {
+      if (!fixture.holdOpenAppend) {
+        // Single-writer stores (PGlite runs one transaction at a time; EventStoreDB assigns
+        // positions at commit) cannot overlap transactions, so the trap cannot occur.
+        return;
+      }
+      const start = await store.headPosition();
+      const seen: RecordedEvent[] = [];
+      const sub = store.subscribeToAll({ after: start, handler: async (events) => void seen.push(...events) });
+      await sub.caughtUp;
+      const slowStream = stream('slow');
+      const fastStream = stream('fast');
+      // 1. A slow transaction takes its sequence number first and stays open.
+      const slow = await fixture.holdOpenAppend(slowStream);
+      // 2. A fast one commits after it, with a later sequence number.
+      await store.append(fastStream, [testEvent('Fast')], { expectedRevision: 'no_stream' });
+      // 3. The subscriber must not move past the slow transaction's event.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream)).toEqual([]);
+      // 4. Once the slow one commits, both arrive, the slow one first.
+      await slow.commit();
+      await eventually(() => seen.some((e) => e.streamId === fastStream), 10_000, 'fast event');
+      await sub.stop();
+      const order = seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream).map((e) => e.streamId);
+      expect(order).toEqual([slowStream, fastStream]);
+      assertOrdered(seen);
+    });
+  });
+}
+
+function assertOrdered(events: RecordedEvent[]): void {
+  for (let i = 1; i < events.length; i++) {
+    if (comparePositions(events[i - 1].position, events[i].position) >= 0) {
+      throw new Error(`events out of order at ${i}`);
+    }
+  }
+}

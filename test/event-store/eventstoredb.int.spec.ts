@@ -1,0 +1,28 @@
+import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb-event-store.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+// Runs when EVENTSTORE_URL points at a server (docker-compose provides one); otherwise
+// every contract test is reported as skipped, by name.
+const url = process.env.EVENTSTORE_URL;
+if (url) {
+  eventStoreContract('EventStoreDB', async () => ({
+    fixture: { open: async () => EventStoreDbEventStore.open(url) },
+    teardown: async () => undefined,
+  }));
+} else {
+  describe('EventStore contract: EventStoreDB (EVENTSTORE_URL not set)', () => {
+    for (const name of [
+      'appends and reads a stream in revision order',
+      'expected revisions: any, no_stream, stream_exists, exact; a conflict is a typed error',
+      'concurrent appends with the same expected revision from many connections: exactly one wins each round',
+      'uniqueness at append time: concurrent sign-ups of one username in one pool, exactly one wins',
+      'a released unique value can be claimed again; a failed append writes nothing and claims nothing',
+      'readAll returns events in global order after a position',
+      'a subscriber sees every event exactly once, in order, while many connections append concurrently',
+      'resumes from a stored checkpoint after a restart, without gaps or repeats',
+      'never skips an event whose transaction commits after a later position is visible',
+    ]) {
+      test.skip(name, () => undefined);
+    }
+  });
+}
