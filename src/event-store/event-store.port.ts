@@ -47,15 +47,18 @@ export interface GlobalPosition {
   readonly prepare: bigint;
 }
 
-export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
-  readonly streamId: string;
-  /** 0-based position of the event inside its stream. */
-  readonly revision: bigint;
-  readonly position: GlobalPosition;
-  readonly type: E['type'];
-  readonly data: E['data'];
-  readonly metadata: EventMetadata;
-}
+/** A stored event. Distributes over a union of events, so a switch on `type` narrows `data`. */
+export type RecordedEvent<E extends DomainEvent = DomainEvent> = E extends DomainEvent
+  ? {
+      readonly streamId: string;
+      /** 0-based position of the event inside its stream. */
+      readonly revision: bigint;
+      readonly position: GlobalPosition;
+      readonly type: E['type'];
+      readonly data: E['data'];
+      readonly metadata: EventMetadata;
+    }
+  : never;
 
 /** `no_stream`: the stream must not exist; `stream_exists`: it must; a bigint: its last revision. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
@@ -122,6 +125,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the newest committed event, or undefined when the log is empty. */
   headPosition(): Promise<GlobalPosition | undefined>;
+  /** The stream that holds a unique value (claimed and not released), if any. */
+  findUniqueHolder(scope: string, value: string): Promise<string | undefined>;
   /** Catch up from `after`, then follow live appends. */
   subscribeToAll(options: SubscribeOptions): Subscription;
   close(): Promise<void>;

@@ -122,6 +122,11 @@ export class SqlEventStore implements EventStore {
     return row ? { commit: BigInt(row.txid), prepare: BigInt(row.pos) } : undefined;
   }
 
+  async findUniqueHolder(scope: string, value: string): Promise<string | undefined> {
+    const r = await this.db.query<{ stream_id: string }>(`SELECT stream_id FROM es_unique WHERE scope = $1 AND value = $2`, [scope, value]);
+    return r.rows[0]?.stream_id;
+  }
+
   /** Events strictly after `after` up to the head (for lag reporting). */
   async countAfter(after: GlobalPosition | undefined): Promise<number> {
     const r = after

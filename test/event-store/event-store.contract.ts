@@ -113,7 +113,7 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
       });
     });
 
-    test('a released unique value can be claimed again; a failed append writes nothing and claims nothing', async () => {
+    test('a released unique value can be claimed again and its holder found; a failed append writes nothing and claims nothing', async () => {
       const scope = `email:${stream('pool')}`;
       const holder = stream('user');
       await store.append(holder, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] });
@@ -126,8 +126,12 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
       await expect(
         store.append(stream('user'), [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] }),
       ).rejects.toBeInstanceOf(UniqueConstraintError);
+      expect(await store.findUniqueHolder(scope, 'a@x.test')).toBe(holder);
       await store.append(holder, [testEvent('EmailChanged')], { expectedRevision: 0n, unique: [{ scope, value: 'a@x.test', change: 'release' }] });
-      await store.append(stream('user'), [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] });
+      expect(await store.findUniqueHolder(scope, 'a@x.test')).toBeUndefined();
+      const next = stream('user');
+      await store.append(next, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'a@x.test', change: 'claim' }] });
+      expect(await store.findUniqueHolder(scope, 'a@x.test')).toBe(next);
       expect(await store.readStream(holder)).toHaveLength(2);
     });
 

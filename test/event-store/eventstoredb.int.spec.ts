@@ -16,7 +16,7 @@ if (url) {
       'expected revisions: any, no_stream, stream_exists, exact; a conflict is a typed error',
       'concurrent appends with the same expected revision from many connections: exactly one wins each round',
       'uniqueness at append time: concurrent sign-ups of one username in one pool, exactly one wins',
-      'a released unique value can be claimed again; a failed append writes nothing and claims nothing',
+      'a released unique value can be claimed again and its holder found; a failed append writes nothing and claims nothing',
       'readAll returns events in global order after a position',
       'a subscriber sees every event exactly once, in order, while many connections append concurrently',
       'resumes from a stored checkpoint after a restart, without gaps or repeats',

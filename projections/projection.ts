@@ -1,0 +1,19 @@
+import type { SqlExecutor } from '../src/db/sql.js';
+import type { RecordedEvent } from '../src/event-store/event-store.port.js';
+
+/**
+ * A read-model builder. The runner calls `apply` with batches in global order, inside the
+ * transaction that also moves the projection's checkpoint; `apply` must be idempotent
+ * (upserts keyed by ids from the events), so a replay leaves the same rows.
+ */
+export interface Projection {
+  /** Stable name; also the checkpoint name. */
+  readonly name: string;
+  /** Bump when the table shape or the meaning of rows changes: the runner then rebuilds. */
+  readonly version: number;
+  /** Creates the read-model tables (idempotent). */
+  setup(db: SqlExecutor): Promise<void>;
+  /** Drops the read-model tables (before a rebuild). */
+  drop(db: SqlExecutor): Promise<void>;
+  apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { SqlExecutor } from '../../src/db/sql.js';
+import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type { UserPoolEvent } from '../../src/user-pools/user-pool.events.js';
+import type { UserEvent } from '../../src/user-pools/user.events.js';
+import { normalizeUsername } from '../../src/user-pools/username.js';
+import type { Projection } from '../projection.js';
+
+/** Table names carry the version: a shape change is a new table filled by replay. */
+export const POOLS_TABLE = 'rm_user_pools_v1';
+export const USERS_TABLE = 'rm_users_v1';
+
+
+/**
+ * The user directory: pools and their users, as the admin API lists them. Rows carry
+ * times from the events (never now()), so a replay writes identical rows.
+ */
+export const userDirectoryProjection: Projection = {
+  name: 'user_directory',
+  version: 1,
+
+  async setup(db) {
+    await db.query(`CREATE TABLE IF NOT EXISTS ${POOLS_TABLE} (
+      pool_id text PRIMARY KEY,
+      name text NOT NULL,
+      region text NOT NULL,
+      username_case_sensitive boolean NOT NULL,
+      settings jsonb NOT NULL,
+      created_at timestamptz NOT NULL
+    )`);
+    await db.query(`CREATE TABLE IF NOT EXISTS ${USERS_TABLE} (
+      pool_id text NOT NULL,
+      sub text NOT NULL,
+      username text NOT NULL,
+      username_key text NOT NULL,
+      email_key text,
+      status text NOT NULL,
+      enabled boolean NOT NULL,
+      attributes jsonb NOT NULL,
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL,
+      PRIMARY KEY (pool_id, sub)
+    )`);
+    await db.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${USERS_TABLE}_username ON ${USERS_TABLE} (pool_id, username_key)`);
+    await db.query(`CREATE INDEX IF NOT EXISTS ${USERS_TABLE}_email ON ${USERS_TABLE} (pool_id, email_key, username_key)`);
+  },
+
+  async drop(db) {
+    await db.query(`DROP TABLE IF EXISTS ${USERS_TABLE}`);
+    await db.query(`DROP TABLE IF EXISTS ${POOLS_TABLE}`);
+  },
+
+  async apply(tx, events) {
+    for (const event of events) await applyOne(tx, event as RecordedEvent<UserPoolEvent | UserEvent>);
+  },
+};
+
+async function applyOne(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent | UserEvent>): Promise<void> {
+  const at = event.metadata.occurredAt;
+  switch (event.type) {
+    case 'UserPoolCreated': {
+      const { poolId, name, region, usernameCaseSensitive, createdAt, ...rest } = event.data;
+      await tx.query(
+        `INSERT INTO ${POOLS_TABLE} (pool_id, name, region, username_case_sensitive, settings, created_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+         ON CONFLICT (pool_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
+           username_case_sensitive = EXCLUDED.username_case_sensitive, settings = EXCLUDED.settings,
+           created_at = EXCLUDED.created_at`,
+        [poolId, name, region, usernameCaseSensitive, JSON.stringify(rest), createdAt],
+      );
+      return;
+    }
+    case 'UserSignedUp': {
+      const d = event.data;
+      const pool = await tx.query<{ username_case_sensitive: boolean }>(
+        `SELECT username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = $1`,
+        [d.poolId],
+      );
+      const caseSensitive = pool.rows[0]?.username_case_sensitive ?? false;
+      const email = d.attributes.email;
+      await tx.query(
+        `INSERT INTO ${USERS_TABLE} (pool_id, sub, username, username_key, email_key, status, enabled, attributes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'UNCONFIRMED', true, $6::jsonb, $7, $7)
+         ON CONFLICT (pool_id, sub) DO UPDATE SET username = EXCLUDED.username, username_key = EXCLUDED.username_key,
+           email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
+           attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        [d.poolId, d.sub, d.username, normalizeUsername(d.username, caseSensitive), email ? email.toLowerCase() : null, JSON.stringify({ ...d.attributes, sub: d.sub }), d.signedUpAt],
+      );
+      return;
+    }
+    case 'UserConfirmed': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      const verified = event.data.verifiedAttribute;
+      await tx.query(
+        `UPDATE ${USERS_TABLE} SET status = 'CONFIRMED', updated_at = $3,
+           attributes = CASE WHEN $4::text IS NULL THEN attributes
+                             ELSE attributes || jsonb_build_object($4::text || '_verified', 'true') END
+         WHERE pool_id = $1 AND sub = $2`,
+        [poolId, sub, at, verified ?? null],
+      );
+      return;
+    }
+    default:
+      return; // events this read model does not show
+  }
+}
+
+/** `user-<poolId>-<sub>`; pool ids contain no '-' after the region, subs are UUIDs. */
+export function parseUserStream(streamId: string): { poolId: string; sub: string } {
+  const match = /^user-(.+_[A-Za-z0-9]+)-([0-9a-f-]{36})$/.exec(streamId);
+  if (!match) throw new RangeError(`not a user stream: ${streamId}`);
+  return { poolId: match[1], sub: match[2] };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import {
+  confirmSignUpBody,
+  createUserPoolBody,
+  errorBody,
+  listUsersQuery,
+  outboxQuery,
+  signUpBody,
+  signUpResponse,
+  userPageResponse,
+  userPoolResponse,
+} from './schemas.js';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const errors = {
+  '400': { description: 'Invalid input (typed error code)', content: json(errorBody) },
+  '404': { description: 'Unknown resource', content: json(errorBody) },
+};
+const admin = [{ adminKey: [] }];
+const queryParams = (schema: z.ZodObject) =>
+  Object.entries(schema.shape).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: z.toJSONSchema(s as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+  }));
+const poolId = { name: 'poolId', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The OpenAPI 3.1 document of the REST surface, built from the same zod schemas that validate requests. */
+export function openApiDocument(baseUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Cairn identity platform REST API', version: '0.1.0' },
+    servers: [{ url: baseUrl }],
+    components: { securitySchemes: { adminKey: { type: 'http', scheme: 'basic', description: 'admin access key id : secret' } } },
+    paths: {
+      '/v1/user-pools': {
+        post: {
+          summary: 'Create a user pool',
+          security: admin,
+          requestBody: { required: true, content: json(createUserPoolBody) },
+          responses: { '201': { description: 'Created', content: json(userPoolResponse) }, ...errors },
+        },
+      },
+      '/v1/user-pools/{poolId}': {
+        get: { summary: 'Describe a user pool', security: admin, parameters: [poolId], responses: { '200': { description: 'The pool', content: json(userPoolResponse) }, ...errors } },
+      },
+      '/v1/user-pools/{poolId}/sign-up': {
+        post: {
+          summary: 'Sign a user up (public)',
+          parameters: [poolId],
+          requestBody: { required: true, content: json(signUpBody) },
+          responses: { '201': { description: 'Signed up', content: json(signUpResponse) }, '409': { description: 'Username exists', content: json(errorBody) }, ...errors },
+        },
+      },
+      '/v1/user-pools/{poolId}/confirm-sign-up': {
+        post: {
+          summary: 'Confirm a sign-up with the code sent to the user (public)',
+          parameters: [poolId],
+          requestBody: { required: true, content: json(confirmSignUpBody) },
+          responses: { '200': { description: 'Confirmed' }, '429': { description: 'Too many failed attempts', content: json(errorBody) }, ...errors },
+        },
+      },
+      '/v1/user-pools/{poolId}/users': {
+        get: {
+          summary: 'List users (filter by username or email prefix; paginated)',
+          security: admin,
+          parameters: [poolId, ...queryParams(listUsersQuery)],
+          responses: { '200': { description: 'A page of users', content: json(userPageResponse) }, ...errors },
+        },
+      },
+      '/v1/admin/outbox': {
+        get: {
+          summary: 'Messages (with codes) sent while no SMTP server is configured; off in production mode',
+          security: admin,
+          parameters: queryParams(outboxQuery),
+          responses: { '200': { description: 'Newest first' }, ...errors },
+        },
+      },
+      '/v1/admin/projections': { get: { summary: 'Projection checkpoints and lag', security: admin, responses: { '200': { description: 'Lag per projection' } } } },
+      '/v1/admin/projections/{name}/rebuild': {
+        post: {
+          summary: 'Drop and replay a read model',
+          security: admin,
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '202': { description: 'Rebuild started' }, ...errors },
+        },
+      },
+      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'OK' } } } },
+    },
+  };
+}

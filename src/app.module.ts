@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AdminController } from './api/rest/admin.controller.js';
+import { AdminGuard } from './api/rest/admin.guard.js';
+import { HealthController } from './api/rest/health.controller.js';
+import { UserPoolsController } from './api/rest/user-pools.controller.js';
+import type { Platform } from './platform/platform.js';
+import { PLATFORM } from './platform/platform.token.js';
+import { ConfirmSignUpHandler } from './user-pools/commands/confirm-sign-up.js';
+import { CreateUserPoolHandler } from './user-pools/commands/create-user-pool.js';
+import { SignUpHandler } from './user-pools/commands/sign-up.js';
+import { GetUserPoolHandler } from './user-pools/queries/get-user-pool.js';
+import { ListUsersHandler } from './user-pools/queries/list-users.js';
+
+@Module({})
+export class AppModule {
+  static with(platform: Platform): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [UserPoolsController, AdminController, HealthController],
+      providers: [
+        { provide: PLATFORM, useValue: platform },
+        AdminGuard,
+        CreateUserPoolHandler,
+        SignUpHandler,
+        ConfirmSignUpHandler,
+        GetUserPoolHandler,
+        ListUsersHandler,
+      ],
+    };
+  }
+}

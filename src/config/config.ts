@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every setting, read from the environment and validated at start. The README's
+ * configuration table is this list.
+ */
+export const configSchema = z
+  .object({
+    /** HTTP port. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Interface to listen on; loopback by default, 0.0.0.0 in containers. */
+    HOST: z.string().default('127.0.0.1'),
+    /** Base URL clients reach the service at; token issuers and links derive from it. */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** Embedded default: folder for the PGlite database and the generated master key. */
+    DATA_DIR: z.string().default('./data'),
+    /** PostgreSQL for the event store and read models (replaces embedded PGlite). */
+    DATABASE_URL: z.string().optional(),
+    /** EventStoreDB / KurrentDB as the event store; read models then need DATABASE_URL. */
+    EVENTSTORE_URL: z.string().optional(),
+    /** Kafka brokers (comma-separated host:port); enables the event stream forwarder. */
+    KAFKA_BROKERS: csv.optional(),
+    /** Topic every event is published to. */
+    KAFKA_TOPIC: z.string().default('cairn.events'),
+    /** Production mode: no dev outbox, a master key must be given, no generated secrets. */
+    PRODUCTION: bool.default(false),
+    /** 32-byte master key (base64url); wraps signing keys and admin secrets, keys code hashes. */
+    MASTER_KEY: z.string().optional(),
+    /** `in-process` runs projections and the forwarder inside the API; `external` leaves them to `npm run start:projections`. */
+    PROJECTIONS: z.enum(['in-process', 'external']).default('in-process'),
+    /** Region used in pool ids and ARNs for calls that carry none. */
+    REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
+    /** SMTP server for email codes (smtp[s]://user:pass@host:port); without it codes go to the dev outbox. */
+    SMTP_URL: z.string().optional(),
+    /** Sender address of emails. */
+    MAIL_FROM: z.string().default('no-reply@cairn.localhost'),
+    /** Bootstrap admin key pair for automation (both or neither). */
+    ADMIN_ACCESS_KEY_ID: z.string().regex(/^[A-Z0-9]{16,128}$/).optional(),
+    ADMIN_SECRET_ACCESS_KEY: z.string().min(32).optional(),
+    /** argon2id cost; never below OWASP's minimum (m=19456 KiB, t=2, p=1). */
+    ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
+    ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),
+    ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+    /** Largest accepted request body, in bytes. */
+    BODY_LIMIT: z.coerce.number().int().min(1024).default(102_400),
+    /** pino log level. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Read-your-writes: longest a write waits for the read models before answering. */
+    CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EVENTSTORE_URL && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'EVENTSTORE_URL needs DATABASE_URL for the read models' });
+    }
+    if (c.PRODUCTION && !c.MASTER_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['MASTER_KEY'], message: 'production mode needs MASTER_KEY' });
+    }
+    if (!!c.ADMIN_ACCESS_KEY_ID !== !!c.ADMIN_SECRET_ACCESS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_ACCESS_KEY_ID'], message: 'give both ADMIN_ACCESS_KEY_ID and ADMIN_SECRET_ACCESS_KEY, or neither' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema> & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return { ...c, PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '') };
+}

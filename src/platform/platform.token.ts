@@ -1,0 +1,2 @@
+/** Nest injection token of the Platform object. */
+export const PLATFORM = Symbol('PLATFORM');

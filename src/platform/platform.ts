@@ -1,0 +1,109 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { KafkaForwarder } from '../../projections/kafka-forwarder.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import { userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
+import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import type { AppConfig } from '../config/config.js';
+import { loadOrCreateMasterKey } from '../crypto/master-key.js';
+import { Secrets } from '../crypto/secrets.js';
+import { PgDatabase } from '../db/pg-database.js';
+import { PgliteDatabase } from '../db/pglite-database.js';
+import type { SqlDatabase } from '../db/sql.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
+import { SqlEventStore } from '../event-store/sql-event-store.js';
+import { MessageDelivery } from '../messaging/delivery.js';
+
+/** Everything the API and the projections need, built once from the configuration. */
+export interface Platform {
+  config: AppConfig;
+  logger: Logger;
+  /** Read models (and the event store, unless EventStoreDB is used). */
+  db: SqlDatabase;
+  store: EventStore;
+  runner: ProjectionRunner;
+  forwarder: KafkaForwarder | undefined;
+  secrets: Secrets;
+  hasher: PasswordHasher;
+  delivery: MessageDelivery;
+  adminKeys: AdminKeys;
+  /** Set on the very first start only: the bootstrap admin key to say once. */
+  bootstrapKey: NewAdminKey | undefined;
+  masterKeyCreatedAt: string | undefined;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    // Belt and braces: these never reach a log line even if someone logs a request body.
+    redact: { paths: ['password', '*.password', 'code', '*.code', 'secret', '*.secret', 'headers.authorization', '*.passwordHash'], censor: '[redacted]' },
+  });
+}
+
+export const PROJECTIONS = [userDirectoryProjection];
+
+/** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
+export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase; store: EventStore }> {
+  if (config.DATABASE_URL) {
+    const db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20 });
+    const store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db);
+    return { db, store };
+  }
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const db = await PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
+  return { db, store: await SqlEventStore.open(db) };
+}
+
+export async function createPlatform(config: AppConfig, logger = createLogger(config)): Promise<Platform> {
+  const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
+  const secrets = new Secrets(master.key);
+  const { db, store } = await openStorage(config);
+  const runner = new ProjectionRunner(store, db, PROJECTIONS, {
+    info: (m) => logger.info(m),
+    warn: (m) => logger.warn(m),
+    error: (m) => logger.error(m),
+  });
+  const inProcess = config.PROJECTIONS === 'in-process';
+  const forwarder =
+    inProcess && config.KAFKA_BROKERS
+      ? new KafkaForwarder({ store, db, brokers: config.KAFKA_BROKERS, topic: config.KAFKA_TOPIC, logger: pinoAdapter(logger) })
+      : undefined;
+  const adminKeys = new AdminKeys(store, secrets);
+  const bootstrapKey = await adminKeys.ensureBootstrap(
+    config.ADMIN_ACCESS_KEY_ID && config.ADMIN_SECRET_ACCESS_KEY
+      ? { accessKeyId: config.ADMIN_ACCESS_KEY_ID, secretAccessKey: config.ADMIN_SECRET_ACCESS_KEY }
+      : undefined,
+  );
+  const delivery = new MessageDelivery({ smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, production: config.PRODUCTION });
+  if (inProcess) await runner.start();
+  if (forwarder) await forwarder.start();
+  return {
+    config,
+    logger,
+    db,
+    store,
+    runner,
+    forwarder,
+    secrets,
+    hasher: new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
+    delivery,
+    adminKeys,
+    bootstrapKey,
+    masterKeyCreatedAt: master.created ? master.path : undefined,
+    close: async () => {
+      await forwarder?.stop();
+      await runner.stop();
+      delivery.close();
+      if (store.kind === 'eventstoredb') await store.close();
+      await db.close();
+    },
+  };
+}
+
+function pinoAdapter(logger: Logger) {
+  return { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) };
+}

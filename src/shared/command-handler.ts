@@ -1,0 +1,83 @@
+import { v7 as uuidv7 } from 'uuid';
+import { WrongExpectedRevisionError } from '../event-store/errors.js';
+import type { AppendResult, DomainEvent, EventStore, NewEvent, UniqueChange } from '../event-store/event-store.port.js';
+import { type Decider, fold } from './decider.js';
+import { ConcurrentModificationError } from './domain-error.js';
+import type { RequestContext } from './request-context.js';
+
+export interface HandleOptions<Command, Event extends DomainEvent, State> {
+  store: EventStore;
+  streamId: string;
+  decider: Decider<Command, Event, State>;
+  /** Builds the command from the current state (so it can be rebuilt on a retry). */
+  command: (state: State) => Command | Promise<Command>;
+  context: RequestContext;
+  now: Date;
+  /** Unique values the new events claim or release. */
+  unique?: (events: readonly Event[], state: State) => UniqueChange[];
+  /** Appends on a revision conflict are retried this many times (only for safe commands). */
+  retries?: number;
+}
+
+export interface HandleResult<Event extends DomainEvent, State> {
+  events: Event[];
+  state: State;
+  /** Undefined when the command changed nothing. */
+  append?: AppendResult;
+}
+
+/**
+ * The one way commands run:
+ * 1. read the stream, 2. fold it into state, 3. build and decide the command,
+ * 4. append the new events with the expected revision (and unique changes), 5. return.
+ * A revision conflict re-runs the steps up to `retries` times, then is a typed error.
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  options: HandleOptions<Command, Event, State>,
+): Promise<HandleResult<Event, State>> {
+  const { store, streamId, decider, context, now } = options;
+  for (let attempt = 0; ; attempt++) {
+    // 1-2. Current state.
+    const history = await store.readStream(streamId);
+    const state = fold(decider, history as unknown as Event[]);
+    // 3. Decide.
+    const command = await options.command(state);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, state };
+    // 4. Append with the revision we decided on.
+    const expectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+    try {
+      const append = await store.append(streamId, withMetadata(events, context, now), {
+        expectedRevision,
+        unique: options.unique?.(events, state),
+      });
+      const newState = events.reduce(decider.evolve, state);
+      return { events, state: newState, append };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempt >= (options.retries ?? 0)) {
+        throw new ConcurrentModificationError('the resource was changed by another request; retry');
+      }
+    }
+  }
+}
+
+export function withMetadata(events: readonly DomainEvent[], context: RequestContext, now: Date): NewEvent[] {
+  const occurredAt = now.toISOString();
+  return events.map((event) => {
+    const eventId = uuidv7();
+    return {
+      type: event.type,
+      data: event.data,
+      metadata: {
+        eventId,
+        occurredAt,
+        correlationId: context.correlationId,
+        causationId: context.correlationId,
+        actor: context.actor,
+        ...(context.clientIp !== undefined ? { clientIp: context.clientIp } : {}),
+        ...(context.userAgent !== undefined ? { userAgent: context.userAgent } : {}),
+      },
+    };
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Errors the domain raises on purpose. `code` is stable and, where Cognito has one, is the
+ * Cognito exception name; each API surface maps errors to its own format with `status`.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  /** HTTP status on the REST surface (the Cognito surface always answers 400). */
+  abstract readonly status: number;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+const error = (code: string, status: number) =>
+  class extends DomainError {
+    readonly code = code;
+    readonly status = status;
+  };
+
+export class InvalidParameterError extends error('InvalidParameterException', 400) {}
+export class InvalidPasswordError extends error('InvalidPasswordException', 400) {}
+export class ResourceNotFoundError extends error('ResourceNotFoundException', 404) {}
+export class UserNotFoundError extends error('UserNotFoundException', 404) {}
+export class UsernameExistsError extends error('UsernameExistsException', 409) {}
+export class ResourceConflictError extends error('ResourceConflictException', 409) {}
+export class CodeMismatchError extends error('CodeMismatchException', 400) {}
+export class ExpiredCodeError extends error('ExpiredCodeException', 400) {}
+export class TooManyFailedAttemptsError extends error('TooManyFailedAttemptsException', 429) {}
+export class LimitExceededError extends error('LimitExceededException', 429) {}
+export class NotAuthorizedError extends error('NotAuthorizedException', 403) {}
+export class UnauthenticatedError extends error('UnauthenticatedException', 401) {}
+export class ConcurrentModificationError extends error('ConcurrentModificationException', 409) {}
+export class PayloadTooLargeError extends error('PayloadTooLargeException', 413) {}
+export class NotFoundError extends error('NotFoundException', 404) {}

@@ -1,0 +1,79 @@
+import { fold } from '../shared/decider.js';
+import { CodeMismatchError, ExpiredCodeError, NotAuthorizedError, TooManyFailedAttemptsError, UserNotFoundError } from '../shared/domain-error.js';
+import { MAX_CODE_ATTEMPTS, codeMismatchOutcome, userDecider, type UserCommand } from './user.decider.js';
+import type { UserEvent } from './user.events.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T01:00:00.000Z';
+const LATER = '2026-01-03T00:00:00.000Z';
+
+const signedUp: UserEvent = {
+  type: 'UserSignedUp',
+  data: { poolId: 'p', sub: 's', username: 'Alice', attributes: { email: 'a@x.test' }, passwordHash: '$argon2id$h', signedUpAt: T0 },
+};
+const codeSent: UserEvent = {
+  type: 'ConfirmationCodeSent',
+  data: { purpose: 'SIGN_UP', codeHash: 'H(123456)', expiresAt: '2026-01-02T00:00:00.000Z', medium: 'EMAIL', destination: 'a***@x.test', attribute: 'email' },
+};
+
+/** given (past events) / when (command) / then (events or error). */
+const when = (given: UserEvent[], command: UserCommand) => () => userDecider.decide(command, fold(userDecider, given));
+
+describe('user decider', () => {
+  test('sign-up records the user and the code to send', () => {
+    const events = when([], {
+      type: 'SignUp',
+      poolId: 'p',
+      sub: 's',
+      username: 'Alice',
+      attributes: { email: 'a@x.test' },
+      passwordHash: '$argon2id$h',
+      code: { codeHash: 'H(123456)', expiresAt: '2026-01-02T00:00:00.000Z', medium: 'EMAIL', destination: 'a***@x.test', attribute: 'email' },
+      now: T0,
+    })();
+    expect(events).toEqual([signedUp, codeSent]);
+  });
+
+  test('sign-up without auto-verified attributes sends no code', () => {
+    const events = when([], { type: 'SignUp', poolId: 'p', sub: 's', username: 'Alice', attributes: {}, passwordHash: 'h', now: T0 })();
+    expect(events.map((e) => e.type)).toEqual(['UserSignedUp']);
+  });
+
+  test('the right code confirms the user and verifies the attribute', () => {
+    const events = when([signedUp, codeSent], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })();
+    expect(events).toEqual([{ type: 'UserConfirmed', data: { confirmedAt: T1, verifiedAttribute: 'email' } }]);
+    const state = fold(userDecider, [signedUp, codeSent, ...events]);
+    expect(state).toMatchObject({ status: 'CONFIRMED', attributes: { email: 'a@x.test', email_verified: 'true' } });
+  });
+
+  test('a wrong code is recorded as a failed attempt and answered with CodeMismatch', () => {
+    const events = when([signedUp, codeSent], { type: 'ConfirmSignUp', presentedCodeHash: 'H(000000)', now: T1 })();
+    expect(events).toEqual([{ type: 'ConfirmationCodeMismatched', data: { purpose: 'SIGN_UP', failedAttempts: 1, at: T1 } }]);
+    expect(codeMismatchOutcome(events)).toBeInstanceOf(CodeMismatchError);
+  });
+
+  test(`after ${MAX_CODE_ATTEMPTS} wrong codes even the right one is refused`, () => {
+    const failures: UserEvent[] = Array.from({ length: MAX_CODE_ATTEMPTS }, (_, i) => ({
+      type: 'ConfirmationCodeMismatched',
+      data: { purpose: 'SIGN_UP', failedAttempts: i + 1, at: T1 },
+    }));
+    expect(when([signedUp, codeSent, ...failures], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(
+      TooManyFailedAttemptsError,
+    );
+  });
+
+  test('an expired code is refused', () => {
+    expect(when([signedUp, codeSent], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: LATER })).toThrow(ExpiredCodeError);
+  });
+
+  test('a code is single use: confirming twice is refused', () => {
+    const confirmed: UserEvent = { type: 'UserConfirmed', data: { confirmedAt: T1, verifiedAttribute: 'email' } };
+    expect(when([signedUp, codeSent, confirmed], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(
+      NotAuthorizedError,
+    );
+  });
+
+  test('confirming an unknown user is UserNotFound', () => {
+    expect(when([], { type: 'ConfirmSignUp', presentedCodeHash: 'x', now: T1 })).toThrow(UserNotFoundError);
+  });
+});

@@ -1,0 +1,270 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PgDatabase } from '../../src/db/pg-database.js';
+import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
+import { comparePositions, formatPosition, parsePosition } from '../../src/event-store/positions.js';
+import { readCheckpoint } from '../../projections/checkpoints.js';
+import { KAFKA_FORWARDER, KafkaForwarder } from '../../projections/kafka-forwarder.js';
+import { testEvent } from '../support/events.js';
+import { TopicReader, kafkaBrokers, kafkaService, quietLogger, uniqueTopic } from '../support/kafka.js';
+import { freshDatabase } from '../support/postgres.js';
+import { eventually } from '../support/wait.js';
+
+// `testTimeout` in a jest project config is not applied, so each test and hook says its own.
+const TEST_MS = 45_000;
+
+interface Node {
+  db: PgDatabase;
+  store: SqlEventStore;
+}
+
+describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
+  let url: string;
+  let topic: string;
+  let cleanups: (() => Promise<void>)[] = [];
+  let logs: string[][] = [];
+
+  beforeEach(async () => {
+    const fresh = await freshDatabase('kfwd');
+    url = fresh.url;
+    topic = uniqueTopic('fwd');
+    cleanups = [fresh.drop];
+    logs = [];
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    // The forwarders' logs (kafkajs is loud while the broker restarts), on demand.
+    if (process.env.KAFKA_TEST_LOGS) for (const lines of logs) console.log(lines.join('\n'));
+    // A test that stopped the broker and failed must not leave it down for the next one.
+    await kafkaService('start');
+  }, TEST_MS);
+
+  /** One "process": its own pool and event store on the test database. */
+  async function node(): Promise<Node> {
+    const db = new PgDatabase({ connectionString: url, max: 4 });
+    const store = await SqlEventStore.open(db);
+    cleanups.push(() => store.close());
+    return { db, store };
+  }
+
+  function forwarder({ db, store }: Node, batchSize = 50): KafkaForwarder {
+    const logger = quietLogger();
+    logs.push(logger.lines);
+    const f = new KafkaForwarder({ store, db, brokers: kafkaBrokers(), topic, batchSize, logger });
+    cleanups.push(() => f.stop());
+    return f;
+  }
+
+  async function reader(): Promise<TopicReader> {
+    const r = await TopicReader.start(topic);
+    cleanups.push(() => r.stop());
+    return r;
+  }
+
+  async function checkpoint(db: PgDatabase): Promise<string | undefined> {
+    const cp = await readCheckpoint(db, KAFKA_FORWARDER);
+    return cp?.position && formatPosition(cp.position);
+  }
+
+  async function head(store: SqlEventStore): Promise<string> {
+    const position = await store.headPosition();
+    if (!position) throw new Error('empty log');
+    return formatPosition(position);
+  }
+
+  /** Appends `count` single-event writes round-robin over `streams`; returns the event ids. */
+  async function appendSeries(store: SqlEventStore, count: number, opts: { streams: string[]; spacingMs?: number; at?: Record<number, () => unknown> }) {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      await opts.at?.[i]?.();
+      const event = testEvent('ThingHappened', { n: i });
+      await store.append(opts.streams[i % opts.streams.length], [event], { expectedRevision: 'any' });
+      ids.push(event.metadata.eventId);
+      if (opts.spacingMs) await sleep(opts.spacingMs);
+    }
+    return ids;
+  }
+
+  /** Samples `probe` for `ms` and fails on the first false. */
+  async function holdsFor(ms: number, probe: () => Promise<boolean>, what: string): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!(await probe())) throw new Error(`no longer true: ${what}`);
+      await sleep(100);
+    }
+  }
+
+  /** Per stream, the first sighting of each revision comes in increasing order (duplicates aside). */
+  function expectOrderedPerStream(r: TopicReader): void {
+    const seen = new Set<string>();
+    const lastRevision = new Map<string, number>();
+    for (const m of r.messages()) {
+      if (seen.has(m.headers['event-id'])) continue;
+      seen.add(m.headers['event-id']);
+      const revision = Number(m.value.revision);
+      expect(revision).toBe((lastRevision.get(m.key) ?? -1) + 1);
+      lastRevision.set(m.key, revision);
+    }
+  }
+
+  const streams = (n: number) => Array.from({ length: n }, (_, i) => `user-pool1-${topic}-${i}`);
+
+  test('forwards every event in order per stream with key, headers and a redacted value', async () => {
+    const n = await node();
+    const ss = streams(4);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const events = ss.map((_, s) =>
+        testEvent('UserSignedUp', { n: i, username: `u${s}`, passwordHash: '$argon2id$v=19$secret-hash', nested: { codeHash: 'c0de' } }),
+      );
+      for (const [s, stream] of ss.entries()) await n.store.append(stream, [events[s]], { expectedRevision: 'any' });
+      ids.push(...events.map((e) => e.metadata.eventId));
+    }
+    const f = forwarder(n, 7);
+    await f.start();
+
+    const last = await head(n.store);
+    await eventually(async () => (await checkpoint(n.db)) === last, 15_000, 'checkpoint at the head');
+    expect(f.status()).toMatchObject({ leader: true, checkpoint: last, forwarded: 40 });
+
+    const r = await reader();
+    await eventually(() => r.caughtUp(), 15_000, 'reader caught up');
+    expect(await r.partitionCount()).toBe(3);
+    const messages = r.messages();
+    expect(messages).toHaveLength(40);
+    expect(new Set(messages.map((m) => m.headers['event-id']))).toEqual(new Set(ids));
+    for (const m of messages) {
+      expect(m.key).toBe(m.value.streamId);
+      expect(m.headers['event-id']).toBe(m.value.metadata.eventId);
+      expect(m.headers['event-type']).toBe('UserSignedUp');
+      expect(m.headers['global-position']).toBe(m.value.position);
+      expect(m.value.data).toEqual({ n: expect.any(Number), username: expect.any(String), nested: {} });
+      expect(m.raw).not.toMatch(/passwordHash|codeHash|secret-hash|c0de/);
+    }
+    expectOrderedPerStream(r);
+    // The checkpoint is the newest forwarded event's position.
+    const newest = messages.map((m) => parsePosition(m.headers['global-position'])).sort(comparePositions).at(-1);
+    expect(newest && formatPosition(newest)).toBe(last);
+  }, TEST_MS);
+
+  test('delivers every event at least once across a broker restart mid-stream', async () => {
+    const n = await node();
+    const f = forwarder(n, 20);
+    await f.start();
+    await eventually(() => f.status().leader, 10_000, 'leadership');
+
+    let restarted: Promise<void> | undefined;
+    let forwardedBeforeRestart = 0;
+    const ids = await appendSeries(n.store, 300, {
+      streams: streams(6),
+      spacingMs: 10,
+      at: {
+        100: async () => {
+          await eventually(() => f.status().forwarded >= 50, 10_000, 'forwarding under way');
+          forwardedBeforeRestart = f.status().forwarded;
+          restarted = kafkaService('restart');
+        },
+      },
+    });
+    await restarted;
+
+    const last = await head(n.store);
+    await eventually(async () => (await checkpoint(n.db)) === last, 30_000, 'checkpoint at the head after the restart');
+    expect(forwardedBeforeRestart).toBeGreaterThan(0);
+    expect(forwardedBeforeRestart).toBeLessThan(300);
+    expect(f.status().lastError).toMatch(/send failed|create topic|connect producer|stepping down/);
+
+    const r = await reader();
+    await eventually(() => r.caughtUp(), 20_000, 'reader caught up');
+    const counts = r.countsById();
+    expect(ids.filter((id) => !counts.has(id))).toEqual([]);
+    expect(counts.size).toBe(300);
+    expectOrderedPerStream(r);
+  }, TEST_MS);
+
+  test('moves the checkpoint only after the broker acknowledged', async () => {
+    const n = await node();
+    const f = forwarder(n, 10);
+    await f.start();
+    const before = await appendSeries(n.store, 10, { streams: streams(2) });
+    const acked = await head(n.store);
+    await eventually(async () => (await checkpoint(n.db)) === acked, 15_000, 'first events forwarded');
+
+    await kafkaService('stop');
+    const during = await appendSeries(n.store, 20, { streams: streams(2) });
+    const last = await head(n.store);
+    await eventually(() => /send failed/.test(f.status().lastError ?? ''), 15_000, 'a failed send');
+    await holdsFor(1500, async () => (await checkpoint(n.db)) === acked, 'checkpoint stays at the acked position');
+    expect(f.status().checkpoint).toBe(acked);
+
+    await kafkaService('start');
+    await eventually(async () => (await checkpoint(n.db)) === last, 20_000, 'checkpoint moves after the broker is back');
+    const r = await reader();
+    await eventually(() => r.caughtUp(), 20_000, 'reader caught up');
+    const counts = r.countsById();
+    expect([...before, ...during].filter((id) => !counts.has(id))).toEqual([]);
+  }, TEST_MS);
+
+  test('a new instance resumes from the checkpoint without re-sending', async () => {
+    const n = await node();
+    const first = forwarder(n);
+    await first.start();
+    const old = await appendSeries(n.store, 15, { streams: streams(3) });
+    const oldHead = await head(n.store);
+    await eventually(async () => (await checkpoint(n.db)) === oldHead, 15_000, 'first batch forwarded');
+    await first.stop();
+    expect(first.status().leader).toBe(false);
+
+    const fresh = await appendSeries(n.store, 10, { streams: streams(3) });
+    const newHead = await head(n.store);
+    expect(await checkpoint(n.db)).toBe(oldHead);
+    const second = forwarder(n);
+    await second.start();
+    await eventually(async () => (await checkpoint(n.db)) === newHead, 15_000, 'second batch forwarded');
+    expect(second.status().forwarded).toBe(10);
+
+    const r = await reader();
+    await eventually(() => r.caughtUp(), 15_000, 'reader caught up');
+    const counts = r.countsById();
+    expect(r.messages()).toHaveLength(25);
+    for (const id of [...old, ...fresh]) expect([id, counts.get(id)]).toEqual([id, 1]);
+  }, TEST_MS);
+
+  test('two forwarders on one database: one leads, the other takes over when it stops', async () => {
+    const a = forwarder(await node(), 20);
+    const b = forwarder(await node(), 20);
+    await a.start();
+    await b.start();
+    await eventually(() => a.status().leader || b.status().leader, 10_000, 'a leader');
+    const [leader, standby] = a.status().leader ? [a, b] : [b, a];
+    await holdsFor(700, async () => leader.status().leader && !standby.status().leader, 'exactly one leader');
+
+    const writer = await node();
+    let stopped: Promise<void> | undefined;
+    const ids = await appendSeries(writer.store, 200, {
+      streams: streams(4),
+      spacingMs: 5,
+      at: {
+        80: async () => {
+          await eventually(() => leader.status().forwarded > 0, 10_000, 'leader forwarding');
+          stopped = leader.stop();
+        },
+      },
+    });
+    await stopped;
+    await eventually(() => standby.status().leader, 10_000, 'standby takes over');
+
+    const last = await head(writer.store);
+    await eventually(async () => (await checkpoint(writer.db)) === last, 20_000, 'checkpoint at the head');
+    expect(leader.status().forwarded).toBeGreaterThan(0);
+    expect(standby.status().forwarded).toBeGreaterThan(0);
+    expect(leader.status().forwarded + standby.status().forwarded).toBe(200);
+
+    const r = await reader();
+    await eventually(() => r.caughtUp(), 15_000, 'reader caught up');
+    const counts = r.countsById();
+    expect(r.messages()).toHaveLength(200);
+    for (const id of ids) expect([id, counts.get(id)]).toEqual([id, 1]);
+    expectOrderedPerStream(r);
+  }, TEST_MS);
+});
