@@ -27,7 +27,7 @@ export async function kafkaService(command: 'start' | 'stop' | 'restart'): Promi
 /** A logger that keeps lines instead of printing them (kafkajs is loud while a broker restarts). */
 export function quietLogger() {
   const lines: string[] = [];
-  const keep = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  const keep = (level: string) => (message: string) => void lines.push(`${new Date().toISOString().slice(11, 23)} ${level} ${message}`);
   return { lines, info: keep('info'), warn: keep('warn'), error: keep('error') };
 }
 
