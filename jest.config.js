@@ -19,9 +19,11 @@ const common = {
   transform: { '^.+\\.ts$': swc },
 };
 export default {
+  // Integration and e2e tests start real services; the bound is generous, results come by polling.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,projections,test}/**/*.unit.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{src,projections,test}/**/*.int.spec.ts'], testTimeout: 60000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{src,projections,test}/**/*.e2e.spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{src,projections,test}/**/*.int.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{src,projections,test}/**/*.e2e.spec.ts'] },
   ],
 };

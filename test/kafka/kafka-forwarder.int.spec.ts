@@ -5,7 +5,7 @@ import { comparePositions, formatPosition, parsePosition } from '../../src/event
 import { readCheckpoint } from '../../projections/checkpoints.js';
 import { KAFKA_FORWARDER, KafkaForwarder } from '../../projections/kafka-forwarder.js';
 import { testEvent } from '../support/events.js';
-import { TopicReader, kafkaBrokers, kafkaService, quietLogger, uniqueTopic } from '../support/kafka.js';
+import { TopicReader, deleteTopic, kafkaBrokers, kafkaService, quietLogger, uniqueTopic } from '../support/kafka.js';
 import { freshDatabase } from '../support/postgres.js';
 import { eventually } from '../support/wait.js';
 
@@ -27,7 +27,8 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     const fresh = await freshDatabase('kfwd');
     url = fresh.url;
     topic = uniqueTopic('fwd');
-    cleanups = [fresh.drop];
+    const name = topic;
+    cleanups = [fresh.drop, () => deleteTopic(name)];
     logs = [];
   });
 
@@ -64,6 +65,21 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
   async function checkpoint(db: PgDatabase): Promise<string | undefined> {
     const cp = await readCheckpoint(db, KAFKA_FORWARDER);
     return cp?.position && formatPosition(cp.position);
+  }
+
+  /** Waits for the stored checkpoint to reach `expected`; a timeout says where it and the forwarders were. */
+  async function checkpointReaches(db: PgDatabase, expected: string, ms: number, forwarders: KafkaForwarder[]): Promise<void> {
+    await eventually(
+      async () => {
+        const actual = await checkpoint(db);
+        if (actual !== expected) {
+          throw new Error(`checkpoint ${actual}, want ${expected}; forwarders ${JSON.stringify(forwarders.map((f) => f.status()))}`);
+        }
+        return true;
+      },
+      ms,
+      `checkpoint ${expected}`,
+    );
   }
 
   async function head(store: SqlEventStore): Promise<string> {
@@ -124,7 +140,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     await f.start();
 
     const last = await head(n.store);
-    await eventually(async () => (await checkpoint(n.db)) === last, 15_000, 'checkpoint at the head');
+    await checkpointReaches(n.db, last, 15_000, [f]);
     expect(f.status()).toMatchObject({ leader: true, checkpoint: last, forwarded: 40 });
 
     const r = await reader();
@@ -169,7 +185,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     await restarted;
 
     const last = await head(n.store);
-    await eventually(async () => (await checkpoint(n.db)) === last, 30_000, 'checkpoint at the head after the restart');
+    await checkpointReaches(n.db, last, 30_000, [f]);
     expect(forwardedBeforeRestart).toBeGreaterThan(0);
     expect(forwardedBeforeRestart).toBeLessThan(300);
     expect(f.status().lastError).toMatch(/send failed|create topic|connect producer|stepping down/);
@@ -188,7 +204,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     await f.start();
     const before = await appendSeries(n.store, 10, { streams: streams(2) });
     const acked = await head(n.store);
-    await eventually(async () => (await checkpoint(n.db)) === acked, 15_000, 'first events forwarded');
+    await checkpointReaches(n.db, acked, 15_000, [f]);
 
     await kafkaService('stop');
     const during = await appendSeries(n.store, 20, { streams: streams(2) });
@@ -198,7 +214,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     expect(f.status().checkpoint).toBe(acked);
 
     await kafkaService('start');
-    await eventually(async () => (await checkpoint(n.db)) === last, 20_000, 'checkpoint moves after the broker is back');
+    await checkpointReaches(n.db, last, 20_000, [f]);
     const r = await reader();
     await eventually(() => r.caughtUp(), 20_000, 'reader caught up');
     const counts = r.countsById();
@@ -211,7 +227,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     await first.start();
     const old = await appendSeries(n.store, 15, { streams: streams(3) });
     const oldHead = await head(n.store);
-    await eventually(async () => (await checkpoint(n.db)) === oldHead, 15_000, 'first batch forwarded');
+    await checkpointReaches(n.db, oldHead, 15_000, [first]);
     await first.stop();
     expect(first.status().leader).toBe(false);
 
@@ -220,7 +236,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     expect(await checkpoint(n.db)).toBe(oldHead);
     const second = forwarder(n);
     await second.start();
-    await eventually(async () => (await checkpoint(n.db)) === newHead, 15_000, 'second batch forwarded');
+    await checkpointReaches(n.db, newHead, 15_000, [second]);
     expect(second.status().forwarded).toBe(10);
 
     const r = await reader();
@@ -255,7 +271,7 @@ describe('KafkaForwarder (real Kafka and PostgreSQL)', () => {
     await eventually(() => standby.status().leader, 10_000, 'standby takes over');
 
     const last = await head(writer.store);
-    await eventually(async () => (await checkpoint(writer.db)) === last, 20_000, 'checkpoint at the head');
+    await checkpointReaches(writer.db, last, 20_000, [a, b]);
     expect(leader.status().forwarded).toBeGreaterThan(0);
     expect(standby.status().forwarded).toBeGreaterThan(0);
     expect(leader.status().forwarded + standby.status().forwarded).toBe(200);

@@ -24,6 +24,17 @@ export async function kafkaService(command: 'start' | 'stop' | 'restart'): Promi
   await run('bash', ['scripts/services/kafka.sh', command], { cwd: repoRoot, timeout: 120_000 });
 }
 
+/** Deletes a test's topic so the broker's restarts stay fast (they load every partition). */
+export async function deleteTopic(topic: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-cleanup', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A logger that keeps lines instead of printing them (kafkajs is loud while a broker restarts). */
 export function quietLogger() {
   const lines: string[] = [];
