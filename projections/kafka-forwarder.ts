@@ -123,7 +123,7 @@ export class KafkaForwarder {
   /** One tenure as leader; returns only by throwing (lost lock, conflict, failure, stop). */
   private async lead(stopped: AbortSignal): Promise<void> {
     const leadership: Leadership = campaign(this.options.db, KAFKA_FORWARDER);
-    let producer: Producer | undefined;
+    const publisher = new TopicPublisher(this.kafka, this.topic);
     let subscription: Subscription | undefined;
     try {
       // 1. Become leader; a lost lock connection ends the tenure.
@@ -139,16 +139,8 @@ export class KafkaForwarder {
       const checkpoint = await ensureCheckpoint(this.options.db, KAFKA_FORWARDER, CHECKPOINT_VERSION);
       this.position = checkpoint.position;
 
-      // 3. Topic and producer, retried until the broker is there.
+      // 3. The topic, retried until the broker is there.
       await this.untilDone(() => this.ensureTopic(), signal, 'create topic');
-      const p = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-      });
-      producer = p;
-      await this.untilDone(() => p.connect(), signal, 'connect producer');
 
       // 4. Forward batch by batch until something ends the tenure.
       let fail!: (error: unknown) => void;
@@ -156,21 +148,21 @@ export class KafkaForwarder {
       subscription = this.options.store.subscribeToAll({
         after: this.position,
         batchSize: this.options.batchSize ?? 500,
-        handler: (events) => this.forward(p, events, signal),
+        handler: (events) => this.forward(publisher, events, signal),
         onError: (error) => fail(error),
       });
       await abortable(failed, signal);
     } finally {
       await subscription?.stop();
-      await producer?.disconnect().catch(() => undefined);
+      await publisher.close();
       this.leader = false;
       await leadership.stop();
     }
   }
 
-  private async forward(producer: Producer, events: RecordedEvent[], signal: AbortSignal): Promise<void> {
+  private async forward(publisher: TopicPublisher, events: RecordedEvent[], signal: AbortSignal): Promise<void> {
     const messages = events.map(toMessage);
-    await this.untilDone(() => producer.send({ topic: this.topic, acks: -1, messages }), signal, 'send');
+    await this.untilDone(() => publisher.send(messages), signal, 'send');
     // Acknowledged by every in-sync replica: only now may the checkpoint pass these events.
     const next = events[events.length - 1].position;
     const expected = this.position;
@@ -232,6 +224,64 @@ export class KafkaForwarder {
     const detail = typeof log.error === 'string' ? `: ${log.error}` : '';
     this.logger.warn(`kafkajs ${namespace}: ${log.message}${detail}`);
   }
+}
+
+/** Producer state errors: the broker no longer accepts this producer id's sequence numbers. */
+const LOST_PRODUCER_STATE = new Set(['UNKNOWN_PRODUCER_ID', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH']);
+
+/** A tenure's idempotent producer: connected on first use, replaced when the broker forgot it. */
+class TopicPublisher {
+  private producer: Producer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+  ) {}
+
+  /** Resolves once every in-sync replica has the messages (acks = all). */
+  async send(messages: Message[]): Promise<void> {
+    const producer = this.producer ?? (await this.connect());
+    try {
+      await producer.send({ topic: this.topic, acks: -1, messages });
+    } catch (error) {
+      // kafkajs does not re-initialise the producer id (KIP-360): after the broker dropped our
+      // state (expiry after a quiet spell, data loss) the same retry would fail forever.
+      if (hasErrorType(error, LOST_PRODUCER_STATE)) await this.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Producer> {
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    return producer;
+  }
+}
+
+/** True when `error` or one of its causes is a Kafka protocol error of one of `types`. */
+function hasErrorType(error: unknown, types: ReadonlySet<string>): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && types.has(type)) return true;
+  }
+  return false;
 }
 
 function toMessage(event: RecordedEvent): Message {
