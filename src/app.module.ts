@@ -6,6 +6,8 @@ import { HealthController } from './api/rest/health.controller.js';
 import { UserPoolsController } from './api/rest/user-pools.controller.js';
 import type { Platform } from './platform/platform.js';
 import { PLATFORM } from './platform/platform.token.js';
+import { CreateUserPoolClientHandler, DeleteUserPoolClientHandler, UpdateUserPoolClientHandler } from './user-pools/clients/client.commands.js';
+import { DescribeUserPoolClientHandler, ListUserPoolClientsHandler } from './user-pools/clients/client.queries.js';
 import { ConfirmSignUpHandler } from './user-pools/commands/confirm-sign-up.js';
 import { CreateUserPoolHandler } from './user-pools/commands/create-user-pool.js';
 import { SignUpHandler } from './user-pools/commands/sign-up.js';
@@ -27,6 +29,11 @@ export class AppModule {
         ConfirmSignUpHandler,
         GetUserPoolHandler,
         ListUsersHandler,
+        CreateUserPoolClientHandler,
+        UpdateUserPoolClientHandler,
+        DeleteUserPoolClientHandler,
+        DescribeUserPoolClientHandler,
+        ListUserPoolClientsHandler,
       ],
     };
   }

@@ -2,12 +2,14 @@ import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { UserPoolEvent } from '../../src/user-pools/user-pool.events.js';
 import type { UserEvent } from '../../src/user-pools/user.events.js';
+import type { ClientEvent } from '../../src/user-pools/clients/client.events.js';
 import { normalizeUsername } from '../../src/user-pools/username.js';
 import type { Projection } from '../projection.js';
 
 /** Table names carry the version: a shape change is a new table filled by replay. */
 export const POOLS_TABLE = 'rm_user_pools_v1';
 export const USERS_TABLE = 'rm_users_v1';
+export const CLIENTS_TABLE = 'rm_user_pool_clients_v1';
 
 
 /**
@@ -16,7 +18,8 @@ export const USERS_TABLE = 'rm_users_v1';
  */
 export const userDirectoryProjection: Projection = {
   name: 'user_directory',
-  version: 1,
+  // 2: app clients.
+  version: 2,
 
   async setup(db) {
     await db.query(`CREATE TABLE IF NOT EXISTS ${POOLS_TABLE} (
@@ -40,21 +43,32 @@ export const userDirectoryProjection: Projection = {
       updated_at timestamptz NOT NULL,
       PRIMARY KEY (pool_id, sub)
     )`);
+    await db.query(`CREATE TABLE IF NOT EXISTS ${CLIENTS_TABLE} (
+      client_id text PRIMARY KEY,
+      pool_id text NOT NULL,
+      client_name text NOT NULL,
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL
+    )`);
+    await db.query(`CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_pool ON ${CLIENTS_TABLE} (pool_id, client_id)`);
     await db.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${USERS_TABLE}_username ON ${USERS_TABLE} (pool_id, username_key)`);
     await db.query(`CREATE INDEX IF NOT EXISTS ${USERS_TABLE}_email ON ${USERS_TABLE} (pool_id, email_key, username_key)`);
   },
 
   async drop(db) {
+    await db.query(`DROP TABLE IF EXISTS ${CLIENTS_TABLE}`);
     await db.query(`DROP TABLE IF EXISTS ${USERS_TABLE}`);
     await db.query(`DROP TABLE IF EXISTS ${POOLS_TABLE}`);
   },
 
   async apply(tx, events) {
-    for (const event of events) await applyOne(tx, event as RecordedEvent<UserPoolEvent | UserEvent>);
+    for (const event of events) await applyOne(tx, event as RecordedEvent<DirectoryEvent>);
   },
 };
 
-async function applyOne(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent | UserEvent>): Promise<void> {
+type DirectoryEvent = UserPoolEvent | UserEvent | ClientEvent;
+
+async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): Promise<void> {
   const at = event.metadata.occurredAt;
   switch (event.type) {
     case 'UserPoolCreated': {
@@ -99,6 +113,24 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent | Us
       );
       return;
     }
+    case 'UserPoolClientCreated':
+      await tx.query(
+        `INSERT INTO ${CLIENTS_TABLE} (client_id, pool_id, client_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (client_id) DO UPDATE SET pool_id = EXCLUDED.pool_id, client_name = EXCLUDED.client_name,
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        [event.data.clientId, event.data.poolId, event.data.clientName, event.data.createdAt],
+      );
+      return;
+    case 'UserPoolClientUpdated':
+      await tx.query(`UPDATE ${CLIENTS_TABLE} SET client_name = $2, updated_at = $3 WHERE client_id = $1`, [
+        event.streamId.slice('client-'.length),
+        event.data.clientName,
+        event.data.updatedAt,
+      ]);
+      return;
+    case 'UserPoolClientDeleted':
+      await tx.query(`DELETE FROM ${CLIENTS_TABLE} WHERE client_id = $1`, [event.streamId.slice('client-'.length)]);
+      return;
     default:
       return; // events this read model does not show
   }

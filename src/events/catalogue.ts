@@ -1,8 +1,10 @@
 import type { AdminKeyEvent } from '../admin/admin-key.events.js';
 import type { UserPoolEvent } from '../user-pools/user-pool.events.js';
 import type { UserEvent } from '../user-pools/user.events.js';
+import type { ClientEvent } from '../user-pools/clients/client.events.js';
+import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent;
 
 export interface CatalogueEntry<E extends AnyEvent = AnyEvent> {
   stream: string;
@@ -58,6 +60,24 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     description: 'The user confirmed their sign-up; the attribute the code went to is now verified.',
     secretFields: [],
     example: { confirmedAt: '2026-01-01T00:06:00.000Z', verifiedAttribute: 'email' },
+  },
+  UserPoolClientCreated: {
+    stream: 'client-<clientId>',
+    description: 'An app client was created; a generated secret is stored encrypted under the master key.',
+    secretFields: ['encryptedSecret'],
+    example: { clientId: 'abcdefghijklmnopqrstuvwxyz', poolId: 'us-east-1_AbCdEfGhI', encryptedSecret: 'v1.iv.body.tag', createdAt: '2026-01-01T00:00:00.000Z', ...defaultClientSettings('web') },
+  },
+  UserPoolClientUpdated: {
+    stream: 'client-<clientId>',
+    description: "An app client's configuration was replaced.",
+    secretFields: [],
+    example: { updatedAt: '2026-01-01T00:00:00.000Z', ...defaultClientSettings('web') },
+  },
+  UserPoolClientDeleted: {
+    stream: 'client-<clientId>',
+    description: 'An app client was deleted.',
+    secretFields: [],
+    example: { deletedAt: '2026-01-01T00:00:00.000Z' },
   },
   AdminKeyCreated: {
     stream: 'admin-keys',

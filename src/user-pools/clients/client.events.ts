@@ -1,0 +1,57 @@
+/** Sign-in flows an app client may use (Cognito's ExplicitAuthFlows). */
+export type AuthFlow =
+  | 'ALLOW_USER_PASSWORD_AUTH'
+  | 'ALLOW_ADMIN_USER_PASSWORD_AUTH'
+  | 'ALLOW_REFRESH_TOKEN_AUTH'
+  | 'ALLOW_USER_SRP_AUTH'
+  | 'ALLOW_CUSTOM_AUTH'
+  | 'ALLOW_USER_AUTH';
+
+export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
+
+export interface ClientSettings {
+  clientName: string;
+  explicitAuthFlows: AuthFlow[];
+  /** Validity of each token, in the given unit (Cognito's TokenValidityUnits). */
+  accessTokenValidity: number;
+  idTokenValidity: number;
+  refreshTokenValidity: number;
+  tokenValidityUnits: { accessToken: TimeUnit; idToken: TimeUnit; refreshToken: TimeUnit };
+  /** Attributes the client may read / write; empty means all. */
+  readAttributes: string[];
+  writeAttributes: string[];
+  preventUserExistenceErrors: 'ENABLED' | 'LEGACY';
+  enableTokenRevocation: boolean;
+  /** Refresh-token rotation: each use returns a new refresh token; reuse of an old one revokes the family. */
+  refreshTokenRotation: { feature: 'ENABLED' | 'DISABLED'; retryGracePeriodSeconds: number };
+  authSessionValidity: number;
+  callbackURLs: string[];
+  logoutURLs: string[];
+  defaultRedirectURI?: string;
+  allowedOAuthFlows: Array<'code' | 'implicit' | 'client_credentials'>;
+  allowedOAuthScopes: string[];
+  allowedOAuthFlowsUserPoolClient: boolean;
+  supportedIdentityProviders: string[];
+}
+
+export type UserPoolClientCreated = {
+  type: 'UserPoolClientCreated';
+  data: ClientSettings & {
+    clientId: string;
+    poolId: string;
+    /** Present when the client has a secret; AES-GCM under the master key (Describe returns it, SECRET_HASH needs it). */
+    encryptedSecret?: string;
+    createdAt: string;
+  };
+};
+
+export type UserPoolClientUpdated = {
+  type: 'UserPoolClientUpdated';
+  data: ClientSettings & { updatedAt: string };
+};
+
+export type UserPoolClientDeleted = { type: 'UserPoolClientDeleted'; data: { deletedAt: string } };
+
+export type ClientEvent = UserPoolClientCreated | UserPoolClientUpdated | UserPoolClientDeleted;
+
+export const clientStream = (clientId: string) => `client-${clientId}`;
