@@ -113,6 +113,27 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
       );
       return;
     }
+    case 'PasswordChanged': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      await tx.query(
+        `UPDATE ${USERS_TABLE} SET updated_at = $3, status = CASE WHEN NOT $4::boolean THEN 'FORCE_CHANGE_PASSWORD'
+           WHEN status = 'UNCONFIRMED' THEN 'UNCONFIRMED' ELSE 'CONFIRMED' END
+         WHERE pool_id = $1 AND sub = $2`,
+        [poolId, sub, event.data.changedAt, event.data.permanent],
+      );
+      return;
+    }
+    case 'UserDisabled':
+    case 'UserEnabled': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      await tx.query(`UPDATE ${USERS_TABLE} SET enabled = $3, updated_at = $4 WHERE pool_id = $1 AND sub = $2`, [
+        poolId,
+        sub,
+        event.type === 'UserEnabled',
+        event.data.at,
+      ]);
+      return;
+    }
     case 'UserPoolClientCreated':
       await tx.query(
         `INSERT INTO ${CLIENTS_TABLE} (client_id, pool_id, client_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)

@@ -15,6 +15,7 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'encryptedPrivateKey',
   'encryptedSeed',
   'refreshTokenHash',
+  'previousTokenHash',
 ]);
 
 export function redactData(value: unknown): unknown {

@@ -33,4 +33,8 @@ export class NotAuthorizedError extends error('NotAuthorizedException', 403) {}
 export class UnauthenticatedError extends error('UnauthenticatedException', 401) {}
 export class ConcurrentModificationError extends error('ConcurrentModificationException', 409) {}
 export class PayloadTooLargeError extends error('PayloadTooLargeException', 413) {}
+export class UserNotConfirmedError extends error('UserNotConfirmedException', 400) {}
+export class PasswordResetRequiredError extends error('PasswordResetRequiredException', 400) {}
+export class RefreshTokenReuseError extends error('RefreshTokenReuseException', 400) {}
+export class InvalidClientSecretError extends error('NotAuthorizedException', 400) {}
 export class NotFoundError extends error('NotFoundException', 404) {}

@@ -12,7 +12,7 @@ import type { CodePurpose, ConfirmationCodeSent, UserEvent } from './user.events
 /** Wrong codes allowed per issued code before it stops working. */
 export const MAX_CODE_ATTEMPTS = 5;
 
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED';
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
 
 export interface PendingCode {
   purpose: CodePurpose;
@@ -30,7 +30,13 @@ export type UserState =
       sub: string;
       username: string;
       status: UserStatus;
+      enabled: boolean;
       attributes: Record<string, string>;
+      passwordHash: string;
+      createdAt: string;
+      updatedAt: string;
+      /** Tokens issued before this instant are rejected (GlobalSignOut). */
+      signedOutAt?: string;
       code?: PendingCode;
     };
 
@@ -60,7 +66,11 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
           sub: event.data.sub,
           username: event.data.username,
           status: 'UNCONFIRMED',
+          enabled: true,
           attributes: { ...event.data.attributes },
+          passwordHash: event.data.passwordHash,
+          createdAt: event.data.signedUpAt,
+          updatedAt: event.data.signedUpAt,
         };
       case 'ConfirmationCodeSent':
         if (!state.exists) return state;
@@ -81,8 +91,22 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (!state.exists) return state;
         const attributes = { ...state.attributes };
         if (event.data.verifiedAttribute) attributes[`${event.data.verifiedAttribute}_verified`] = 'true';
-        return { ...state, status: 'CONFIRMED', attributes, code: undefined };
+        return { ...state, status: 'CONFIRMED', attributes, code: undefined, updatedAt: event.data.confirmedAt };
       }
+      case 'PasswordChanged':
+        if (!state.exists) return state;
+        return {
+          ...state,
+          passwordHash: event.data.passwordHash,
+          status: event.data.permanent ? (state.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED') : 'FORCE_CHANGE_PASSWORD',
+          updatedAt: event.data.changedAt,
+        };
+      case 'UserSignedOutGlobally':
+        return state.exists ? { ...state, signedOutAt: event.data.at } : state;
+      case 'UserDisabled':
+        return state.exists ? { ...state, enabled: false, updatedAt: event.data.at } : state;
+      case 'UserEnabled':
+        return state.exists ? { ...state, enabled: true, updatedAt: event.data.at } : state;
       default:
         return state;
     }

@@ -41,6 +41,31 @@ export type UserConfirmed = {
   data: { confirmedAt: string; verifiedAttribute?: 'email' | 'phone_number' };
 };
 
-export type UserEvent = UserSignedUp | ConfirmationCodeSent | ConfirmationCodeMismatched | UserConfirmed;
+export type PasswordChanged = {
+  type: 'PasswordChanged';
+  data: {
+    passwordHash: string;
+    /** CHANGE: by the user with the old password; RESET: with a forgot-password code; ADMIN_SET; NEW_PASSWORD_CHALLENGE. */
+    reason: 'CHANGE' | 'RESET' | 'ADMIN_SET' | 'NEW_PASSWORD_CHALLENGE';
+    /** false: a temporary password (the user must choose a new one at sign-in). */
+    permanent: boolean;
+    changedAt: string;
+  };
+};
+
+/** Every token issued before `at` is no longer accepted. */
+export type UserSignedOutGlobally = { type: 'UserSignedOutGlobally'; data: { at: string } };
+export type UserDisabled = { type: 'UserDisabled'; data: { at: string } };
+export type UserEnabled = { type: 'UserEnabled'; data: { at: string } };
+
+export type UserEvent =
+  | UserSignedUp
+  | ConfirmationCodeSent
+  | ConfirmationCodeMismatched
+  | UserConfirmed
+  | PasswordChanged
+  | UserSignedOutGlobally
+  | UserDisabled
+  | UserEnabled;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;

@@ -1,0 +1,67 @@
+import {
+  type DomainError,
+  NotAuthorizedError,
+  PasswordResetRequiredError,
+  UserNotConfirmedError,
+  UserNotFoundError,
+} from '../shared/domain-error.js';
+import type { UserState } from '../user-pools/user.decider.js';
+import type { SignInFailureReason } from './auth-log.events.js';
+import { type LockoutState, lockedUntil } from './lockout.js';
+
+export type SignInOutcome =
+  | { kind: 'success' }
+  | { kind: 'challenge'; challenge: 'NEW_PASSWORD_REQUIRED' }
+  | { kind: 'failure'; reason: SignInFailureReason; error: DomainError };
+
+export interface SignInFacts {
+  user: UserState;
+  lockout: LockoutState;
+  /** The handler verified the password (against a dummy hash for unknown users). */
+  passwordOk: boolean;
+  /** Client setting PreventUserExistenceErrors = ENABLED. */
+  hideUserExistence: boolean;
+  temporaryPasswordExpired: boolean;
+  now: string;
+}
+
+const wrongCredentials = () => new NotAuthorizedError('Incorrect username or password.');
+
+/**
+ * The password sign-in decision, in Cognito's order: unknown user, lockout, password,
+ * disabled, unconfirmed, reset required, temporary password. Pure: the password check and
+ * the time arrive as facts.
+ */
+export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
+  const { user } = f;
+  if (!user.exists) {
+    return {
+      kind: 'failure',
+      reason: 'USER_NOT_FOUND',
+      error: f.hideUserExistence ? wrongCredentials() : new UserNotFoundError('User does not exist.'),
+    };
+  }
+  const until = lockedUntil(f.lockout);
+  if (until && until.toISOString() > f.now) {
+    return { kind: 'failure', reason: 'LOCKED_OUT', error: new NotAuthorizedError('Password attempts exceeded') };
+  }
+  if (!f.passwordOk) return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
+  if (!user.enabled) return { kind: 'failure', reason: 'USER_DISABLED', error: new NotAuthorizedError('User is disabled.') };
+  switch (user.status) {
+    case 'UNCONFIRMED':
+      return { kind: 'failure', reason: 'USER_NOT_CONFIRMED', error: new UserNotConfirmedError('User is not confirmed.') };
+    case 'RESET_REQUIRED':
+      return { kind: 'failure', reason: 'PASSWORD_RESET_REQUIRED', error: new PasswordResetRequiredError('Password reset required for the user') };
+    case 'FORCE_CHANGE_PASSWORD':
+      if (f.temporaryPasswordExpired) {
+        return {
+          kind: 'failure',
+          reason: 'TEMPORARY_PASSWORD_EXPIRED',
+          error: new NotAuthorizedError('Temporary password has expired and must be reset by an administrator.'),
+        };
+      }
+      return { kind: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED' };
+    case 'CONFIRMED':
+      return { kind: 'success' };
+  }
+}
