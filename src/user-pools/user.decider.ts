@@ -52,7 +52,10 @@ export type UserCommand =
       code?: Omit<ConfirmationCodeSent['data'], 'purpose'>;
       now: string;
     }
-  | { type: 'ConfirmSignUp'; presentedCodeHash: string; now: string };
+  | { type: 'ConfirmSignUp'; presentedCodeHash: string; now: string }
+  | { type: 'SignOutGlobally'; now: string }
+  | { type: 'DisableUser'; now: string }
+  | { type: 'EnableUser'; now: string };
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
   initialState: () => ({ exists: false }),
@@ -118,11 +121,24 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         return signUp(command, state);
       case 'ConfirmSignUp':
         return confirmSignUp(command, state);
+      case 'SignOutGlobally':
+        requireUser(state);
+        return [{ type: 'UserSignedOutGlobally', data: { at: command.now } }];
+      case 'DisableUser':
+        requireUser(state);
+        return state.enabled ? [{ type: 'UserDisabled', data: { at: command.now } }] : [];
+      case 'EnableUser':
+        requireUser(state);
+        return state.enabled ? [] : [{ type: 'UserEnabled', data: { at: command.now } }];
       default:
         return unreachable(command);
     }
   },
 };
+
+function requireUser(state: UserState): asserts state is Extract<UserState, { exists: true }> {
+  if (!state.exists) throw new UserNotFoundError('User does not exist.');
+}
 
 function signUp(command: Extract<UserCommand, { type: 'SignUp' }>, state: UserState): UserEvent[] {
   if (state.exists) throw new UsernameExistsError('User already exists');

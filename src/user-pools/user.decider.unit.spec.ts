@@ -77,3 +77,17 @@ describe('user decider', () => {
     expect(when([], { type: 'ConfirmSignUp', presentedCodeHash: 'x', now: T1 })).toThrow(UserNotFoundError);
   });
 });
+
+describe('user decider: sign-out and enablement', () => {
+  test('global sign-out records the instant', () => {
+    expect(when([signedUp], { type: 'SignOutGlobally', now: T1 })()).toEqual([{ type: 'UserSignedOutGlobally', data: { at: T1 } }]);
+    expect(when([], { type: 'SignOutGlobally', now: T1 })).toThrow(UserNotFoundError);
+  });
+  test('disable and enable emit only on change', () => {
+    const disabled: UserEvent = { type: 'UserDisabled', data: { at: T1 } };
+    expect(when([signedUp], { type: 'DisableUser', now: T1 })()).toEqual([disabled]);
+    expect(when([signedUp, disabled], { type: 'DisableUser', now: T1 })()).toEqual([]);
+    expect(when([signedUp, disabled], { type: 'EnableUser', now: T1 })()).toEqual([{ type: 'UserEnabled', data: { at: T1 } }]);
+    expect(when([signedUp], { type: 'EnableUser', now: T1 })()).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Platform } from '../platform/platform.js';
+import { handleCommand } from '../shared/command-handler.js';
+import { fold } from '../shared/decider.js';
+import { NotAuthorizedError } from '../shared/domain-error.js';
+import type { RequestContext } from '../shared/request-context.js';
+import type { ActiveClient } from '../user-pools/clients/client.repository.js';
+import { userDecider } from '../user-pools/user.decider.js';
+import { type UserEvent, userStream } from '../user-pools/user.events.js';
+import { refreshTokenDecider, reuseOutcome } from './refresh-token.decider.js';
+import { REFRESH_TOKEN_SCOPE } from './refresh-token.events.js';
+import { type AuthenticationResult, newRefreshToken, refreshTokenHash, signTokens } from './token-issuer.js';
+
+/**
+ * REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken:
+ * 1. find the token's family by its keyed hash, 2. decide the use (rotation, grace period,
+ * reuse detection), 3. append, 4. refuse tokens of signed-out, disabled or deleted users,
+ * 5. sign new ID and access tokens (and hand out the rotated refresh token).
+ * `beforeUse` runs checks that need the family's user (the SECRET_HASH names the user).
+ */
+export async function refreshAuth(
+  platform: Platform,
+  args: {
+    client: ActiveClient;
+    refreshToken: string | undefined;
+    context: RequestContext;
+    beforeUse?: (user: { sub: string; username: string }) => void;
+  },
+): Promise<AuthenticationResult> {
+  const { client, context } = args;
+  if (!args.refreshToken) throw new NotAuthorizedError('Invalid Refresh Token');
+  const presentedHash = refreshTokenHash(platform, args.refreshToken);
+  const streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, presentedHash);
+  if (!streamId) throw new NotAuthorizedError('Invalid Refresh Token');
+
+  const familyEvents = await platform.store.readStream(streamId);
+  const family = fold(refreshTokenDecider, familyEvents as never);
+  if (!family.exists || family.clientId !== client.clientId) throw new NotAuthorizedError('Invalid Refresh Token');
+  const userEvents = (await platform.store.readStream(userStream(family.poolId, family.sub))) as never as UserEvent[];
+  const user = fold(userDecider, userEvents);
+  if (!user.exists) throw new NotAuthorizedError('Refresh Token has been revoked');
+  args.beforeUse?.({ sub: user.sub, username: user.username });
+  if (!user.enabled) throw new NotAuthorizedError('User is disabled.');
+  if (user.signedOutAt && user.signedOutAt >= family.authTime) throw new NotAuthorizedError('Refresh Token has been revoked');
+
+  const rotation = client.settings.refreshTokenRotation;
+  const next = rotation.feature === 'ENABLED' ? newRefreshToken(platform) : undefined;
+  const now = new Date();
+  const result = await handleCommand({
+    store: platform.store,
+    streamId,
+    decider: refreshTokenDecider,
+    context,
+    now,
+    // Safe to retry: a concurrent use is re-decided against the new state.
+    retries: 3,
+    unique: (events) => (next && events.some((e) => e.type === 'RefreshTokenRotated') ? [{ scope: REFRESH_TOKEN_SCOPE, value: next.hash, change: 'claim' }] : []),
+    command: () => ({
+      type: 'UseRefreshToken' as const,
+      presentedHash,
+      clientId: client.clientId,
+      rotateTo: next?.hash,
+      graceSeconds: rotation.retryGracePeriodSeconds,
+      now: now.toISOString(),
+    }),
+  });
+  const reuse = reuseOutcome(result.events);
+  if (reuse) throw reuse;
+
+  const tokens = await signTokens(
+    platform,
+    client,
+    { poolId: family.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: [] },
+    family.familyId,
+    Math.floor(Date.parse(family.authTime) / 1000),
+  );
+  return next ? { ...tokens, RefreshToken: next.token } : tokens;
+}
+
+/** RevokeToken: revokes the refresh token's whole family (and so the access tokens it issued). */
+export async function revokeRefreshToken(platform: Platform, client: ActiveClient, token: string, context: RequestContext): Promise<void> {
+  if (!client.settings.enableTokenRevocation) {
+    throw new NotAuthorizedError('Token revocation is not enabled for this client');
+  }
+  const streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, refreshTokenHash(platform, token));
+  // Cognito answers success for tokens it does not know (nothing to revoke).
+  if (!streamId) return;
+  await handleCommand({
+    store: platform.store,
+    streamId,
+    decider: refreshTokenDecider,
+    context,
+    now: new Date(),
+    retries: 3,
+    command: () => ({ type: 'RevokeRefreshTokenFamily' as const, clientId: client.clientId, now: new Date().toISOString() }),
+  });
+}

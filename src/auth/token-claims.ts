@@ -1,0 +1,63 @@
+import type { JWTPayload } from 'jose';
+import type { ClientSettings } from '../user-pools/clients/client.events.js';
+
+export interface ClaimsInput {
+  issuer: string;
+  clientId: string;
+  client: ClientSettings;
+  sub: string;
+  username: string;
+  attributes: Record<string, string>;
+  groups: string[];
+  /** Epoch seconds of the original sign-in. */
+  authTime: number;
+  /** Refresh-token family: Cognito's origin_jti, shared by every token of one sign-in. */
+  originJti: string;
+  /** Id of the sign-in event that produced the tokens. */
+  eventId: string;
+  jti: () => string;
+}
+
+/** Attributes never put in tokens (internal bookkeeping). */
+const NOT_CLAIMS = new Set(['sub']);
+
+/** Cognito's ID token claims: identity plus the attributes the client may read (custom:* as strings). */
+export function idTokenClaims(i: ClaimsInput): JWTPayload {
+  const readable = i.client.readAttributes;
+  const attributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(i.attributes)) {
+    if (NOT_CLAIMS.has(name)) continue;
+    if (readable.length > 0 && !readable.includes(name) && !name.endsWith('_verified')) continue;
+    attributes[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
+  }
+  return {
+    ...attributes,
+    sub: i.sub,
+    iss: i.issuer,
+    aud: i.clientId,
+    token_use: 'id',
+    'cognito:username': i.username,
+    ...(i.groups.length > 0 ? { 'cognito:groups': i.groups } : {}),
+    origin_jti: i.originJti,
+    event_id: i.eventId,
+    auth_time: i.authTime,
+    jti: i.jti(),
+  };
+}
+
+/** Cognito's access token claims. */
+export function accessTokenClaims(i: ClaimsInput): JWTPayload {
+  return {
+    sub: i.sub,
+    iss: i.issuer,
+    client_id: i.clientId,
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+    username: i.username,
+    ...(i.groups.length > 0 ? { 'cognito:groups': i.groups } : {}),
+    origin_jti: i.originJti,
+    event_id: i.eventId,
+    auth_time: i.authTime,
+    jti: i.jti(),
+  };
+}
