@@ -6,6 +6,7 @@ import { ProjectionRunner } from '../../projections/runner.js';
 import { userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
 import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
+import { FailureRateLimiter } from '../auth/rate-limit.js';
 import type { AppConfig } from '../config/config.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
 import { Secrets } from '../crypto/secrets.js';
@@ -16,6 +17,7 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { MessageDelivery } from '../messaging/delivery.js';
+import { KeyRing } from '../tokens/key-ring.js';
 
 /** Everything the API and the projections need, built once from the configuration. */
 export interface Platform {
@@ -30,6 +32,10 @@ export interface Platform {
   hasher: PasswordHasher;
   delivery: MessageDelivery;
   adminKeys: AdminKeys;
+  /** Failed sign-ins per source address (rate limit). */
+  signInLimiter: FailureRateLimiter;
+  /** Per-pool JWT signing keys: sign, verify, JWKS, rotation. */
+  keyRing: KeyRing;
   /** Set on the very first start only: the bootstrap admin key to say once. */
   bootstrapKey: NewAdminKey | undefined;
   masterKeyCreatedAt: string | undefined;
@@ -92,6 +98,8 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     hasher: new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
     delivery,
     adminKeys,
+    signInLimiter: new FailureRateLimiter(),
+    keyRing: new KeyRing(store, secrets, () => new Date(), { issuer: (poolId) => `${config.PUBLIC_BASE_URL}/${poolId}` }),
     bootstrapKey,
     masterKeyCreatedAt: master.created ? master.path : undefined,
     close: async () => {
