@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
@@ -30,8 +31,11 @@ export async function startApp(storage: Storage, env: Record<string, string> = {
     databaseUrl = db.url;
     drop = db.drop;
   }
+  // A fixed free port, so the public base URL (token issuer) is known before start.
+  const port = env.PORT ?? String(await freePort());
   const config = loadConfig({
-    PORT: '0',
+    PORT: port,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     ADMIN_ACCESS_KEY_ID: ADMIN.id,
@@ -41,8 +45,8 @@ export async function startApp(storage: Storage, env: Record<string, string> = {
   });
   const platform = await createPlatform(config, createLogger(config));
   const app = await createServer(platform);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await app.listen(Number(port), '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await app.close();
     await platform.close();
@@ -59,6 +63,17 @@ export async function startApp(storage: Storage, env: Record<string, string> = {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** JSON over fetch, returning status and parsed body. */

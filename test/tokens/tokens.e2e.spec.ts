@@ -36,9 +36,6 @@ describe('tokens end to end: JWKS, discovery, rotation, independent verifiers', 
 
   beforeAll(async () => {
     app = await startApp('pglite');
-    // startApp listens on a random port (it does not use PORT), so the issuer base URL is only
-    // known after listening; the platform reads it per request.
-    app.platform.config.PUBLIC_BASE_URL = app.url;
     const r = await call(app.url, 'POST', '/v1/user-pools', { name: 'tokens' }, admin);
     expect(r.status).toBe(201);
     poolId = r.body.poolId;

@@ -69,6 +69,16 @@ export function openApiDocument(baseUrl: string) {
           responses: { '200': { description: 'A page of users', content: json(userPageResponse) }, ...errors },
         },
       },
+      '/v1/user-pools/{poolId}/signing-keys/rotate': {
+        post: {
+          summary: "Rotate the pool's token signing key (the new key is published before it signs)",
+          security: admin,
+          parameters: [poolId],
+          responses: { '200': { description: 'The new (or still pending) key id and when it activates' }, ...errors },
+        },
+      },
+      '/{poolId}/.well-known/jwks.json': { get: { summary: "The pool's public signing keys (JWKS)", parameters: [poolId], responses: { '200': { description: 'JWKS' }, ...errors } } },
+      '/{poolId}/.well-known/openid-configuration': { get: { summary: 'OpenID Connect discovery document', parameters: [poolId], responses: { '200': { description: 'Discovery' }, ...errors } } },
       '/v1/admin/outbox': {
         get: {
           summary: 'Messages (with codes) sent while no SMTP server is configured; off in production mode',

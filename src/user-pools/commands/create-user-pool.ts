@@ -64,6 +64,8 @@ export class CreateUserPoolHandler implements ICommandHandler<CreateUserPoolComm
         },
       }),
     });
+    // The pool can sign tokens from its first moment.
+    await this.platform.keyRing.ensureKeys(poolId);
     await waitForReadModels(this.platform, result.append?.position);
     const state = result.state;
     if (state.status !== 'active') throw new Error('pool not created');
