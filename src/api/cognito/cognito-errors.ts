@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { DomainError } from '../../shared/domain-error.js';
+
+/**
+ * An error of the wire protocol itself (signature, framing, unknown operation), named as
+ * AWS names it. Domain failures stay DomainErrors; both end up in the same error body.
+ */
+export class CognitoProtocolError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export interface WireError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+/**
+ * Maps anything thrown to Cognito's error shape. Cognito answers every client error with
+ * 400 (the SDKs pick the exception class from `__type`); internals never reach the client.
+ */
+export function toWireError(error: unknown, logger?: Logger): WireError {
+  if (error instanceof CognitoProtocolError) return { status: 400, type: error.type, message: error.message };
+  if (error instanceof DomainError) return { status: 400, type: error.code, message: error.message };
+  const typed = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
+  // Typed errors from other layers (e.g. CodeDeliveryFailureException) carry a Cognito name.
+  if (typed && typeof typed.code === 'string' && /^[A-Z]\w*Exception$/.test(typed.code)) {
+    return { status: 400, type: typed.code, message: String(typed.message) };
+  }
+  // Fastify's own request errors, raised before our handler runs (body limit, framing).
+  if (typed && typeof typed.code === 'string' && typed.code.startsWith('FST_') && typeof typed.statusCode === 'number' && typed.statusCode < 500) {
+    return typed.statusCode === 413
+      ? { status: 413, type: 'RequestEntityTooLargeException', message: 'Request body is too large' }
+      : { status: 400, type: 'SerializationException', message: String(typed.message) };
+  }
+  logger?.error({ err: error }, 'unhandled error on the Cognito API');
+  return { status: 500, type: 'InternalErrorException', message: 'Internal server error' };
+}
