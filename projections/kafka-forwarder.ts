@@ -4,7 +4,7 @@ import type { SqlDatabase } from '../src/db/sql.js';
 import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '../src/event-store/event-store.port.js';
 import { formatPosition } from '../src/event-store/positions.js';
 import { redactEvent } from '../src/events/redaction.js';
-import { CHECKPOINT_SCHEMA, advanceCheckpoint, ensureCheckpoint } from './checkpoints.js';
+import { CHECKPOINT_SCHEMA, CheckpointConflictError, advanceCheckpoint, ensureCheckpoint } from './checkpoints.js';
 import { campaign, type Leadership } from './leader-lock.js';
 
 /** Leadership role and checkpoint name. */
@@ -39,10 +39,11 @@ export interface KafkaForwarderOptions {
 
 export interface ForwarderStatus {
   leader: boolean;
-  /** Position of the last event the broker acknowledged, as `commit/prepare`. */
+  /** The checkpoint (`commit/prepare`) as this instance last read or moved it. */
   checkpoint?: string;
   /** Events this instance forwarded (a re-sent batch counts again). */
   forwarded: number;
+  /** The latest failure seen, kept after recovery. */
   lastError?: string;
 }
 
@@ -112,7 +113,8 @@ export class KafkaForwarder {
         await this.lead(stopped);
       } catch (error) {
         if (stopped.aborted) break;
-        this.noteError(`stepping down: ${describe(error)}`);
+        // Another process moved the checkpoint: expected during a failover, so only a warning.
+        this.noteError(`stepping down: ${describe(error)}`, error instanceof CheckpointConflictError ? 'warn' : 'error');
         // Back off harder only while tenures end without getting anything through.
         failures = this.forwarded > before ? 1 : failures + 1;
       }
@@ -192,8 +194,8 @@ export class KafkaForwarder {
 
   private async ensureTopic(): Promise<void> {
     const admin = this.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect();
       // Looked up first only to keep kafkajs from logging TOPIC_ALREADY_EXISTS on every start.
       if ((await admin.listTopics()).includes(this.topic)) return;
       // Resolves false when another process created the topic meanwhile.
@@ -212,9 +214,9 @@ export class KafkaForwarder {
     }
   }
 
-  private noteError(message: string): void {
+  private noteError(message: string, level: 'warn' | 'error' = 'warn'): void {
     this.lastError = message;
-    this.logger.warn(`kafka forwarder: ${message}`);
+    this.logger[level](`kafka forwarder: ${message}`);
   }
 
   /** kafkajs logs retried connection errors as errors; to us they are warnings (level WARN and up only). */

@@ -36,6 +36,8 @@ export const configSchema = z
     PROJECTIONS: z.enum(['in-process', 'external']).default('in-process'),
     /** Region used in pool ids and ARNs for calls that carry none. */
     REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
+    /** AWS account id shown in ARNs (Cognito SDK users compare ARNs with their own settings). */
+    AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/).default('000000000000'),
     /** SMTP server for email codes (smtp[s]://user:pass@host:port); without it codes go to the dev outbox. */
     SMTP_URL: z.string().optional(),
     /** Sender address of emails. */

@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { PLATFORM } from '../../platform/platform.token.js';
 import { type AuthenticatedRequest, contextOf } from '../rest/request-context.js';
-import { accountId } from './account.js';
 import { COGNITO_SERVICES } from './actions/services.js';
 import type { CognitoAction, CognitoService } from './cognito-action.js';
 import { CognitoProtocolError, toWireError } from './cognito-errors.js';
@@ -60,7 +59,7 @@ export class CognitoRoute implements OnModuleInit {
       // 4. Run it.
       const output = await action.handle(input, {
         region: caller?.region ?? this.platform.config.REGION,
-        accountId: accountId(),
+        accountId: this.platform.config.AWS_ACCOUNT_ID,
         request: contextOf(request as AuthenticatedRequest),
         commands: this.commands,
         queries: this.queries,
