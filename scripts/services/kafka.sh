@@ -182,7 +182,9 @@ start() {
   # "Kafka Server started" is logged once the broker is unfenced and serving;
   # a plain TCP connect succeeds earlier (the socket is bound before that).
   while ((SECONDS - t0 < KAFKA_START_TIMEOUT)); do
-    if ! running_pid >/dev/null; then
+    # The launched pid itself: until setsid has exec'd java its command line is the forked
+    # shell's, and running_pid would call a healthy start dead.
+    if ! alive "$(cat "$PIDFILE")"; then
       tail -n 40 "$LOG" >&2; die "broker exited during startup (log: $LOG)"
     fi
     if tail -c +"$((offset + 1))" "$LOG" | grep -q 'Kafka Server started' \
