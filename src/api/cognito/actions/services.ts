@@ -1,4 +1,13 @@
 import type { CognitoService } from '../cognito-action.js';
+import {
+  adminInitiateAuth,
+  adminUserGlobalSignOut,
+  getTokensFromRefreshToken,
+  getUser,
+  globalSignOut,
+  initiateAuth,
+  revokeToken,
+} from './auth.actions.js';
 import { confirmSignUp, signUp } from './sign-up.actions.js';
 import {
   createUserPoolClient,
@@ -27,6 +36,13 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ListUserPoolClients: listUserPoolClients,
       SignUp: signUp,
       ConfirmSignUp: confirmSignUp,
+      InitiateAuth: initiateAuth,
+      AdminInitiateAuth: adminInitiateAuth,
+      GetTokensFromRefreshToken: getTokensFromRefreshToken,
+      RevokeToken: revokeToken,
+      GetUser: getUser,
+      GlobalSignOut: globalSignOut,
+      AdminUserGlobalSignOut: adminUserGlobalSignOut,
     },
   },
 };

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { authenticateAccessToken } from '../../../auth/access-token.js';
+import type { AuthFlowName } from '../../../auth/auth-log.events.js';
+import { checkClientSecret, checkSecretHash, clientAndPool, requireFlow } from '../../../auth/client-auth.js';
+import { passwordAuth } from '../../../auth/password-auth.js';
+import { refreshAuth, revokeRefreshToken } from '../../../auth/refresh-auth.js';
+import { InvalidParameterError } from '../../../shared/domain-error.js';
+import { attributeList, loadUserByName, runUserCommand } from '../../../user-pools/commands/user-admin.js';
+import { action, type ActionContext } from '../cognito-action.js';
+import { clientId, userPoolId, username } from './members.js';
+
+const authParameters = z.record(z.string().max(128), z.string().max(131072)).optional();
+const clientMetadata = z.record(z.string(), z.string()).optional();
+const accessToken = z.string().min(1).max(131072);
+
+/** REFRESH_TOKEN_AUTH: SECRET_HASH (when the client has a secret) names the user by username or sub. */
+async function refresh(ctx: ActionContext, client: Awaited<ReturnType<typeof clientAndPool>>['client'], params: Record<string, string>) {
+  const result = await refreshAuth(ctx.platform, {
+    client,
+    refreshToken: params.REFRESH_TOKEN,
+    context: ctx.request,
+    beforeUse: (user) => checkSecretHash(ctx.platform, client, [params.USERNAME ?? '', user.username, user.sub].filter(Boolean), params.SECRET_HASH),
+  });
+  return { AuthenticationResult: result, ChallengeParameters: {} };
+}
+
+export const initiateAuth = action({
+  auth: 'public',
+  input: z.object({
+    AuthFlow: z.enum(['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH', 'ADMIN_NO_SRP_AUTH', 'ADMIN_USER_PASSWORD_AUTH']),
+    ClientId: clientId,
+    AuthParameters: authParameters,
+    ClientMetadata: clientMetadata,
+    AnalyticsMetadata: z.unknown().optional(),
+    UserContextData: z.unknown().optional(),
+    Session: z.string().optional(),
+  }),
+  async handle(input, ctx) {
+    const { client, pool } = await clientAndPool(ctx.platform, input.ClientId);
+    const params = input.AuthParameters ?? {};
+    switch (input.AuthFlow) {
+      case 'USER_PASSWORD_AUTH':
+        requireFlow(client, 'ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH');
+        return passwordAuth(ctx.platform, { pool, client, flow: 'USER_PASSWORD_AUTH', parameters: params, context: ctx.request });
+      case 'REFRESH_TOKEN_AUTH':
+      case 'REFRESH_TOKEN':
+        requireFlow(client, 'ALLOW_REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN_AUTH');
+        return refresh(ctx, client, params);
+      case 'ADMIN_NO_SRP_AUTH':
+      case 'ADMIN_USER_PASSWORD_AUTH':
+        throw new InvalidParameterError(`${input.AuthFlow} is only valid with AdminInitiateAuth`);
+      default:
+        throw new InvalidParameterError(`${input.AuthFlow} is not supported by this service yet`);
+    }
+  },
+});
+
+export const adminInitiateAuth = action({
+  auth: 'admin',
+  input: z.object({
+    UserPoolId: userPoolId,
+    ClientId: clientId,
+    AuthFlow: z.enum(['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH', 'ADMIN_NO_SRP_AUTH', 'ADMIN_USER_PASSWORD_AUTH']),
+    AuthParameters: authParameters,
+    ClientMetadata: clientMetadata,
+    AnalyticsMetadata: z.unknown().optional(),
+    ContextData: z.unknown().optional(),
+    Session: z.string().optional(),
+  }),
+  async handle(input, ctx) {
+    const { client, pool } = await clientAndPool(ctx.platform, input.ClientId, input.UserPoolId);
+    const params = input.AuthParameters ?? {};
+    switch (input.AuthFlow) {
+      case 'ADMIN_USER_PASSWORD_AUTH':
+      case 'ADMIN_NO_SRP_AUTH': {
+        requireFlow(client, 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH');
+        const flow: AuthFlowName = input.AuthFlow;
+        return passwordAuth(ctx.platform, { pool, client, flow, parameters: params, context: ctx.request });
+      }
+      case 'REFRESH_TOKEN_AUTH':
+      case 'REFRESH_TOKEN':
+        requireFlow(client, 'ALLOW_REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN_AUTH');
+        return refresh(ctx, client, params);
+      default:
+        throw new InvalidParameterError(`${input.AuthFlow} is not supported by AdminInitiateAuth here yet`);
+    }
+  },
+});
+
+export const getTokensFromRefreshToken = action({
+  auth: 'public',
+  input: z.object({
+    RefreshToken: z.string().min(1).max(131072),
+    ClientId: clientId,
+    ClientSecret: z.string().min(1).max(64).optional(),
+    ClientMetadata: clientMetadata,
+  }),
+  async handle(input, ctx) {
+    const { client } = await clientAndPool(ctx.platform, input.ClientId);
+    requireFlow(client, 'ALLOW_REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN_AUTH');
+    checkClientSecret(ctx.platform, client, input.ClientSecret);
+    return { AuthenticationResult: await refreshAuth(ctx.platform, { client, refreshToken: input.RefreshToken, context: ctx.request }) };
+  },
+});
+
+export const revokeToken = action({
+  auth: 'public',
+  input: z.object({ Token: z.string().min(1).max(131072), ClientId: clientId, ClientSecret: z.string().min(1).max(64).optional() }),
+  async handle(input, ctx) {
+    const { client } = await clientAndPool(ctx.platform, input.ClientId);
+    checkClientSecret(ctx.platform, client, input.ClientSecret);
+    await revokeRefreshToken(ctx.platform, client, input.Token, ctx.request);
+    return {};
+  },
+});
+
+export const getUser = action({
+  auth: 'public',
+  input: z.object({ AccessToken: accessToken }),
+  async handle(input, ctx) {
+    const owner = await authenticateAccessToken(ctx.platform, input.AccessToken);
+    return { Username: owner.user.username, UserAttributes: attributeList(owner.user) };
+  },
+});
+
+export const globalSignOut = action({
+  auth: 'public',
+  input: z.object({ AccessToken: accessToken }),
+  async handle(input, ctx) {
+    const owner = await authenticateAccessToken(ctx.platform, input.AccessToken);
+    await runUserCommand(ctx.platform, owner.streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request);
+    return {};
+  },
+});
+
+export const adminUserGlobalSignOut = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, Username: username }),
+  async handle(input, ctx) {
+    const { streamId } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
+    await runUserCommand(ctx.platform, streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request);
+    return {};
+  },
+});
