@@ -50,7 +50,7 @@ export class SqlEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
       // 1. Move the stream's revision, failing on the wrong expectation (row lock orders writers).
       const last = await advanceRevision(tx, streamId, options.expectedRevision, events.length);
       // 2. Claim and release unique values in the same transaction.
@@ -69,14 +69,37 @@ export class SqlEventStore implements EventStore {
          RETURNING position::text AS pos, transaction_id::text AS txid`,
         params,
       );
-      // 4. Wake subscribers when this transaction commits.
-      await tx.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
       const lastRow = inserted.rows[inserted.rows.length - 1];
       return {
         nextRevision: last,
         position: { commit: BigInt(lastRow.txid), prepare: BigInt(lastRow.pos) },
       };
     });
+    // 4. Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
+    // would serialise every append's commit on PostgreSQL's notification queue lock.
+    this.wakeSubscribers();
+    return result;
+  }
+
+  private notifying = false;
+  private notifyAgain = false;
+
+  private wakeSubscribers(): void {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    void this.db
+      .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
+      .catch(() => undefined) // subscribers also poll; a lost wake-up only delays them
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.wakeSubscribers();
+        }
+      });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

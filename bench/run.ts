@@ -1,0 +1,39 @@
+/**
+ * Runs every benchmark in turn; each writes its own section of bench/RESULTS.md as soon as it
+ * is done, so a failure late in the run keeps the earlier figures.
+ *
+ *   DATABASE_URL=postgres://... npm run bench
+ */
+import { benchAppends } from './appends.js';
+import { benchArgon2 } from './argon2-bindings.js';
+import { serverUrl } from './support/databases.js';
+import { isMain, runAlone } from './support/paths.js';
+import { benchProjectionLag } from './projection-lag.js';
+import { benchRebuild } from './rebuild.js';
+
+const BENCHMARKS: [string, () => Promise<void>][] = [
+  ['appends', benchAppends],
+  ['projection-lag', benchProjectionLag],
+  ['rebuild', benchRebuild],
+  ['argon2-bindings', benchArgon2],
+];
+
+export async function runAll(): Promise<void> {
+  serverUrl(); // fail before anything runs, not after the first benchmark
+  const failed: string[] = [];
+  for (const [name, run] of BENCHMARKS) {
+    const t0 = performance.now();
+    console.log(`bench: ${name}`);
+    try {
+      await run();
+      console.log(`bench: ${name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (error) {
+      // Keep going: the other benchmarks are independent and their figures are still useful.
+      console.error(`bench: ${name} failed:`, error);
+      failed.push(name);
+    }
+  }
+  if (failed.length > 0) throw new Error(`benchmarks failed: ${failed.join(', ')}`);
+}
+
+if (isMain(import.meta.url)) runAlone(runAll);
