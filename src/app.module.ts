@@ -13,6 +13,9 @@ import { CreateUserPoolClientHandler, DeleteUserPoolClientHandler, UpdateUserPoo
 import { DescribeUserPoolClientHandler, ListUserPoolClientsHandler } from './user-pools/clients/client.queries.js';
 import { ConfirmSignUpHandler } from './user-pools/commands/confirm-sign-up.js';
 import { CreateUserPoolHandler } from './user-pools/commands/create-user-pool.js';
+import { AddCustomAttributesHandler } from './user-pools/commands/add-custom-attributes.js';
+import { DeleteUserPoolHandler } from './user-pools/commands/delete-user-pool.js';
+import { UpdateUserPoolHandler } from './user-pools/commands/update-user-pool.js';
 import { SignUpHandler } from './user-pools/commands/sign-up.js';
 import { GetUserPoolHandler } from './user-pools/queries/get-user-pool.js';
 import { ListUserPoolsHandler } from './user-pools/queries/list-user-pools.js';
@@ -29,6 +32,9 @@ export class AppModule {
         { provide: PLATFORM, useValue: platform },
         AdminGuard,
         CreateUserPoolHandler,
+        UpdateUserPoolHandler,
+        DeleteUserPoolHandler,
+        AddCustomAttributesHandler,
         SignUpHandler,
         ConfirmSignUpHandler,
         GetUserPoolHandler,

@@ -18,8 +18,8 @@ export const CLIENTS_TABLE = 'rm_user_pool_clients_v1';
  */
 export const userDirectoryProjection: Projection = {
   name: 'user_directory',
-  // 2: app clients.
-  version: 2,
+  // 2: app clients. 3: admin-created users, attribute changes, deletions.
+  version: 3,
 
   async setup(db) {
     await db.query(`CREATE TABLE IF NOT EXISTS ${POOLS_TABLE} (
@@ -83,7 +83,35 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
       );
       return;
     }
-    case 'UserSignedUp': {
+    case 'UserPoolUpdated': {
+      const { name, updatedAt: _at, ...changed } = event.data;
+      const poolId = event.streamId.slice('userpool-'.length);
+      // Every mutable setting is in the event; an absent accountRecovery means none.
+      await tx.query(`UPDATE ${POOLS_TABLE} SET name = $2, settings = (settings - 'accountRecovery') || $3::jsonb WHERE pool_id = $1`, [poolId, name, JSON.stringify(changed)]);
+      return;
+    }
+    case 'CustomAttributesAdded': {
+      const poolId = event.streamId.slice('userpool-'.length);
+      // Idempotent on replay: attributes already in the schema are not added again.
+      await tx.query(
+        `UPDATE ${POOLS_TABLE} SET settings = jsonb_set(settings, '{schema}', COALESCE(settings->'schema', '[]'::jsonb) || (
+           SELECT COALESCE(jsonb_agg(a), '[]'::jsonb) FROM jsonb_array_elements($2::jsonb) a
+            WHERE NOT COALESCE(settings->'schema', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('name', a->'name'))))
+         WHERE pool_id = $1`,
+        [poolId, JSON.stringify(event.data.attributes)],
+      );
+      return;
+    }
+    case 'UserPoolDeleted': {
+      // Cognito deletes a pool with its users and app clients.
+      const poolId = event.streamId.slice('userpool-'.length);
+      await tx.query(`DELETE FROM ${USERS_TABLE} WHERE pool_id = $1`, [poolId]);
+      await tx.query(`DELETE FROM ${CLIENTS_TABLE} WHERE pool_id = $1`, [poolId]);
+      await tx.query(`DELETE FROM ${POOLS_TABLE} WHERE pool_id = $1`, [poolId]);
+      return;
+    }
+    case 'UserSignedUp':
+    case 'UserCreatedByAdmin': {
       const d = event.data;
       const pool = await tx.query<{ username_case_sensitive: boolean }>(
         `SELECT username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = $1`,
@@ -91,14 +119,53 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
       );
       const caseSensitive = pool.rows[0]?.username_case_sensitive ?? false;
       const email = d.attributes.email;
+      const createdAt = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
       await tx.query(
         `INSERT INTO ${USERS_TABLE} (pool_id, sub, username, username_key, email_key, status, enabled, attributes, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'UNCONFIRMED', true, $6::jsonb, $7, $7)
+         VALUES ($1, $2, $3, $4, $5, $8, true, $6::jsonb, $7, $7)
          ON CONFLICT (pool_id, sub) DO UPDATE SET username = EXCLUDED.username, username_key = EXCLUDED.username_key,
            email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
            attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-        [d.poolId, d.sub, d.username, normalizeUsername(d.username, caseSensitive), email ? email.toLowerCase() : null, JSON.stringify({ ...d.attributes, sub: d.sub }), d.signedUpAt],
+        [
+          d.poolId, d.sub, d.username, normalizeUsername(d.username, caseSensitive), email ? email.toLowerCase() : null,
+          JSON.stringify({ ...d.attributes, sub: d.sub }), createdAt, event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+        ],
       );
+      return;
+    }
+    case 'UserAttributesUpdated':
+    case 'UserAttributeVerified': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      const set = event.type === 'UserAttributesUpdated'
+        ? event.data.attributes
+        : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
+      await tx.query(
+        `UPDATE ${USERS_TABLE} SET attributes = attributes || $3::jsonb, updated_at = $4,
+           email_key = lower(COALESCE((attributes || $3::jsonb) ->> 'email', NULL))
+         WHERE pool_id = $1 AND sub = $2`,
+        [poolId, sub, JSON.stringify(set), event.data.at],
+      );
+      return;
+    }
+    case 'UserAttributesDeleted': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      const names = event.data.names.flatMap((n) => (n === 'email' || n === 'phone_number' ? [n, `${n}_verified`] : [n]));
+      await tx.query(
+        `UPDATE ${USERS_TABLE} SET attributes = attributes - $3::text[], updated_at = $4,
+           email_key = lower((attributes - $3::text[]) ->> 'email')
+         WHERE pool_id = $1 AND sub = $2`,
+        [poolId, sub, names, event.data.at],
+      );
+      return;
+    }
+    case 'PasswordResetRequired': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      await tx.query(`UPDATE ${USERS_TABLE} SET status = 'RESET_REQUIRED', updated_at = $3 WHERE pool_id = $1 AND sub = $2`, [poolId, sub, event.data.at]);
+      return;
+    }
+    case 'UserDeleted': {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      await tx.query(`DELETE FROM ${USERS_TABLE} WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
       return;
     }
     case 'UserConfirmed': {
@@ -117,9 +184,9 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
       const { poolId, sub } = parseUserStream(event.streamId);
       await tx.query(
         `UPDATE ${USERS_TABLE} SET updated_at = $3, status = CASE WHEN NOT $4::boolean THEN 'FORCE_CHANGE_PASSWORD'
-           WHEN status = 'UNCONFIRMED' THEN 'UNCONFIRMED' ELSE 'CONFIRMED' END
+           WHEN status = 'UNCONFIRMED' AND $5 <> 'ADMIN_SET' THEN 'UNCONFIRMED' ELSE 'CONFIRMED' END
          WHERE pool_id = $1 AND sub = $2`,
-        [poolId, sub, event.data.changedAt, event.data.permanent],
+        [poolId, sub, event.data.changedAt, event.data.permanent, event.data.reason],
       );
       return;
     }

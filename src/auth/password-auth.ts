@@ -5,7 +5,7 @@ import { InvalidParameterError, LimitExceededError } from '../shared/domain-erro
 import type { RequestContext } from '../shared/request-context.js';
 import { withMetadata } from '../shared/command-handler.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
-import { findUserStream } from '../user-pools/commands/confirm-sign-up.js';
+import { resolveSignInName } from '../user-pools/aliases.js';
 import type { ActivePool } from '../user-pools/user-pool.repository.js';
 import { userDecider, type UserState } from '../user-pools/user.decider.js';
 import type { UserEvent } from '../user-pools/user.events.js';
@@ -15,6 +15,7 @@ import { evolveLockout, initialLockout } from './lockout.js';
 import { decidePasswordSignIn } from './sign-in.js';
 import { type AuthenticationResult, issueSignInTokens } from './token-issuer.js';
 import { newChallengeSession } from './challenge-session.js';
+import { groupsForToken } from '../user-pools/groups/token-groups.js';
 
 export type PasswordAuthResult =
   | { AuthenticationResult: AuthenticationResult; ChallengeParameters: Record<string, string> }
@@ -38,7 +39,7 @@ export async function passwordAuth(
   if (platform.signInLimiter.isLimited(context.clientIp)) throw new LimitExceededError('Too many failed sign-in attempts from this address; try again later.');
 
   // 1-2. Client secret, user and history.
-  const streamId = await findUserStream(platform, pool.poolId, username, pool.settings.usernameCaseSensitive).catch(() => undefined);
+  const streamId = await resolveSignInName(platform, pool, username);
   const user: UserState = streamId ? fold(userDecider, (await platform.store.readStream(streamId)) as never as UserEvent[]) : { exists: false };
   checkSecretHash(platform, client, user.exists ? [username, user.username, user.sub] : [username], parameters.SECRET_HASH);
   const logStream = user.exists ? authLogStream(pool.poolId, user.sub) : unknownUserAuthLogStream(pool.poolId);
@@ -82,7 +83,7 @@ export async function passwordAuth(
       ChallengeParameters: { USER_ID_FOR_SRP: user.username, requiredAttributes: JSON.stringify(requiredAttributes), userAttributes: JSON.stringify(visible) },
     };
   }
-  const tokens = await issueSignInTokens(platform, client, { poolId: pool.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: [] }, context);
+  const tokens = await issueSignInTokens(platform, client, { poolId: pool.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: await groupsForToken(platform, pool.poolId, user.sub) }, context);
   return { AuthenticationResult: tokens, ChallengeParameters: {} };
 }
 

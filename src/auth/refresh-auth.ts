@@ -4,6 +4,7 @@ import { fold } from '../shared/decider.js';
 import { NotAuthorizedError } from '../shared/domain-error.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
+import { groupsForToken } from '../user-pools/groups/token-groups.js';
 import { userDecider } from '../user-pools/user.decider.js';
 import { type UserEvent, userStream } from '../user-pools/user.events.js';
 import { refreshTokenDecider, reuseOutcome } from './refresh-token.decider.js';
@@ -69,7 +70,7 @@ export async function refreshAuth(
   const tokens = await signTokens(
     platform,
     client,
-    { poolId: family.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: [] },
+    { poolId: family.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: await groupsForToken(platform, family.poolId, user.sub) },
     family.familyId,
     Math.floor(Date.parse(family.authTime) / 1000),
   );

@@ -8,7 +8,7 @@ export interface ClaimsInput {
   sub: string;
   username: string;
   attributes: Record<string, string>;
-  groups: string[];
+  groups: TokenGroups;
   /** Epoch seconds of the original sign-in. */
   authTime: number;
   /** Refresh-token family: Cognito's origin_jti, shared by every token of one sign-in. */
@@ -17,6 +17,12 @@ export interface ClaimsInput {
   eventId: string;
   jti: () => string;
 }
+
+/**
+ * Group names in token order (see groupsForToken). The groups' IAM roles ride on the same
+ * array, so they reach the ID token through every issuer path that already passes `groups`.
+ */
+export type TokenGroups = string[] & { roles?: string[]; preferredRole?: string };
 
 /** Attributes never put in tokens (internal bookkeeping). */
 const NOT_CLAIMS = new Set(['sub']);
@@ -37,7 +43,10 @@ export function idTokenClaims(i: ClaimsInput): JWTPayload {
     aud: i.clientId,
     token_use: 'id',
     'cognito:username': i.username,
-    ...(i.groups.length > 0 ? { 'cognito:groups': i.groups } : {}),
+    ...(i.groups.length > 0 ? { 'cognito:groups': [...i.groups] } : {}),
+    // Cognito puts roles in the ID token only (identity pools read them from there).
+    ...(i.groups.roles?.length ? { 'cognito:roles': i.groups.roles } : {}),
+    ...(i.groups.preferredRole ? { 'cognito:preferred_role': i.groups.preferredRole } : {}),
     origin_jti: i.originJti,
     event_id: i.eventId,
     auth_time: i.authTime,
@@ -54,7 +63,7 @@ export function accessTokenClaims(i: ClaimsInput): JWTPayload {
     token_use: 'access',
     scope: 'aws.cognito.signin.user.admin',
     username: i.username,
-    ...(i.groups.length > 0 ? { 'cognito:groups': i.groups } : {}),
+    ...(i.groups.length > 0 ? { 'cognito:groups': [...i.groups] } : {}),
     origin_jti: i.originJti,
     event_id: i.eventId,
     auth_time: i.authTime,

@@ -7,8 +7,10 @@ import type { ClientEvent } from '../user-pools/clients/client.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
+import type { GroupEvent } from '../user-pools/groups/group.events.js';
+import type { MembershipEvent } from '../user-pools/groups/membership.events.js';
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent;
 
 export interface CatalogueEntry<E extends AnyEvent = AnyEvent> {
   stream: string;
@@ -29,9 +31,19 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
       region: 'us-east-1',
       createdAt: '2026-01-01T00:00:00.000Z',
       name: 'shop',
-      passwordPolicy: { minimumLength: 8, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7 },
+      passwordPolicy: { minimumLength: 8, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7, passwordHistorySize: 0 },
       usernameCaseSensitive: false,
       autoVerifiedAttributes: ['email'],
+      deletionProtection: 'ACTIVE',
+      accountRecovery: [{ name: 'verified_email', priority: 1 }],
+      attributesRequireVerificationBeforeUpdate: ['email'],
+      allowAdminCreateUserOnly: false,
+      usernameAttributes: [],
+      aliasAttributes: ['email'],
+      schema: [
+        { name: 'email', dataType: 'String', mutable: true, required: true, minLength: 0, maxLength: 2048 },
+        { name: 'custom:tier', dataType: 'String', mutable: true, required: false, maxLength: 16 },
+      ],
     },
   },
   UserSignedUp: {
@@ -70,6 +82,42 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     description: "The user's password changed (by the user, a reset code, an admin, or the new-password challenge).",
     secretFields: ['passwordHash'],
     example: { passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', reason: 'CHANGE', permanent: true, changedAt: '2026-01-01T00:00:00.000Z' },
+  },
+  UserCreatedByAdmin: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'An admin created the user with a temporary password (status FORCE_CHANGE_PASSWORD).',
+    secretFields: ['passwordHash'],
+    example: { poolId: 'us-east-1_AbCdEfGhI', sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a', username: 'bob', attributes: { email: 'bob@example.com' }, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', createdAt: '2026-01-01T00:00:00.000Z' },
+  },
+  PasswordResetRequired: {
+    stream: 'user-<poolId>-<sub>',
+    description: "An admin reset the user's password: it no longer works until the user sets a new one with a code.",
+    secretFields: [],
+    example: { at: '2026-01-01T00:00:00.000Z' },
+  },
+  UserAttributesUpdated: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'Attributes were set; `pending` contact values wait for verification before they replace the old ones.',
+    secretFields: [],
+    example: { attributes: { name: 'Alice', email_verified: 'false' }, pending: { email: 'new@example.com' }, at: '2026-01-01T00:00:00.000Z' },
+  },
+  UserAttributesDeleted: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'Attributes were removed.',
+    secretFields: [],
+    example: { names: ['nickname'], at: '2026-01-01T00:00:00.000Z' },
+  },
+  UserAttributeVerified: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'A contact attribute was verified with a code; a pending value takes effect.',
+    secretFields: [],
+    example: { attribute: 'email', value: 'new@example.com', at: '2026-01-01T00:00:00.000Z' },
+  },
+  UserDeleted: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'The user was deleted; the username (and aliases) are free again.',
+    secretFields: [],
+    example: { at: '2026-01-01T00:00:00.000Z', by: 'ADMIN' },
   },
   UserSignedOutGlobally: {
     stream: 'user-<poolId>-<sub>',
@@ -140,4 +188,63 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     example: { accessKeyId: 'AKIAEXAMPLE0000000', revokedAt: '2026-01-01T00:00:00.000Z' },
   },
   ...SIGNING_KEY_CATALOGUE,
+  GroupCreated: {
+    stream: 'group-<poolId>-<groupName>',
+    description: 'A group was created in a user pool (the stream makes its name unique in the pool).',
+    secretFields: [],
+    example: { poolId: 'us-east-1_AbCdEfGhI', groupName: 'admins', description: 'Administrators', precedence: 1, roleArn: 'arn:aws:iam::123456789012:role/admins', createdAt: '2026-01-01T00:00:00.000Z' },
+  },
+  GroupUpdated: {
+    stream: 'group-<poolId>-<groupName>',
+    description: "A group's settings changed; only the changed settings are listed.",
+    secretFields: [],
+    example: { poolId: 'us-east-1_AbCdEfGhI', groupName: 'admins', precedence: 0, updatedAt: '2026-01-02T00:00:00.000Z' },
+  },
+  GroupDeleted: {
+    stream: 'group-<poolId>-<groupName>',
+    description: 'A group was deleted; its memberships end with it (a later group of the same name starts empty).',
+    secretFields: [],
+    example: { poolId: 'us-east-1_AbCdEfGhI', groupName: 'admins', deletedAt: '2026-01-03T00:00:00.000Z' },
+  },
+  UserAddedToGroup: {
+    stream: 'groups-<poolId>-<sub>',
+    description: 'A user was added to a group; groupCreatedAt names the group it joined, so the membership ends if that group is deleted.',
+    secretFields: [],
+    example: { groupName: 'admins', groupCreatedAt: '2026-01-01T00:00:00.000Z', at: '2026-01-01T00:10:00.000Z' },
+  },
+  UserRemovedFromGroup: {
+    stream: 'groups-<poolId>-<sub>',
+    description: 'A user was removed from a group.',
+    secretFields: [],
+    example: { groupName: 'admins', at: '2026-01-02T00:10:00.000Z' },
+  },
+  UserPoolUpdated: {
+    stream: 'userpool-<poolId>',
+    description: "A pool's mutable settings were replaced as a whole (UpdateUserPool; members left out took their defaults).",
+    secretFields: [],
+    example: {
+      name: 'shop',
+      passwordPolicy: { minimumLength: 10, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: false, temporaryPasswordValidityDays: 7, passwordHistorySize: 5 },
+      autoVerifiedAttributes: ['email'],
+      deletionProtection: 'INACTIVE',
+      attributesRequireVerificationBeforeUpdate: [],
+      allowAdminCreateUserOnly: false,
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    },
+  },
+  CustomAttributesAdded: {
+    stream: 'userpool-<poolId>',
+    description: 'Custom attributes were added to the pool schema (they can never be removed).',
+    secretFields: [],
+    example: {
+      attributes: [{ name: 'custom:age', dataType: 'Number', mutable: true, required: false, minValue: 0, maxValue: 150 }],
+      addedAt: '2026-01-02T00:00:00.000Z',
+    },
+  },
+  UserPoolDeleted: {
+    stream: 'userpool-<poolId>',
+    description: 'The pool was deleted: every API answers ResourceNotFoundException for it from now on.',
+    secretFields: [],
+    example: { deletedAt: '2026-01-03T00:00:00.000Z' },
+  },
 };

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { KafkaForwarder } from '../../projections/kafka-forwarder.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
+import { groupsProjection } from '../../projections/groups/groups.projection.js';
 import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { FailureRateLimiter } from '../auth/rate-limit.js';
@@ -50,7 +51,7 @@ export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
   });
 }
 
-export const PROJECTIONS = [userDirectoryProjection];
+export const PROJECTIONS = [userDirectoryProjection, groupsProjection];
 
 /** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
 export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase; store: EventStore }> {

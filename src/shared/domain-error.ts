@@ -36,5 +36,6 @@ export class PayloadTooLargeError extends error('PayloadTooLargeException', 413)
 export class UserNotConfirmedError extends error('UserNotConfirmedException', 400) {}
 export class PasswordResetRequiredError extends error('PasswordResetRequiredException', 400) {}
 export class RefreshTokenReuseError extends error('RefreshTokenReuseException', 400) {}
-export class InvalidClientSecretError extends error('NotAuthorizedException', 400) {}
+export class UnsupportedUserStateError extends error('UnsupportedUserStateException', 400) {}
+export class AliasExistsError extends error('AliasExistsException', 400) {}
 export class NotFoundError extends error('NotFoundException', 404) {}

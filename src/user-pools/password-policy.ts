@@ -6,7 +6,12 @@ export interface PasswordPolicy {
   requireNumbers: boolean;
   requireSymbols: boolean;
   temporaryPasswordValidityDays: number;
+  /** How many previous passwords a user may not reuse (0: no history kept). */
+  passwordHistorySize: number;
 }
+
+/** A policy as recorded: UserPoolCreated events from before the history setting lack it. */
+export type RecordedPasswordPolicy = Omit<PasswordPolicy, 'passwordHistorySize'> & { passwordHistorySize?: number };
 
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   minimumLength: 8,
@@ -15,7 +20,22 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   requireNumbers: true,
   requireSymbols: true,
   temporaryPasswordValidityDays: 7,
+  passwordHistorySize: 0,
 };
+
+/** Cognito keeps at most this many previous passwords. */
+export const MAX_PASSWORD_HISTORY = 24;
+
+/**
+ * The policy a pool gets from the members a caller gave: members left out take Cognito's
+ * defaults, and a temporary-password validity of 0 means "the default", as in Cognito.
+ */
+export function resolvePasswordPolicy(given: Partial<RecordedPasswordPolicy> = {}): PasswordPolicy {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<PasswordPolicy>;
+  const policy = { ...DEFAULT_PASSWORD_POLICY, ...defined };
+  if (policy.temporaryPasswordValidityDays === 0) policy.temporaryPasswordValidityDays = DEFAULT_PASSWORD_POLICY.temporaryPasswordValidityDays;
+  return policy;
+}
 
 /** The symbols Cognito accepts as "special characters". */
 const SYMBOLS = `^$*.[]{}()?"!@#%&/\\,><':;|_~\`=+- `;
@@ -34,4 +54,13 @@ export function passwordViolations(password: string, policy: PasswordPolicy): st
   if (policy.requireNumbers && !/[0-9]/.test(password)) out.push('Password must have numeric characters');
   if (policy.requireSymbols && !chars.some((c) => SYMBOLS.includes(c))) out.push('Password must have symbol characters');
   return out;
+}
+
+/**
+ * Whether a new password repeats one of the last `passwordHistorySize` ones. The caller
+ * verifies the candidate against each kept hash (slow work stays out of the domain) and
+ * passes the results, newest first.
+ */
+export function reusesRecentPassword(matchesNewestFirst: readonly boolean[], policy: PasswordPolicy): boolean {
+  return matchesNewestFirst.slice(0, policy.passwordHistorySize).some(Boolean);
 }

@@ -1,22 +1,81 @@
-import type { PasswordPolicy } from './password-policy.js';
+import type { PasswordPolicy, RecordedPasswordPolicy } from './password-policy.js';
+import type { SchemaAttribute } from './schema.js';
 
 /** Attributes that can be verified and used to deliver codes. */
 export type VerifiableAttribute = 'email' | 'phone_number';
+/** Attributes a user may sign in with instead of the username (Cognito's AliasAttributes). */
+export type AliasAttribute = VerifiableAttribute | 'preferred_username';
+export type DeletionProtection = 'ACTIVE' | 'INACTIVE';
+/** One way ForgotPassword may reach the user; priority 1 is tried first. */
+export interface RecoveryOption {
+  name: 'verified_email' | 'verified_phone_number' | 'admin_only';
+  priority: number;
+}
 
-export interface UserPoolSettings {
+/** The settings UpdateUserPool replaces as a whole (Cognito resets members left out to their defaults). */
+export interface MutablePoolSettings {
   name: string;
   passwordPolicy: PasswordPolicy;
-  /** Cognito's UsernameConfiguration.CaseSensitive (false by default for new pools). */
-  usernameCaseSensitive: boolean;
   /** Attributes Cognito verifies by sending a code at sign-up. */
   autoVerifiedAttributes: VerifiableAttribute[];
+  deletionProtection: DeletionProtection;
+  /** Absent: Cognito's legacy choice (a verified phone before a verified email). */
+  accountRecovery?: RecoveryOption[];
+  /** A new value of these attributes takes effect only once verified; the old one stays until then. */
+  attributesRequireVerificationBeforeUpdate: VerifiableAttribute[];
+  /** AdminCreateUserConfig.AllowAdminCreateUserOnly: self-service SignUp is refused. */
+  allowAdminCreateUserOnly: boolean;
 }
+
+/** The settings fixed when the pool is created. */
+export interface CreationOnlySettings {
+  /** Cognito's UsernameConfiguration.CaseSensitive (false by default for new pools). */
+  usernameCaseSensitive: boolean;
+  /** Email and/or phone number serve as the username; the stored username is then the sub. */
+  usernameAttributes: VerifiableAttribute[];
+  /** Attributes usable to sign in besides the username (email and phone once verified). */
+  aliasAttributes: AliasAttribute[];
+  /** The entries the pool declared: overrides of standard attributes, then custom ones (see schema.ts). */
+  schema: SchemaAttribute[];
+}
+
+export type UserPoolSettings = MutablePoolSettings & CreationOnlySettings;
+
+/** Fields added after UserPoolCreated was first written: older events lack them and get the defaults. */
+type AddedLater =
+  | 'usernameAttributes'
+  | 'aliasAttributes'
+  | 'schema'
+  | 'deletionProtection'
+  | 'attributesRequireVerificationBeforeUpdate'
+  | 'allowAdminCreateUserOnly';
+
+export type RecordedPoolSettings = Omit<UserPoolSettings, AddedLater | 'passwordPolicy'> &
+  Partial<Pick<UserPoolSettings, AddedLater>> & { passwordPolicy: RecordedPasswordPolicy };
 
 export type UserPoolCreated = {
   type: 'UserPoolCreated';
-  data: UserPoolSettings & { poolId: string; region: string; createdAt: string };
+  data: RecordedPoolSettings & { poolId: string; region: string; createdAt: string };
 };
 
-export type UserPoolEvent = UserPoolCreated;
+/** UpdateUserPool: the complete new mutable settings (defaults already applied to members left out). */
+export type UserPoolUpdated = {
+  type: 'UserPoolUpdated';
+  data: MutablePoolSettings & { updatedAt: string };
+};
+
+/** AddCustomAttributes: the new attributes, names with their `custom:` prefix. */
+export type CustomAttributesAdded = {
+  type: 'CustomAttributesAdded';
+  data: { attributes: SchemaAttribute[]; addedAt: string };
+};
+
+/** The pool is gone for every API; its id is never reused. */
+export type UserPoolDeleted = {
+  type: 'UserPoolDeleted';
+  data: { deletedAt: string };
+};
+
+export type UserPoolEvent = UserPoolCreated | UserPoolUpdated | CustomAttributesAdded | UserPoolDeleted;
 
 export const userPoolStream = (poolId: string) => `userpool-${poolId}`;

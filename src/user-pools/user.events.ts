@@ -1,5 +1,6 @@
 /** Why a one-time code was issued. */
-export type CodePurpose = 'SIGN_UP';
+export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD' | 'VERIFY_ATTRIBUTE';
+export type ContactAttribute = 'email' | 'phone_number';
 export type DeliveryMedium = 'EMAIL' | 'SMS';
 
 export type UserSignedUp = {
@@ -26,20 +27,56 @@ export type ConfirmationCodeSent = {
     medium: DeliveryMedium;
     /** Masked destination, as Cognito's CodeDeliveryDetails shows it. */
     destination: string;
-    /** The attribute the code verifies. */
-    attribute: 'email' | 'phone_number';
+    /** The attribute the code went to (and, for SIGN_UP / VERIFY_ATTRIBUTE, verifies). */
+    attribute: ContactAttribute;
   };
 };
 
 export type ConfirmationCodeMismatched = {
   type: 'ConfirmationCodeMismatched';
-  data: { purpose: CodePurpose; failedAttempts: number; at: string };
+  /** `attribute` only for VERIFY_ATTRIBUTE codes. */
+  data: { purpose: CodePurpose; attribute?: ContactAttribute; failedAttempts: number; at: string };
 };
 
 export type UserConfirmed = {
   type: 'UserConfirmed';
-  data: { confirmedAt: string; verifiedAttribute?: 'email' | 'phone_number' };
+  /** `via` ADMIN: AdminConfirmSignUp (nothing verified). */
+  data: { confirmedAt: string; verifiedAttribute?: ContactAttribute; via?: 'CODE' | 'ADMIN' };
 };
+
+/** AdminCreateUser: the user starts with a temporary password (FORCE_CHANGE_PASSWORD). */
+export type UserCreatedByAdmin = {
+  type: 'UserCreatedByAdmin';
+  data: {
+    poolId: string;
+    sub: string;
+    username: string;
+    attributes: Record<string, string>;
+    /** Hash of the temporary password. */
+    passwordHash: string;
+    createdAt: string;
+  };
+};
+
+/** AdminResetUserPassword: the current password stops working until the user sets a new one with a code. */
+export type PasswordResetRequired = { type: 'PasswordResetRequired'; data: { at: string } };
+
+/**
+ * Attributes set (or replaced). `pending` values wait for verification (the pool keeps the
+ * old value until then: UserAttributeUpdateSettings); `verified` flags are part of `attributes`.
+ */
+export type UserAttributesUpdated = {
+  type: 'UserAttributesUpdated';
+  data: { attributes: Record<string, string>; pending?: Partial<Record<ContactAttribute, string>>; at: string };
+};
+
+export type UserAttributesDeleted = { type: 'UserAttributesDeleted'; data: { names: string[]; at: string } };
+
+/** A contact attribute was verified with a code (a pending value, if any, takes effect). */
+export type UserAttributeVerified = { type: 'UserAttributeVerified'; data: { attribute: ContactAttribute; value: string; at: string } };
+
+/** The user was deleted (by themselves or an admin); the username is free again. */
+export type UserDeleted = { type: 'UserDeleted'; data: { at: string; by: 'USER' | 'ADMIN' } };
 
 export type PasswordChanged = {
   type: 'PasswordChanged';
@@ -60,6 +97,12 @@ export type UserEnabled = { type: 'UserEnabled'; data: { at: string } };
 
 export type UserEvent =
   | UserSignedUp
+  | UserCreatedByAdmin
+  | PasswordResetRequired
+  | UserAttributesUpdated
+  | UserAttributesDeleted
+  | UserAttributeVerified
+  | UserDeleted
   | ConfirmationCodeSent
   | ConfirmationCodeMismatched
   | UserConfirmed

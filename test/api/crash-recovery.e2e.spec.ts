@@ -11,6 +11,7 @@ import { USERS_TABLE, userDirectoryProjection } from '../../projections/user-dir
 import { ADMIN, adminAuth, call } from '../support/app.js';
 import { freshDatabase } from '../support/postgres.js';
 import { startNode } from '../support/processes.js';
+import { eventually } from '../support/wait.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -79,6 +80,12 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL in the middle of a burst
       // 3. Restart on the same data: every acknowledged sign-up is listed.
       proc = startNode('dist/src/main.js', env);
       await waitUp();
+      // Sign-ups committed but not yet projected when the process died are applied after the
+      // restart: wait until the directory has caught up with the log before comparing.
+      await eventually(async () => {
+        const lag = await call(url, 'GET', '/v1/admin/projections', undefined, admin);
+        return lag.body.projections.every((p: { eventsBehind: number; running: boolean }) => p.running && p.eventsBehind === 0);
+      }, 30_000, 'projections caught up after restart');
       const listed = new Set<string>();
       let cursor: string | undefined;
       do {

@@ -4,29 +4,41 @@ import type { Platform } from '../../platform/platform.js';
 import { PLATFORM } from '../../platform/platform.token.js';
 import { handleCommand } from '../../shared/command-handler.js';
 import type { RequestContext } from '../../shared/request-context.js';
-import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../password-policy.js';
+import { type MutableSettingsInput, resolveMutableSettings } from '../pool-settings.js';
+import { declareSchema, type SchemaAttributeInput } from '../schema.js';
 import { userPoolDecider } from '../user-pool.decider.js';
-import { type VerifiableAttribute, userPoolStream } from '../user-pool.events.js';
+import { type AliasAttribute, type UserPoolSettings, type VerifiableAttribute, userPoolStream } from '../user-pool.events.js';
 import { newUserPoolId } from '../user-pool-id.js';
+import type { ActivePool } from '../user-pool.repository.js';
 import { waitForReadModels } from './consistency.js';
 
-export interface CreateUserPoolInput {
+export interface CreateUserPoolInput extends MutableSettingsInput {
   name: string;
-  passwordPolicy?: Partial<PasswordPolicy>;
   usernameCaseSensitive?: boolean;
-  autoVerifiedAttributes?: VerifiableAttribute[];
+  usernameAttributes?: VerifiableAttribute[];
+  aliasAttributes?: AliasAttribute[];
+  schema?: SchemaAttributeInput[];
   region?: string;
 }
 
-export interface CreatedUserPool {
+/** A pool as the APIs show it (the name is historical: Describe returns the same shape). */
+export type CreatedUserPool = UserPoolSettings & {
   poolId: string;
-  name: string;
   region: string;
   createdAt: string;
-  passwordPolicy: PasswordPolicy;
-  usernameCaseSensitive: boolean;
-  autoVerifiedAttributes: VerifiableAttribute[];
-}
+  /** The last change to the pool's settings (its creation when none since). */
+  updatedAt: string;
+  /** From the user directory: may lag a write, as Cognito's estimate does. */
+  estimatedNumberOfUsers?: number;
+};
+
+export const poolView = (pool: ActivePool): CreatedUserPool => ({
+  poolId: pool.poolId,
+  region: pool.region,
+  createdAt: pool.createdAt,
+  updatedAt: pool.updatedAt,
+  ...pool.settings,
+});
 
 export class CreateUserPoolCommand extends Command<CreatedUserPool> {
   constructor(
@@ -45,30 +57,27 @@ export class CreateUserPoolHandler implements ICommandHandler<CreateUserPoolComm
     const region = input.region ?? this.platform.config.REGION;
     const poolId = newUserPoolId(region);
     const now = new Date();
+    // Members left out take their defaults here, so the event states every setting.
+    const settings: UserPoolSettings = {
+      ...resolveMutableSettings(input, input.name),
+      usernameCaseSensitive: input.usernameCaseSensitive ?? false,
+      usernameAttributes: [...new Set(input.usernameAttributes ?? [])],
+      aliasAttributes: [...new Set(input.aliasAttributes ?? [])],
+      schema: declareSchema(input.schema ?? []),
+    };
     const result = await handleCommand({
       store: this.platform.store,
       streamId: userPoolStream(poolId),
       decider: userPoolDecider,
       context,
       now,
-      command: () => ({
-        type: 'CreateUserPool' as const,
-        poolId,
-        region,
-        now: now.toISOString(),
-        settings: {
-          name: input.name,
-          passwordPolicy: { ...DEFAULT_PASSWORD_POLICY, ...input.passwordPolicy },
-          usernameCaseSensitive: input.usernameCaseSensitive ?? false,
-          autoVerifiedAttributes: input.autoVerifiedAttributes ?? ['email'],
-        },
-      }),
+      command: () => ({ type: 'CreateUserPool' as const, poolId, region, now: now.toISOString(), settings }),
     });
     // The pool can sign tokens from its first moment.
     await this.platform.keyRing.ensureKeys(poolId);
     await waitForReadModels(this.platform, result.append?.position);
     const state = result.state;
     if (state.status !== 'active') throw new Error('pool not created');
-    return { poolId, region, createdAt: state.createdAt, ...state.settings };
+    return poolView(state);
   }
 }

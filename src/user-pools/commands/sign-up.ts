@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { UniqueConstraintError } from '../../event-store/errors.js';
 import { maskDestination } from '../../messaging/message.js';
 import type { Platform } from '../../platform/platform.js';
 import { PLATFORM } from '../../platform/platform.token.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import { InvalidPasswordError, UsernameExistsError } from '../../shared/domain-error.js';
+import { InvalidPasswordError, NotAuthorizedError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
-import { validateAttributes, validateUsername } from '../attributes.js';
+import { claimChanges, claimConflict, userClaims } from '../aliases.js';
+import { signUpIdentity, validateAttributes, validateUsername } from '../attributes.js';
 import { passwordViolations } from '../password-policy.js';
+import { effectiveSchema } from '../schema.js';
 import { loadPool } from '../user-pool.repository.js';
 import { userDecider } from '../user.decider.js';
 import { type DeliveryMedium, userStream } from '../user.events.js';
-import { normalizeUsername, usernameScope } from '../username.js';
 import { waitForReadModels } from './consistency.js';
 
 /** Cognito: sign-up codes live 24 hours. */
@@ -49,20 +49,23 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     const { store, secrets, hasher, delivery } = this.platform;
     // 1. Validate against the pool before any costly work.
     const pool = await loadPool(store, input.poolId);
+    if (pool.settings.allowAdminCreateUserOnly) throw new NotAuthorizedError('SignUp is not permitted for this user pool.');
     validateUsername(input.username);
-    const attributes = validateAttributes(input.attributes);
+    // In email/phone-as-username pools the stored username is the sub, so it is chosen first.
+    const sub = randomUUID();
+    const identity = signUpIdentity(pool.settings, input.username, input.attributes, sub);
+    const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema));
     const violations = passwordViolations(input.password, pool.settings.passwordPolicy);
     if (violations.length > 0) throw new InvalidPasswordError(`Password did not conform with policy: ${violations[0]}`);
 
     // 2. Slow and secret work happens here, not in the decider.
-    const sub = randomUUID();
     const passwordHash = await hasher.hash(input.password);
     const now = new Date();
     const target = pickCodeTarget(pool.settings.autoVerifiedAttributes, attributes);
     const code = target ? secrets.newCode() : undefined;
 
-    // 3. Decide and append; the username is claimed in the same transaction.
-    const usernameKey = normalizeUsername(input.username, pool.settings.usernameCaseSensitive);
+    // 3. Decide and append; the username (and any sign-in name or alias) is claimed in the same transaction.
+    const claims = claimChanges([], userClaims(pool, { username: identity.username, attributes }), (scope, value) => secrets.uniqueValue(scope, value));
     let result;
     try {
       result = await handleCommand({
@@ -71,12 +74,12 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
         decider: userDecider,
         context,
         now,
-        unique: () => [{ scope: usernameScope(pool.poolId), value: secrets.uniqueValue(usernameScope(pool.poolId), usernameKey), change: 'claim' }],
+        unique: () => claims,
         command: () => ({
           type: 'SignUp' as const,
           poolId: pool.poolId,
           sub,
-          username: input.username,
+          username: identity.username,
           attributes,
           passwordHash,
           now: now.toISOString(),
@@ -93,15 +96,14 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
         }),
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new UsernameExistsError('User already exists');
-      throw error;
+      throw claimConflict(error, pool);
     }
 
     // 4. Deliver the code before answering (a failure leaves an unconfirmed user who can ask again).
     if (target && code) {
       await delivery.send({
         poolId: pool.poolId,
-        username: input.username,
+        username: identity.username,
         medium: target.medium,
         to: target.to,
         purpose: 'SIGN_UP',

@@ -1,46 +1,81 @@
 import type { Platform } from '../../platform/platform.js';
 import { handleCommand } from '../../shared/command-handler.js';
 import { fold } from '../../shared/decider.js';
+import { UserNotFoundError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
-import { loadPool } from '../user-pool.repository.js';
-import { userDecider, type UserCommand, type UserState } from '../user.decider.js';
+import type { UniqueChange } from '../../event-store/event-store.port.js';
+import { loadPool, type ActivePool } from '../user-pool.repository.js';
+import { userDecider, type ExistingUserState, type UserCommand, type UserState } from '../user.decider.js';
 import type { UserEvent } from '../user.events.js';
-import { findUserStream } from './confirm-sign-up.js';
+import { claimChanges, claimConflict, resolveSignInName, userClaims } from '../aliases.js';
+import { evolveUser } from '../user.state.js';
 import { waitForReadModels } from './consistency.js';
 
-export type ExistingUser = Extract<UserState, { exists: true }>;
+export type ExistingUser = ExistingUserState;
 
-/** A user of a pool by username, from its own stream (no projection lag). */
-export async function loadUserByName(platform: Platform, poolId: string, username: string): Promise<{ user: ExistingUser; streamId: string }> {
+/**
+ * A user of a pool by sign-in name (username, email/phone username, or verified alias), from
+ * its own stream (no projection lag).
+ */
+export async function loadUserByName(platform: Platform, poolId: string, username: string): Promise<{ user: ExistingUser; streamId: string; pool: ActivePool }> {
   const pool = await loadPool(platform.store, poolId);
-  const streamId = await findUserStream(platform, pool.poolId, username, pool.settings.usernameCaseSensitive);
+  const streamId = await resolveSignInName(platform, pool, username);
+  if (!streamId) throw new UserNotFoundError('User does not exist.');
   const user = fold(userDecider, (await platform.store.readStream(streamId)) as never as UserEvent[]);
-  if (!user.exists) throw new Error(`user stream ${streamId} is empty`);
-  return { user, streamId };
+  if (!user.exists) throw new UserNotFoundError('User does not exist.');
+  return { user, streamId, pool };
+}
+
+/**
+ * The unique values a user command claims and releases: the difference between the names the
+ * user holds before and after its events (a verified email becomes an alias, a deleted user
+ * frees everything, a changed alias moves).
+ */
+export function claimsFor(platform: Platform, pool: ActivePool) {
+  return (events: readonly UserEvent[], before: UserState): UniqueChange[] => {
+    const after = events.reduce(evolveUser, before);
+    const held = (state: UserState) => (state.exists ? userClaims(pool, state) : []);
+    return claimChanges(held(before), held(after), (scope, value) => platform.secrets.uniqueValue(scope, value));
+  };
 }
 
 /** Runs one user command on a known stream and waits for the read models (read-your-writes). */
 export async function runUserCommand(
   platform: Platform,
   streamId: string,
-  command: (state: UserState) => UserCommand,
+  command: (state: UserState) => UserCommand | Promise<UserCommand>,
   context: RequestContext,
-): Promise<UserEvent[]> {
-  const result = await handleCommand({
-    store: platform.store,
-    streamId,
-    decider: userDecider,
-    context,
-    now: new Date(),
-    retries: 3,
-    command,
-  });
+  pool: ActivePool,
+): Promise<{ events: UserEvent[]; state: UserState }> {
+  let result;
+  try {
+    result = await handleCommand({
+      store: platform.store,
+      streamId,
+      decider: userDecider,
+      context,
+      now: new Date(),
+      retries: 3,
+      command,
+      unique: claimsFor(platform, pool),
+    });
+  } catch (error) {
+    throw claimConflict(error, pool);
+  }
   await waitForReadModels(platform, result.append?.position);
-  return result.events;
+  return { events: result.events, state: result.state };
 }
 
 /** Attributes as Cognito lists them (`sub` first). */
 export function attributeList(user: ExistingUser): Array<{ Name: string; Value: string }> {
   const { sub: _sub, ...rest } = user.attributes;
   return [{ Name: 'sub', Value: user.sub }, ...Object.entries(rest).map(([Name, Value]) => ({ Name, Value }))];
+}
+
+/** True when `password` matches one of the last `size` passwords (the pool's history rule). */
+export async function reusesRecentPassword(platform: Platform, user: ExistingUser, password: string, size: number): Promise<boolean> {
+  if (size <= 0) return false;
+  const recent = [user.passwordHash, ...user.previousPasswordHashes].slice(0, size);
+  for (const hash of recent) if (await platform.hasher.verify(hash, password)) return true;
+  return false;
 }

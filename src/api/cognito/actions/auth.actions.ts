@@ -4,7 +4,9 @@ import type { AuthFlowName } from '../../../auth/auth-log.events.js';
 import { checkClientSecret, checkSecretHash, clientAndPool, requireFlow } from '../../../auth/client-auth.js';
 import { passwordAuth } from '../../../auth/password-auth.js';
 import { refreshAuth, revokeRefreshToken } from '../../../auth/refresh-auth.js';
+import { respondNewPassword } from '../../../auth/new-password-challenge.js';
 import { InvalidParameterError } from '../../../shared/domain-error.js';
+import { loadPool } from '../../../user-pools/user-pool.repository.js';
 import { attributeList, loadUserByName, runUserCommand } from '../../../user-pools/commands/user-admin.js';
 import { action, type ActionContext } from '../cognito-action.js';
 import { clientId, userPoolId, username } from './members.js';
@@ -128,7 +130,8 @@ export const globalSignOut = action({
   input: z.object({ AccessToken: accessToken }),
   async handle(input, ctx) {
     const owner = await authenticateAccessToken(ctx.platform, input.AccessToken);
-    await runUserCommand(ctx.platform, owner.streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request);
+    const pool = await loadPool(ctx.platform.store, owner.poolId);
+    await runUserCommand(ctx.platform, owner.streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request, pool);
     return {};
   },
 });
@@ -137,8 +140,35 @@ export const adminUserGlobalSignOut = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username }),
   async handle(input, ctx) {
-    const { streamId } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
-    await runUserCommand(ctx.platform, streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request);
+    const { streamId, pool } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
+    await runUserCommand(ctx.platform, streamId, () => ({ type: 'SignOutGlobally', now: new Date().toISOString() }), ctx.request, pool);
     return {};
   },
+});
+
+const challengeInput = {
+  ChallengeName: z.enum(['SMS_MFA', 'EMAIL_OTP', 'SOFTWARE_TOKEN_MFA', 'SELECT_MFA_TYPE', 'MFA_SETUP', 'PASSWORD_VERIFIER', 'CUSTOM_CHALLENGE', 'SELECT_CHALLENGE', 'DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER', 'ADMIN_NO_SRP_AUTH', 'NEW_PASSWORD_REQUIRED', 'SMS_OTP', 'PASSWORD', 'WEB_AUTHN', 'PASSWORD_SRP']),
+  ClientId: clientId,
+  Session: z.string().min(20).max(2048).optional(),
+  ChallengeResponses: z.record(z.string().max(256), z.string().max(131072)).optional(),
+  ClientMetadata: clientMetadata,
+  AnalyticsMetadata: z.unknown().optional(),
+};
+
+async function respond(ctx: ActionContext, input: { ChallengeName: string; ClientId: string; Session?: string | undefined; ChallengeResponses?: Record<string, string> | undefined }, poolId?: string) {
+  const { client, pool } = await clientAndPool(ctx.platform, input.ClientId, poolId);
+  if (input.ChallengeName !== 'NEW_PASSWORD_REQUIRED') throw new InvalidParameterError(`${input.ChallengeName} is not supported by this service yet`);
+  return respondNewPassword(ctx.platform, { pool, client, session: input.Session, responses: input.ChallengeResponses ?? {}, context: ctx.request });
+}
+
+export const respondToAuthChallenge = action({
+  auth: 'public',
+  input: z.object({ ...challengeInput, UserContextData: z.unknown().optional() }),
+  handle: (input, ctx) => respond(ctx, input),
+});
+
+export const adminRespondToAuthChallenge = action({
+  auth: 'admin',
+  input: z.object({ ...challengeInput, UserPoolId: userPoolId, ContextData: z.unknown().optional() }),
+  handle: (input, ctx) => respond(ctx, input, input.UserPoolId),
 });

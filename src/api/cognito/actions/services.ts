@@ -6,9 +6,34 @@ import {
   getUser,
   globalSignOut,
   initiateAuth,
+  adminRespondToAuthChallenge,
+  respondToAuthChallenge,
   revokeToken,
 } from './auth.actions.js';
 import { confirmSignUp, signUp } from './sign-up.actions.js';
+import {
+  adminConfirmSignUp,
+  adminCreateUserAction,
+  adminDeleteUser,
+  adminDeleteUserAttributes,
+  adminDisableUser,
+  adminEnableUser,
+  adminGetUser,
+  adminResetUserPasswordAction,
+  adminSetUserPasswordAction,
+  adminUpdateUserAttributes,
+} from './admin-user.actions.js';
+import {
+  changePasswordAction,
+  confirmForgotPasswordAction,
+  deleteUserAction,
+  deleteUserAttributesAction,
+  forgotPasswordAction,
+  getUserAttributeVerificationCodeAction,
+  resendConfirmationCodeAction,
+  updateUserAttributesAction,
+  verifyUserAttributeAction,
+} from './self-service.actions.js';
 import {
   createUserPoolClient,
   deleteUserPoolClient,
@@ -16,7 +41,10 @@ import {
   listUserPoolClients,
   updateUserPoolClient,
 } from './user-pool-client.actions.js';
-import { createUserPool, describeUserPool, listUserPools } from './user-pool.actions.js';
+import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, listUserPools, updateUserPool } from './user-pool.actions.js';
+import { GROUP_ACTIONS } from './group.actions.js';
+import { listUsersAction } from './list-users.actions.js';
+import { adminListUserAuthEvents } from './auth-events.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -28,6 +56,9 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
     actions: {
       CreateUserPool: createUserPool,
       DescribeUserPool: describeUserPool,
+      UpdateUserPool: updateUserPool,
+      DeleteUserPool: deleteUserPool,
+      AddCustomAttributes: addCustomAttributes,
       ListUserPools: listUserPools,
       CreateUserPoolClient: createUserPoolClient,
       UpdateUserPoolClient: updateUserPoolClient,
@@ -43,6 +74,30 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       GetUser: getUser,
       GlobalSignOut: globalSignOut,
       AdminUserGlobalSignOut: adminUserGlobalSignOut,
+      RespondToAuthChallenge: respondToAuthChallenge,
+      AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
+      AdminCreateUser: adminCreateUserAction,
+      AdminGetUser: adminGetUser,
+      AdminDeleteUser: adminDeleteUser,
+      AdminDisableUser: adminDisableUser,
+      AdminEnableUser: adminEnableUser,
+      AdminConfirmSignUp: adminConfirmSignUp,
+      AdminResetUserPassword: adminResetUserPasswordAction,
+      AdminSetUserPassword: adminSetUserPasswordAction,
+      AdminUpdateUserAttributes: adminUpdateUserAttributes,
+      AdminDeleteUserAttributes: adminDeleteUserAttributes,
+      ResendConfirmationCode: resendConfirmationCodeAction,
+      ForgotPassword: forgotPasswordAction,
+      ConfirmForgotPassword: confirmForgotPasswordAction,
+      ChangePassword: changePasswordAction,
+      UpdateUserAttributes: updateUserAttributesAction,
+      DeleteUserAttributes: deleteUserAttributesAction,
+      DeleteUser: deleteUserAction,
+      GetUserAttributeVerificationCode: getUserAttributeVerificationCodeAction,
+      VerifyUserAttribute: verifyUserAttributeAction,
+      ...GROUP_ACTIONS,
+      ListUsers: listUsersAction,
+      AdminListUserAuthEvents: adminListUserAuthEvents,
     },
   },
 };

@@ -1,17 +1,112 @@
+import { z } from 'zod';
+import { InvalidParameterError } from '../../../shared/domain-error.js';
 import type { CreatedUserPool } from '../../../user-pools/commands/create-user-pool.js';
+import type { MutableSettingsInput } from '../../../user-pools/pool-settings.js';
+import { effectiveSchema, type SchemaAttribute, type SchemaAttributeInput } from '../../../user-pools/schema.js';
 import { epochSeconds, userPoolArn } from '../account.js';
+
+// Members and limits as in Cognito's API reference. Members we do not model yet are
+// ignored, as an older Cognito ignores members a newer SDK sends.
+const verifiable = z.enum(['email', 'phone_number']);
+const bound = z.string().min(1).max(131072).regex(/^-?\d+$/);
+
+export const schemaAttributeInput = z.object({
+  Name: z.string().min(1).max(20).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
+  AttributeDataType: z.enum(['String', 'Number', 'DateTime', 'Boolean']).optional(),
+  DeveloperOnlyAttribute: z.boolean().optional(),
+  Mutable: z.boolean().optional(),
+  Required: z.boolean().optional(),
+  NumberAttributeConstraints: z.object({ MinValue: bound.optional(), MaxValue: bound.optional() }).optional(),
+  StringAttributeConstraints: z.object({ MinLength: bound.optional(), MaxLength: bound.optional() }).optional(),
+});
+
+/** The members CreateUserPool and UpdateUserPool share: the pool's mutable settings. */
+export const mutableSettingsInput = z.object({
+  Policies: z
+    .object({
+      PasswordPolicy: z
+        .object({
+          MinimumLength: z.number().int().min(6).max(99).optional(),
+          RequireUppercase: z.boolean().optional(),
+          RequireLowercase: z.boolean().optional(),
+          RequireNumbers: z.boolean().optional(),
+          RequireSymbols: z.boolean().optional(),
+          PasswordHistorySize: z.number().int().min(0).max(24).optional(),
+          TemporaryPasswordValidityDays: z.number().int().min(0).max(365).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  AutoVerifiedAttributes: z.array(verifiable).max(2).optional(),
+  DeletionProtection: z.enum(['ACTIVE', 'INACTIVE']).optional(),
+  AccountRecoverySetting: z
+    .object({
+      RecoveryMechanisms: z
+        .array(z.object({ Priority: z.number().int().min(1).max(2), Name: z.enum(['verified_email', 'verified_phone_number', 'admin_only']) }))
+        .min(1)
+        .max(2)
+        .optional(),
+    })
+    .optional(),
+  UserAttributeUpdateSettings: z.object({ AttributesRequireVerificationBeforeUpdate: z.array(verifiable).optional() }).optional(),
+  AdminCreateUserConfig: z
+    .object({ AllowAdminCreateUserOnly: z.boolean().optional(), UnusedAccountValidityDays: z.number().int().min(0).max(365).optional() })
+    .optional(),
+  MfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).optional(),
+});
+
+/** Cognito's members to our settings; members left out stay undefined so the command applies the defaults. */
+export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): MutableSettingsInput {
+  // Multi-factor authentication is not offered yet; saying OFF is fine, asking for more is not.
+  if (input.MfaConfiguration && input.MfaConfiguration !== 'OFF') throw new InvalidParameterError('MfaConfiguration ON and OPTIONAL are not supported yet; use OFF.');
+  const p = input.Policies?.PasswordPolicy ?? {};
+  const legacyValidity = input.AdminCreateUserConfig?.UnusedAccountValidityDays;
+  if (legacyValidity !== undefined && p.TemporaryPasswordValidityDays !== undefined && legacyValidity !== p.TemporaryPasswordValidityDays) {
+    throw new InvalidParameterError('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
+  }
+  const recovery = input.AccountRecoverySetting?.RecoveryMechanisms;
+  return {
+    passwordPolicy: {
+      minimumLength: p.MinimumLength,
+      requireUppercase: p.RequireUppercase,
+      requireLowercase: p.RequireLowercase,
+      requireNumbers: p.RequireNumbers,
+      requireSymbols: p.RequireSymbols,
+      passwordHistorySize: p.PasswordHistorySize,
+      temporaryPasswordValidityDays: p.TemporaryPasswordValidityDays ?? legacyValidity,
+    },
+    autoVerifiedAttributes: input.AutoVerifiedAttributes,
+    deletionProtection: input.DeletionProtection,
+    accountRecovery: recovery?.map((o) => ({ name: o.Name, priority: o.Priority })),
+    attributesRequireVerificationBeforeUpdate: input.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate,
+    allowAdminCreateUserOnly: input.AdminCreateUserConfig?.AllowAdminCreateUserOnly,
+  };
+}
+
+export function toSchemaInput(a: z.infer<typeof schemaAttributeInput>): SchemaAttributeInput {
+  const n = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  return {
+    name: a.Name,
+    dataType: a.AttributeDataType,
+    mutable: a.Mutable,
+    required: a.Required,
+    developerOnly: a.DeveloperOnlyAttribute,
+    minLength: n(a.StringAttributeConstraints?.MinLength),
+    maxLength: n(a.StringAttributeConstraints?.MaxLength),
+    minValue: n(a.NumberAttributeConstraints?.MinValue),
+    maxValue: n(a.NumberAttributeConstraints?.MaxValue),
+  };
+}
 
 /** Cognito's UserPoolType, as CreateUserPool and DescribeUserPool return it. */
 export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
-  const created = epochSeconds(pool.createdAt);
   const p = pool.passwordPolicy;
   return {
     Id: pool.poolId,
     Name: pool.name,
     Arn: userPoolArn(pool.region, accountId, pool.poolId),
-    CreationDate: created,
-    // No pool-changing command exists yet, so a pool was last modified when it was created.
-    LastModifiedDate: created,
+    CreationDate: epochSeconds(pool.createdAt),
+    LastModifiedDate: epochSeconds(pool.updatedAt),
     Policies: {
       PasswordPolicy: {
         MinimumLength: p.minimumLength,
@@ -19,12 +114,41 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
         RequireLowercase: p.requireLowercase,
         RequireNumbers: p.requireNumbers,
         RequireSymbols: p.requireSymbols,
+        PasswordHistorySize: p.passwordHistorySize,
         TemporaryPasswordValidityDays: p.temporaryPasswordValidityDays,
       },
     },
+    DeletionProtection: pool.deletionProtection,
+    LambdaConfig: {},
+    SchemaAttributes: effectiveSchema(pool.schema).map(toSchemaAttributeType),
     AutoVerifiedAttributes: pool.autoVerifiedAttributes,
+    // Cognito leaves these out of pools that do not use them.
+    ...(pool.usernameAttributes.length > 0 ? { UsernameAttributes: pool.usernameAttributes } : {}),
+    ...(pool.aliasAttributes.length > 0 ? { AliasAttributes: pool.aliasAttributes } : {}),
     UsernameConfiguration: { CaseSensitive: pool.usernameCaseSensitive },
     MfaConfiguration: 'OFF',
-    DeletionProtection: 'INACTIVE',
+    EstimatedNumberOfUsers: pool.estimatedNumberOfUsers ?? 0,
+    UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.attributesRequireVerificationBeforeUpdate },
+    // UnusedAccountValidityDays is the legacy name of the temporary-password validity.
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly, UnusedAccountValidityDays: p.temporaryPasswordValidityDays },
+    ...(pool.accountRecovery
+      ? { AccountRecoverySetting: { RecoveryMechanisms: pool.accountRecovery.map((o) => ({ Priority: o.priority, Name: o.name })) } }
+      : {}),
   };
 }
+
+/** Cognito's SchemaAttributeType: constraint bounds travel as strings. */
+export function toSchemaAttributeType(a: SchemaAttribute) {
+  const bound = (value: number | undefined) => (value === undefined ? undefined : String(value));
+  return {
+    Name: a.name,
+    AttributeDataType: a.dataType,
+    DeveloperOnlyAttribute: false,
+    Mutable: a.mutable,
+    Required: a.required,
+    ...(a.dataType === 'String' ? { StringAttributeConstraints: defined({ MinLength: bound(a.minLength), MaxLength: bound(a.maxLength) }) } : {}),
+    ...(a.dataType === 'Number' ? { NumberAttributeConstraints: defined({ MinValue: bound(a.minValue), MaxValue: bound(a.maxValue) }) } : {}),
+  };
+}
+
+const defined = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

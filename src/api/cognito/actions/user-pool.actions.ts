@@ -1,57 +1,79 @@
 import { z } from 'zod';
+import { InvalidParameterError } from '../../../shared/domain-error.js';
+import { AddCustomAttributesCommand } from '../../../user-pools/commands/add-custom-attributes.js';
 import { CreateUserPoolCommand } from '../../../user-pools/commands/create-user-pool.js';
+import { DeleteUserPoolCommand } from '../../../user-pools/commands/delete-user-pool.js';
+import { UpdateUserPoolCommand } from '../../../user-pools/commands/update-user-pool.js';
 import { GetUserPoolQuery } from '../../../user-pools/queries/get-user-pool.js';
 import { ListUserPoolsQuery } from '../../../user-pools/queries/list-user-pools.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
 import { nextToken, userPoolId } from './members.js';
-import { toUserPoolType } from './user-pool-type.js';
+import { mutableSettingsInput, schemaAttributeInput, toMutableSettings, toSchemaInput, toUserPoolType } from './user-pool-type.js';
 
-// Members and limits as in Cognito's API reference. Members we do not model yet are
-// ignored, as an older Cognito ignores members a newer SDK sends.
-const passwordPolicy = z.object({
-  MinimumLength: z.number().int().min(6).max(99).optional(),
-  RequireUppercase: z.boolean().optional(),
-  RequireLowercase: z.boolean().optional(),
-  RequireNumbers: z.boolean().optional(),
-  RequireSymbols: z.boolean().optional(),
-  TemporaryPasswordValidityDays: z.number().int().min(0).max(365).optional(),
-});
+const poolName = z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/);
 
 export const createUserPool = action({
   auth: 'admin',
-  input: z.object({
-    PoolName: z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/),
-    Policies: z.object({ PasswordPolicy: passwordPolicy.optional() }).optional(),
-    AutoVerifiedAttributes: z.array(z.enum(['email', 'phone_number'])).max(2).optional(),
+  // PoolName first: validation problems are reported in member order, as AWS does.
+  input: z.object({ PoolName: poolName }).extend(mutableSettingsInput.shape).extend({
+    UsernameAttributes: z.array(z.enum(['email', 'phone_number'])).max(2).optional(),
+    AliasAttributes: z.array(z.enum(['email', 'phone_number', 'preferred_username'])).max(3).optional(),
+    Schema: z.array(schemaAttributeInput).min(1).max(50).optional(),
     UsernameConfiguration: z.object({ CaseSensitive: z.boolean() }).optional(),
   }),
   async handle(input, ctx) {
-    const p = input.Policies?.PasswordPolicy ?? {};
-    // Only the members the caller gave: the command fills in Cognito's defaults.
-    const passwordPolicy = Object.fromEntries(
-      Object.entries({
-        minimumLength: p.MinimumLength,
-        requireUppercase: p.RequireUppercase,
-        requireLowercase: p.RequireLowercase,
-        requireNumbers: p.RequireNumbers,
-        requireSymbols: p.RequireSymbols,
-        temporaryPasswordValidityDays: p.TemporaryPasswordValidityDays,
-      }).filter(([, v]) => v !== undefined),
-    );
     const pool = await ctx.commands.execute(
       new CreateUserPoolCommand(
         {
+          ...toMutableSettings(input),
           name: input.PoolName,
-          passwordPolicy,
           region: ctx.region,
-          ...(input.UsernameConfiguration ? { usernameCaseSensitive: input.UsernameConfiguration.CaseSensitive } : {}),
-          ...(input.AutoVerifiedAttributes ? { autoVerifiedAttributes: [...new Set(input.AutoVerifiedAttributes)] } : {}),
+          usernameCaseSensitive: input.UsernameConfiguration?.CaseSensitive,
+          usernameAttributes: input.UsernameAttributes,
+          aliasAttributes: input.AliasAttributes,
+          schema: input.Schema?.map(toSchemaInput),
         },
         ctx.request,
       ),
     );
     return { UserPool: toUserPoolType(pool, ctx.accountId) };
+  },
+});
+
+/** Members fixed at creation: Cognito's UpdateUserPool has no such members; a raw call naming them is told why. */
+const CREATION_ONLY = ['UsernameAttributes', 'AliasAttributes', 'Schema', 'UsernameConfiguration'] as const;
+
+export const updateUserPool = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId }).extend(mutableSettingsInput.shape).extend({
+    PoolName: poolName.optional(),
+    ...Object.fromEntries(CREATION_ONLY.map((member) => [member, z.unknown().optional()])),
+  }),
+  async handle(input, ctx) {
+    const fixed = CREATION_ONLY.find((member) => (input as Record<string, unknown>)[member] !== undefined);
+    if (fixed) throw new InvalidParameterError(`${fixed} cannot be changed after the user pool is created.`);
+    // Cognito semantics: every member left out goes back to its default (the name excepted).
+    await ctx.commands.execute(new UpdateUserPoolCommand({ ...toMutableSettings(input), poolId: input.UserPoolId, name: input.PoolName }, ctx.request));
+    return {};
+  },
+});
+
+export const deleteUserPool = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId }),
+  async handle(input, ctx) {
+    await ctx.commands.execute(new DeleteUserPoolCommand({ poolId: input.UserPoolId }, ctx.request));
+    return {};
+  },
+});
+
+export const addCustomAttributes = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, CustomAttributes: z.array(schemaAttributeInput).min(1).max(25) }),
+  async handle(input, ctx) {
+    await ctx.commands.execute(new AddCustomAttributesCommand({ poolId: input.UserPoolId, attributes: input.CustomAttributes.map(toSchemaInput) }, ctx.request));
+    return {};
   },
 });
 

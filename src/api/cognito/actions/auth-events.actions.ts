@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { listUserAuthEvents } from '../../../auth/queries/auth-events.js';
+import { epochSeconds } from '../account.js';
+import { action } from '../cognito-action.js';
+import { nextToken, userPoolId, username } from './members.js';
+
+/** Cognito: at most 60 events a page; 60 when MaxResults is absent (0 is read the same way). */
+const MAX_RESULTS = 60;
+/** Cognito shows a short device description; the raw user agent can be long. */
+const DEVICE_NAME_LENGTH = 128;
+
+/**
+ * AdminListUserAuthEvents. Risk scoring (threat protection) is not modelled, so every event
+ * reports no risk, and there is no add-on to enable first as there is in Cognito.
+ */
+export const adminListUserAuthEvents = action({
+  auth: 'admin',
+  input: z.object({
+    UserPoolId: userPoolId,
+    Username: username,
+    MaxResults: z.number().int().min(0).max(MAX_RESULTS).optional(),
+    NextToken: nextToken.optional(),
+  }),
+  async handle(input, ctx) {
+    const page = await listUserAuthEvents(ctx.platform, {
+      poolId: input.UserPoolId,
+      username: input.Username,
+      maxResults: input.MaxResults || MAX_RESULTS,
+      nextToken: input.NextToken,
+    });
+    return {
+      AuthEvents: page.events.map((e) => ({
+        EventId: e.eventId,
+        EventType: e.type,
+        CreationDate: epochSeconds(e.at),
+        EventResponse: e.outcome === 'pass' ? 'Pass' : 'Fail',
+        EventRisk: { RiskDecision: 'NoRisk', RiskLevel: 'Low', CompromisedCredentialsDetected: false },
+        ChallengeResponses: [{ ChallengeName: 'Password', ChallengeResponse: e.passwordOk ? 'Success' : 'Failure' }],
+        EventContextData: {
+          ...(e.clientIp ? { IpAddress: e.clientIp } : {}),
+          ...(e.userAgent ? { DeviceName: e.userAgent.slice(0, DEVICE_NAME_LENGTH) } : {}),
+        },
+      })),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
+  },
+});

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { authenticateAccessToken } from '../../../auth/access-token.js';
+import { checkSecretHash, clientAndPool } from '../../../auth/client-auth.js';
+import { changePassword, confirmForgotPassword, forgotPassword, resendConfirmationCode, verifyUserAttribute } from '../../../user-pools/commands/self-service.js';
+import { runUserCommand } from '../../../user-pools/commands/user-admin.js';
+import { deleteUserAttributes, sendAttributeVerificationCode, updateUserAttributes } from '../../../user-pools/commands/user-attributes.js';
+import { loadPool } from '../../../user-pools/user-pool.repository.js';
+import { action, type ActionContext } from '../cognito-action.js';
+import { clientId, secretHash, username } from './members.js';
+import { attributesOf } from './user-type.js';
+
+const accessToken = z.string().min(1).max(131072);
+const attributeType = z.object({ Name: z.string().min(1).max(32), Value: z.string().max(2048).optional() });
+const clientMetadata = z.record(z.string(), z.string()).optional();
+
+/** Public calls that name a user: the client decides the pool and checks SECRET_HASH. */
+async function clientUser(ctx: ActionContext, input: { ClientId: string; Username: string; SecretHash?: string | undefined }) {
+  const { client, pool } = await clientAndPool(ctx.platform, input.ClientId);
+  checkSecretHash(ctx.platform, client, [input.Username], input.SecretHash);
+  return pool;
+}
+
+/** Calls authorised by the user's access token. */
+async function tokenUser(ctx: ActionContext, token: string) {
+  const owner = await authenticateAccessToken(ctx.platform, token);
+  const pool = await loadPool(ctx.platform.store, owner.poolId);
+  return { pool, user: owner.user, streamId: owner.streamId };
+}
+
+export const resendConfirmationCodeAction = action({
+  auth: 'public',
+  input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
+  async handle(input, ctx) {
+    const pool = await clientUser(ctx, input);
+    return { CodeDeliveryDetails: await resendConfirmationCode(ctx.platform, pool.poolId, input.Username, ctx.request) };
+  },
+});
+
+export const forgotPasswordAction = action({
+  auth: 'public',
+  input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
+  async handle(input, ctx) {
+    const pool = await clientUser(ctx, input);
+    return { CodeDeliveryDetails: await forgotPassword(ctx.platform, pool.poolId, input.Username, ctx.request) };
+  },
+});
+
+export const confirmForgotPasswordAction = action({
+  auth: 'public',
+  input: z.object({
+    ClientId: clientId,
+    SecretHash: secretHash.optional(),
+    Username: username,
+    ConfirmationCode: z.string().min(1).max(2048).regex(/^\S+$/),
+    Password: z.string().min(1).max(256),
+    ClientMetadata: clientMetadata,
+    UserContextData: z.unknown().optional(),
+    AnalyticsMetadata: z.unknown().optional(),
+  }),
+  async handle(input, ctx) {
+    const pool = await clientUser(ctx, input);
+    await confirmForgotPassword(ctx.platform, { poolId: pool.poolId, username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request);
+    return {};
+  },
+});
+
+export const changePasswordAction = action({
+  auth: 'public',
+  input: z.object({ PreviousPassword: z.string().min(1).max(256), ProposedPassword: z.string().min(1).max(256), AccessToken: accessToken }),
+  async handle(input, ctx) {
+    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    await changePassword(ctx.platform, { pool, user, streamId, previous: input.PreviousPassword, proposed: input.ProposedPassword, context: ctx.request });
+    return {};
+  },
+});
+
+export const updateUserAttributesAction = action({
+  auth: 'public',
+  input: z.object({ UserAttributes: z.array(attributeType).min(1).max(100), AccessToken: accessToken, ClientMetadata: clientMetadata }),
+  async handle(input, ctx) {
+    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    const list = await updateUserAttributes(ctx.platform, { pool, user, streamId, attributes: attributesOf(input.UserAttributes), byAdmin: false, context: ctx.request });
+    return { CodeDeliveryDetailsList: list };
+  },
+});
+
+export const deleteUserAttributesAction = action({
+  auth: 'public',
+  input: z.object({ UserAttributeNames: z.array(z.string().min(1).max(32)).min(1).max(100), AccessToken: accessToken }),
+  async handle(input, ctx) {
+    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    await deleteUserAttributes(ctx.platform, { pool, user, streamId, names: input.UserAttributeNames, context: ctx.request });
+    return {};
+  },
+});
+
+export const deleteUserAction = action({
+  auth: 'public',
+  input: z.object({ AccessToken: accessToken }),
+  async handle(input, ctx) {
+    const { pool, streamId } = await tokenUser(ctx, input.AccessToken);
+    await runUserCommand(ctx.platform, streamId, () => ({ type: 'DeleteUser', by: 'USER', now: new Date().toISOString() }), ctx.request, pool);
+    return {};
+  },
+});
+
+export const getUserAttributeVerificationCodeAction = action({
+  auth: 'public',
+  input: z.object({ AccessToken: accessToken, AttributeName: z.string().min(1).max(32), ClientMetadata: clientMetadata }),
+  async handle(input, ctx) {
+    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    return { CodeDeliveryDetails: await sendAttributeVerificationCode(ctx.platform, { pool, user, streamId, attribute: input.AttributeName, context: ctx.request }) };
+  },
+});
+
+export const verifyUserAttributeAction = action({
+  auth: 'public',
+  input: z.object({ AccessToken: accessToken, AttributeName: z.enum(['email', 'phone_number']), Code: z.string().min(1).max(2048).regex(/^\S+$/) }),
+  async handle(input, ctx) {
+    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    await verifyUserAttribute(ctx.platform, { pool, user, streamId, attribute: input.AttributeName, code: input.Code, context: ctx.request });
+    return {};
+  },
+});
+

@@ -1,0 +1,86 @@
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { Platform } from '../../platform/platform.js';
+import { InvalidParameterError } from '../../shared/domain-error.js';
+import { loadUserByName } from '../../user-pools/commands/user-admin.js';
+import { type AuthLogEvent, authLogStream } from '../auth-log.events.js';
+
+/** One sign-in attempt as an admin sees it (AdminListUserAuthEvents). */
+export interface AuthEventView {
+  eventId: string;
+  type: 'SignIn';
+  at: string;
+  outcome: 'pass' | 'fail';
+  /** Whether the password itself was right: a disabled user's correct password still failed the sign-in. */
+  passwordOk: boolean;
+  clientIp?: string;
+  userAgent?: string;
+}
+
+export interface AuthEventsInput {
+  poolId: string;
+  username: string;
+  maxResults: number;
+  nextToken?: string;
+}
+
+/** Failures where the password was never found right (the lockout check comes before it). */
+const PASSWORD_NOT_OK = new Set(['WRONG_PASSWORD', 'LOCKED_OUT', 'USER_NOT_FOUND']);
+
+/**
+ * A user's sign-in attempts, newest first, read straight from their auth log stream (no
+ * read model, so no lag). The token is the revision to continue from, downwards, bound to
+ * the user so it cannot page through someone else's log.
+ */
+export async function listUserAuthEvents(platform: Platform, input: AuthEventsInput): Promise<{ events: AuthEventView[]; nextToken?: string }> {
+  // 1. The user (UserNotFoundException / ResourceNotFoundException as Cognito).
+  const { user, pool } = await loadUserByName(platform, input.poolId, input.username);
+  const stream = authLogStream(pool.poolId, user.sub);
+
+  // 2. The window of revisions [from - max + 1, from]; the first page starts at the stream's end.
+  const from = input.nextToken === undefined ? undefined : decodeToken(input.nextToken, user.sub);
+  const window =
+    from === undefined
+      ? await platform.store.readStream(stream)
+      : await platform.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
+  const page = window
+    .filter((e) => from === undefined || e.revision <= from)
+    .reverse()
+    .slice(0, input.maxResults);
+
+  // 3. Views, and a token while older events remain.
+  const oldest = page[page.length - 1];
+  const events = page.map((e) => toView(e as RecordedEvent<AuthLogEvent>));
+  return oldest && oldest.revision > 0n ? { events, nextToken: encodeToken(user.sub, oldest.revision - 1n) } : { events };
+}
+
+function toView(event: RecordedEvent<AuthLogEvent>): AuthEventView {
+  const { metadata } = event;
+  return {
+    eventId: metadata.eventId,
+    type: 'SignIn',
+    at: metadata.occurredAt,
+    outcome: event.type === 'SignInSucceeded' ? 'pass' : 'fail',
+    passwordOk: event.type === 'SignInSucceeded' || !PASSWORD_NOT_OK.has(event.data.reason),
+    ...(metadata.clientIp ? { clientIp: metadata.clientIp } : {}),
+    ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
+  };
+}
+
+const max0 = (n: bigint) => (n < 0n ? 0n : n);
+
+function encodeToken(sub: string, revision: bigint): string {
+  return Buffer.from(JSON.stringify([sub, revision.toString()])).toString('base64url');
+}
+
+function decodeToken(token: string, sub: string): bigint {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2 || value[0] !== sub || typeof value[1] !== 'string' || !/^\d{1,18}$/.test(value[1])) {
+    throw new InvalidParameterError('Invalid NextToken.');
+  }
+  return BigInt(value[1]);
+}

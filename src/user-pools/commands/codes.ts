@@ -1,0 +1,91 @@
+import { randomInt } from 'node:crypto';
+import { maskDestination } from '../../messaging/message.js';
+import type { Platform } from '../../platform/platform.js';
+import { InvalidParameterError } from '../../shared/domain-error.js';
+import type { CodeToSend } from '../user.decider.js';
+import type { CodePurpose, ContactAttribute, DeliveryMedium } from '../user.events.js';
+import type { PasswordPolicy } from '../password-policy.js';
+
+/** Cognito's code lifetimes: 24 h for sign-up and attribute codes, 1 h for forgot-password. */
+export const CODE_TTL_MS: Record<CodePurpose, number> = { SIGN_UP: 86_400_000, VERIFY_ATTRIBUTE: 86_400_000, FORGOT_PASSWORD: 3_600_000 };
+
+export interface IssuedCode {
+  /** Plaintext, only for delivery; never stored. */
+  code: string;
+  toSend: CodeToSend;
+  to: string;
+  medium: DeliveryMedium;
+}
+
+export interface CodeDeliveryDetails {
+  Destination: string;
+  DeliveryMedium: DeliveryMedium;
+  AttributeName: ContactAttribute;
+}
+
+const SUBJECT: Record<CodePurpose, string> = {
+  SIGN_UP: 'Your verification code',
+  VERIFY_ATTRIBUTE: 'Your verification code',
+  FORGOT_PASSWORD: 'Your password reset code',
+};
+
+/** A new code for `sub`, hashed and bound to the user and purpose, ready for the decider. */
+export function issueCode(platform: Platform, sub: string, purpose: CodePurpose, attribute: ContactAttribute, to: string, now: Date): IssuedCode {
+  const code = platform.secrets.newCode();
+  const medium: DeliveryMedium = attribute === 'email' ? 'EMAIL' : 'SMS';
+  return {
+    code,
+    to,
+    medium,
+    toSend: {
+      codeHash: platform.secrets.hashCode(sub, codeSubject(purpose, attribute), code),
+      expiresAt: new Date(now.getTime() + CODE_TTL_MS[purpose]).toISOString(),
+      medium,
+      destination: maskDestination(medium, to),
+      attribute,
+    },
+  };
+}
+
+/** What the code hash is bound to (attribute codes per attribute). */
+export const codeSubject = (purpose: CodePurpose, attribute?: ContactAttribute) =>
+  purpose === 'VERIFY_ATTRIBUTE' ? `VERIFY_ATTRIBUTE:${attribute}` : purpose;
+
+export async function deliverCode(platform: Platform, poolId: string, username: string, purpose: CodePurpose, issued: IssuedCode): Promise<CodeDeliveryDetails> {
+  await platform.delivery.send({
+    poolId,
+    username,
+    medium: issued.medium,
+    to: issued.to,
+    purpose,
+    subject: SUBJECT[purpose],
+    body: `${SUBJECT[purpose]} is ${issued.code}`,
+  });
+  return details(issued);
+}
+
+export const details = (issued: IssuedCode): CodeDeliveryDetails => ({
+  Destination: issued.toSend.destination,
+  DeliveryMedium: issued.medium,
+  AttributeName: issued.toSend.attribute,
+});
+
+/** The verified contact a recovery code goes to: email first, then phone (Cognito's default order). */
+export function recoveryContact(attributes: Record<string, string>): { attribute: ContactAttribute; to: string } {
+  if (attributes.email && attributes.email_verified === 'true') return { attribute: 'email', to: attributes.email };
+  if (attributes.phone_number && attributes.phone_number_verified === 'true') return { attribute: 'phone_number', to: attributes.phone_number };
+  throw new InvalidParameterError('Cannot reset password for the user as there is no registered/verified email or phone_number');
+}
+
+/** A temporary password that satisfies the pool's policy (AdminCreateUser without one). */
+export function temporaryPassword(policy: PasswordPolicy): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '^$*.[]{}()?!@#%&'];
+  const all = sets.join('');
+  const chars = sets.map((s) => s[randomInt(s.length)]);
+  while (chars.length < Math.max(12, policy.minimumLength)) chars.push(all[randomInt(all.length)]);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}

@@ -1,0 +1,136 @@
+import type { CodePurpose, ContactAttribute, UserEvent } from './user.events.js';
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+
+export interface PendingCode {
+  purpose: CodePurpose;
+  codeHash: string;
+  expiresAt: string;
+  failedAttempts: number;
+  attribute: ContactAttribute;
+}
+
+export type ExistingUserState = {
+  exists: true;
+  poolId: string;
+  sub: string;
+  username: string;
+  status: UserStatus;
+  enabled: boolean;
+  attributes: Record<string, string>;
+  /** New contact values waiting for verification (the old ones stay in `attributes`). */
+  pending: Partial<Record<ContactAttribute, string>>;
+  passwordHash: string;
+  /** Hashes of earlier passwords, newest first (for the pool's password history rule). */
+  previousPasswordHashes: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** When the current password was set (temporary-password validity counts from here). */
+  passwordSetAt: string;
+  /** Tokens of sign-ins before this instant are rejected (GlobalSignOut). */
+  signedOutAt?: string;
+  /** Outstanding one-time codes by `codeKey`. */
+  codes: Record<string, PendingCode>;
+};
+
+export type UserState = { exists: false; deleted?: boolean } | ExistingUserState;
+
+/** One slot per purpose; attribute verification has one per attribute. */
+export const codeKey = (purpose: CodePurpose, attribute?: ContactAttribute) =>
+  purpose === 'VERIFY_ATTRIBUTE' ? `VERIFY_ATTRIBUTE:${attribute ?? ''}` : purpose;
+
+const HISTORY_KEPT = 24;
+
+/** Folds one event into the user's state. Never throws. */
+export function evolveUser(state: UserState, event: UserEvent): UserState {
+  if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
+    const d = event.data;
+    const at = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
+    return {
+      exists: true,
+      poolId: d.poolId,
+      sub: d.sub,
+      username: d.username,
+      status: event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+      enabled: true,
+      attributes: { ...d.attributes },
+      pending: {},
+      passwordHash: d.passwordHash,
+      previousPasswordHashes: [],
+      createdAt: at,
+      updatedAt: at,
+      passwordSetAt: at,
+      codes: {},
+    };
+  }
+  if (!state.exists) return state;
+  switch (event.type) {
+    case 'ConfirmationCodeSent': {
+      const { purpose, codeHash, expiresAt, attribute } = event.data;
+      return { ...state, codes: { ...state.codes, [codeKey(purpose, attribute)]: { purpose, codeHash, expiresAt, attribute, failedAttempts: 0 } } };
+    }
+    case 'ConfirmationCodeMismatched': {
+      const key = codeKey(event.data.purpose, event.data.attribute);
+      const code = state.codes[key];
+      return code ? { ...state, codes: { ...state.codes, [key]: { ...code, failedAttempts: event.data.failedAttempts } } } : state;
+    }
+    case 'UserConfirmed': {
+      const attributes = { ...state.attributes };
+      if (event.data.verifiedAttribute) attributes[`${event.data.verifiedAttribute}_verified`] = 'true';
+      const { SIGN_UP: _used, ...codes } = state.codes;
+      return { ...state, status: 'CONFIRMED', attributes, codes, updatedAt: event.data.confirmedAt };
+    }
+    case 'PasswordChanged': {
+      const d = event.data;
+      const { FORGOT_PASSWORD: _used, ...codes } = state.codes;
+      const status =
+        !d.permanent ? 'FORCE_CHANGE_PASSWORD'
+        : state.status === 'UNCONFIRMED' && d.reason !== 'ADMIN_SET' ? 'UNCONFIRMED'
+        : 'CONFIRMED';
+      return {
+        ...state,
+        status,
+        passwordHash: d.passwordHash,
+        previousPasswordHashes: [state.passwordHash, ...state.previousPasswordHashes].slice(0, HISTORY_KEPT),
+        passwordSetAt: d.changedAt,
+        updatedAt: d.changedAt,
+        codes: d.reason === 'RESET' ? codes : state.codes,
+      };
+    }
+    case 'PasswordResetRequired':
+      return { ...state, status: 'RESET_REQUIRED', updatedAt: event.data.at };
+    case 'UserAttributesUpdated':
+      return {
+        ...state,
+        attributes: { ...state.attributes, ...event.data.attributes },
+        pending: { ...state.pending, ...(event.data.pending ?? {}) },
+        updatedAt: event.data.at,
+      };
+    case 'UserAttributesDeleted': {
+      const attributes = { ...state.attributes };
+      const pending = { ...state.pending };
+      for (const name of event.data.names) {
+        delete attributes[name];
+        delete pending[name as ContactAttribute];
+        if (name === 'email' || name === 'phone_number') delete attributes[`${name}_verified`];
+      }
+      return { ...state, attributes, pending, updatedAt: event.data.at };
+    }
+    case 'UserAttributeVerified': {
+      const { attribute, value, at } = event.data;
+      const { [attribute]: _applied, ...pending } = state.pending;
+      const { [codeKey('VERIFY_ATTRIBUTE', attribute)]: _used, ...codes } = state.codes;
+      return { ...state, attributes: { ...state.attributes, [attribute]: value, [`${attribute}_verified`]: 'true' }, pending, codes, updatedAt: at };
+    }
+    case 'UserSignedOutGlobally':
+      return { ...state, signedOutAt: event.data.at };
+    case 'UserDisabled':
+      return { ...state, enabled: false, updatedAt: event.data.at };
+    case 'UserEnabled':
+      return { ...state, enabled: true, updatedAt: event.data.at };
+    case 'UserDeleted':
+      return { exists: false, deleted: true };
+    default:
+      return state;
+  }
+}
