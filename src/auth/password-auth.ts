@@ -55,7 +55,7 @@ export async function passwordAuth(
     lockout,
     passwordOk,
     hideUserExistence: client.settings.preventUserExistenceErrors === 'ENABLED',
-    temporaryPasswordExpired: user.exists && user.status === 'FORCE_CHANGE_PASSWORD' && validityDays > 0 && now.getTime() - Date.parse(user.updatedAt) > validityDays * 86_400_000,
+    temporaryPasswordExpired: user.exists && user.status === 'FORCE_CHANGE_PASSWORD' && validityDays > 0 && now.getTime() - Date.parse(user.passwordSetAt) > validityDays * 86_400_000,
     now: now.toISOString(),
   });
 

@@ -109,7 +109,7 @@ export async function adminResetUserPassword(platform: Platform, input: { poolId
   const { user, streamId, pool } = await loadUserByName(platform, input.poolId, input.username);
   const contact = (() => {
     try {
-      return recoveryContact(user.attributes);
+      return recoveryContact(user.attributes, pool.settings.accountRecovery);
     } catch {
       return undefined; // Cognito still resets; the user then needs an admin to set a password
     }

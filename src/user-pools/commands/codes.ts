@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { maskDestination } from '../../messaging/message.js';
 import type { Platform } from '../../platform/platform.js';
-import { InvalidParameterError } from '../../shared/domain-error.js';
+import { InvalidParameterError, NotAuthorizedError } from '../../shared/domain-error.js';
 import type { CodeToSend } from '../user.decider.js';
 import type { CodePurpose, ContactAttribute, DeliveryMedium } from '../user.events.js';
 import type { PasswordPolicy } from '../password-policy.js';
@@ -70,10 +70,21 @@ export const details = (issued: IssuedCode): CodeDeliveryDetails => ({
   AttributeName: issued.toSend.attribute,
 });
 
-/** The verified contact a recovery code goes to: email first, then phone (Cognito's default order). */
-export function recoveryContact(attributes: Record<string, string>): { attribute: ContactAttribute; to: string } {
-  if (attributes.email && attributes.email_verified === 'true') return { attribute: 'email', to: attributes.email };
-  if (attributes.phone_number && attributes.phone_number_verified === 'true') return { attribute: 'phone_number', to: attributes.phone_number };
+/**
+ * The verified contact a recovery code goes to, in the pool's AccountRecoverySetting order
+ * (without one: Cognito's legacy order, a verified phone before a verified email).
+ * `admin_only` pools refuse self-service recovery.
+ */
+export function recoveryContact(
+  attributes: Record<string, string>,
+  recovery: ReadonlyArray<{ name: string; priority: number }> | undefined,
+): { attribute: ContactAttribute; to: string } {
+  const order = recovery ? [...recovery].sort((a, b) => a.priority - b.priority).map((r) => r.name) : ['verified_phone_number', 'verified_email'];
+  if (order.includes('admin_only')) throw new NotAuthorizedError('Cannot reset password for the user as the user pool allows only administrators to reset passwords');
+  for (const name of order) {
+    const attribute: ContactAttribute = name === 'verified_email' ? 'email' : 'phone_number';
+    if (attributes[attribute] && attributes[`${attribute}_verified`] === 'true') return { attribute, to: attributes[attribute] };
+  }
   throw new InvalidParameterError('Cannot reset password for the user as there is no registered/verified email or phone_number');
 }
 

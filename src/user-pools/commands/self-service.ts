@@ -30,7 +30,7 @@ export async function resendConfirmationCode(platform: Platform, poolId: string,
 /** ForgotPassword: a reset code to the user's verified email or phone. */
 export async function forgotPassword(platform: Platform, poolId: string, username: string, context: RequestContext): Promise<CodeDeliveryDetails> {
   const { user, streamId, pool } = await loadUserByName(platform, poolId, username);
-  const contact = recoveryContact(user.attributes);
+  const contact = recoveryContact(user.attributes, pool.settings.accountRecovery);
   const now = new Date();
   const issued = issueCode(platform, user.sub, 'FORGOT_PASSWORD', contact.attribute, contact.to, now);
   await runUserCommand(platform, streamId, () => ({ type: 'SendCode', purpose: 'FORGOT_PASSWORD', code: issued.toSend, now: now.toISOString() }), context, pool);

@@ -7,6 +7,7 @@ import { refreshAuth, revokeRefreshToken } from '../../../auth/refresh-auth.js';
 import { respondNewPassword } from '../../../auth/new-password-challenge.js';
 import { InvalidParameterError } from '../../../shared/domain-error.js';
 import { loadPool } from '../../../user-pools/user-pool.repository.js';
+import { loadClient } from '../../../user-pools/clients/client.repository.js';
 import { attributeList, loadUserByName, runUserCommand } from '../../../user-pools/commands/user-admin.js';
 import { action, type ActionContext } from '../cognito-action.js';
 import { clientId, userPoolId, username } from './members.js';
@@ -121,7 +122,10 @@ export const getUser = action({
   input: z.object({ AccessToken: accessToken }),
   async handle(input, ctx) {
     const owner = await authenticateAccessToken(ctx.platform, input.AccessToken);
-    return { Username: owner.user.username, UserAttributes: attributeList(owner.user) };
+    // A client with ReadAttributes sees only those (and the sub).
+    const readable = (await loadClient(ctx.platform.store, owner.clientId, owner.poolId)).settings.readAttributes;
+    const attributes = attributeList(owner.user).filter((a) => readable.length === 0 || a.Name === 'sub' || readable.includes(a.Name));
+    return { Username: owner.user.username, UserAttributes: attributes, MFAOptions: [], UserMFASettingList: [] };
   },
 });
 

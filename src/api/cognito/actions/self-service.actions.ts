@@ -5,6 +5,9 @@ import { changePassword, confirmForgotPassword, forgotPassword, resendConfirmati
 import { runUserCommand } from '../../../user-pools/commands/user-admin.js';
 import { deleteUserAttributes, sendAttributeVerificationCode, updateUserAttributes } from '../../../user-pools/commands/user-attributes.js';
 import { loadPool } from '../../../user-pools/user-pool.repository.js';
+import { CodeMismatchError, NotAuthorizedError, UserNotFoundError } from '../../../shared/domain-error.js';
+import type { ActiveClient } from '../../../user-pools/clients/client.repository.js';
+import { loadClient } from '../../../user-pools/clients/client.repository.js';
 import { action, type ActionContext } from '../cognito-action.js';
 import { clientId, secretHash, username } from './members.js';
 import { attributesOf } from './user-type.js';
@@ -17,14 +20,36 @@ const clientMetadata = z.record(z.string(), z.string()).optional();
 async function clientUser(ctx: ActionContext, input: { ClientId: string; Username: string; SecretHash?: string | undefined }) {
   const { client, pool } = await clientAndPool(ctx.platform, input.ClientId);
   checkSecretHash(ctx.platform, client, [input.Username], input.SecretHash);
-  return pool;
+  return Object.assign(pool, { hideUsers: client.settings.preventUserExistenceErrors === 'ENABLED' });
 }
 
-/** Calls authorised by the user's access token. */
+/**
+ * PreventUserExistenceErrors = ENABLED: an unknown user gets the answer a known one would
+ * (a plausible delivery, or a wrong code), so the API does not reveal who has an account.
+ */
+async function hidingUnknownUsers<T>(hide: boolean, run: () => Promise<T>, simulated: () => T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (hide && error instanceof UserNotFoundError) return simulated();
+    throw error;
+  }
+}
+const simulatedDelivery = () => ({ Destination: 'u***@e***', DeliveryMedium: 'EMAIL' as const, AttributeName: 'email' as const });
+
+/** Calls authorised by the user's access token (the token's app client is part of the answer). */
 async function tokenUser(ctx: ActionContext, token: string) {
   const owner = await authenticateAccessToken(ctx.platform, token);
   const pool = await loadPool(ctx.platform.store, owner.poolId);
-  return { pool, user: owner.user, streamId: owner.streamId };
+  const client = await loadClient(ctx.platform.store, owner.clientId, owner.poolId);
+  return { pool, client, user: owner.user, streamId: owner.streamId };
+}
+
+/** An app client with WriteAttributes may only change those (Cognito: NotAuthorizedException). */
+function checkWritable(client: ActiveClient, names: string[]): void {
+  const writable = client.settings.writeAttributes;
+  const refused = writable.length === 0 ? [] : names.filter((n) => !writable.includes(n));
+  if (refused.length > 0) throw new NotAuthorizedError(`A client attempted to write unauthorized attribute ${refused[0]}`);
 }
 
 export const resendConfirmationCodeAction = action({
@@ -32,7 +57,7 @@ export const resendConfirmationCodeAction = action({
   input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
   async handle(input, ctx) {
     const pool = await clientUser(ctx, input);
-    return { CodeDeliveryDetails: await resendConfirmationCode(ctx.platform, pool.poolId, input.Username, ctx.request) };
+    return { CodeDeliveryDetails: await hidingUnknownUsers(pool.hideUsers, () => resendConfirmationCode(ctx.platform, pool.poolId, input.Username, ctx.request), simulatedDelivery) };
   },
 });
 
@@ -41,7 +66,7 @@ export const forgotPasswordAction = action({
   input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
   async handle(input, ctx) {
     const pool = await clientUser(ctx, input);
-    return { CodeDeliveryDetails: await forgotPassword(ctx.platform, pool.poolId, input.Username, ctx.request) };
+    return { CodeDeliveryDetails: await hidingUnknownUsers(pool.hideUsers, () => forgotPassword(ctx.platform, pool.poolId, input.Username, ctx.request), simulatedDelivery) };
   },
 });
 
@@ -59,7 +84,13 @@ export const confirmForgotPasswordAction = action({
   }),
   async handle(input, ctx) {
     const pool = await clientUser(ctx, input);
-    await confirmForgotPassword(ctx.platform, { poolId: pool.poolId, username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request);
+    await hidingUnknownUsers(
+      pool.hideUsers,
+      () => confirmForgotPassword(ctx.platform, { poolId: pool.poolId, username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request),
+      () => {
+        throw new CodeMismatchError('Invalid verification code provided, please try again.');
+      },
+    );
     return {};
   },
 });
@@ -78,7 +109,8 @@ export const updateUserAttributesAction = action({
   auth: 'public',
   input: z.object({ UserAttributes: z.array(attributeType).min(1).max(100), AccessToken: accessToken, ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    const { pool, client, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    checkWritable(client, input.UserAttributes.map((a) => a.Name));
     const list = await updateUserAttributes(ctx.platform, { pool, user, streamId, attributes: attributesOf(input.UserAttributes), byAdmin: false, context: ctx.request });
     return { CodeDeliveryDetailsList: list };
   },
@@ -88,7 +120,8 @@ export const deleteUserAttributesAction = action({
   auth: 'public',
   input: z.object({ UserAttributeNames: z.array(z.string().min(1).max(32)).min(1).max(100), AccessToken: accessToken }),
   async handle(input, ctx) {
-    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    const { pool, client, user, streamId } = await tokenUser(ctx, input.AccessToken);
+    checkWritable(client, input.UserAttributeNames);
     await deleteUserAttributes(ctx.platform, { pool, user, streamId, names: input.UserAttributeNames, context: ctx.request });
     return {};
   },

@@ -4,6 +4,7 @@ import { loadClient } from '../../../user-pools/clients/client.repository.js';
 import { ConfirmSignUpCommand } from '../../../user-pools/commands/confirm-sign-up.js';
 import { SignUpCommand } from '../../../user-pools/commands/sign-up.js';
 import type { ActionContext } from '../cognito-action.js';
+import { CodeMismatchError, UserNotFoundError } from '../../../shared/domain-error.js';
 import { action } from '../cognito-action.js';
 import { clientId, secretHash, username } from './members.js';
 
@@ -50,8 +51,17 @@ export const confirmSignUp = action({
     ConfirmationCode: z.string().min(1).max(2048).regex(/^[\S]+$/),
   }),
   async handle(input, ctx) {
-    const poolId = await poolOfClient(ctx, input);
-    await ctx.commands.execute(new ConfirmSignUpCommand({ poolId, username: input.Username, code: input.ConfirmationCode }, ctx.request));
+    const client = await loadClient(ctx.platform.store, input.ClientId);
+    checkSecretHash(ctx.platform, client, [input.Username], input.SecretHash);
+    try {
+      await ctx.commands.execute(new ConfirmSignUpCommand({ poolId: client.poolId, username: input.Username, code: input.ConfirmationCode }, ctx.request));
+    } catch (error) {
+      // PreventUserExistenceErrors: an unknown user looks like a wrong code.
+      if (client.settings.preventUserExistenceErrors === 'ENABLED' && error instanceof UserNotFoundError) {
+        throw new CodeMismatchError('Invalid verification code provided, please try again.');
+      }
+      throw error;
+    }
     return {};
   },
 });
