@@ -10,12 +10,14 @@ import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
 import { benchProjectionLag } from './projection-lag.js';
 import { benchRebuild } from './rebuild.js';
+import { benchSignIn } from './sign-in.js';
 
 const BENCHMARKS: [string, () => Promise<void>][] = [
   ['appends', benchAppends],
   ['projection-lag', benchProjectionLag],
   ['rebuild', benchRebuild],
   ['argon2-bindings', benchArgon2],
+  ['sign-in', benchSignIn],
 ];
 
 export async function runAll(): Promise<void> {

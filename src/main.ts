@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger, createPlatform } from './platform/platform.js';
 import { createServer } from './server.js';
+import { claimDataDir } from './cli.js';
 
 /** `npm start`: the service on its configured storage (embedded PGlite under ./data by default). */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  // The embedded database belongs to one process (the CLI checks this before touching it).
+  const releaseDataDir = await claimDataDir(config);
   const platform = await createPlatform(config, logger);
   // Said once, on the start that created them; afterwards only their existence is logged.
   if (platform.masterKeyCreatedAt) {
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await platform.close();
+    await releaseDataDir();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -42,6 +42,8 @@ export const adminKeysDecider: Decider<AdminKeyCommand, AdminKeyEvent, AdminKeys
         ];
       case 'RevokeAdminKey':
         if (!state.keys[command.accessKeyId]) throw new ResourceNotFoundError(`admin key ${command.accessKeyId} not found`);
+        // Revoking the last key would lock every operator out.
+        if (Object.keys(state.keys).length === 1) throw new InvalidParameterError('cannot revoke the last admin key; create another first');
         return [{ type: 'AdminKeyRevoked', data: { accessKeyId: command.accessKeyId, revokedAt: command.now } }];
       default:
         return unreachable(command);

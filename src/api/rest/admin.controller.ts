@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { RequestContext } from '../../shared/request-context.js';
+import { Ctx } from './request-context.js';
 import { requestRebuild } from '../../../projections/checkpoints.js';
 import type { Platform } from '../../platform/platform.js';
 import { PLATFORM } from '../../platform/platform.token.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { AdminGuard } from './admin.guard.js';
-import { outboxQuery } from './schemas.js';
+import { createKeyBody, outboxQuery } from './schemas.js';
 import { parse } from './validation.js';
 
 /** Operator routes: the dev outbox (not in production), projection lag and rebuilds. */
@@ -18,6 +20,24 @@ export class AdminController {
     const outbox = this.platform.delivery.outbox;
     if (!outbox) throw new NotFoundError('the dev outbox is off in production mode');
     return { messages: outbox.list(parse(outboxQuery, query)) };
+  }
+
+  @Get('keys')
+  async keys() {
+    return { keys: await this.platform.adminKeys.list() };
+  }
+
+  /** A new admin key; its secret is in this answer only. */
+  @Post('keys')
+  async createKey(@Body() body: unknown) {
+    const { label } = parse(createKeyBody, body);
+    return this.platform.adminKeys.create(label ?? 'rest');
+  }
+
+  @Delete('keys/:accessKeyId')
+  @HttpCode(204)
+  async revokeKey(@Param('accessKeyId') accessKeyId: string, @Ctx() ctx: RequestContext) {
+    await this.platform.adminKeys.revoke(accessKeyId, ctx);
   }
 
   @Get('projections')

@@ -87,6 +87,18 @@ export function openApiDocument(baseUrl: string) {
           responses: { '200': { description: 'Newest first' }, ...errors },
         },
       },
+      '/v1/admin/keys': {
+        get: { summary: 'Admin access keys (ids and labels, never secrets)', security: admin, responses: { '200': { description: 'Keys' } } },
+        post: { summary: 'Create an admin access key (the secret is in this answer only)', security: admin, responses: { '201': { description: 'The new key pair' } } },
+      },
+      '/v1/admin/keys/{accessKeyId}': {
+        delete: {
+          summary: 'Revoke an admin access key (the last one cannot be revoked)',
+          security: admin,
+          parameters: [{ name: 'accessKeyId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'Revoked' }, ...errors },
+        },
+      },
       '/v1/admin/projections': { get: { summary: 'Projection checkpoints and lag', security: admin, responses: { '200': { description: 'Lag per projection' } } } },
       '/v1/admin/projections/{name}/rebuild': {
         post: {

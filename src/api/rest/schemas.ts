@@ -46,6 +46,8 @@ export const listUsersQuery = z
   })
   .strict();
 
+export const createKeyBody = z.object({ label: z.string().min(1).max(64).optional() }).strict();
+
 export const outboxQuery = z
   .object({ poolId: z.string().max(64).optional(), username: z.string().max(128).optional() })
   .strict();
