@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdminKeys } from './admin/admin-keys.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
@@ -20,6 +20,7 @@ export const pidFile = (config: Pick<AppConfig, 'DATA_DIR'>) => join(config.DATA
 
 export async function claimDataDir(config: AppConfig): Promise<() => Promise<void>> {
   if (config.DATABASE_URL) return async () => undefined;
+  await mkdir(config.DATA_DIR, { recursive: true });
   const file = pidFile(config);
   const other = Number(await readFile(file, 'utf8').catch(() => ''));
   if (other && other !== process.pid && isAlive(other)) {
