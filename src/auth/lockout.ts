@@ -2,6 +2,8 @@ import type { AuthLogEvent } from './auth-log.events.js';
 
 /** Failed password attempts allowed before the temporary lockout starts (Cognito: 5). */
 export const FREE_ATTEMPTS = 5;
+/** Auth-log events a sign-in reads: past FREE_ATTEMPTS + 10 failures the lockout is at its cap. */
+export const LOCKOUT_LOOKBACK = 32;
 /** Lockout doubles from 1 s per further failure, capped near Cognito's ~15 minutes. */
 const MAX_LOCKOUT_MS = 15 * 60 * 1000;
 

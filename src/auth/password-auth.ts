@@ -11,7 +11,7 @@ import { userDecider, type UserState } from '../user-pools/user.decider.js';
 import type { UserEvent } from '../user-pools/user.events.js';
 import { type AuthFlowName, type AuthLogEvent, authLogStream, unknownUserAuthLogStream } from './auth-log.events.js';
 import { checkSecretHash } from './client-auth.js';
-import { evolveLockout, initialLockout } from './lockout.js';
+import { LOCKOUT_LOOKBACK, evolveLockout, initialLockout } from './lockout.js';
 import { decidePasswordSignIn } from './sign-in.js';
 import { type AuthenticationResult, issueSignInTokens } from './token-issuer.js';
 import { newChallengeSession } from './challenge-session.js';
@@ -43,7 +43,9 @@ export async function passwordAuth(
   const user: UserState = streamId ? fold(userDecider, (await platform.store.readStream(streamId)) as never as UserEvent[]) : { exists: false };
   checkSecretHash(platform, client, user.exists ? [username, user.username, user.sub] : [username], parameters.SECRET_HASH);
   const logStream = user.exists ? authLogStream(pool.poolId, user.sub) : unknownUserAuthLogStream(pool.poolId);
-  const history = user.exists ? ((await platform.store.readStream(logStream)) as never as AuthLogEvent[]) : [];
+  // The lockout only looks back to the last success, and is capped after ~15 failures:
+  // the tail of the (ever-growing) auth log is enough.
+  const history = user.exists ? ((await platform.store.readStream(logStream, { last: LOCKOUT_LOOKBACK })) as never as AuthLogEvent[]) : [];
   const lockout = history.reduce(evolveLockout, initialLockout());
 
   // 3-4. Password and decision.

@@ -88,6 +88,8 @@ export interface AppendResult {
 export interface ReadStreamOptions {
   fromRevision?: bigint;
   maxCount?: number;
+  /** Only the stream's last `last` events (still in revision order); ignores the other options. */
+  last?: number;
 }
 
 export interface ReadAllOptions {

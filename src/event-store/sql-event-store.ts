@@ -103,6 +103,14 @@ export class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.last !== undefined) {
+      const tail = await this.db.query<EventRow>(
+        `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
+           FROM es_events WHERE stream_id = $1 ORDER BY revision DESC LIMIT $2`,
+        [streamId, options.last],
+      );
+      return tail.rows.reverse().map(toRecorded);
+    }
     const r = await this.db.query<EventRow>(
       `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
          FROM es_events WHERE stream_id = $1 AND revision >= $2

@@ -56,6 +56,8 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
       ]);
       expect(events[2].metadata.eventId).toBeDefined();
       expect(await store.readStream(id, { fromRevision: 2n })).toHaveLength(1);
+      expect((await store.readStream(id, { last: 2 })).map((e) => e.type)).toEqual(['B', 'C']);
+      expect(await store.readStream(stream('unknown'), { last: 2 })).toEqual([]);
       expect(await store.readStream(stream('unknown'))).toEqual([]);
     });
 
