@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { createLogger, createPlatform, type Platform } from '../../src/platform/platform.js';
@@ -27,6 +28,17 @@ export interface BenchApp {
   storeCalls: StoreCallCounter;
   /** What the storage is, for the report. */
   describe(): Promise<string>;
+  /**
+   * CPU used so far by each PostgreSQL backend serving this app's database (read from /proc, so
+   * only for a server on this machine); undefined on PGlite (its work is this process's). Compare
+   * two readings with `backendCpuBetween`.
+   */
+  backendCpu(): Promise<BackendCpu | undefined>;
+  /**
+   * SQL statements this process has sent to PostgreSQL so far (every pg client: request path,
+   * projections, NOTIFY); undefined on PGlite.
+   */
+  sqlStatements(): number | undefined;
   /** Stops the server and the platform, drops the database and deletes the data folder. */
   destroy(): Promise<void>;
 }
@@ -50,6 +62,7 @@ export async function startBenchApp(storage: BenchStorage): Promise<BenchApp> {
       ADMIN_SECRET_ACCESS_KEY: admin.secretAccessKey,
       ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     });
+    if (storage === 'postgres') countSqlStatements();
     const platform = await createPlatform(config, createLogger(config));
     // Request handlers reach the store through `platform.store`: count what they ask of it.
     const storeCalls = countStoreCalls(platform.store);
@@ -68,9 +81,20 @@ export async function startBenchApp(storage: BenchStorage): Promise<BenchApp> {
       describe: async () => {
         const r = await platform.db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
         return storage === 'postgres'
-          ? `PostgreSQL ${r.rows[0].v} through DATABASE_URL (a fresh bench_<random> database, the app's pool of 20)`
+          ? `a fresh bench_<random> database on the PostgreSQL ${r.rows[0].v} server above, through the app's own pool (20 connections)`
           : `PGlite ${pgliteVersion()} (PostgreSQL ${r.rows[0].v}, WASM, in-process) in a temporary DATA_DIR on local disk`;
       },
+      backendCpu: async () => {
+        if (storage !== 'postgres') return undefined;
+        const r = await platform.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+        const ticks: BackendCpu = new Map();
+        for (const { pid } of r.rows) {
+          const t = procTicks(pid);
+          if (t !== undefined) ticks.set(pid, t);
+        }
+        return ticks;
+      },
+      sqlStatements: () => (storage === 'postgres' ? statementsSent : undefined),
       destroy: async () => {
         await stop();
         await fresh?.drop();
@@ -114,6 +138,50 @@ function countStoreCalls(inner: EventStore): StoreCallCounter {
     },
   });
   return { store, snapshot: () => new Map(counts), reset: () => counts.clear() };
+}
+
+/** CPU clock ticks used so far, by backend pid. */
+export type BackendCpu = Map<number, number>;
+
+/**
+ * Backend CPU seconds between two readings: what each backend alive at the end used since the
+ * first (all of it for backends started since). A backend that exited in between takes its
+ * share with it, so this can only under-count.
+ */
+export function backendCpuBetween(before: BackendCpu, after: BackendCpu): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks / CLOCK_TICKS;
+}
+
+let statementsSent = 0;
+let statementCounterInstalled = false;
+
+/** Counts `pg.Client#query` calls process-wide (pool.query and transactions both end there). */
+function countSqlStatements(): void {
+  if (statementCounterInstalled) return;
+  statementCounterInstalled = true;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    statementsSent++;
+    return original.apply(this, args);
+  };
+}
+
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process, in clock ticks; undefined when it is gone or not readable. */
+function procTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: fields count from after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
 }
 
 function pgliteVersion(): string {
