@@ -11,6 +11,11 @@ export interface Projection {
   readonly name: string;
   /** Bump when the table shape or the meaning of rows changes: the runner then rebuilds. */
   readonly version: number;
+  /**
+   * The event types `apply` reads. Batches without any of them write nothing (the checkpoint
+   * catches up a little later); omit to receive every event.
+   */
+  readonly handles?: ReadonlySet<string>;
   /** Creates the read-model tables (idempotent). */
   setup(db: SqlExecutor): Promise<void>;
   /** Drops the read-model tables (before a rebuild). */

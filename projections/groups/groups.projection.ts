@@ -18,6 +18,7 @@ export const GROUPS_PROJECTION = 'groups';
 export const groupsProjection: Projection = {
   name: GROUPS_PROJECTION,
   version: 1,
+  handles: new Set(['GroupCreated', 'GroupDeleted', 'GroupUpdated', 'UserAddedToGroup', 'UserRemovedFromGroup']),
 
   async setup(db) {
     await db.query(`CREATE TABLE IF NOT EXISTS ${GROUPS_TABLE} (

@@ -18,6 +18,26 @@ export const CLIENTS_TABLE = 'rm_user_pool_clients_v1';
  */
 export const userDirectoryProjection: Projection = {
   name: 'user_directory',
+  handles: new Set([
+    'CustomAttributesAdded',
+    'PasswordChanged',
+    'PasswordResetRequired',
+    'UserAttributeVerified',
+    'UserAttributesDeleted',
+    'UserAttributesUpdated',
+    'UserConfirmed',
+    'UserCreatedByAdmin',
+    'UserDeleted',
+    'UserDisabled',
+    'UserEnabled',
+    'UserPoolClientCreated',
+    'UserPoolClientDeleted',
+    'UserPoolClientUpdated',
+    'UserPoolCreated',
+    'UserPoolDeleted',
+    'UserPoolUpdated',
+    'UserSignedUp',
+  ]),
   // 2: app clients. 3: admin-created users, attribute changes, deletions.
   version: 3,
 

@@ -93,6 +93,20 @@ describe('projection runner (PostgreSQL)', () => {
     await runner.stop();
   });
 
+  test('a projection that declares its event types writes nothing for the others and still catches up', async () => {
+    const picky = { ...probeProjection, handles: new Set(['Wanted']) };
+    const runner = new ProjectionRunner(store, db, [picky]);
+    await runner.start();
+    await runner.ready();
+    for (let i = 0; i < 20; i++) await store.append('noise', [testEvent('Ignored', { i })], { expectedRevision: 'any' });
+    const { position } = await store.append('signal', [testEvent('Wanted')], { expectedRevision: 'any' });
+    expect(await runner.waitFor('probe', position, 5000)).toBe(true);
+    expect(await count()).toBe(1);
+    await store.append('noise', [testEvent('Ignored')], { expectedRevision: 'any' });
+    await eventually(async () => (await runner.lag())[0].eventsBehind === 0, 10_000, 'caught up over ignored events');
+    await runner.stop();
+  });
+
   test('read-your-writes: waitFor resolves once the projection applied a position', async () => {
     const runner = new ProjectionRunner(store, db, [probeProjection]);
     await runner.start();
