@@ -67,10 +67,23 @@ export class ProjectionRunner {
 
   /** Creates tables and starts campaigning; projections run once this runner leads. */
   async start(): Promise<void> {
-    await this.db.exec(CHECKPOINT_SCHEMA);
+    await this.ensureReadModels();
     this.stopped = false;
     this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.campaign();
+  }
+
+  /**
+   * Creates the checkpoint and read-model tables if missing. Every instance does this at
+   * start, leader or not (and API instances whose projections run elsewhere), so queries never
+   * meet a missing table; setup is idempotent and the lock keeps instances from racing.
+   */
+  async ensureReadModels(): Promise<void> {
+    await this.db.exec(CHECKPOINT_SCHEMA);
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7238100)');
+      for (const projection of this.projections) await projection.setup(tx);
+    });
   }
 
   /** Resolves once this runner is the leader and every projection has caught up. */

@@ -87,6 +87,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   );
   const delivery = new MessageDelivery({ smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, production: config.PRODUCTION });
   if (inProcess) await runner.start();
+  else await runner.ensureReadModels();
   if (forwarder) await forwarder.start();
   return {
     config,

@@ -37,7 +37,7 @@ export async function startApp(storage: Storage, env: Record<string, string> = {
     PORT: port,
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_ACCESS_KEY_ID: ADMIN.id,
     ADMIN_SECRET_ACCESS_KEY: ADMIN.secret,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
