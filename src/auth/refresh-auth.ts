@@ -46,7 +46,17 @@ export async function refreshAuth(
   const rotation = client.settings.refreshTokenRotation;
   const next = rotation.feature === 'ENABLED' ? newRefreshToken(platform) : undefined;
   const now = new Date();
-  const result = await handleCommand({
+  const use = {
+    type: 'UseRefreshToken' as const,
+    presentedHash,
+    clientId: client.clientId,
+    rotateTo: next?.hash,
+    graceSeconds: rotation.retryGracePeriodSeconds,
+    now: now.toISOString(),
+  };
+  // Without rotation a valid use changes nothing: decide on the state already read, no write.
+  const decided = refreshTokenDecider.decide(use, family);
+  const result = decided.length === 0 ? { events: [] } : await handleCommand({
     store: platform.store,
     streamId,
     decider: refreshTokenDecider,
@@ -55,14 +65,7 @@ export async function refreshAuth(
     // Safe to retry: a concurrent use is re-decided against the new state.
     retries: 3,
     unique: (events) => (next && events.some((e) => e.type === 'RefreshTokenRotated') ? [{ scope: REFRESH_TOKEN_SCOPE, value: next.hash, change: 'claim' }] : []),
-    command: () => ({
-      type: 'UseRefreshToken' as const,
-      presentedHash,
-      clientId: client.clientId,
-      rotateTo: next?.hash,
-      graceSeconds: rotation.retryGracePeriodSeconds,
-      now: now.toISOString(),
-    }),
+    command: () => use,
   });
   const reuse = reuseOutcome(result.events);
   if (reuse) throw reuse;

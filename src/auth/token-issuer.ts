@@ -84,6 +84,7 @@ export async function issueSignInTokens(
     decider: refreshTokenDecider,
     context,
     now,
+    newStream: true,
     unique: () => [{ scope: REFRESH_TOKEN_SCOPE, value: refresh.hash, change: 'claim' }],
     command: () => ({
       type: 'IssueRefreshToken' as const,

@@ -17,6 +17,11 @@ export interface HandleOptions<Command, Event extends DomainEvent, State> {
   unique?: (events: readonly Event[], state: State) => UniqueChange[];
   /** Appends on a revision conflict are retried this many times (only for safe commands). */
   retries?: number;
+  /**
+   * The stream is new (its id was just generated): skip the read and append with `no_stream`.
+   * A retry after a conflict reads as usual.
+   */
+  newStream?: boolean;
 }
 
 export interface HandleResult<Event extends DomainEvent, State> {
@@ -38,7 +43,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   const { store, streamId, decider, context, now } = options;
   for (let attempt = 0; ; attempt++) {
     // 1-2. Current state.
-    const history = await store.readStream(streamId);
+    const history = options.newStream && attempt === 0 ? [] : await store.readStream(streamId);
     const state = fold(decider, history as unknown as Event[]);
     // 3. Decide.
     const command = await options.command(state);

@@ -79,6 +79,7 @@ export async function adminCreateUser(platform: Platform, input: AdminCreateUser
     const result = await handleCommand({
       store: platform.store,
       streamId: userStream(pool.poolId, sub),
+      newStream: true,
       decider: userDecider,
       context,
       now,

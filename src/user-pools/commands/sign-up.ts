@@ -71,6 +71,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
       result = await handleCommand({
         store,
         streamId: userStream(pool.poolId, sub),
+        newStream: true,
         decider: userDecider,
         context,
         now,
