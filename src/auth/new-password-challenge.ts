@@ -3,7 +3,7 @@ import { fold } from '../shared/decider.js';
 import { InvalidParameterError, NotAuthorizedError } from '../shared/domain-error.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
-import { checkPasswordPolicy } from '../user-pools/commands/self-service.js';
+import { assertPasswordPolicy } from '../user-pools/password-policy.js';
 import { runUserCommand } from '../user-pools/commands/user-admin.js';
 import { updateUserAttributes } from '../user-pools/commands/user-attributes.js';
 import type { ActivePool } from '../user-pools/user-pool.repository.js';
@@ -33,7 +33,7 @@ export async function respondNewPassword(
   const user = fold(userDecider, (await platform.store.readStream(streamId)) as never as UserEvent[]);
   if (!user.exists) throw new NotAuthorizedError('Invalid session for the user.');
   checkSecretHash(platform, client, [responses.USERNAME ?? '', user.username, user.sub].filter(Boolean), responses.SECRET_HASH);
-  checkPasswordPolicy(pool, password);
+  assertPasswordPolicy(password, pool.settings.passwordPolicy);
 
   // Attributes given with the answer (`userAttributes.<name>`) are set first, as Cognito does.
   const attributes = Object.fromEntries(

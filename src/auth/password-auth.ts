@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { fold } from '../shared/decider.js';
 import { InvalidParameterError, LimitExceededError } from '../shared/domain-error.js';
@@ -89,4 +88,3 @@ export async function passwordAuth(
   return { AuthenticationResult: tokens, ChallengeParameters: {} };
 }
 
-export const newSessionId = () => randomUUID();

@@ -1,3 +1,4 @@
+import { InvalidPasswordError } from '../shared/domain-error.js';
 /** Cognito's password policy, with Cognito's defaults. */
 export interface PasswordPolicy {
   minimumLength: number;
@@ -54,6 +55,12 @@ export function passwordViolations(password: string, policy: PasswordPolicy): st
   if (policy.requireNumbers && !/[0-9]/.test(password)) out.push('Password must have numeric characters');
   if (policy.requireSymbols && !chars.some((c) => SYMBOLS.includes(c))) out.push('Password must have symbol characters');
   return out;
+}
+
+/** Refuses a password the policy does not allow, naming the first rule it breaks (Cognito's wording). */
+export function assertPasswordPolicy(password: string, policy: PasswordPolicy): void {
+  const violations = passwordViolations(password, policy);
+  if (violations.length > 0) throw new InvalidPasswordError(`Password did not conform with policy: ${violations[0]}`);
 }
 
 /**

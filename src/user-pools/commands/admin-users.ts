@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../platform/platform.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import { InvalidParameterError, InvalidPasswordError, UnsupportedUserStateError, UsernameExistsError } from '../../shared/domain-error.js';
+import { InvalidParameterError, UnsupportedUserStateError, UsernameExistsError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { signUpIdentity, validateAttributes, validateUsername } from '../attributes.js';
 import { claimChanges, claimConflict, userClaims } from '../aliases.js';
 import { effectiveSchema } from '../schema.js';
-import { passwordViolations } from '../password-policy.js';
+import { assertPasswordPolicy } from '../password-policy.js';
 import { loadPool } from '../user-pool.repository.js';
 import { userDecider } from '../user.decider.js';
 import { userStream } from '../user.events.js';
 import { type CodeDeliveryDetails, deliverCode, issueCode, recoveryContact, temporaryPassword } from './codes.js';
 import { waitForReadModels } from './consistency.js';
-import { type ExistingUser, loadUserByName, reusesRecentPassword, runUserCommand } from './user-admin.js';
+import { type ExistingUser, loadUserByName, repeatsRecentPassword, runUserCommand } from './user-admin.js';
 
 export interface AdminCreateUserInput {
   poolId: string;
@@ -23,12 +23,6 @@ export interface AdminCreateUserInput {
   desiredDeliveryMediums?: Array<'EMAIL' | 'SMS'>;
 }
 
-const historySize = (policy: object) => (policy as { passwordHistorySize?: number }).passwordHistorySize ?? 0;
-
-function checkPassword(password: string, policy: Parameters<typeof passwordViolations>[1]): void {
-  const violations = passwordViolations(password, policy);
-  if (violations.length > 0) throw new InvalidPasswordError(`Password did not conform with policy: ${violations[0]}`);
-}
 
 /** Sends the invitation with the temporary password (the only message that carries a password). */
 async function invite(platform: Platform, poolId: string, username: string, attributes: Record<string, string>, password: string, mediums: Array<'EMAIL' | 'SMS'>) {
@@ -60,7 +54,7 @@ export async function adminCreateUser(platform: Platform, input: AdminCreateUser
   const identity = input.messageAction === 'RESEND' ? { username: input.username, attributes: input.attributes } : signUpIdentity(pool.settings, input.username, input.attributes, sub);
   const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema), { checkRequired: input.messageAction !== 'RESEND', allowVerifiedFlags: true });
   const password = input.temporaryPassword ?? temporaryPassword(pool.settings.passwordPolicy);
-  checkPassword(password, pool.settings.passwordPolicy);
+  assertPasswordPolicy(password, pool.settings.passwordPolicy);
   const mediums = input.desiredDeliveryMediums ?? ['SMS'];
   const deliverTo = mediums.filter((m) => (m === 'EMAIL' ? attributes.email : attributes.phone_number));
   const passwordHash = await platform.hasher.hash(password);
@@ -99,9 +93,9 @@ export async function adminCreateUser(platform: Platform, input: AdminCreateUser
 /** AdminSetUserPassword: permanent (CONFIRMED) or temporary (FORCE_CHANGE_PASSWORD). */
 export async function adminSetUserPassword(platform: Platform, input: { poolId: string; username: string; password: string; permanent: boolean }, context: RequestContext) {
   const { user, streamId, pool } = await loadUserByName(platform, input.poolId, input.username);
-  checkPassword(input.password, pool.settings.passwordPolicy);
+  assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
   const newPasswordHash = await platform.hasher.hash(input.password);
-  const reuses = await reusesRecentPassword(platform, user, input.password, historySize(pool.settings.passwordPolicy));
+  const reuses = await repeatsRecentPassword(platform, user, input.password, pool.settings.passwordPolicy);
   await runUserCommand(platform, streamId, () => ({ type: 'SetPassword', newPasswordHash, permanent: input.permanent, reason: 'ADMIN_SET', reusesRecentPassword: reuses, now: new Date().toISOString() }), context, pool);
 }
 

@@ -70,6 +70,13 @@ export const details = (issued: IssuedCode): CodeDeliveryDetails => ({
   AttributeName: issued.toSend.attribute,
 });
 
+/** Where a sign-up code goes: an auto-verified contact, SMS first when both are (as Cognito). */
+export function signUpCodeTarget(autoVerified: readonly string[], attributes: Record<string, string>): { attribute: ContactAttribute; to: string } | undefined {
+  if (autoVerified.includes('phone_number') && attributes.phone_number) return { attribute: 'phone_number', to: attributes.phone_number };
+  if (autoVerified.includes('email') && attributes.email) return { attribute: 'email', to: attributes.email };
+  return undefined;
+}
+
 /**
  * The verified contact a recovery code goes to, in the pool's AccountRecoverySetting order
  * (without one: Cognito's legacy order, a verified phone before a verified email).

@@ -1,28 +1,21 @@
 import type { Platform } from '../../platform/platform.js';
-import { InvalidParameterError, InvalidPasswordError } from '../../shared/domain-error.js';
+import { InvalidParameterError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
-import { passwordViolations } from '../password-policy.js';
+import { assertPasswordPolicy } from '../password-policy.js';
 import { codeMismatchOutcome } from '../user.decider.js';
-import { type CodeDeliveryDetails, codeSubject, deliverCode, issueCode, recoveryContact } from './codes.js';
-import { loadUserByName, reusesRecentPassword, runUserCommand, type ExistingUser } from './user-admin.js';
+import { type CodeDeliveryDetails, codeSubject, deliverCode, issueCode, recoveryContact, signUpCodeTarget } from './codes.js';
+import { loadUserByName, repeatsRecentPassword, runUserCommand, type ExistingUser } from './user-admin.js';
 import type { ActivePool } from '../user-pool.repository.js';
 import type { ContactAttribute } from '../user.events.js';
 
-const historySize = (policy: object) => (policy as { passwordHistorySize?: number }).passwordHistorySize ?? 0;
-
-export function checkPasswordPolicy(pool: ActivePool, password: string): void {
-  const violations = passwordViolations(password, pool.settings.passwordPolicy);
-  if (violations.length > 0) throw new InvalidPasswordError(`Password did not conform with policy: ${violations[0]}`);
-}
 
 /** ResendConfirmationCode: a new sign-up code for an unconfirmed user. */
 export async function resendConfirmationCode(platform: Platform, poolId: string, username: string, context: RequestContext): Promise<CodeDeliveryDetails> {
   const { user, streamId, pool } = await loadUserByName(platform, poolId, username);
-  const attribute: ContactAttribute = pool.settings.autoVerifiedAttributes.includes('phone_number') && user.attributes.phone_number ? 'phone_number' : 'email';
-  const to = user.attributes[attribute];
-  if (!to) throw new InvalidParameterError('Cannot send a confirmation code: the user has no email or phone_number');
+  const target = signUpCodeTarget(pool.settings.autoVerifiedAttributes, user.attributes);
+  if (!target) throw new InvalidParameterError('Cannot send a confirmation code: the user has no auto-verified email or phone_number');
   const now = new Date();
-  const issued = issueCode(platform, user.sub, 'SIGN_UP', attribute, to, now);
+  const issued = issueCode(platform, user.sub, 'SIGN_UP', target.attribute, target.to, now);
   await runUserCommand(platform, streamId, () => ({ type: 'SendCode', purpose: 'SIGN_UP', code: issued.toSend, now: now.toISOString() }), context, pool);
   return deliverCode(platform, pool.poolId, user.username, 'SIGN_UP', issued);
 }
@@ -44,9 +37,9 @@ export async function confirmForgotPassword(
   context: RequestContext,
 ): Promise<void> {
   const { user, streamId, pool } = await loadUserByName(platform, input.poolId, input.username);
-  checkPasswordPolicy(pool, input.password);
+  assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
   const newPasswordHash = await platform.hasher.hash(input.password);
-  const reuses = await reusesRecentPassword(platform, user, input.password, historySize(pool.settings.passwordPolicy));
+  const reuses = await repeatsRecentPassword(platform, user, input.password, pool.settings.passwordPolicy);
   const { events } = await runUserCommand(
     platform,
     streamId,
@@ -69,10 +62,10 @@ export async function changePassword(
   platform: Platform,
   args: { pool: ActivePool; user: ExistingUser; streamId: string; previous: string; proposed: string; context: RequestContext },
 ): Promise<void> {
-  checkPasswordPolicy(args.pool, args.proposed);
+  assertPasswordPolicy(args.proposed, args.pool.settings.passwordPolicy);
   const previousPasswordOk = await platform.hasher.verify(args.user.passwordHash, args.previous);
   const newPasswordHash = await platform.hasher.hash(args.proposed);
-  const reuses = await reusesRecentPassword(platform, args.user, args.proposed, historySize(args.pool.settings.passwordPolicy));
+  const reuses = await repeatsRecentPassword(platform, args.user, args.proposed, args.pool.settings.passwordPolicy);
   await runUserCommand(
     platform,
     args.streamId,

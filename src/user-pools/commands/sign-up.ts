@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { maskDestination } from '../../messaging/message.js';
 import type { Platform } from '../../platform/platform.js';
 import { PLATFORM } from '../../platform/platform.token.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import { InvalidPasswordError, NotAuthorizedError } from '../../shared/domain-error.js';
+import { NotAuthorizedError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { claimChanges, claimConflict, userClaims } from '../aliases.js';
 import { signUpIdentity, validateAttributes, validateUsername } from '../attributes.js';
-import { passwordViolations } from '../password-policy.js';
+import { assertPasswordPolicy } from '../password-policy.js';
 import { effectiveSchema } from '../schema.js';
 import { loadPool } from '../user-pool.repository.js';
 import { userDecider } from '../user.decider.js';
 import { type DeliveryMedium, userStream } from '../user.events.js';
+import { deliverCode, issueCode, signUpCodeTarget } from './codes.js';
 import { waitForReadModels } from './consistency.js';
-
-/** Cognito: sign-up codes live 24 hours. */
-export const SIGN_UP_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface SignUpInput {
   poolId: string;
@@ -46,7 +43,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
 
   async execute({ input, context }: SignUpCommand): Promise<SignUpResult> {
-    const { store, secrets, hasher, delivery } = this.platform;
+    const { store, secrets, hasher } = this.platform;
     // 1. Validate against the pool before any costly work.
     const pool = await loadPool(store, input.poolId);
     if (pool.settings.allowAdminCreateUserOnly) throw new NotAuthorizedError('SignUp is not permitted for this user pool.');
@@ -55,14 +52,13 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     const sub = randomUUID();
     const identity = signUpIdentity(pool.settings, input.username, input.attributes, sub);
     const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema));
-    const violations = passwordViolations(input.password, pool.settings.passwordPolicy);
-    if (violations.length > 0) throw new InvalidPasswordError(`Password did not conform with policy: ${violations[0]}`);
+    assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
 
     // 2. Slow and secret work happens here, not in the decider.
     const passwordHash = await hasher.hash(input.password);
     const now = new Date();
-    const target = pickCodeTarget(pool.settings.autoVerifiedAttributes, attributes);
-    const code = target ? secrets.newCode() : undefined;
+    const target = signUpCodeTarget(pool.settings.autoVerifiedAttributes, attributes);
+    const issued = target ? issueCode(this.platform, sub, 'SIGN_UP', target.attribute, target.to, now) : undefined;
 
     // 3. Decide and append; the username (and any sign-in name or alias) is claimed in the same transaction.
     const claims = claimChanges([], userClaims(pool, { username: identity.username, attributes }), (scope, value) => secrets.uniqueValue(scope, value));
@@ -84,16 +80,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
           attributes,
           passwordHash,
           now: now.toISOString(),
-          code:
-            target && code
-              ? {
-                  codeHash: secrets.hashCode(sub, 'SIGN_UP', code),
-                  expiresAt: new Date(now.getTime() + SIGN_UP_CODE_TTL_MS).toISOString(),
-                  medium: target.medium,
-                  destination: maskDestination(target.medium, target.to),
-                  attribute: target.attribute,
-                }
-              : undefined,
+          code: issued?.toSend,
         }),
       });
     } catch (error) {
@@ -101,37 +88,15 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     }
 
     // 4. Deliver the code before answering (a failure leaves an unconfirmed user who can ask again).
-    if (target && code) {
-      await delivery.send({
-        poolId: pool.poolId,
-        username: identity.username,
-        medium: target.medium,
-        to: target.to,
-        purpose: 'SIGN_UP',
-        subject: 'Your verification code',
-        body: `Your verification code is ${code}`,
-      });
-    }
+    const delivered = issued ? await deliverCode(this.platform, pool.poolId, identity.username, 'SIGN_UP', issued) : undefined;
     // 5. Read-your-writes for the user directory.
     await waitForReadModels(this.platform, result.append?.position);
     return {
       userSub: sub,
       userConfirmed: false,
-      ...(target
-        ? { codeDeliveryDetails: { destination: maskDestination(target.medium, target.to), deliveryMedium: target.medium, attributeName: target.attribute } }
+      ...(delivered
+        ? { codeDeliveryDetails: { destination: delivered.Destination, deliveryMedium: delivered.DeliveryMedium, attributeName: delivered.AttributeName } }
         : {}),
     };
   }
-}
-
-function pickCodeTarget(
-  autoVerified: readonly string[],
-  attributes: Record<string, string>,
-): { medium: DeliveryMedium; to: string; attribute: 'email' | 'phone_number' } | undefined {
-  // Cognito prefers SMS when both are auto-verified and present.
-  if (autoVerified.includes('phone_number') && attributes.phone_number) {
-    return { medium: 'SMS', to: attributes.phone_number, attribute: 'phone_number' };
-  }
-  if (autoVerified.includes('email') && attributes.email) return { medium: 'EMAIL', to: attributes.email, attribute: 'email' };
-  return undefined;
 }

@@ -9,6 +9,7 @@ import { userDecider, type ExistingUserState, type UserCommand, type UserState }
 import type { UserEvent } from '../user.events.js';
 import { claimChanges, claimConflict, resolveSignInName, userClaims } from '../aliases.js';
 import { evolveUser } from '../user.state.js';
+import { type PasswordPolicy, reusesRecentPassword } from '../password-policy.js';
 import { waitForReadModels } from './consistency.js';
 
 export type ExistingUser = ExistingUserState;
@@ -72,10 +73,9 @@ export function attributeList(user: ExistingUser): Array<{ Name: string; Value: 
   return [{ Name: 'sub', Value: user.sub }, ...Object.entries(rest).map(([Name, Value]) => ({ Name, Value }))];
 }
 
-/** True when `password` matches one of the last `size` passwords (the pool's history rule). */
-export async function reusesRecentPassword(platform: Platform, user: ExistingUser, password: string, size: number): Promise<boolean> {
-  if (size <= 0) return false;
-  const recent = [user.passwordHash, ...user.previousPasswordHashes].slice(0, size);
-  for (const hash of recent) if (await platform.hasher.verify(hash, password)) return true;
-  return false;
+/** True when `password` repeats one of the user's recent passwords (the pool's history rule). */
+export async function repeatsRecentPassword(platform: Platform, user: ExistingUser, password: string, policy: PasswordPolicy): Promise<boolean> {
+  const recent = [user.passwordHash, ...user.previousPasswordHashes].slice(0, policy.passwordHistorySize);
+  const matches = await Promise.all(recent.map((hash) => platform.hasher.verify(hash, password)));
+  return reusesRecentPassword(matches, policy);
 }

@@ -13,7 +13,7 @@ const READ_ONLY = new Set(['sub']);
 
 /** Pools may require verification before a new email/phone replaces the old one (UserAttributeUpdateSettings). */
 const keepsOriginalUntilVerified = (pool: ActivePool, attribute: ContactAttribute) =>
-  ((pool.settings as { attributesRequireVerificationBeforeUpdate?: string[] }).attributesRequireVerificationBeforeUpdate ?? []).includes(attribute);
+  pool.settings.attributesRequireVerificationBeforeUpdate.includes(attribute);
 
 /**
  * Update[Admin]UserAttributes:

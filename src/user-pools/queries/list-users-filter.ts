@@ -5,6 +5,9 @@ import { InvalidParameterError } from '../../shared/domain-error.js';
 import { effectiveSchema } from '../schema.js';
 import { loadPool } from '../user-pool.repository.js';
 import { normalizeUsername } from '../username.js';
+import { type UserRow, USER_ROW_COLUMNS, likePrefix, toDirectoryUser } from './user-rows.js';
+
+export { likePrefix };
 
 /** Cognito's searchable attributes; custom attributes are not searchable there either. */
 const SEARCHABLE = ['username', 'email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username', 'cognito:user_status', 'status', 'sub'] as const;
@@ -47,7 +50,6 @@ export function parseUserFilter(text: string | undefined): UserFilter | undefine
 }
 
 /** `LIKE` pattern for "starts with": the user's `%`, `_` and `\` are literal characters. */
-export const likePrefix = (prefix: string) => prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 
 /**
  * The filter as one parameterised SQL condition (values only ever travel as parameters).
@@ -98,17 +100,6 @@ export interface ListedUser {
   status: string;
 }
 
-interface Row {
-  sub: string;
-  username: string;
-  username_key: string;
-  status: string;
-  enabled: boolean;
-  attributes: Record<string, string> | string;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
 /**
  * ListUsers over the user-directory read model, ordered by (username key, sub) so pages are
  * stable while users come and go. Read-your-writes holds because every write waits for
@@ -133,8 +124,8 @@ export async function listUsersFiltered(platform: Platform, input: ListUsersFilt
     where.push(`(username_key, sub) > (${param(key)}, ${param(sub)})`);
   }
   const limit = param(input.limit + 1);
-  const result = await platform.db.query<Row>(
-    `SELECT sub, username, username_key, status, enabled, attributes, created_at, updated_at
+  const result = await platform.db.query<UserRow>(
+    `SELECT ${USER_ROW_COLUMNS}
        FROM ${USERS_TABLE} WHERE ${where.join(' AND ')}
       ORDER BY username_key, sub LIMIT ${limit}`,
     params,
@@ -169,18 +160,17 @@ function decodeToken(token: string, scope: string): [string, string] {
   return [t.k, t.u];
 }
 
-function toListedUser(row: Row, keep: readonly string[] | undefined): ListedUser {
-  const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
-  const stored: Record<string, string> = typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes;
-  const { sub: _sub, ...rest } = stored;
-  const all: Record<string, string> = { sub: row.sub, ...rest };
+function toListedUser(row: UserRow, keep: readonly string[] | undefined): ListedUser {
+  const user = toDirectoryUser(row);
+  const { sub: _sub, ...rest } = user.attributes;
+  const all: Record<string, string> = { sub: user.sub, ...rest };
   const names = Object.keys(all).filter((name) => !keep || keep.includes(name));
   return {
-    username: row.username,
+    username: user.username,
     attributes: names.map((name) => ({ name, value: all[name] })),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    enabled: row.enabled,
-    status: row.status,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    enabled: user.enabled,
+    status: user.status,
   };
 }

@@ -6,6 +6,9 @@ import { PLATFORM } from '../../platform/platform.token.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
 import { loadPool } from '../user-pool.repository.js';
 import { normalizeUsername } from '../username.js';
+import { type DirectoryUser, type UserRow, USER_ROW_COLUMNS, likePrefix, toDirectoryUser } from './user-rows.js';
+
+export type { DirectoryUser };
 
 export interface ListUsersInput {
   poolId: string;
@@ -13,16 +16,6 @@ export interface ListUsersInput {
   emailPrefix?: string;
   limit: number;
   cursor?: string;
-}
-
-export interface DirectoryUser {
-  sub: string;
-  username: string;
-  status: string;
-  enabled: boolean;
-  attributes: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface UserPage {
@@ -34,17 +27,6 @@ export class ListUsersQuery extends Query<UserPage> {
   constructor(readonly input: ListUsersInput) {
     super();
   }
-}
-
-interface Row {
-  sub: string;
-  username: string;
-  username_key: string;
-  status: string;
-  enabled: boolean;
-  attributes: Record<string, string> | string;
-  created_at: Date | string;
-  updated_at: Date | string;
 }
 
 /** Lists users from the user-directory read model, by username order, with an opaque cursor. */
@@ -70,8 +52,8 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
       where.push(`(username_key, sub) > ($${params.length - 1}, $${params.length})`);
     }
     params.push(input.limit + 1);
-    const r = await this.platform.db.query<Row>(
-      `SELECT sub, username, username_key, status, enabled, attributes, created_at, updated_at
+    const r = await this.platform.db.query<UserRow>(
+      `SELECT ${USER_ROW_COLUMNS}
          FROM ${USERS_TABLE} WHERE ${where.join(' AND ')}
         ORDER BY username_key, sub LIMIT $${params.length}`,
       params,
@@ -80,14 +62,10 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
     const more = r.rows.length > input.limit;
     const last = rows[rows.length - 1];
     return {
-      users: rows.map(toUser),
+      users: rows.map(toDirectoryUser),
       ...(more && last ? { nextCursor: encodeCursor(last.username_key, last.sub) } : {}),
     };
   }
-}
-
-function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 }
 
 function encodeCursor(key: string, sub: string): string {
@@ -104,15 +82,3 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidParameterError('Invalid pagination token');
 }
 
-function toUser(row: Row): DirectoryUser {
-  const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
-  return {
-    sub: row.sub,
-    username: row.username,
-    status: row.status,
-    enabled: row.enabled,
-    attributes: typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}

@@ -4,12 +4,9 @@ import { attributeList, loadUserByName, runUserCommand } from '../../../user-poo
 import { deleteUserAttributes, updateUserAttributes } from '../../../user-pools/commands/user-attributes.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
-import { userPoolId, username } from './members.js';
+import { attributeType, clientMetadata, password, userPoolId, username } from './members.js';
 import { attributesOf, toUserType } from './user-type.js';
 
-const attributeType = z.object({ Name: z.string().min(1).max(32), Value: z.string().max(2048).optional() });
-const clientMetadata = z.record(z.string(), z.string()).optional();
-const password = z.string().min(1).max(256);
 const poolUser = { UserPoolId: userPoolId, Username: username };
 const now = () => new Date().toISOString();
 

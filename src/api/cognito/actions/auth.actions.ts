@@ -10,11 +10,9 @@ import { loadPool } from '../../../user-pools/user-pool.repository.js';
 import { loadClient } from '../../../user-pools/clients/client.repository.js';
 import { attributeList, loadUserByName, runUserCommand } from '../../../user-pools/commands/user-admin.js';
 import { action, type ActionContext } from '../cognito-action.js';
-import { clientId, userPoolId, username } from './members.js';
+import { accessToken, clientId, clientMetadata, userPoolId, username } from './members.js';
 
 const authParameters = z.record(z.string().max(128), z.string().max(131072)).optional();
-const clientMetadata = z.record(z.string(), z.string()).optional();
-const accessToken = z.string().min(1).max(131072);
 
 /** REFRESH_TOKEN_AUTH: SECRET_HASH (when the client has a secret) names the user by username or sub. */
 async function refresh(ctx: ActionContext, client: Awaited<ReturnType<typeof clientAndPool>>['client'], params: Record<string, string>) {

@@ -9,12 +9,9 @@ import { CodeMismatchError, NotAuthorizedError, UserNotFoundError } from '../../
 import type { ActiveClient } from '../../../user-pools/clients/client.repository.js';
 import { loadClient } from '../../../user-pools/clients/client.repository.js';
 import { action, type ActionContext } from '../cognito-action.js';
-import { clientId, secretHash, username } from './members.js';
+import { accessToken, attributeType, clientId, clientMetadata, secretHash, username } from './members.js';
 import { attributesOf } from './user-type.js';
 
-const accessToken = z.string().min(1).max(131072);
-const attributeType = z.object({ Name: z.string().min(1).max(32), Value: z.string().max(2048).optional() });
-const clientMetadata = z.record(z.string(), z.string()).optional();
 
 /** Public calls that name a user: the client decides the pool and checks SECRET_HASH. */
 async function clientUser(ctx: ActionContext, input: { ClientId: string; Username: string; SecretHash?: string | undefined }) {

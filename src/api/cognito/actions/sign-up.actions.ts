@@ -6,7 +6,8 @@ import { SignUpCommand } from '../../../user-pools/commands/sign-up.js';
 import type { ActionContext } from '../cognito-action.js';
 import { CodeMismatchError, UserNotFoundError } from '../../../shared/domain-error.js';
 import { action } from '../cognito-action.js';
-import { clientId, secretHash, username } from './members.js';
+import { attributeType, clientId, secretHash, username } from './members.js';
+import { attributesOf } from './user-type.js';
 
 /** The app client a public call names decides the pool, and checks SECRET_HASH when it has a secret. */
 async function poolOfClient(ctx: ActionContext, input: { ClientId: string; Username: string; SecretHash?: string | undefined }): Promise<string> {
@@ -23,11 +24,11 @@ export const signUp = action({
     Username: username,
     // Cognito allows password-less sign-up for passwordless pools; those do not exist here yet.
     Password: z.string().min(1).max(256),
-    UserAttributes: z.array(z.object({ Name: z.string().min(1).max(32), Value: z.string().max(2048).optional() })).max(100).optional(),
+    UserAttributes: z.array(attributeType).max(100).optional(),
   }),
   async handle(input, ctx) {
     const poolId = await poolOfClient(ctx, input);
-    const attributes = Object.fromEntries((input.UserAttributes ?? []).map((a) => [a.Name, a.Value ?? '']));
+    const attributes = attributesOf(input.UserAttributes);
     const result = await ctx.commands.execute(
       new SignUpCommand({ poolId, username: input.Username, password: input.Password, attributes }, ctx.request),
     );
