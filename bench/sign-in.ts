@@ -369,8 +369,13 @@ function storeCallText(calls: Map<string, number>): string {
   const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
   const parts: string[] = [];
   for (const [name, count] of calls) {
-    if (name === 'events read') continue;
-    parts.push(name === 'readStream' ? `readStream ${fmt(count)} (${fmt(calls.get('events read') ?? 0)} events)` : `${name} ${fmt(count)}`);
+    if (name === 'events read' || name === 'from memory') continue;
+    const memory = calls.get('from memory') ?? 0;
+    parts.push(
+      name === 'readStream'
+        ? `readStream ${fmt(count)} (${fmt(calls.get('events read') ?? 0)} events${memory > 0 ? `; ${fmt(memory)} from memory` : ''})`
+        : `${name} ${fmt(count)}`,
+    );
   }
   return parts.length ? parts.join(', ') : 'none';
 }
@@ -386,11 +391,12 @@ const totalCpu = (p: Probe) => p.processCpuMs + (p.backendCpuMs ?? 0);
 
 /**
  * Statements the request path itself sends, from its store calls (see sql-event-store.ts): one per
- * read, and per append BEGIN, the revision upsert, the event INSERT and COMMIT, plus one per
- * unique value claimed (`claims`, per operation).
+ * read the stream cache did not answer, one per append (the `es_append` function: revision,
+ * unique values and events in one round trip) and the NOTIFY after it (coalesced under load).
  */
-function requestStatements(calls: Map<string, number>, claims: number): number {
-  return (calls.get('readStream') ?? 0) + (calls.get('findUniqueHolder') ?? 0) + (calls.get('append') ?? 0) * 4 + claims;
+function requestStatements(calls: Map<string, number>): number {
+  const reads = (calls.get('readStream') ?? 0) - (calls.get('from memory') ?? 0);
+  return reads + (calls.get('findUniqueHolder') ?? 0) + (calls.get('append') ?? 0) * 2;
 }
 
 /** This process's CPU per operation under load (ms): all its threads, so argon2 and signing included. */
@@ -563,7 +569,7 @@ function pgNotes(r: StorageRun): string[] {
       `of the event loop at this rate; the stream reads (pg protocol, JSON rows, folding) and the backends answering them on the ` +
       `same 2 cores take most of the rest.`,
   );
-  const own = requestStatements(signIn.storeCalls, 1);
+  const own = requestStatements(signIn.storeCalls);
   const others = signIn.sqlStatements !== undefined ? signIn.sqlStatements - own : undefined;
   notes.push(
     `Next steps, largest first: (1) the in-process projections handle none of the auth events (SignInSucceeded, ` +

@@ -244,6 +244,7 @@ export class ProjectionRunner {
     const subscription = this.store.subscribeToAll({
       after: position,
       batchSize: 500,
+      eventTypes: projection.handles,
       handler: async (events) => {
         const next = events[events.length - 1].position;
         const relevant = projection.handles ? events.filter((e) => projection.handles!.has(e.type)) : events;

@@ -6,6 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { CachingEventStore } from '../../src/event-store/caching-event-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { createLogger, createPlatform, type Platform } from '../../src/platform/platform.js';
@@ -111,7 +112,10 @@ export async function startBenchApp(storage: BenchStorage): Promise<BenchApp> {
 
 export interface StoreCallCounter {
   store: EventStore;
-  /** Calls per store method, plus `events read` (events returned by readStream). */
+  /**
+   * Calls per store method, plus `events read` (events returned by readStream) and
+   * `from memory` (readStream calls the platform's stream cache answered).
+   */
   snapshot(): Map<string, number>;
   reset(): void;
 }
@@ -137,7 +141,16 @@ function countStoreCalls(inner: EventStore): StoreCallCounter {
       };
     },
   });
-  return { store, snapshot: () => new Map(counts), reset: () => counts.clear() };
+  const hits = () => (inner instanceof CachingEventStore ? inner.hits : 0);
+  let hits0 = hits();
+  return {
+    store,
+    snapshot: () => new Map([...counts, ['from memory', hits() - hits0]]),
+    reset: () => {
+      counts.clear();
+      hits0 = hits();
+    },
+  };
 }
 
 /** CPU clock ticks used so far, by backend pid. */

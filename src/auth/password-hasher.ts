@@ -4,19 +4,36 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  * argon2id through @node-rs/argon2 (measured about 1.6x the verify rate of the `argon2`
  * binding on 2 cores: bench/argon2-bindings). Parameters come from config and are never
  * below OWASP's minimum (m=19 MiB, t=2, p=1).
+ *
+ * Hashes and verifies run on libuv's thread pool, which WebCrypto's token signatures share.
+ * At most `pool size - 1` run at once: a burst of sign-ins then queues here, in order, and the
+ * signatures of the sign-ins already verified never wait behind it for a thread.
  */
 export class PasswordHasher {
   private dummy: Promise<string> | undefined;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  readonly maxInFlight: number;
 
-  constructor(private readonly params: { memoryCost: number; timeCost: number; parallelism: number }) {}
+  constructor(
+    private readonly params: { memoryCost: number; timeCost: number; parallelism: number },
+    threadPoolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+  ) {
+    this.maxInFlight = Math.max(1, threadPoolSize - 1);
+  }
+
+  /** Hashes and verifies running now (never above `maxInFlight`). */
+  get inFlight(): number {
+    return this.running;
+  }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: Algorithm.Argon2id, ...this.params });
+    return this.limited(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.params }));
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await verify(passwordHash, password);
+      return await this.limited(() => verify(passwordHash, password));
     } catch {
       return false;
     }
@@ -27,5 +44,18 @@ export class PasswordHasher {
     this.dummy ??= this.hash('dummy-password-for-timing');
     await this.verify(await this.dummy, password);
     return false;
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next waiter (the count stays), or free it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

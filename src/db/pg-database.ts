@@ -67,14 +67,14 @@ export class PgDatabase implements SqlDatabase {
     }
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     let client: pg.Client | undefined;
     let stopped = false;
     // A dedicated connection, re-established when lost so wake-ups keep coming.
     const connect = async (): Promise<void> => {
       if (stopped) return;
       const c = new pg.Client({ connectionString: this.options.connectionString, application_name: 'cairn-listen' });
-      c.on('notification', () => onNotify());
+      c.on('notification', (n) => onNotify(n.payload ?? ''));
       c.on('error', () => {
         client = undefined;
         setTimeout(() => void connect().catch(() => undefined), 500);
@@ -83,7 +83,7 @@ export class PgDatabase implements SqlDatabase {
         await c.connect();
         await c.query(`LISTEN ${quoteIdent(channel)}`);
         client = c;
-        onNotify(); // anything appended while we were not listening
+        onNotify(''); // anything appended while we were not listening
       } catch {
         await c.end().catch(() => undefined);
         setTimeout(() => void connect().catch(() => undefined), 500);

@@ -39,8 +39,8 @@ export class PgliteDatabase implements SqlDatabase {
     await this.db.exec(script);
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-    const unsubscribe = await this.db.listen(quoteIdent(channel), () => onNotify());
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const unsubscribe = await this.db.listen(quoteIdent(channel), (payload) => onNotify(payload ?? ''));
     return async () => unsubscribe();
   }
 

@@ -18,10 +18,11 @@ export interface SqlDatabase extends SqlExecutor {
   /** Runs several statements separated by `;` (schema scripts). */
   exec(script: string): Promise<void>;
   /**
-   * Calls `onNotify` on every NOTIFY to `channel` (from this process or, for PostgreSQL,
-   * any other). Resolves with a function that stops listening.
+   * Calls `onNotify` with the payload of every NOTIFY to `channel` (from this process or, for
+   * PostgreSQL, any other); '' when the payload is empty or unknown (after a reconnect).
+   * Resolves with a function that stops listening.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
    * Holds a session-level advisory lock on a dedicated connection for as long as the lock
    * is held; the lock vanishes with the connection if the process dies.

@@ -109,6 +109,18 @@ export interface SubscribeOptions {
    */
   handler: (events: RecordedEvent[]) => Promise<void>;
   onError?: (error: unknown) => void;
+  /**
+   * A hint, not a filter: the event types the handler acts on. A store that knows which types
+   * an append wrote may then leave other appends to its next idle poll instead of reading
+   * right away. The handler still receives every event, in order.
+   */
+  eventTypes?: ReadonlySet<string>;
+}
+
+/** What one or more appends (coalesced) wrote: event types and stream categories (id up to the first '-'). */
+export interface AppendNotice {
+  readonly types: readonly string[];
+  readonly categories: readonly string[];
 }
 
 export interface Subscription {
@@ -131,5 +143,11 @@ export interface EventStore {
   findUniqueHolder(scope: string, value: string): Promise<string | undefined>;
   /** Catch up from `after`, then follow live appends. */
   subscribeToAll(options: SubscribeOptions): Subscription;
+  /**
+   * Optional: calls `listener` soon after appends commit, from this process or any other, with
+   * what they wrote, or `undefined` when that is unknown (too much to say, or the channel was
+   * re-established and notices may have been missed). Resolves with a function that stops it.
+   */
+  watchAppends?(listener: (notice: AppendNotice | undefined) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

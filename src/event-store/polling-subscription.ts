@@ -2,11 +2,18 @@ import type { GlobalPosition, RecordedEvent, SubscribeOptions, Subscription } fr
 
 export interface PollSource {
   readAll(options: { after?: GlobalPosition; maxCount?: number }): Promise<RecordedEvent[]>;
-  /** Registers a wake-up callback for new appends; resolves with an unregister function. */
-  onAppend(wake: () => void): Promise<() => Promise<void>>;
+  /**
+   * Registers a wake-up callback for new appends (with the event types they wrote, when the
+   * store knows them); resolves with an unregister function.
+   */
+  onAppend(wake: (types?: readonly string[]) => void): Promise<() => Promise<void>>;
 }
 
-/** Fallback poll for wake-ups that never come (a rolled-back transaction sends no NOTIFY). */
+/**
+ * Fallback poll for wake-ups that never come (a rolled-back transaction sends no NOTIFY, a
+ * transaction older than the snapshot horizon hides later ones) and for appends of types the
+ * subscriber said it does not act on.
+ */
 const IDLE_POLL_MS = 200;
 
 /**
@@ -22,7 +29,10 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
   let markCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
 
-  const nudge = (): void => {
+  const interesting = options.eventTypes;
+  const nudge = (types?: readonly string[]): void => {
+    // Appends of only other types wait for the idle poll: they move the position, nothing else.
+    if (interesting && types && types.length > 0 && !types.some((t) => interesting.has(t))) return;
     woken = true;
     wake?.();
   };
@@ -48,7 +58,9 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
         if (events.length > 0) {
           await options.handler(events);
           after = events[events.length - 1].position;
-          continue;
+          // A full batch: more are waiting. A short one reached the head: read again only
+          // when woken (saves an empty read per wake-up).
+          if (events.length >= batchSize || woken) continue;
         }
         markCaughtUp();
         if (!woken) await sleep(IDLE_POLL_MS);

@@ -1,6 +1,7 @@
-import type { SqlDatabase, SqlExecutor } from '../db/sql.js';
+import { sqlErrorCode, type SqlDatabase } from '../db/sql.js';
 import { UniqueConstraintError, UniqueReleaseError, WrongExpectedRevisionError } from './errors.js';
 import type {
+  AppendNotice,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -15,7 +16,8 @@ import type {
   UniqueChange,
 } from './event-store.port.js';
 import { pollingSubscription } from './polling-subscription.js';
-import { EVENT_STORE_SCHEMA } from './sql-schema.js';
+import { streamCategory } from './stream-category.js';
+import { ES_APPEND_ERRORS, EVENT_STORE_SCHEMA } from './sql-schema.js';
 
 const NOTIFY_CHANNEL = 'es_appended';
 
@@ -50,56 +52,60 @@ export class SqlEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    const result = await this.db.transaction(async (tx) => {
-      // 1. Move the stream's revision, failing on the wrong expectation (row lock orders writers).
-      const last = await advanceRevision(tx, streamId, options.expectedRevision, events.length);
-      // 2. Claim and release unique values in the same transaction.
-      for (const change of options.unique ?? []) await applyUnique(tx, streamId, change);
-      // 3. Write the events with consecutive revisions.
-      const first = last - BigInt(events.length) + 1n;
-      const params: unknown[] = [streamId];
-      const rows = events.map((e, i) => {
-        params.push((first + BigInt(i)).toString(), e.metadata.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
-        const b = 1 + i * 5;
-        return `($1, $${b + 1}::bigint, $${b + 2}::uuid, $${b + 3}, $${b + 4}::jsonb, $${b + 5}::jsonb)`;
-      });
-      const inserted = await tx.query<{ pos: string; txid: string }>(
-        `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
-         VALUES ${rows.join(', ')}
-         RETURNING position::text AS pos, transaction_id::text AS txid`,
-        params,
+    const unique = options.unique ?? [];
+    // One statement, one round trip: es_append (sql-schema.ts) checks the revision, applies the
+    // unique changes and writes the events in the statement's own transaction. The events go as
+    // one jsonb array, so data and metadata are stored exactly as JSON.stringify gives them.
+    const eventsJson = JSON.stringify(events.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata })));
+    const uniqueJson = unique.length === 0 ? null : JSON.stringify(unique.map(({ scope, value, change }) => ({ scope, value, change })));
+    let row: { rev: string; txid: string; pos: string };
+    try {
+      const r = await this.db.query<{ rev: string; txid: string; pos: string }>(
+        `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
+        [streamId, String(options.expectedRevision), eventsJson, uniqueJson],
       );
-      const lastRow = inserted.rows[inserted.rows.length - 1];
-      return {
-        nextRevision: last,
-        position: { commit: BigInt(lastRow.txid), prepare: BigInt(lastRow.pos) },
-      };
-    });
-    // 4. Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
+      row = r.rows[0];
+    } catch (error) {
+      throw appendError(error, streamId, options.expectedRevision, unique);
+    }
+    // Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
     // would serialise every append's commit on PostgreSQL's notification queue lock.
-    this.wakeSubscribers();
-    return result;
+    this.wakeSubscribers(streamId, events);
+    return { nextRevision: BigInt(row.rev), position: { commit: BigInt(row.txid), prepare: BigInt(row.pos) } };
   }
 
   private notifying = false;
-  private notifyAgain = false;
+  private pendingTypes = new Set<string>();
+  private pendingCategories = new Set<string>();
 
-  private wakeSubscribers(): void {
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
+  /**
+   * NOTIFY once per burst: while one is in flight, later appends add their types and stream
+   * categories to the next. The payload names what was written (see `AppendNotice`), so
+   * subscribers that ignore those types and caches of other categories need not react.
+   */
+  private wakeSubscribers(streamId: string, events: readonly NewEvent[]): void {
+    this.pendingCategories.add(streamCategory(streamId));
+    for (const e of events) this.pendingTypes.add(e.type);
+    this.flushNotice();
+  }
+
+  private flushNotice(): void {
+    if (this.notifying || this.pendingCategories.size === 0) return;
     this.notifying = true;
+    const payload = noticePayload({ types: [...this.pendingTypes], categories: [...this.pendingCategories] });
+    this.pendingTypes = new Set();
+    this.pendingCategories = new Set();
     void this.db
-      .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
+      .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', $1)`, [payload])
       .catch(() => undefined) // subscribers also poll; a lost wake-up only delays them
       .finally(() => {
         this.notifying = false;
-        if (this.notifyAgain) {
-          this.notifyAgain = false;
-          this.wakeSubscribers();
-        }
+        this.flushNotice();
       });
+  }
+
+  watchAppends(listener: (notice: AppendNotice | undefined) => void): Promise<() => Promise<void>> {
+    return this.db.listen(NOTIFY_CHANNEL, (payload) => listener(parseNotice(payload)));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -172,7 +178,7 @@ export class SqlEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     return pollingSubscription(
-      { readAll: (o) => this.readAll(o), onAppend: (wake) => this.db.listen(NOTIFY_CHANNEL, wake) },
+      { readAll: (o) => this.readAll(o), onAppend: (wake) => this.watchAppends((notice) => wake(notice?.types)) },
       options,
     );
   }
@@ -182,58 +188,38 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-async function advanceRevision(tx: SqlExecutor, streamId: string, expected: ExpectedRevision, count: number): Promise<bigint> {
-  const n = count.toString();
-  let r: { rows: { revision: string }[] };
-  if (expected === 'any') {
-    r = await tx.query(
-      `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-       ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $2::bigint
-       RETURNING revision::text`,
-      [streamId, n],
-    );
-  } else if (expected === 'no_stream') {
-    r = await tx.query(
-      `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-       ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text`,
-      [streamId, n],
-    );
-  } else if (expected === 'stream_exists') {
-    r = await tx.query(
-      `UPDATE es_streams SET revision = revision + $2::bigint WHERE stream_id = $1 RETURNING revision::text`,
-      [streamId, n],
-    );
-  } else {
-    r = await tx.query(
-      `UPDATE es_streams SET revision = revision + $2::bigint
-        WHERE stream_id = $1 AND revision = $3::bigint RETURNING revision::text`,
-      [streamId, n, expected.toString()],
-    );
+/** Maps the errors es_append raises back to the typed errors; anything else passes through. */
+function appendError(error: unknown, streamId: string, expected: ExpectedRevision, unique: readonly UniqueChange[]): unknown {
+  const code = sqlErrorCode(error);
+  const detail = (error as { detail?: unknown } | null)?.detail;
+  if (typeof detail !== 'string') return error;
+  if (code === ES_APPEND_ERRORS.wrongExpectedRevision) {
+    return new WrongExpectedRevisionError(streamId, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
   }
-  if (r.rows.length === 1) return BigInt(r.rows[0].revision);
-  const actual = await tx.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [streamId]);
-  throw new WrongExpectedRevisionError(streamId, expected, actual.rows[0] ? BigInt(actual.rows[0].revision) : 'no_stream');
+  // DETAIL is the 1-based index of the failing change.
+  const change = unique[Number(detail) - 1];
+  if (change && code === ES_APPEND_ERRORS.uniqueTaken) return new UniqueConstraintError(change.scope, change.value);
+  if (change && code === ES_APPEND_ERRORS.uniqueNotHeld) return new UniqueReleaseError(change.scope, streamId);
+  return error;
 }
 
-async function applyUnique(tx: SqlExecutor, streamId: string, change: UniqueChange): Promise<void> {
-  if (change.change === 'claim') {
-    // Re-claiming a value this stream already holds is a no-op; anyone else's is a violation.
-    // A concurrent claimer blocks on the index entry until the first transaction ends.
-    const r = await tx.query(
-      `INSERT INTO es_unique (scope, value, stream_id) VALUES ($1, $2, $3)
-       ON CONFLICT (scope, value) DO UPDATE SET stream_id = es_unique.stream_id
-        WHERE es_unique.stream_id = EXCLUDED.stream_id
-       RETURNING 1`,
-      [change.scope, change.value, streamId],
-    );
-    if (r.rows.length === 0) throw new UniqueConstraintError(change.scope, change.value);
-  } else {
-    const r = await tx.query(`DELETE FROM es_unique WHERE scope = $1 AND value = $2 AND stream_id = $3 RETURNING 1`, [
-      change.scope,
-      change.value,
-      streamId,
-    ]);
-    if (r.rows.length === 0) throw new UniqueReleaseError(change.scope, streamId);
+/** NOTIFY payloads are limited to 8000 bytes; beyond that the notice says "unknown" (''). */
+const MAX_NOTICE_BYTES = 7900;
+
+function noticePayload(notice: AppendNotice): string {
+  const text = JSON.stringify({ t: notice.types, c: notice.categories });
+  return Buffer.byteLength(text) <= MAX_NOTICE_BYTES ? text : '';
+}
+
+/** Undefined for an empty or foreign payload: the listener must assume anything was written. */
+function parseNotice(payload: string): AppendNotice | undefined {
+  if (!payload) return undefined;
+  try {
+    const p = JSON.parse(payload) as { t?: unknown; c?: unknown };
+    if (!Array.isArray(p.t) || !Array.isArray(p.c)) return undefined;
+    return { types: p.t.map(String), categories: p.c.map(String) };
+  } catch {
+    return undefined;
   }
 }
 

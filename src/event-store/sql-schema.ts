@@ -1,4 +1,19 @@
-/** Event store tables, shared by PostgreSQL and PGlite. Idempotent. */
+/**
+ * SQLSTATEs es_append raises (class "CA", unused by PostgreSQL), mapped back to the typed
+ * errors by SqlEventStore. DETAIL carries what the error needs: the actual revision (or
+ * no_stream), or the 1-based index of the failing entry of p_unique.
+ */
+export const ES_APPEND_ERRORS = {
+  wrongExpectedRevision: 'CA001',
+  uniqueTaken: 'CA002',
+  uniqueNotHeld: 'CA003',
+} as const;
+
+/**
+ * Event store tables and the append function, shared by PostgreSQL and PGlite. Idempotent;
+ * PgDatabase.exec runs it in one transaction under an advisory lock, so instances starting
+ * at once cannot race on CREATE OR REPLACE FUNCTION ("tuple concurrently updated").
+ */
 export const EVENT_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS es_streams (
   stream_id text PRIMARY KEY,
@@ -25,4 +40,83 @@ CREATE TABLE IF NOT EXISTS es_unique (
   stream_id text NOT NULL,
   PRIMARY KEY (scope, value)
 );
+-- One append in one statement (one round trip, run in the statement's own transaction, so
+-- transaction_id is one xid per append). Same steps as separate statements would take, in the
+-- same order: the es_streams row lock orders writers of a stream, then the unique values in
+-- p_unique's order, then the events. Any error rolls all of it back.
+--   p_expected: 'any' | 'no_stream' | 'stream_exists' | the expected revision in decimal
+--   p_events:   [{ "id": uuid, "type": text, "data": jsonb, "metadata": jsonb }, ...] in order
+--   p_unique:   [{ "scope": text, "value": text, "change": "claim" | "release" }, ...] or NULL
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream text, p_expected text, p_events jsonb, p_unique jsonb,
+  OUT o_revision bigint, OUT o_commit text, OUT o_position bigint
+) LANGUAGE plpgsql AS $es_append$
+DECLARE
+  v_count bigint := jsonb_array_length(p_events);
+  v_actual bigint;
+  v_change jsonb;
+  v_index bigint;
+BEGIN
+  IF v_count = 0 THEN
+    RAISE EXCEPTION 'es_append needs at least one event';
+  END IF;
+  -- 1. Move the stream's revision, failing on the wrong expectation.
+  IF p_expected = 'any' THEN
+    INSERT INTO es_streams AS s (stream_id, revision) VALUES (p_stream, v_count - 1)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count
+    RETURNING s.revision INTO o_revision;
+  ELSIF p_expected = 'no_stream' THEN
+    INSERT INTO es_streams (stream_id, revision) VALUES (p_stream, v_count - 1)
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING revision INTO o_revision;
+  ELSIF p_expected = 'stream_exists' THEN
+    UPDATE es_streams SET revision = revision + v_count
+     WHERE stream_id = p_stream
+    RETURNING revision INTO o_revision;
+  ELSE
+    UPDATE es_streams SET revision = revision + v_count
+     WHERE stream_id = p_stream AND revision = p_expected::bigint
+    RETURNING revision INTO o_revision;
+  END IF;
+  IF o_revision IS NULL THEN
+    SELECT revision INTO v_actual FROM es_streams WHERE stream_id = p_stream;
+    RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.wrongExpectedRevision}',
+      MESSAGE = format('stream %s: expected revision %s', p_stream, p_expected),
+      DETAIL = coalesce(v_actual::text, 'no_stream');
+  END IF;
+  -- 2. Claim and release unique values. Re-claiming a value this stream already holds is a
+  -- no-op, anyone else's is a violation; a concurrent claimer blocks on the index entry
+  -- until the first transaction ends.
+  FOR v_change, v_index IN SELECT u.c, u.n FROM jsonb_array_elements(p_unique) WITH ORDINALITY AS u(c, n) ORDER BY u.n LOOP
+    IF v_change->>'change' = 'claim' THEN
+      INSERT INTO es_unique AS q (scope, value, stream_id) VALUES (v_change->>'scope', v_change->>'value', p_stream)
+      ON CONFLICT (scope, value) DO UPDATE SET stream_id = q.stream_id
+       WHERE q.stream_id = EXCLUDED.stream_id;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.uniqueTaken}',
+          MESSAGE = format('unique value already taken in scope %s', v_change->>'scope'), DETAIL = v_index::text;
+      END IF;
+    ELSIF v_change->>'change' = 'release' THEN
+      DELETE FROM es_unique WHERE scope = v_change->>'scope' AND value = v_change->>'value' AND stream_id = p_stream;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.uniqueNotHeld}',
+          MESSAGE = format('stream %s does not hold the value it releases in scope %s', p_stream, v_change->>'scope'),
+          DETAIL = v_index::text;
+      END IF;
+    ELSE
+      RAISE EXCEPTION 'es_append: unknown unique change %', v_change->>'change';
+    END IF;
+  END LOOP;
+  -- 3. The events with consecutive revisions; positions follow the array's order.
+  WITH written AS (
+    INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
+    SELECT p_stream, o_revision - v_count + e.n, (e.ev->>'id')::uuid, e.ev->>'type', e.ev->'data', e.ev->'metadata'
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, n)
+     ORDER BY e.n
+    RETURNING position
+  )
+  SELECT max(position) INTO o_position FROM written;
+  o_commit := pg_current_xact_id()::text;
+END
+$es_append$;
 `;

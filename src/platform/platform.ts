@@ -17,6 +17,7 @@ import type { SqlDatabase } from '../db/sql.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
+import { CachingEventStore } from '../event-store/caching-event-store.js';
 import { MessageDelivery } from '../messaging/delivery.js';
 import { KeyRing } from '../tokens/key-ring.js';
 
@@ -53,6 +54,9 @@ export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
 
 export const PROJECTIONS = [userDirectoryProjection, groupsProjection];
 
+/** Stream categories kept in memory by the platform's store (see CachingEventStore). */
+export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];
+
 /** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
 export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase; store: EventStore }> {
   if (config.DATABASE_URL) {
@@ -68,7 +72,10 @@ export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase;
 export async function createPlatform(config: AppConfig, logger = createLogger(config)): Promise<Platform> {
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
   const secrets = new Secrets(master.key);
-  const { db, store } = await openStorage(config);
+  const storage = await openStorage(config);
+  const { db } = storage;
+  // Pools, app clients, groups and memberships are read on every sign-in and rarely written.
+  const store = storage.store.watchAppends ? new CachingEventStore(storage.store, { categories: CACHED_CATEGORIES }) : storage.store;
   const runner = new ProjectionRunner(store, db, PROJECTIONS, {
     info: (m) => logger.info(m),
     warn: (m) => logger.warn(m),
@@ -108,6 +115,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
       await forwarder?.stop();
       await runner.stop();
       delivery.close();
+      if (store instanceof CachingEventStore) await store.stop();
       if (store.kind === 'eventstoredb') await store.close();
       await db.close();
     },

@@ -137,6 +137,107 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
       expect(await store.readStream(holder)).toHaveLength(2);
     });
 
+    test('an append that claims and releases is all or nothing: a failed claim or release writes no change and no event', async () => {
+      const scope = `email:${stream('pool')}`;
+      const holder = stream('user');
+      const other = stream('user');
+      await store.append(holder, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'old@x.test', change: 'claim' }] });
+      await store.append(other, [testEvent()], { expectedRevision: 'no_stream', unique: [{ scope, value: 'taken@x.test', change: 'claim' }] });
+      // A change to a value someone else holds: the release of the old one and the other claim must not stick.
+      await expect(
+        store.append(holder, [testEvent('EmailChanged'), testEvent('EmailVerified')], {
+          expectedRevision: 0n,
+          unique: [
+            { scope, value: 'old@x.test', change: 'release' },
+            { scope, value: 'free@x.test', change: 'claim' },
+            { scope, value: 'taken@x.test', change: 'claim' },
+          ],
+        }),
+      ).rejects.toMatchObject({ code: 'UniqueConstraintViolation', scope, value: 'taken@x.test' });
+      expect(await store.findUniqueHolder(scope, 'old@x.test')).toBe(holder);
+      expect(await store.findUniqueHolder(scope, 'free@x.test')).toBeUndefined();
+      expect(await store.findUniqueHolder(scope, 'taken@x.test')).toBe(other);
+      // Releasing a value the stream does not hold fails the same way, after a claim that succeeded.
+      await expect(
+        store.append(holder, [testEvent()], {
+          expectedRevision: 0n,
+          unique: [
+            { scope, value: 'free@x.test', change: 'claim' },
+            { scope, value: 'taken@x.test', change: 'release' },
+          ],
+        }),
+      ).rejects.toMatchObject({ code: 'UniqueReleaseMismatch', scope, streamId: holder });
+      expect(await store.findUniqueHolder(scope, 'free@x.test')).toBeUndefined();
+      expect(await store.findUniqueHolder(scope, 'taken@x.test')).toBe(other);
+      expect(await store.readStream(holder)).toHaveLength(1);
+      // Re-claiming a value the stream holds is a no-op; then the change goes through in one append.
+      await store.append(holder, [testEvent()], { expectedRevision: 0n, unique: [{ scope, value: 'old@x.test', change: 'claim' }] });
+      expect(await store.findUniqueHolder(scope, 'old@x.test')).toBe(holder);
+      const r = await store.append(holder, [testEvent('EmailChanged'), testEvent('EmailVerified')], {
+        expectedRevision: 1n,
+        unique: [
+          { scope, value: 'old@x.test', change: 'release' },
+          { scope, value: 'free@x.test', change: 'claim' },
+        ],
+      });
+      expect(r.nextRevision).toBe(3n);
+      expect(await store.findUniqueHolder(scope, 'old@x.test')).toBeUndefined();
+      expect(await store.findUniqueHolder(scope, 'free@x.test')).toBe(holder);
+      expect((await store.readStream(holder)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+    });
+
+    test('multi-event appends move the revision by their size under every expectation; a conflict reports the actual revision', async () => {
+      const id = stream();
+      await expect(store.append(id, [testEvent()], { expectedRevision: 'stream_exists' })).rejects.toMatchObject({
+        streamId: id,
+        expected: 'stream_exists',
+        actual: 'no_stream',
+      });
+      await expect(store.append(id, [testEvent()], { expectedRevision: 4n })).rejects.toMatchObject({ expected: 4n, actual: 'no_stream' });
+      expect((await store.append(id, [testEvent(), testEvent(), testEvent()], { expectedRevision: 'any' })).nextRevision).toBe(2n);
+      expect((await store.append(id, [testEvent(), testEvent()], { expectedRevision: 'any' })).nextRevision).toBe(4n);
+      expect((await store.append(id, [testEvent(), testEvent()], { expectedRevision: 'stream_exists' })).nextRevision).toBe(6n);
+      await expect(store.append(id, [testEvent(), testEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ actual: 6n });
+      await expect(store.append(id, [testEvent(), testEvent()], { expectedRevision: 5n })).rejects.toMatchObject({ expected: 5n, actual: 6n });
+      expect((await store.append(id, [testEvent(), testEvent(), testEvent()], { expectedRevision: 6n })).nextRevision).toBe(9n);
+      const fresh = stream();
+      expect((await store.append(fresh, [testEvent(), testEvent()], { expectedRevision: 'no_stream' })).nextRevision).toBe(1n);
+      expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
+    });
+
+    test('a 1000-event append keeps the events in order with consecutive revisions and positions', async () => {
+      const id = stream('big');
+      await store.append(id, [testEvent('First')], { expectedRevision: 'no_stream' });
+      const events = Array.from({ length: 1000 }, (_, i) => testEvent(`Big${i % 7}`, { i, label: `event ${i}` }));
+      const r = await store.append(id, events, { expectedRevision: 0n });
+      expect(r.nextRevision).toBe(1000n);
+      const read = await store.readStream(id, { fromRevision: 1n });
+      expect(read.map((e) => e.revision)).toEqual(events.map((_, i) => BigInt(i + 1)));
+      expect(read.map((e) => [e.metadata.eventId, e.type, e.data])).toEqual(events.map((e) => [e.metadata.eventId, e.type, e.data]));
+      assertOrdered(read);
+      expect(comparePositions(read[read.length - 1].position, r.position)).toBe(0);
+      expect((await store.readStream(id, { last: 1 }))[0].revision).toBe(1000n);
+    });
+
+    test('event data and metadata come back exactly as appended', async () => {
+      const id = stream();
+      const tricky = {
+        text: 'quote " backslash \\ slash / newline \n tab \t é 漢字 😀 \u2028 $1 ${x} \'',
+        numbers: [0, -1, 1.5, 1e21, Number.MAX_SAFE_INTEGER, -0.000001],
+        nested: { a: null, b: true, c: [], d: {}, e: [{ f: [1, [2, [3]]] }] },
+        '': 'empty key',
+        'key with "quotes"': 'x',
+      };
+      const events = [testEvent('Tricky', tricky), testEvent('List', [1, 'two', { three: 3 }]), testEvent('Empty')];
+      events[0].metadata.clientIp = '203.0.113.9';
+      events[0].metadata.note = 'ünïcödé "quoted"';
+      const r = await store.append(id, events, { expectedRevision: 'no_stream' });
+      const read = await store.readStream(id);
+      expect(read.map((e) => e.data)).toEqual(events.map((e) => e.data));
+      expect(read.map((e) => e.metadata)).toEqual(events.map((e) => e.metadata));
+      expect(comparePositions(read[2].position, r.position)).toBe(0);
+    });
+
     test('readAll returns events in global order after a position', async () => {
       const id = stream();
       const start = await store.headPosition();

@@ -1,0 +1,37 @@
+import { PasswordHasher } from './password-hasher.js';
+
+const OWASP = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+describe('PasswordHasher', () => {
+  it('verifies what it hashed and refuses anything else, including a malformed hash', async () => {
+    const hasher = new PasswordHasher(OWASP);
+    const h = await hasher.hash('correct horse');
+    expect(h.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
+    expect(await hasher.verify(h, 'correct horse')).toBe(true);
+    expect(await hasher.verify(h, 'wrong horse')).toBe(false);
+    expect(await hasher.verify('not-a-hash', 'correct horse')).toBe(false);
+    expect(await hasher.verifyDummy('anything')).toBe(false);
+  });
+
+  it('keeps one thread-pool thread free: at most pool size - 1 verifies run at once, the rest queue in order', async () => {
+    const hasher = new PasswordHasher(OWASP, 3);
+    expect(hasher.maxInFlight).toBe(2);
+    const h = await hasher.hash('pw');
+    let peak = 0;
+    let sampling = true;
+    const sample = () => {
+      peak = Math.max(peak, hasher.inFlight);
+      if (sampling) setImmediate(sample);
+    };
+    sample();
+    const finished: number[] = [];
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => hasher.verify(h, i % 2 === 0 ? 'pw' : 'no').then((ok) => (finished.push(i), ok))));
+    sampling = false;
+    expect(results).toEqual([true, false, true, false, true, false, true, false]);
+    expect(peak).toBe(2);
+    expect(hasher.inFlight).toBe(0);
+    // Queued work starts in arrival order: the last two can only finish after the first two.
+    expect(finished.indexOf(7)).toBeGreaterThan(finished.indexOf(0));
+    expect(finished.indexOf(6)).toBeGreaterThan(finished.indexOf(1));
+  });
+});
