@@ -200,7 +200,9 @@ function countConflicts(store: EventStore, onConflict: () => void): EventStore {
         throw error;
       }
     },
+    appendMany: (writes) => store.appendMany(writes),
     readStream: (streamId, options) => store.readStream(streamId, options),
+    readStreams: (reads) => store.readStreams(reads),
     readAll: (options) => store.readAll(options),
     headPosition: () => store.headPosition(),
     findUniqueHolder: (scope, value) => store.findUniqueHolder(scope, value),

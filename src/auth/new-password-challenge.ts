@@ -52,11 +52,13 @@ export async function respondNewPassword(
   );
   if (!state.exists) throw new NotAuthorizedError('Invalid session for the user.');
   const now = new Date();
-  await platform.store.append(
-    authLogStream(pool.poolId, state.sub),
-    withMetadata([{ type: 'SignInSucceeded', data: { poolId: pool.poolId, sub: state.sub, clientId: client.clientId, flow: 'NEW_PASSWORD_REQUIRED', at: now.toISOString() } }], context, now),
-    { expectedRevision: 'any' },
+  const logged = withMetadata([{ type: 'SignInSucceeded', data: { poolId: pool.poolId, sub: state.sub, clientId: client.clientId, flow: 'NEW_PASSWORD_REQUIRED', at: now.toISOString() } }], context, now);
+  const tokens = await issueSignInTokens(
+    platform,
+    client,
+    { poolId: pool.poolId, sub: state.sub, username: state.username, attributes: state.attributes, groups: await groupsForToken(platform, pool.poolId, state.sub) },
+    context,
+    [{ streamId: authLogStream(pool.poolId, state.sub), events: logged, options: { expectedRevision: 'any' } }],
   );
-  const tokens = await issueSignInTokens(platform, client, { poolId: pool.poolId, sub: state.sub, username: state.username, attributes: state.attributes, groups: await groupsForToken(platform, pool.poolId, state.sub) }, context);
   return { AuthenticationResult: tokens, ChallengeParameters: {} };
 }

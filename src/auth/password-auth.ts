@@ -7,7 +7,7 @@ import type { ActiveClient } from '../user-pools/clients/client.repository.js';
 import { resolveSignInName } from '../user-pools/aliases.js';
 import type { ActivePool } from '../user-pools/user-pool.repository.js';
 import { userDecider, type UserState } from '../user-pools/user.decider.js';
-import type { UserEvent } from '../user-pools/user.events.js';
+import { subOfUserStream, type UserEvent } from '../user-pools/user.events.js';
 import { type AuthFlowName, type AuthLogEvent, authLogStream, unknownUserAuthLogStream } from './auth-log.events.js';
 import { checkSecretHash } from './client-auth.js';
 import { LOCKOUT_LOOKBACK, evolveLockout, initialLockout } from './lockout.js';
@@ -37,14 +37,22 @@ export async function passwordAuth(
   if (!password) throw new InvalidParameterError('Missing required parameter PASSWORD');
   if (platform.signInLimiter.isLimited(context.clientIp)) throw new LimitExceededError('Too many failed sign-in attempts from this address; try again later.');
 
-  // 1-2. Client secret, user and history.
+  // 1-2. Client secret, user and history: the user's stream and the tail of its auth log in
+  // one read. The lockout only looks back to the last success, and is capped after ~15
+  // failures: the tail of the (ever-growing) auth log is enough.
   const streamId = await resolveSignInName(platform, pool, username);
-  const user: UserState = streamId ? fold(userDecider, (await platform.store.readStream(streamId)) as never as UserEvent[]) : { exists: false };
+  let user: UserState = { exists: false };
+  let history: AuthLogEvent[] = [];
+  if (streamId) {
+    const [userEvents, logTail] = await platform.store.readStreams([
+      { streamId },
+      { streamId: authLogStream(pool.poolId, subOfUserStream(pool.poolId, streamId)), last: LOCKOUT_LOOKBACK },
+    ]);
+    user = fold(userDecider, userEvents as never as UserEvent[]);
+    history = logTail as never as AuthLogEvent[];
+  }
   checkSecretHash(platform, client, user.exists ? [username, user.username, user.sub] : [username], parameters.SECRET_HASH);
   const logStream = user.exists ? authLogStream(pool.poolId, user.sub) : unknownUserAuthLogStream(pool.poolId);
-  // The lockout only looks back to the last success, and is capped after ~15 failures:
-  // the tail of the (ever-growing) auth log is enough.
-  const history = user.exists ? ((await platform.store.readStream(logStream, { last: LOCKOUT_LOOKBACK })) as never as AuthLogEvent[]) : [];
   const lockout = history.reduce(evolveLockout, initialLockout());
 
   // 3-4. Password and decision.
@@ -67,7 +75,9 @@ export async function passwordAuth(
     outcome.kind === 'failure'
       ? { type: 'SignInFailed', data: { ...base, ...(sub ? { sub } : {}), reason: outcome.reason } }
       : { type: 'SignInSucceeded', data: { ...base, sub: sub as string } };
-  await platform.store.append(logStream, withMetadata([logged], context, now), { expectedRevision: 'any' });
+  const logWrite = { streamId: logStream, events: withMetadata([logged], context, now), options: { expectedRevision: 'any' as const } };
+  // A success writes its log entry together with the new refresh-token family (step 6).
+  if (outcome.kind !== 'success') await platform.store.append(logWrite.streamId, logWrite.events, logWrite.options);
 
   // 6. Answer.
   if (outcome.kind === 'failure') {
@@ -84,7 +94,13 @@ export async function passwordAuth(
       ChallengeParameters: { USER_ID_FOR_SRP: user.username, requiredAttributes: JSON.stringify(requiredAttributes), userAttributes: JSON.stringify(visible) },
     };
   }
-  const tokens = await issueSignInTokens(platform, client, { poolId: pool.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: await groupsForToken(platform, pool.poolId, user.sub) }, context);
+  const tokens = await issueSignInTokens(
+    platform,
+    client,
+    { poolId: pool.poolId, sub: user.sub, username: user.username, attributes: user.attributes, groups: await groupsForToken(platform, pool.poolId, user.sub) },
+    context,
+    [logWrite],
+  );
   return { AuthenticationResult: tokens, ChallengeParameters: {} };
 }
 

@@ -1,15 +1,15 @@
 import type { Platform } from '../platform/platform.js';
 import { handleCommand } from '../shared/command-handler.js';
-import { fold } from '../shared/decider.js';
+import { constantTimeEqual, fold } from '../shared/decider.js';
 import { NotAuthorizedError } from '../shared/domain-error.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
 import { groupsForToken } from '../user-pools/groups/token-groups.js';
-import { userDecider } from '../user-pools/user.decider.js';
+import { userDecider, type UserState } from '../user-pools/user.decider.js';
 import { type UserEvent, userStream } from '../user-pools/user.events.js';
-import { refreshTokenDecider, reuseOutcome } from './refresh-token.decider.js';
-import { REFRESH_TOKEN_SCOPE } from './refresh-token.events.js';
-import { type AuthenticationResult, newRefreshToken, refreshTokenHash, signTokens } from './token-issuer.js';
+import { type RefreshFamilyState, refreshTokenDecider, reuseOutcome } from './refresh-token.decider.js';
+import { REFRESH_TOKEN_SCOPE, refreshFamilyStream } from './refresh-token.events.js';
+import { type AuthenticationResult, newRefreshToken, parseRefreshToken, refreshTokenHash, signTokens } from './token-issuer.js';
 
 /**
  * REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken:
@@ -30,21 +30,15 @@ export async function refreshAuth(
   const { client, context } = args;
   if (!args.refreshToken) throw new NotAuthorizedError('Invalid Refresh Token');
   const presentedHash = refreshTokenHash(platform, args.refreshToken);
-  const streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, presentedHash);
-  if (!streamId) throw new NotAuthorizedError('Invalid Refresh Token');
-
-  const familyEvents = await platform.store.readStream(streamId);
-  const family = fold(refreshTokenDecider, familyEvents as never);
+  const { streamId, family, user } = await findFamily(platform, args.refreshToken, presentedHash);
   if (!family.exists || family.clientId !== client.clientId) throw new NotAuthorizedError('Invalid Refresh Token');
-  const userEvents = (await platform.store.readStream(userStream(family.poolId, family.sub))) as never as UserEvent[];
-  const user = fold(userDecider, userEvents);
   if (!user.exists) throw new NotAuthorizedError('Refresh Token has been revoked');
   args.beforeUse?.({ sub: user.sub, username: user.username });
   if (!user.enabled) throw new NotAuthorizedError('User is disabled.');
   if (user.signedOutAt && user.signedOutAt >= family.authTime) throw new NotAuthorizedError('Refresh Token has been revoked');
 
   const rotation = client.settings.refreshTokenRotation;
-  const next = rotation.feature === 'ENABLED' ? newRefreshToken(platform) : undefined;
+  const next = rotation.feature === 'ENABLED' ? newRefreshToken(platform, { familyId: family.familyId, poolId: family.poolId, sub: family.sub }) : undefined;
   const now = new Date();
   const use = {
     type: 'UseRefreshToken' as const,
@@ -79,6 +73,38 @@ export async function refreshAuth(
   );
   return next ? { ...tokens, RefreshToken: next.token } : tokens;
 }
+
+/**
+ * The token's family and the family's user. A token that names its family is read with its user
+ * in one round trip, and counts only if the family holds its hash (a forged prefix gets
+ * "Invalid Refresh Token", never the family's state); a bare token (issued before tokens named
+ * their family) is found through its hash's unique claim.
+ */
+async function findFamily(
+  platform: Platform,
+  token: string,
+  presentedHash: string,
+): Promise<{ streamId: string; family: RefreshFamilyState; user: UserState }> {
+  const ref = parseRefreshToken(token);
+  if (ref) {
+    const streamId = refreshFamilyStream(ref.familyId);
+    const [familyEvents, userEvents] = await platform.store.readStreams([{ streamId }, { streamId: userStream(ref.poolId, ref.sub) }]);
+    const family = fold(refreshTokenDecider, familyEvents as never);
+    if (!family.exists || family.poolId !== ref.poolId || family.sub !== ref.sub || !holdsHash(family, presentedHash)) {
+      throw new NotAuthorizedError('Invalid Refresh Token');
+    }
+    return { streamId, family, user: fold(userDecider, userEvents as never as UserEvent[]) };
+  }
+  const streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, presentedHash);
+  if (!streamId) throw new NotAuthorizedError('Invalid Refresh Token');
+  const family = fold(refreshTokenDecider, (await platform.store.readStream(streamId)) as never);
+  if (!family.exists) throw new NotAuthorizedError('Invalid Refresh Token');
+  const user = fold(userDecider, (await platform.store.readStream(userStream(family.poolId, family.sub))) as never as UserEvent[]);
+  return { streamId, family, user };
+}
+
+const holdsHash = (family: Extract<RefreshFamilyState, { exists: true }>, hash: string) =>
+  constantTimeEqual(family.currentHash, hash) || family.retired.some((r) => constantTimeEqual(r.hash, hash));
 
 /** RevokeToken: revokes the refresh token's whole family (and so the access tokens it issued). */
 export async function revokeRefreshToken(platform: Platform, client: ActiveClient, token: string, context: RequestContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
-import { handleCommand } from '../shared/command-handler.js';
+import { withMetadata } from '../shared/command-handler.js';
+import type { StreamWrite } from '../event-store/event-store.port.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { validitySeconds } from '../user-pools/clients/client.decider.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
@@ -26,10 +27,33 @@ export interface TokenSubject {
 
 export const issuerOf = (platform: Platform, poolId: string) => `${platform.config.PUBLIC_BASE_URL}/${poolId}`;
 
-/** A new opaque refresh token and the keyed hash under which its family finds it. */
-export function newRefreshToken(platform: Platform): { token: string; hash: string } {
-  const token = randomBytes(48).toString('base64url');
+/** What a refresh token names in clear: its family and the family's user (no secret). */
+export interface RefreshTokenRef {
+  familyId: string;
+  poolId: string;
+  sub: string;
+}
+
+/**
+ * A new refresh token and the keyed hash under which its family knows it. The token is
+ * `<base64url(familyId:poolId:sub)>.<48 random bytes, base64url>`: the prefix lets a refresh read
+ * the family and the user in one go; only the whole token's keyed hash proves anything (the
+ * family must hold that hash), so the prefix grants nothing by itself.
+ */
+export function newRefreshToken(platform: Platform, ref: RefreshTokenRef): { token: string; hash: string } {
+  const prefix = Buffer.from(`${ref.familyId}:${ref.poolId}:${ref.sub}`).toString('base64url');
+  const token = `${prefix}.${randomBytes(48).toString('base64url')}`;
   return { token, hash: refreshTokenHash(platform, token) };
+}
+
+/** The family and user a refresh token names, or undefined (an older bare token, or garbage). */
+export function parseRefreshToken(token: string): RefreshTokenRef | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot > 200) return undefined;
+  const parts = Buffer.from(token.slice(0, dot), 'base64url').toString('utf8').split(':');
+  if (parts.length !== 3 || parts.some((p) => p.length === 0 || p.length > 128)) return undefined;
+  const [familyId, poolId, sub] = parts;
+  return { familyId, poolId, sub };
 }
 
 export function refreshTokenHash(platform: Platform, token: string): string {
@@ -67,27 +91,27 @@ export async function signTokens(
   return { AccessToken, IdToken, ExpiresIn: accessSeconds, TokenType: 'Bearer' };
 }
 
-/** A successful sign-in: a new refresh-token family, then ID and access tokens bound to it. */
+/**
+ * A successful sign-in: a new refresh-token family, then ID and access tokens bound to it.
+ * `alongside` (the sign-in's auth-log event) is written in the same call as the family, after
+ * it: one transaction on SQL stores; elsewhere a family without its log entry is harmless (its
+ * token was never handed out).
+ */
 export async function issueSignInTokens(
   platform: Platform,
   client: ActiveClient,
   subject: TokenSubject,
   context: RequestContext,
+  alongside: readonly StreamWrite[] = [],
 ): Promise<AuthenticationResult> {
   const now = new Date();
   const familyId = randomUUID();
-  const refresh = newRefreshToken(platform);
+  const refresh = newRefreshToken(platform, { familyId, poolId: subject.poolId, sub: subject.sub });
   const s = client.settings;
-  await handleCommand({
-    store: platform.store,
-    streamId: refreshFamilyStream(familyId),
-    decider: refreshTokenDecider,
-    context,
-    now,
-    newStream: true,
-    unique: () => [{ scope: REFRESH_TOKEN_SCOPE, value: refresh.hash, change: 'claim' }],
-    command: () => ({
-      type: 'IssueRefreshToken' as const,
+  // A new stream (fresh id): decide against the initial state, no read.
+  const issued = refreshTokenDecider.decide(
+    {
+      type: 'IssueRefreshToken',
       data: {
         familyId,
         poolId: subject.poolId,
@@ -98,8 +122,17 @@ export async function issueSignInTokens(
         issuedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + validitySeconds(s.refreshTokenValidity, s.tokenValidityUnits.refreshToken) * 1000).toISOString(),
       },
-    }),
-  });
+    },
+    refreshTokenDecider.initialState(),
+  );
+  await platform.store.appendMany([
+    {
+      streamId: refreshFamilyStream(familyId),
+      events: withMetadata(issued, context, now),
+      options: { expectedRevision: 'no_stream', unique: [{ scope: REFRESH_TOKEN_SCOPE, value: refresh.hash, change: 'claim' }] },
+    },
+    ...alongside,
+  ]);
   const tokens = await signTokens(platform, client, subject, familyId, Math.floor(now.getTime() / 1000));
   return { ...tokens, RefreshToken: refresh.token };
 }

@@ -8,6 +8,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
+  StreamWrite,
   SubscribeOptions,
   Subscription,
 } from './event-store.port.js';
@@ -84,33 +86,69 @@ export class CachingEventStore implements EventStore {
     this.cached.delete(streamId);
   }
 
+  private cacheable(streamId: string): boolean {
+    return this.enabled && this.categories.has(streamCategory(streamId));
+  }
+
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const whole = !options || (options.fromRevision === undefined && options.maxCount === undefined && options.last === undefined);
-    if (!this.enabled || !whole || !this.categories.has(streamCategory(streamId))) return this.inner.readStream(streamId, options);
-    const hit = this.cached.get(streamId);
-    if (hit && Date.now() - hit.at < this.ttlMs) {
-      this.hits++;
-      return [...hit.events];
-    }
+    if (!whole || !this.cacheable(streamId)) return this.inner.readStream(streamId, options);
+    const hit = this.fresh(streamId);
+    if (hit) return [...hit];
     const generation = this.generation;
     const events = await this.inner.readStream(streamId);
-    if (generation === this.generation) {
-      this.cached.delete(streamId);
-      this.cached.set(streamId, { events, at: Date.now() });
-      if (this.cached.size > this.maxStreams) this.cached.delete(this.cached.keys().next().value as string);
-    }
+    this.keep(streamId, events, generation);
     return [...events];
   }
 
+  /** Cached whole streams from memory, the rest in one read of the inner store. */
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    const out: (RecordedEvent[] | undefined)[] = reads.map((r) => {
+      if (r.last !== undefined || !this.cacheable(r.streamId)) return undefined;
+      const hit = this.fresh(r.streamId);
+      return hit ? [...hit] : undefined;
+    });
+    const missing = reads.map((r, i) => ({ r, i })).filter(({ i }) => out[i] === undefined);
+    if (missing.length > 0) {
+      const generation = this.generation;
+      const read = await this.inner.readStreams(missing.map(({ r }) => r));
+      missing.forEach(({ r, i }, j) => {
+        if (r.last === undefined && this.cacheable(r.streamId)) this.keep(r.streamId, read[j], generation);
+        out[i] = [...read[j]];
+      });
+    }
+    return out as RecordedEvent[][];
+  }
+
+  private fresh(streamId: string): readonly RecordedEvent[] | undefined {
+    const hit = this.cached.get(streamId);
+    if (!hit || Date.now() - hit.at >= this.ttlMs) return undefined;
+    this.hits++;
+    return hit.events;
+  }
+
+  /** Keeps a read unless something was dropped while it was in flight. */
+  private keep(streamId: string, events: readonly RecordedEvent[], generation: number): void {
+    if (generation !== this.generation) return;
+    this.cached.delete(streamId);
+    this.cached.set(streamId, { events, at: Date.now() });
+    if (this.cached.size > this.maxStreams) this.cached.delete(this.cached.keys().next().value as string);
+  }
+
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const tracked = this.categories.has(streamCategory(streamId));
-    if (tracked) this.drop(streamId);
+    const [result] = await this.appendMany([{ streamId, events, options }]);
+    return result;
+  }
+
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    const tracked = writes.filter((w) => this.categories.has(streamCategory(w.streamId)));
+    for (const w of tracked) this.drop(w.streamId);
     try {
-      return await this.inner.append(streamId, events, options);
+      return writes.length === 1 ? [await this.inner.append(writes[0].streamId, writes[0].events, writes[0].options)] : await this.inner.appendMany(writes);
     } finally {
       // Also drops what a read that raced this write may have kept, and stale state behind
       // a WrongExpectedRevision (another process wrote first).
-      if (tracked) this.drop(streamId);
+      for (const w of tracked) this.drop(w.streamId);
     }
   }
 

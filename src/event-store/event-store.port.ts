@@ -92,6 +92,19 @@ export interface ReadStreamOptions {
   last?: number;
 }
 
+/** One stream of a multi-stream write (`appendMany`). */
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly options: AppendOptions;
+}
+
+/** One stream of a multi-stream read (`readStreams`): the whole stream, or its last `last` events. */
+export interface StreamRead {
+  readonly streamId: string;
+  readonly last?: number;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Omit to start at the beginning. */
   after?: GlobalPosition;
@@ -133,8 +146,17 @@ export interface Subscription {
 export interface EventStore {
   readonly kind: 'postgres' | 'pglite' | 'eventstoredb';
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams in one write, in order, with their own expectations and unique changes;
+   * stream ids must be distinct. PostgreSQL and PGlite write them in one transaction (one round
+   * trip): all or nothing. EventStoreDB writes them one after the other and stops at the first
+   * failure, leaving the earlier ones written: order writes so that a written prefix is harmless.
+   */
+  appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; an unknown stream gives []. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Several streams (or their tails) at once, one result per read in the same order (one round trip on SQL). */
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]>;
   /** Committed events in global order; never returns an event before an earlier one is final. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the newest committed event, or undefined when the log is empty. */

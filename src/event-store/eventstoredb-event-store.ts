@@ -7,8 +7,9 @@ import {
 import { UniqueConstraintError, UniqueReleaseError, WrongExpectedRevisionError } from './errors.js';
 import type {
   AppendOptions, AppendResult, EventMetadata, EventStore, ExpectedRevision, GlobalPosition, NewEvent, ReadAllOptions,
-  ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, UniqueChange,
+  ReadStreamOptions, RecordedEvent, StreamRead, StreamWrite, SubscribeOptions, Subscription, UniqueChange,
 } from './event-store.port.js';
+import { assertDistinctStreams } from './stream-writes.js';
 import { pollingSubscription } from './polling-subscription.js';
 import { isAfter } from './positions.js';
 
@@ -99,6 +100,22 @@ export class EventStoreDbEventStore implements EventStore {
       );
     }
     return result;
+  }
+
+  /**
+   * One stream after the other, stopping at the first failure (see the port): an append here
+   * may also claim unique values through reservation streams, which a multi-stream append of
+   * the server cannot combine with.
+   */
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    assertDistinctStreams(writes);
+    const results: AppendResult[] = [];
+    for (const w of writes) results.push(await this.append(w.streamId, w.events, w.options));
+    return results;
+  }
+
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return Promise.all(reads.map((r) => this.readStream(r.streamId, r.last === undefined ? {} : { last: r.last })));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

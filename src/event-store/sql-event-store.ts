@@ -11,10 +11,13 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
+  StreamWrite,
   SubscribeOptions,
   Subscription,
   UniqueChange,
 } from './event-store.port.js';
+import { assertDistinctStreams } from './stream-writes.js';
 import { pollingSubscription } from './polling-subscription.js';
 import { streamCategory } from './stream-category.js';
 import { ES_APPEND_ERRORS, EVENT_STORE_SCHEMA } from './sql-schema.js';
@@ -56,22 +59,44 @@ export class SqlEventStore implements EventStore {
     // One statement, one round trip: es_append (sql-schema.ts) checks the revision, applies the
     // unique changes and writes the events in the statement's own transaction. The events go as
     // one jsonb array, so data and metadata are stored exactly as JSON.stringify gives them.
-    const eventsJson = JSON.stringify(events.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata })));
     const uniqueJson = unique.length === 0 ? null : JSON.stringify(unique.map(({ scope, value, change }) => ({ scope, value, change })));
-    let row: { rev: string; txid: string; pos: string };
+    let row: AppendRow;
     try {
-      const r = await this.db.query<{ rev: string; txid: string; pos: string }>(
+      const r = await this.db.query<AppendRow>(
         `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
-        [streamId, String(options.expectedRevision), eventsJson, uniqueJson],
+        [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(events)), uniqueJson],
       );
       row = r.rows[0];
     } catch (error) {
-      throw appendError(error, streamId, options.expectedRevision, unique);
+      throw appendError(error, [{ streamId, events, options }]);
     }
     // Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
     // would serialise every append's commit on PostgreSQL's notification queue lock.
     this.wakeSubscribers(streamId, events);
-    return { nextRevision: BigInt(row.rev), position: { commit: BigInt(row.txid), prepare: BigInt(row.pos) } };
+    return appendResult(row);
+  }
+
+  /** All writes in one es_append_many statement: one transaction, one round trip. */
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    assertDistinctStreams(writes);
+    const payload = writes.map((w) => ({
+      stream: w.streamId,
+      expected: String(w.options.expectedRevision),
+      events: eventsJson(w.events),
+      ...(w.options.unique?.length ? { unique: w.options.unique.map(({ scope, value, change }) => ({ scope, value, change })) } : {}),
+    }));
+    let rows: AppendRow[];
+    try {
+      const r = await this.db.query<AppendRow>(
+        `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append_many($1::jsonb)`,
+        [JSON.stringify(payload)],
+      );
+      rows = r.rows;
+    } catch (error) {
+      throw appendError(error, writes);
+    }
+    for (const w of writes) this.wakeSubscribers(w.streamId, w.events);
+    return rows.map(appendResult);
   }
 
   private notifying = false;
@@ -124,6 +149,26 @@ export class SqlEventStore implements EventStore {
       [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? 1_000_000],
     );
     return r.rows.map(toRecorded);
+  }
+
+  /** Every read in one statement (UNION ALL of the per-stream queries). */
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    if (reads.length === 0) return [];
+    if (reads.length === 1) return [await this.readStream(reads[0].streamId, reads[0].last === undefined ? {} : { last: reads[0].last })];
+    const params: unknown[] = [];
+    const parts = reads.map((read, k) => {
+      params.push(read.streamId);
+      const stream = `$${params.length}`;
+      const columns = `SELECT ${k} AS k, position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata FROM es_events WHERE stream_id = ${stream}`;
+      if (read.last === undefined) return `(${columns})`;
+      params.push(read.last);
+      return `(${columns} ORDER BY revision DESC LIMIT $${params.length})`;
+    });
+    const r = await this.db.query<EventRow & { k: number }>(parts.join(' UNION ALL '), params);
+    const out: RecordedEvent[][] = reads.map(() => []);
+    for (const row of r.rows) out[row.k].push(toRecorded(row));
+    for (const events of out) events.sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+    return out;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -189,17 +234,30 @@ export class SqlEventStore implements EventStore {
 }
 
 /** Maps the errors es_append raises back to the typed errors; anything else passes through. */
-function appendError(error: unknown, streamId: string, expected: ExpectedRevision, unique: readonly UniqueChange[]): unknown {
+interface AppendRow {
+  rev: string;
+  txid: string;
+  pos: string;
+}
+
+const appendResult = (row: AppendRow): AppendResult => ({ nextRevision: BigInt(row.rev), position: { commit: BigInt(row.txid), prepare: BigInt(row.pos) } });
+
+const eventsJson = (events: readonly NewEvent[]) => events.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }));
+
+/** es_append's errors (sql-schema.ts) as the port's typed errors; HINT names the failing stream. */
+function appendError(error: unknown, writes: readonly StreamWrite[]): unknown {
   const code = sqlErrorCode(error);
-  const detail = (error as { detail?: unknown } | null)?.detail;
+  const { detail, hint } = (error ?? {}) as { detail?: unknown; hint?: unknown };
   if (typeof detail !== 'string') return error;
+  const write = writes.length === 1 ? writes[0] : writes.find((w) => w.streamId === hint);
+  if (!write) return error;
   if (code === ES_APPEND_ERRORS.wrongExpectedRevision) {
-    return new WrongExpectedRevisionError(streamId, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
+    return new WrongExpectedRevisionError(write.streamId, write.options.expectedRevision, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
   }
   // DETAIL is the 1-based index of the failing change.
-  const change = unique[Number(detail) - 1];
+  const change = (write.options.unique ?? [])[Number(detail) - 1];
   if (change && code === ES_APPEND_ERRORS.uniqueTaken) return new UniqueConstraintError(change.scope, change.value);
-  if (change && code === ES_APPEND_ERRORS.uniqueNotHeld) return new UniqueReleaseError(change.scope, streamId);
+  if (change && code === ES_APPEND_ERRORS.uniqueNotHeld) return new UniqueReleaseError(change.scope, write.streamId);
   return error;
 }
 

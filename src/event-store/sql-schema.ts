@@ -82,7 +82,7 @@ BEGIN
     SELECT revision INTO v_actual FROM es_streams WHERE stream_id = p_stream;
     RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.wrongExpectedRevision}',
       MESSAGE = format('stream %s: expected revision %s', p_stream, p_expected),
-      DETAIL = coalesce(v_actual::text, 'no_stream');
+      DETAIL = coalesce(v_actual::text, 'no_stream'), HINT = p_stream;
   END IF;
   -- 2. Claim and release unique values. Re-claiming a value this stream already holds is a
   -- no-op, anyone else's is a violation; a concurrent claimer blocks on the index entry
@@ -94,14 +94,14 @@ BEGIN
        WHERE q.stream_id = EXCLUDED.stream_id;
       IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.uniqueTaken}',
-          MESSAGE = format('unique value already taken in scope %s', v_change->>'scope'), DETAIL = v_index::text;
+          MESSAGE = format('unique value already taken in scope %s', v_change->>'scope'), DETAIL = v_index::text, HINT = p_stream;
       END IF;
     ELSIF v_change->>'change' = 'release' THEN
       DELETE FROM es_unique WHERE scope = v_change->>'scope' AND value = v_change->>'value' AND stream_id = p_stream;
       IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = '${ES_APPEND_ERRORS.uniqueNotHeld}',
           MESSAGE = format('stream %s does not hold the value it releases in scope %s', p_stream, v_change->>'scope'),
-          DETAIL = v_index::text;
+          DETAIL = v_index::text, HINT = p_stream;
       END IF;
     ELSE
       RAISE EXCEPTION 'es_append: unknown unique change %', v_change->>'change';
@@ -119,4 +119,20 @@ BEGIN
   o_commit := pg_current_xact_id()::text;
 END
 $es_append$;
+-- Several streams in one statement and one transaction (all or nothing), each through es_append
+-- in the array's order; errors name the failing stream in HINT.
+--   p_writes: [{ "stream": text, "expected": text, "events": [...], "unique": [...] (optional) }, ...]
+CREATE OR REPLACE FUNCTION es_append_many(p_writes jsonb)
+RETURNS TABLE (o_revision bigint, o_commit text, o_position bigint)
+LANGUAGE plpgsql AS $es_append_many$
+DECLARE
+  v_write jsonb;
+BEGIN
+  FOR v_write IN SELECT w.x FROM jsonb_array_elements(p_writes) WITH ORDINALITY AS w(x, n) ORDER BY w.n LOOP
+    SELECT a.o_revision, a.o_commit, a.o_position INTO o_revision, o_commit, o_position
+      FROM es_append(v_write->>'stream', v_write->>'expected', v_write->'events', v_write->'unique') AS a;
+    RETURN NEXT;
+  END LOOP;
+END
+$es_append_many$;
 `;

@@ -112,3 +112,10 @@ export type UserEvent =
   | UserEnabled;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;
+
+/** The sub in a user stream id of `poolId` (as a unique-value holder names it). */
+export function subOfUserStream(poolId: string, streamId: string): string {
+  const prefix = userStream(poolId, '');
+  if (!streamId.startsWith(prefix) || streamId.length === prefix.length) throw new RangeError(`not a user stream of ${poolId}: ${streamId}`);
+  return streamId.slice(prefix.length);
+}

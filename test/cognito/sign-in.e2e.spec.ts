@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
   AdminInitiateAuthCommand,
   AdminUserGlobalSignOutCommand,
@@ -16,7 +16,9 @@ import {
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { REFRESH_TOKEN_SCOPE } from '../../src/auth/refresh-token.events.js';
+import { refreshTokenHash } from '../../src/auth/token-issuer.js';
 import { type RunningApp, adminAuth, call, startApp } from '../support/app.js';
 import { rejection, sdkClient, wire } from './support.js';
 
@@ -153,6 +155,44 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     // The whole family is revoked: the newest token and its access token too.
     expect((await rejection(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: next.RefreshToken! })))).name).toBe('NotAuthorizedException');
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: next.AccessToken })))).name).toBe('NotAuthorizedException');
+  });
+
+  test('a refresh token names its family, but only the whole token counts: forged prefixes are refused and revoke nothing; bare tokens still work', async () => {
+    const refresh = (token: string, clientId = webClient) =>
+      anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+    const alice = (await passwordSignIn('alice')).AuthenticationResult!;
+    const bob = (await passwordSignIn('bob')).AuthenticationResult!;
+    const [alicePrefix, aliceSecret] = alice.RefreshToken!.split('.');
+    const [bobPrefix] = bob.RefreshToken!.split('.');
+    expect(Buffer.from(alicePrefix, 'base64url').toString()).toBe(`${decodeJwt(alice.AccessToken!).origin_jti}:${poolId}:${decodeJwt(alice.AccessToken!).sub}`);
+    // Alice's family with a made-up secret, and Alice's secret under Bob's family.
+    for (const forged of [`${alicePrefix}.${'A'.repeat(64)}`, `${bobPrefix}.${aliceSecret}`, `${alicePrefix}.`, `.${aliceSecret}`, 'x'.repeat(300)]) {
+      const e = await rejection(refresh(forged));
+      expect([e.name, e.message]).toEqual(['NotAuthorizedException', 'Invalid Refresh Token']);
+    }
+    // Neither family was touched.
+    expect((await refresh(alice.RefreshToken!)).AuthenticationResult!.IdToken).toEqual(expect.any(String));
+    expect((await refresh(bob.RefreshToken!)).AuthenticationResult!.IdToken).toEqual(expect.any(String));
+
+    // A bare token (no family prefix, as first issued) is found through its hash's unique claim.
+    const familyId = randomUUID();
+    const bare = randomBytes(48).toString('base64url');
+    const sub = decodeJwt(alice.AccessToken!).sub!;
+    const now = new Date();
+    await app.platform.store.append(
+      `refresh-${familyId}`,
+      [
+        {
+          type: 'RefreshTokenIssued',
+          data: { familyId, poolId, sub, clientId: webClient, refreshTokenHash: refreshTokenHash(app.platform, bare), authTime: now.toISOString(), issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 86_400_000).toISOString() },
+          metadata: { eventId: randomUUID(), occurredAt: now.toISOString(), correlationId: familyId, causationId: familyId, actor: { kind: 'system' } },
+        },
+      ],
+      { expectedRevision: 'no_stream', unique: [{ scope: REFRESH_TOKEN_SCOPE, value: refreshTokenHash(app.platform, bare), change: 'claim' }] },
+    );
+    const viaBare = (await refresh(bare)).AuthenticationResult!;
+    expect(decodeJwt(viaBare.IdToken!)).toMatchObject({ sub, origin_jti: familyId, 'cognito:username': 'alice' });
+    expect((await rejection(refresh(bare, hiddenClient))).name).toBe('NotAuthorizedException');
   });
 
   test('AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH needs a signature', async () => {

@@ -111,6 +111,26 @@ describe('CachingEventStore on PostgreSQL', () => {
     await stop();
   });
 
+  it('readStreams answers kept streams from memory and reads the rest in one go; appendMany drops what it writes', async () => {
+    await a.appendMany([
+      { streamId: 'userpool-p5', events: [testEvent('PoolCreated')], options: { expectedRevision: 'no_stream' } },
+      { streamId: 'user-p5-u1', events: [testEvent('UserSignedUp')], options: { expectedRevision: 'no_stream' } },
+    ]);
+    await eventually(async () => {
+      const hits = a.hits;
+      await a.readStream('userpool-p5');
+      const [pool, user, tail] = await a.readStreams([{ streamId: 'userpool-p5' }, { streamId: 'user-p5-u1' }, { streamId: 'userpool-p5', last: 1 }]);
+      expect([types(pool), types(user), types(tail)]).toEqual([['PoolCreated'], ['UserSignedUp'], ['PoolCreated']]);
+      return a.hits > hits;
+    });
+    await a.appendMany([
+      { streamId: 'user-p5-u1', events: [testEvent('UserUpdated')], options: { expectedRevision: 0n } },
+      { streamId: 'userpool-p5', events: [testEvent('PoolUpdated')], options: { expectedRevision: 0n } },
+    ]);
+    const [pool, user] = await a.readStreams([{ streamId: 'userpool-p5' }, { streamId: 'user-p5-u1' }]);
+    expect([types(pool), types(user)]).toEqual([['PoolCreated', 'PoolUpdated'], ['UserSignedUp', 'UserUpdated']]);
+  });
+
   it('keeps the cache exact under concurrent writers on both sides', async () => {
     await a.append('client-c3', [testEvent('ClientCreated')], { expectedRevision: 'no_stream' });
     const writers = Array.from({ length: 20 }, (_, i) => ((i % 2 === 0 ? a : b).append('client-c3', [testEvent(`Step${i}`)], { expectedRevision: 'any' })));

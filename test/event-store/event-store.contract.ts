@@ -238,6 +238,62 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
       expect(comparePositions(read[2].position, r.position)).toBe(0);
     });
 
+    test('appendMany writes several streams with their own expectations and unique claims; a failing write names its stream', async () => {
+      const scope = `login:${stream('pool')}`;
+      const [a, b, c] = [stream('many'), stream('many'), stream('many')];
+      await store.append(b, [testEvent('B0')], { expectedRevision: 'no_stream' });
+      const results = await store.appendMany([
+        { streamId: a, events: [testEvent('A0'), testEvent('A1')], options: { expectedRevision: 'no_stream', unique: [{ scope, value: 'v1', change: 'claim' }] } },
+        { streamId: b, events: [testEvent('B1')], options: { expectedRevision: 0n } },
+      ]);
+      expect(results.map((r) => r.nextRevision)).toEqual([1n, 1n]);
+      expect(comparePositions(results[1].position, results[0].position)).toBeGreaterThan(0);
+      expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A0', 'A1']);
+      expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0', 'B1']);
+      expect(await store.findUniqueHolder(scope, 'v1')).toBe(a);
+
+      // The second write conflicts: a typed error about that stream.
+      const conflict = store.appendMany([
+        { streamId: c, events: [testEvent('C0')], options: { expectedRevision: 'no_stream', unique: [{ scope, value: 'v2', change: 'claim' }] } },
+        { streamId: b, events: [testEvent('B2')], options: { expectedRevision: 0n } },
+      ]);
+      await expect(conflict).rejects.toMatchObject({ code: 'WrongExpectedRevision', streamId: b, expected: 0n, actual: 1n });
+      // A taken value in the second write: UniqueConstraintError.
+      await expect(
+        store.appendMany([
+          { streamId: stream('many'), events: [testEvent()], options: { expectedRevision: 'no_stream' } },
+          { streamId: stream('many'), events: [testEvent()], options: { expectedRevision: 'no_stream', unique: [{ scope, value: 'v1', change: 'claim' }] } },
+        ]),
+      ).rejects.toBeInstanceOf(UniqueConstraintError);
+      if (store.kind !== 'eventstoredb') {
+        // One transaction: the first write of the failed call left nothing behind.
+        expect(await store.readStream(c)).toEqual([]);
+        expect(await store.findUniqueHolder(scope, 'v2')).toBeUndefined();
+      }
+      expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0', 'B1']);
+      await expect(store.appendMany([{ streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } }, { streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } }])).rejects.toBeInstanceOf(RangeError);
+    });
+
+    test('readStreams reads several whole streams and tails at once, one result per read in the order asked', async () => {
+      const [a, b] = [stream('rs'), stream('rs')];
+      await store.append(a, [testEvent('A0'), testEvent('A1'), testEvent('A2')], { expectedRevision: 'no_stream' });
+      await store.append(b, [testEvent('B0'), testEvent('B1'), testEvent('B2'), testEvent('B3')], { expectedRevision: 'no_stream' });
+      const [tailB, wholeA, unknown, tailUnknown, wholeB] = await store.readStreams([
+        { streamId: b, last: 2 },
+        { streamId: a },
+        { streamId: stream('unknown') },
+        { streamId: stream('unknown'), last: 5 },
+        { streamId: b },
+      ]);
+      expect(tailB.map((e) => [e.type, e.revision])).toEqual([['B2', 2n], ['B3', 3n]]);
+      expect(wholeA.map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
+      expect(unknown).toEqual([]);
+      expect(tailUnknown).toEqual([]);
+      expect(wholeB.map((e) => e.type)).toEqual(['B0', 'B1', 'B2', 'B3']);
+      expect(wholeA[1]).toEqual((await store.readStream(a))[1]);
+      expect(await store.readStreams([])).toEqual([]);
+    });
+
     test('readAll returns events in global order after a position', async () => {
       const id = stream();
       const start = await store.headPosition();

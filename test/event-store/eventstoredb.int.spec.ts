@@ -21,6 +21,8 @@ if (url) {
       'multi-event appends move the revision by their size under every expectation; a conflict reports the actual revision',
       'a 1000-event append keeps the events in order with consecutive revisions and positions',
       'event data and metadata come back exactly as appended',
+      'appendMany writes several streams with their own expectations and unique claims; a failing write names its stream',
+      'readStreams reads several whole streams and tails at once, one result per read in the order asked',
       'readAll returns events in global order after a position',
       'a subscriber sees every event exactly once, in order, while many connections append concurrently',
       'resumes from a stored checkpoint after a restart, without gaps or repeats',
