@@ -529,7 +529,7 @@ function pgNotes(r: StorageRun): string[] {
         : `the machine was ${r.signIns.result.cpu.machinePct.toFixed(0)}% busy during the sign-ins. `) +
       `One at a time, a sign-in costs ${cpuText(signIn)} of CPU against ${ms(totalCpu(verify))} for the ` +
       `verify alone: everything but the verify (${storeCallText(signIn.storeCalls)} on the store, ${statements(signIn)} SQL statements ` +
-      `counting the projections that follow its two appends, two RS256 signatures, HTTP) costs ${ms(totalCpu(signIn) - totalCpu(verify))}, ` +
+      `counting NOTIFY and the projections' reads, two RS256 signatures, HTTP) costs ${ms(totalCpu(signIn) - totalCpu(verify))}, ` +
       `which caps the ratio near ${ceiling.toFixed(2)}×. Under load this process spent ${ms(loadCpuMs(r.signIns))} per sign-in against ` +
       `${ms(loadCpuMs(r.verifies))} per verify (${loadRatio.toFixed(2)}×, PostgreSQL's share not included)` +
       (r.signIns.sqlPerOp !== undefined ? ` and sent ${num(r.signIns.sqlPerOp, 1)} statements per sign-in (the projections batch under load)` : '') +
@@ -543,9 +543,10 @@ function pgNotes(r: StorageRun): string[] {
   const verifyP50 = distribution(r.verifies.result.latencies).p50;
   const signInP50 = distribution(r.signIns.result.latencies).p50;
   notes.push(
-    `Latency: sign-in p50 ${ms(signInP50)} is ${(signInP50 / verifyP50).toFixed(1)}× the verify p50 under the same load. The verify waits in ` +
-      `libuv's queue behind the other clients' verifies, and then the two RS256 signatures (WebCrypto, same thread pool) queue ` +
-      `behind them again; unloaded, a sign-in takes ${ms(p50(signIn.latencies))} against ${ms(p50(verify.latencies))} for the verify.`,
+    `Latency: sign-in p50 ${ms(signInP50)} is ${(signInP50 / verifyP50).toFixed(1)}× the verify p50 under the same load. With ${CLIENTS} ` +
+      `closed-loop clients the latency is ${CLIENTS} / rate, so it follows the rate: verifies wait in the hasher's queue (at most ` +
+      `${maxVerifies()} in flight, one thread-pool thread left for the RS256 signatures); unloaded, a sign-in takes ` +
+      `${ms(p50(signIn.latencies))} against ${ms(p50(verify.latencies))} for the verify.`,
   );
   const refreshRate = r.refreshes.result.perSecond;
   const cores = os.availableParallelism();
@@ -591,6 +592,9 @@ function pgNotes(r: StorageRun): string[] {
   );
   return notes;
 }
+
+/** PasswordHasher's limit (thread pool size - 1). */
+const maxVerifies = () => Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
 
 function threads(): string {
   return (process.env.UV_THREADPOOL_SIZE ?? '4').split(' ')[0];

@@ -32,7 +32,7 @@ export interface RunnerLogger {
 
 const LAG_SCAN_LIMIT = 100_000;
 /** How long a checkpoint may trail over events a projection ignores. */
-const IDLE_CHECKPOINT_MS = 250;
+const IDLE_CHECKPOINT_MS = 1000;
 const REBUILD_POLL_MS = 1000;
 
 /**

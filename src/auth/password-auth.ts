@@ -4,7 +4,7 @@ import { InvalidParameterError, LimitExceededError } from '../shared/domain-erro
 import type { RequestContext } from '../shared/request-context.js';
 import { withMetadata } from '../shared/command-handler.js';
 import type { ActiveClient } from '../user-pools/clients/client.repository.js';
-import { resolveSignInName } from '../user-pools/aliases.js';
+import { resolveSignInName, signInNameCandidates, userClaims } from '../user-pools/aliases.js';
 import type { ActivePool } from '../user-pools/user-pool.repository.js';
 import { userDecider, type UserState } from '../user-pools/user.decider.js';
 import { subOfUserStream, type UserEvent } from '../user-pools/user.events.js';
@@ -38,19 +38,36 @@ export async function passwordAuth(
   if (platform.signInLimiter.isLimited(context.clientIp)) throw new LimitExceededError('Too many failed sign-in attempts from this address; try again later.');
 
   // 1-2. Client secret, user and history: the user's stream and the tail of its auth log in
-  // one read. The lockout only looks back to the last success, and is capped after ~15
+  // one read, the user found by a remembered username (checked against the user's state) or a
+  // lookup. The lockout only looks back to the last success, and is capped after ~15
   // failures: the tail of the (ever-growing) auth log is enough.
-  const streamId = await resolveSignInName(platform, pool, username);
-  let user: UserState = { exists: false };
-  let history: AuthLogEvent[] = [];
-  if (streamId) {
+  const [byUsername] = signInNameCandidates(pool, username);
+  const holdsUsername = (state: UserState) => state.exists && userClaims(pool, state).some((c) => c.scope === byUsername.scope && c.value === byUsername.value);
+  const read = async (streamId: string) => {
     const [userEvents, logTail] = await platform.store.readStreams([
       { streamId },
       { streamId: authLogStream(pool.poolId, subOfUserStream(pool.poolId, streamId)), last: LOCKOUT_LOOKBACK },
     ]);
-    user = fold(userDecider, userEvents as never as UserEvent[]);
-    history = logTail as never as AuthLogEvent[];
+    return { user: fold(userDecider, userEvents as never as UserEvent[]), history: logTail as never as AuthLogEvent[] };
+  };
+  let found: { user: UserState; history: AuthLogEvent[] } | undefined;
+  const remembered = platform.signInNames.get(byUsername.scope, byUsername.value);
+  if (remembered) {
+    found = await read(remembered);
+    if (!holdsUsername(found.user)) {
+      platform.signInNames.delete(byUsername.scope, byUsername.value);
+      found = undefined;
+    }
   }
+  if (!found) {
+    const streamId = await resolveSignInName(platform, pool, username);
+    if (streamId) {
+      found = await read(streamId);
+      if (holdsUsername(found.user)) platform.signInNames.set(byUsername.scope, byUsername.value, streamId);
+    }
+  }
+  const user: UserState = found?.user ?? { exists: false };
+  const history = found?.history ?? [];
   checkSecretHash(platform, client, user.exists ? [username, user.username, user.sub] : [username], parameters.SECRET_HASH);
   const logStream = user.exists ? authLogStream(pool.poolId, user.sub) : unknownUserAuthLogStream(pool.poolId);
   const lockout = history.reduce(evolveLockout, initialLockout());

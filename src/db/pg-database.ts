@@ -67,14 +67,42 @@ export class PgDatabase implements SqlDatabase {
     }
   }
 
+  private readonly channels = new Map<string, { callbacks: Set<(payload: string) => void>; ready: Promise<void>; stop: () => Promise<void> }>();
+
+  /**
+   * One LISTEN connection per channel for the whole process, shared by every listener: a NOTIFY
+   * then wakes one backend and one socket here, however many subscriptions and caches listen.
+   */
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = this.openChannel(channel);
+      this.channels.set(channel, entry);
+    }
+    const shared = entry;
+    shared.callbacks.add(onNotify);
+    await shared.ready;
+    onNotify(''); // anything appended before this listener was registered
+    return async () => {
+      if (!shared.callbacks.delete(onNotify) || shared.callbacks.size > 0) return;
+      if (this.channels.get(channel) === shared) this.channels.delete(channel);
+      await shared.stop();
+    };
+  }
+
+  private openChannel(channel: string) {
+    const callbacks = new Set<(payload: string) => void>();
+    const notifyAll = (payload: string) => {
+      for (const cb of [...callbacks]) cb(payload);
+    };
     let client: pg.Client | undefined;
     let stopped = false;
+    let connectedBefore = false;
     // A dedicated connection, re-established when lost so wake-ups keep coming.
     const connect = async (): Promise<void> => {
       if (stopped) return;
       const c = new pg.Client({ connectionString: this.options.connectionString, application_name: 'cairn-listen' });
-      c.on('notification', (n) => onNotify(n.payload ?? ''));
+      c.on('notification', (n) => notifyAll(n.payload ?? ''));
       c.on('error', () => {
         client = undefined;
         setTimeout(() => void connect().catch(() => undefined), 500);
@@ -82,17 +110,26 @@ export class PgDatabase implements SqlDatabase {
       try {
         await c.connect();
         await c.query(`LISTEN ${quoteIdent(channel)}`);
+        if (stopped) {
+          await c.end().catch(() => undefined);
+          return;
+        }
         client = c;
-        onNotify(''); // anything appended while we were not listening
+        if (connectedBefore) notifyAll(''); // notices may have been missed while disconnected
+        connectedBefore = true;
       } catch {
         await c.end().catch(() => undefined);
         setTimeout(() => void connect().catch(() => undefined), 500);
       }
     };
-    await connect();
-    return async () => {
-      stopped = true;
-      await client?.end().catch(() => undefined);
+    const ready = connect();
+    return {
+      callbacks,
+      ready,
+      stop: async () => {
+        stopped = true;
+        await client?.end().catch(() => undefined);
+      },
     };
   }
 

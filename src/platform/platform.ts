@@ -20,6 +20,7 @@ import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { CachingEventStore } from '../event-store/caching-event-store.js';
 import { MessageDelivery } from '../messaging/delivery.js';
 import { KeyRing } from '../tokens/key-ring.js';
+import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 
 /** Everything the API and the projections need, built once from the configuration. */
 export interface Platform {
@@ -36,6 +37,8 @@ export interface Platform {
   adminKeys: AdminKeys;
   /** Failed sign-ins per source address (rate limit). */
   signInLimiter: FailureRateLimiter;
+  /** Usernames this process has resolved to user streams (checked on every use). */
+  signInNames: SignInNameCache;
   /** Per-pool JWT signing keys: sign, verify, JWKS, rotation. */
   keyRing: KeyRing;
   /** Set on the very first start only: the bootstrap admin key to say once. */
@@ -108,6 +111,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     delivery,
     adminKeys,
     signInLimiter: new FailureRateLimiter(),
+    signInNames: new SignInNameCache(),
     keyRing: new KeyRing(store, secrets, () => new Date(), { issuer: (poolId) => `${config.PUBLIC_BASE_URL}/${poolId}` }),
     bootstrapKey,
     masterKeyCreatedAt: master.created ? master.path : undefined,

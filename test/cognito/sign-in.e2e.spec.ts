@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
+  AdminDeleteUserCommand,
   AdminInitiateAuthCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
@@ -193,6 +194,18 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     const viaBare = (await refresh(bare)).AuthenticationResult!;
     expect(decodeJwt(viaBare.IdToken!)).toMatchObject({ sub, origin_jti: familyId, 'cognito:username': 'alice' });
     expect((await rejection(refresh(bare, hiddenClient))).name).toBe('NotAuthorizedException');
+  });
+
+  test('a username freed by a deletion and taken by a new user signs in the new user at once (remembered names are checked)', async () => {
+    await signUpConfirmed('erin', 'erin@example.test');
+    const first = decodeJwt((await passwordSignIn('erin')).AuthenticationResult!.IdToken!).sub;
+    await passwordSignIn('erin'); // now remembered by this process
+    await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+    expect((await rejection(passwordSignIn('erin'))).name).toBe('UserNotFoundException');
+    await signUpConfirmed('erin', 'erin2@example.test');
+    const second = decodeJwt((await passwordSignIn('erin')).AuthenticationResult!.IdToken!);
+    expect(second.sub).not.toBe(first);
+    expect(second.email).toBe('erin2@example.test');
   });
 
   test('AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH needs a signature', async () => {
