@@ -128,6 +128,7 @@ class ApplyClock {
     return {
       dialect: inner.dialect,
       query: (text, params) => inner.query(text, params),
+      queryPrepared: (text, params) => inner.queryPrepared(text, params),
       transaction: async (fn) => {
         const t0 = performance.now();
         this.pending = [];

@@ -593,8 +593,8 @@ function pgNotes(r: StorageRun): string[] {
   return notes;
 }
 
-/** PasswordHasher's limit (thread pool size - 1). */
-const maxVerifies = () => Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
+/** PasswordHasher's limit (min(thread pool size - 1, cores + 1)). */
+const maxVerifies = () => Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, os.availableParallelism() + 1));
 
 function threads(): string {
   return (process.env.UV_THREADPOOL_SIZE ?? '4').split(' ')[0];

@@ -44,11 +44,12 @@ export async function passwordAuth(
   const [byUsername] = signInNameCandidates(pool, username);
   const holdsUsername = (state: UserState) => state.exists && userClaims(pool, state).some((c) => c.scope === byUsername.scope && c.value === byUsername.value);
   const read = async (streamId: string) => {
-    const [userEvents, logTail] = await platform.store.readStreams([
-      { streamId },
-      { streamId: authLogStream(pool.poolId, subOfUserStream(pool.poolId, streamId)), last: LOCKOUT_LOOKBACK },
-    ]);
-    return { user: fold(userDecider, userEvents as never as UserEvent[]), history: logTail as never as AuthLogEvent[] };
+    // After a success only the last entry matters (a success resets the count): read one, and
+    // the longer tail only when the last attempt failed.
+    const logStream = authLogStream(pool.poolId, subOfUserStream(pool.poolId, streamId));
+    const [userEvents, last] = await platform.store.readStreams([{ streamId }, { streamId: logStream, last: 1 }]);
+    const tail = last.length === 0 || last[0].type === 'SignInSucceeded' ? last : await platform.store.readStream(logStream, { last: LOCKOUT_LOOKBACK });
+    return { user: fold(userDecider, userEvents as never as UserEvent[]), history: tail as never as AuthLogEvent[] };
   };
   let found: { user: UserState; history: AuthLogEvent[] } | undefined;
   const remembered = platform.signInNames.get(byUsername.scope, byUsername.value);

@@ -13,8 +13,12 @@ describe('PasswordHasher', () => {
     expect(await hasher.verifyDummy('anything')).toBe(false);
   });
 
-  it('keeps one thread-pool thread free: at most pool size - 1 verifies run at once, the rest queue in order', async () => {
-    const hasher = new PasswordHasher(OWASP, 3);
+  it('keeps one thread-pool thread free and runs no more than the cores: the rest queue in order', async () => {
+    expect(new PasswordHasher(OWASP, 4, 8).maxInFlight).toBe(3);
+    expect(new PasswordHasher(OWASP, 8, 2).maxInFlight).toBe(3);
+    expect(new PasswordHasher(OWASP, 4, 1).maxInFlight).toBe(2);
+    expect(new PasswordHasher(OWASP, 1, 2).maxInFlight).toBe(1);
+    const hasher = new PasswordHasher(OWASP, 3, 16);
     expect(hasher.maxInFlight).toBe(2);
     const h = await hasher.hash('pw');
     let peak = 0;

@@ -58,7 +58,6 @@ export async function refreshAuth(
     now,
     // Safe to retry: a concurrent use is re-decided against the new state.
     retries: 3,
-    unique: (events) => (next && events.some((e) => e.type === 'RefreshTokenRotated') ? [{ scope: REFRESH_TOKEN_SCOPE, value: next.hash, change: 'claim' }] : []),
     command: () => use,
   });
   const reuse = reuseOutcome(result.events);
@@ -111,7 +110,15 @@ export async function revokeRefreshToken(platform: Platform, client: ActiveClien
   if (!client.settings.enableTokenRevocation) {
     throw new NotAuthorizedError('Token revocation is not enabled for this client');
   }
-  const streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, refreshTokenHash(platform, token));
+  const hash = refreshTokenHash(platform, token);
+  const ref = parseRefreshToken(token);
+  let streamId: string | undefined;
+  if (ref) {
+    const family = fold(refreshTokenDecider, (await platform.store.readStream(refreshFamilyStream(ref.familyId))) as never);
+    streamId = family.exists && holdsHash(family, hash) ? refreshFamilyStream(ref.familyId) : undefined;
+  } else {
+    streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, hash);
+  }
   // Cognito answers success for tokens it does not know (nothing to revoke).
   if (!streamId) return;
   await handleCommand({

@@ -1,7 +1,8 @@
 /**
  * A refresh-token family: the first token of a sign-in and every token rotated from it.
- * Tokens are opaque random strings; only their keyed hashes are stored, and each hash is
- * claimed as a unique value so a presented token finds its family in one lookup.
+ * Only the tokens' keyed hashes are stored. A token names its family in clear (see
+ * newRefreshToken); bare tokens issued before that find their family through a unique claim of
+ * their hash (REFRESH_TOKEN_SCOPE), which is no longer made for new tokens.
  */
 export type RefreshTokenIssued = {
   type: 'RefreshTokenIssued';

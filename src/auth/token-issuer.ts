@@ -129,7 +129,8 @@ export async function issueSignInTokens(
     {
       streamId: refreshFamilyStream(familyId),
       events: withMetadata(issued, context, now),
-      options: { expectedRevision: 'no_stream', unique: [{ scope: REFRESH_TOKEN_SCOPE, value: refresh.hash, change: 'claim' }] },
+      // No unique claim: the token names its family (see newRefreshToken).
+      options: { expectedRevision: 'no_stream' },
     },
     ...alongside,
   ]);

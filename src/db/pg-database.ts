@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { AdvisoryLock, QueryResult, SqlDatabase, SqlExecutor } from './sql.js';
 
@@ -6,6 +7,17 @@ export interface PgDatabaseOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+}
+
+const statementNames = new Map<string, string>();
+/** A stable name per statement text (pg prepares a named statement once per connection). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cairn_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /** SqlDatabase over a pg connection pool. */
@@ -25,6 +37,11 @@ export class PgDatabase implements SqlDatabase {
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     const result = await this.pool.query(text, params as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async queryPrepared<R>(text: string, params: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.pool.query({ name: statementName(text), text, values: params as unknown[] });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 

@@ -24,6 +24,11 @@ export class PgliteDatabase implements SqlDatabase {
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
 
+  /** In-process: nothing to save on the wire; PGlite parses each query anyway. */
+  queryPrepared<R>(text: string, params: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.query<R>(text, params);
+  }
+
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(async (t) =>
       fn({

@@ -13,6 +13,13 @@ export interface SqlExecutor {
 
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
+  /**
+   * A query whose text is one of a fixed few (the event store's): PostgreSQL keeps it prepared
+   * per connection, so the server parses and plans it once (measured: about a third less server
+   * CPU per sign-in). Never for text built from data, nor for read-model tables a rebuild may
+   * reshape (a prepared plan must not change its result type).
+   */
+  queryPrepared<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs `fn` inside BEGIN/COMMIT; ROLLBACK when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs several statements separated by `;` (schema scripts). */

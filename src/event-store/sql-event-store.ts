@@ -34,6 +34,16 @@ interface EventRow {
   metadata: RecordedEvent['metadata'];
 }
 
+export interface SqlEventStoreOptions {
+  /**
+   * Which appends are worth a NOTIFY. Subscribers and caches poll anyway (subscriptions every
+   * 200 ms), so a write that nobody reacts to quickly (a sign-in's auth-log entry and refresh
+   * token, when no projection reads those types, no cache keeps those streams and no Kafka
+   * forwarder runs here) can skip the notice and its wake-ups. Default: every append notifies.
+   */
+  wakeFor?: (written: AppendNotice) => boolean;
+}
+
 /**
  * The event store on PostgreSQL, shared by the pg and PGlite adapters (same SQL).
  *
@@ -44,13 +54,16 @@ interface EventRow {
 export class SqlEventStore implements EventStore {
   readonly kind: 'postgres' | 'pglite';
 
-  private constructor(private readonly db: SqlDatabase) {
+  private constructor(
+    private readonly db: SqlDatabase,
+    private readonly options: SqlEventStoreOptions,
+  ) {
     this.kind = db.dialect;
   }
 
-  static async open(db: SqlDatabase): Promise<SqlEventStore> {
+  static async open(db: SqlDatabase, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     await db.exec(EVENT_STORE_SCHEMA);
-    return new SqlEventStore(db);
+    return new SqlEventStore(db, options);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -62,7 +75,7 @@ export class SqlEventStore implements EventStore {
     const uniqueJson = unique.length === 0 ? null : JSON.stringify(unique.map(({ scope, value, change }) => ({ scope, value, change })));
     let row: AppendRow;
     try {
-      const r = await this.db.query<AppendRow>(
+      const r = await this.db.queryPrepared<AppendRow>(
         `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
         [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(events)), uniqueJson],
       );
@@ -72,7 +85,7 @@ export class SqlEventStore implements EventStore {
     }
     // Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
     // would serialise every append's commit on PostgreSQL's notification queue lock.
-    this.wakeSubscribers(streamId, events);
+    this.wakeSubscribers([{ streamId, events }]);
     return appendResult(row);
   }
 
@@ -87,7 +100,7 @@ export class SqlEventStore implements EventStore {
     }));
     let rows: AppendRow[];
     try {
-      const r = await this.db.query<AppendRow>(
+      const r = await this.db.queryPrepared<AppendRow>(
         `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append_many($1::jsonb)`,
         [JSON.stringify(payload)],
       );
@@ -95,7 +108,7 @@ export class SqlEventStore implements EventStore {
     } catch (error) {
       throw appendError(error, writes);
     }
-    for (const w of writes) this.wakeSubscribers(w.streamId, w.events);
+    this.wakeSubscribers(writes);
     return rows.map(appendResult);
   }
 
@@ -108,9 +121,11 @@ export class SqlEventStore implements EventStore {
    * categories to the next. The payload names what was written (see `AppendNotice`), so
    * subscribers that ignore those types and caches of other categories need not react.
    */
-  private wakeSubscribers(streamId: string, events: readonly NewEvent[]): void {
-    this.pendingCategories.add(streamCategory(streamId));
-    for (const e of events) this.pendingTypes.add(e.type);
+  private wakeSubscribers(writes: readonly Pick<StreamWrite, 'streamId' | 'events'>[]): void {
+    const written: AppendNotice = { categories: [...new Set(writes.map((w) => streamCategory(w.streamId)))], types: [...new Set(writes.flatMap((w) => w.events.map((e) => e.type)))] };
+    if (this.options.wakeFor && !this.options.wakeFor(written)) return;
+    for (const c of written.categories) this.pendingCategories.add(c);
+    for (const t of written.types) this.pendingTypes.add(t);
     this.flushNotice();
   }
 
@@ -135,14 +150,14 @@ export class SqlEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.last !== undefined) {
-      const tail = await this.db.query<EventRow>(
+      const tail = await this.db.queryPrepared<EventRow>(
         `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
            FROM es_events WHERE stream_id = $1 ORDER BY revision DESC LIMIT $2`,
         [streamId, options.last],
       );
       return tail.rows.reverse().map(toRecorded);
     }
-    const r = await this.db.query<EventRow>(
+    const r = await this.db.queryPrepared<EventRow>(
       `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
          FROM es_events WHERE stream_id = $1 AND revision >= $2
         ORDER BY revision LIMIT $3`,
@@ -164,7 +179,8 @@ export class SqlEventStore implements EventStore {
       params.push(read.last);
       return `(${columns} ORDER BY revision DESC LIMIT $${params.length})`;
     });
-    const r = await this.db.query<EventRow & { k: number }>(parts.join(' UNION ALL '), params);
+    // The text depends only on the shape of the request (how many reads, which are tails).
+    const r = await this.db.queryPrepared<EventRow & { k: number }>(parts.join(' UNION ALL '), params);
     const out: RecordedEvent[][] = reads.map(() => []);
     for (const row of r.rows) out[row.k].push(toRecorded(row));
     for (const events of out) events.sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
@@ -175,7 +191,7 @@ export class SqlEventStore implements EventStore {
     const limit = options.maxCount ?? 1000;
     const after = options.after;
     const r = after
-      ? await this.db.query<EventRow>(
+      ? await this.db.queryPrepared<EventRow>(
           `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
              FROM es_events
             WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
@@ -183,7 +199,7 @@ export class SqlEventStore implements EventStore {
             ORDER BY transaction_id, position LIMIT $3`,
           [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit],
         )
-      : await this.db.query<EventRow>(
+      : await this.db.queryPrepared<EventRow>(
           `SELECT position::text AS pos, transaction_id::text AS txid, stream_id, revision::text AS rev, type, data, metadata
              FROM es_events
             WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -205,7 +221,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async findUniqueHolder(scope: string, value: string): Promise<string | undefined> {
-    const r = await this.db.query<{ stream_id: string }>(`SELECT stream_id FROM es_unique WHERE scope = $1 AND value = $2`, [scope, value]);
+    const r = await this.db.queryPrepared<{ stream_id: string }>(`SELECT stream_id FROM es_unique WHERE scope = $1 AND value = $2`, [scope, value]);
     return r.rows[0]?.stream_id;
   }
 

@@ -14,7 +14,7 @@ import { Secrets } from '../crypto/secrets.js';
 import { PgDatabase } from '../db/pg-database.js';
 import { PgliteDatabase } from '../db/pglite-database.js';
 import type { SqlDatabase } from '../db/sql.js';
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { AppendNotice, EventStore } from '../event-store/event-store.port.js';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { CachingEventStore } from '../event-store/caching-event-store.js';
@@ -62,14 +62,28 @@ export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];
 
 /** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
 export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase; store: EventStore }> {
+  const options = { wakeFor: wakeFor(config) };
   if (config.DATABASE_URL) {
     const db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20 });
-    const store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db);
+    const store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db, options);
     return { db, store };
   }
   await mkdir(config.DATA_DIR, { recursive: true });
   const db = await PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
-  return { db, store: await SqlEventStore.open(db) };
+  return { db, store: await SqlEventStore.open(db, options) };
+}
+
+/**
+ * Appends that get a NOTIFY: those a projection reads or a stream cache keeps, in any process
+ * (every instance runs the same projections and caches). With a Kafka forwarder configured here,
+ * every append. Others (a sign-in's auth-log entry and refresh token) reach subscribers on their
+ * next poll, within 200 ms — also a forwarder that runs in a separate projections process.
+ */
+function wakeFor(config: AppConfig): ((written: AppendNotice) => boolean) | undefined {
+  if (config.KAFKA_BROKERS || PROJECTIONS.some((p) => !p.handles)) return undefined;
+  const types = new Set(PROJECTIONS.flatMap((p) => [...(p.handles ?? [])]));
+  const categories = new Set(CACHED_CATEGORIES);
+  return (written) => written.types.some((t) => types.has(t)) || written.categories.some((c) => categories.has(c));
 }
 
 export async function createPlatform(config: AppConfig, logger = createLogger(config)): Promise<Platform> {
