@@ -567,28 +567,32 @@ function pgNotes(r: StorageRun): string[] {
       `against ${ms(totalCpu(signPair))} for its two signatures, with ${storeCallText(refresh.storeCalls)} on the store ` +
       `(${statements(refresh)} SQL statements), and the event loop was ${elu(r.refreshes)} busy. The HTTP floor is ` +
       `${num(r.httpFloor.result.perSecond)} calls/s, so HTTP and Fastify take about ${((refreshRate / r.httpFloor.result.perSecond) * 100).toFixed(0)}% ` +
-      `of the event loop at this rate; the stream reads (pg protocol, JSON rows, folding) and the backends answering them on the ` +
-      `same 2 cores take most of the rest.`,
+      `of the event loop at this rate; the rest is the request's own work (token building, the family and user read and fold) ` +
+      `on the main thread, which the two signatures do not use: they run on the thread pool.`,
   );
   const own = requestStatements(signIn.storeCalls);
-  const others = signIn.sqlStatements !== undefined ? signIn.sqlStatements - own : undefined;
+  const others = signIn.sqlStatements !== undefined ? Math.max(0, signIn.sqlStatements - own) : undefined;
+  const budget = totalCpu(verify) * (1 / TARGET_RATIO - 1);
   notes.push(
-    `Next steps, largest first: (1) the in-process projections handle none of the auth events (SignInSucceeded, ` +
-      `RefreshTokenIssued), yet every append wakes both of them and each reads the log and commits a checkpoint transaction: ` +
+    `Done so far (this run measures all of it): a sign-in reads its user and the last auth-log entry in one statement, ` +
+      `finds the user through a remembered username (checked against the user's state), takes pool, client and group ` +
+      `settings from the stream cache, and writes its auth-log entry and refresh-token family in one \`appendMany\` ` +
+      `(one transaction, one round trip, no NOTIFY since nothing reads those types quickly); a refresh reads its family ` +
+      `and user in one statement and writes nothing without rotation; the event store's statements are prepared. ` +
       (others !== undefined
-        ? `of the ${statements(signIn)} statements per sign-in above, the request itself sends about ${num(own)} and NOTIFY plus the ` +
-          `projections the other ${num(others, 0)}. `
+        ? `Of the ${statements(signIn)} statements per sign-in above, the request sends about ${num(own)} and the in-process ` +
+          `projections' polls and checkpoints the other ${num(others, 1)}. `
         : '') +
-      `Let a subscription skip event types its projection does not handle and advance such checkpoints lazily (say once a ` +
-      `second); (2) keep the pool's and the app client's settings in memory, refreshed from the event subscription: both streams ` +
-      `are read and folded on every call, 2 of the 6 stream reads of a sign-in and of a refresh; (3) trim the request path: a refresh ` +
-      `reads its family stream twice (\`handleCommand\` reads it again although nothing is appended without rotation) and the ` +
-      `group memberships even when the pool has no groups (3 reads would do instead of 7); a sign-in could read the user and the ` +
-      `tail of its auth log in one query, and write its two events (SignInSucceeded, RefreshTokenIssued) in one transaction sent ` +
-      `as one round trip instead of two transactions and a read of the new, empty family stream (see Appends); (4) bound the verifies in flight per process (a semaphore in \`PasswordHasher\`, below ` +
-      `UV_THREADPOOL_SIZE) so the token signatures never queue behind 32 verifies, which would bring the sign-in p50 towards the ` +
-      `verify p50. Even with (1)-(3) the refresh target needs more cores than this box has: measure it on a machine (or across instances) with at ` +
-      `least ${Math.ceil((2 * TARGET_REFRESH) / Math.max(1, r.signRate)) + 1} cores, with UV_THREADPOOL_SIZE at least the core count so the signatures can use them all.`,
+      `What is left besides the verify: two RS256 signatures (${ms(totalCpu(signPair))} of CPU in the reference), HTTP ` +
+      `(the floor above, client and server both in this process), and the main thread's JSON, row decoding, deciding and ` +
+      `token building. A ratio of ${TARGET_RATIO} needs all of that within ${ms(budget)} per sign-in; next candidates are ` +
+      `the Nest/Fastify route's per-call work and decoding only the event fields a sign-in folds.`,
+  );
+  notes.push(
+    `The refresh target needs more cores than this box has: two RSA-2048 signatures per refresh at ${num(r.signRate)}/s per ` +
+      `core cap ${os.availableParallelism()} cores at ${num(signCeiling)} refreshes/s with nothing else running. Measure it on ` +
+      `a machine (or across instances) with at least ${Math.ceil((2 * TARGET_REFRESH) / Math.max(1, r.signRate)) + 1} cores, ` +
+      `with UV_THREADPOOL_SIZE at least the core count so the signatures can use them all.`,
   );
   return notes;
 }

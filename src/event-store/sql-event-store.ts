@@ -303,7 +303,8 @@ function toRecorded(row: EventRow): RecordedEvent {
     revision: BigInt(row.rev),
     position: { commit: BigInt(row.txid), prepare: BigInt(row.pos) },
     type: row.type,
-    data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
-    metadata: typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata,
+    // Both drivers decode jsonb already (a JSON string comes back as a string, not as text to parse).
+    data: row.data,
+    metadata: row.metadata,
   };
 }

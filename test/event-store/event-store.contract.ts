@@ -228,14 +228,18 @@ export function eventStoreContract(name: string, setup: () => Promise<{ fixture:
         '': 'empty key',
         'key with "quotes"': 'x',
       };
-      const events = [testEvent('Tricky', tricky), testEvent('List', [1, 'two', { three: 3 }]), testEvent('Empty')];
+      const events = [testEvent('Tricky', tricky), testEvent('List', [1, 'two', { three: 3 }]), testEvent('Text', '{"not": "an object"}'), testEvent('Number', 42), testEvent('Empty')];
       events[0].metadata.clientIp = '203.0.113.9';
       events[0].metadata.note = 'ünïcödé "quoted"';
       const r = await store.append(id, events, { expectedRevision: 'no_stream' });
       const read = await store.readStream(id);
       expect(read.map((e) => e.data)).toEqual(events.map((e) => e.data));
       expect(read.map((e) => e.metadata)).toEqual(events.map((e) => e.metadata));
-      expect(comparePositions(read[2].position, r.position)).toBe(0);
+      expect(comparePositions(read[4].position, r.position)).toBe(0);
+      // The same through the other read paths.
+      const [viaMany] = await store.readStreams([{ streamId: id }]);
+      expect(viaMany.map((e) => e.data)).toEqual(events.map((e) => e.data));
+      expect((await store.readStream(id, { last: 3 })).map((e) => e.data)).toEqual(events.slice(2).map((e) => e.data));
     });
 
     test('appendMany writes several streams with their own expectations and unique claims; a failing write names its stream', async () => {
