@@ -253,9 +253,11 @@ function report(runs: DatabaseRun[], machine: string, liteVersion: string): stri
   if (pgRun) {
     const readShare = 1 - pgRun.commands.perSecond / pgRun.appendOnly.perSecond;
     notes.push(
-      `A command costs 6 round trips on PostgreSQL (readStream; BEGIN, stream-revision upsert, event INSERT, ` +
-        `pg_notify, COMMIT) against the reference's 3 (BEGIN, INSERT, COMMIT), so a ratio near 0.5 is what ` +
-        `round trips alone predict; measured ${ratio(pgRun.commands.perSecond, pgRun.reference.perSecond)}.`,
+      `A command costs 2 round trips on PostgreSQL (readStream; one call of the es_append function, which checks the ` +
+        `revision and writes the event in the statement's own transaction) plus a share of the coalesced pg_notify ` +
+        `sent after commits, against the reference's 3 (BEGIN, INSERT, COMMIT); measured ` +
+        `${ratio(pgRun.commands.perSecond, pgRun.reference.perSecond)} of the reference, and store.append alone ` +
+        `${ratio(pgRun.appendOnly.perSecond, pgRun.reference.perSecond)}.`,
     );
     notes.push(
       `Reading and folding the stream before the append costs ${(readShare * 100).toFixed(0)}% of the rate ` +
@@ -272,7 +274,8 @@ function report(runs: DatabaseRun[], machine: string, liteVersion: string): stri
       notes.push(
         `The machine was ${busy.toFixed(0)}% busy during the commands (this process alone ` +
           `${pgRun.commands.cpu.processPct.toFixed(0)}% of a core): with ${WRITERS} writers on 2 cores the limit is CPU ` +
-          `shared by Node (JSON, UUIDs, the pg protocol for 6 statements) and the PostgreSQL backends, not the disk ` +
+          `shared by Node (JSON, UUIDs, the pg protocol) and the PostgreSQL backends (the PL/pgSQL append does the ` +
+          `revision upsert and the INSERT), not the disk ` +
           `(the server does not wait for fsync at commit, see its settings above).`,
       );
     } else {
@@ -289,12 +292,11 @@ function report(runs: DatabaseRun[], machine: string, liteVersion: string): stri
             `${num(pgRun.reference.perSecond)}/s, so the target needs a ratio of ${(TARGET_PG / pgRun.reference.perSecond).toFixed(2)} here).`,
     );
     notes.push(
-      `Next steps, in the order the breakdown suggests: stop sending a NOTIFY from every append (wake ` +
-        `subscribers in the same process directly, and let other processes poll every few ms or receive one ` +
-        `coalesced NOTIFY from a single notifier); fold the append into one round trip (one statement or SQL ` +
-        `function doing the revision check and the event INSERT, sent with BEGIN/COMMIT as one simple-query ` +
-        `batch); skip the readStream when the caller already knows the stream is new (sign-up: no_stream); ` +
-        `then measure again on a machine with more cores, where Node and PostgreSQL stop competing for the same two.`,
+      `Done: the append is one statement (es_append) instead of BEGIN, upsert, INSERT and COMMIT, and its NOTIFY is ` +
+        `sent after the commit, coalesced (one per burst, naming the types and stream categories written, so ` +
+        `subscribers that ignore those types do not read). Next steps: skip the readStream when the caller knows ` +
+        `the stream is new (handleCommand's newStream, as sign-in and refresh-token issuing do); then measure on a ` +
+        `machine with more cores, where Node and PostgreSQL stop competing for the same two.`,
     );
   }
   if (liteRun) {
