@@ -420,7 +420,7 @@ function report(results: DatabaseResult[], machine: string, liteVersion: string)
               `xid-holding transaction on the server lasted ${ms(steady.oldestXid?.maxAgeMs ?? Number.NaN)} ` +
               `(${steady.oldestXid?.who ?? 'n/a'}), which holds back every reader while it lasts, and this process's ` +
               `event loop stalled for up to ${ms(steady.eventLoopMaxMs)}. Whatever of the tail neither explains is ` +
-              `the runner's own statements queueing for CPU on a saturated 2-core box (machine ` +
+              `the runner's own statements queueing for CPU on a shared 2-core box (machine ` +
               `${steady.cpu.machinePct.toFixed(0)}% busy, neighbours included).`
           : `The tail stays within ${(steady.lag.p99 / Math.max(steady.lag.p50, 0.001)).toFixed(1)}× the median: the runner keeps ` +
               `up without building a backlog.`,
