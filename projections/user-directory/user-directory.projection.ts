@@ -82,14 +82,31 @@ export const userDirectoryProjection: Projection = {
   },
 
   async apply(tx, events) {
-    for (const event of events) await applyOne(tx, event as RecordedEvent<DirectoryEvent>);
+    // Pool events are rare and change what later events mean (a deleted pool takes its users
+    // with it; a sign-up reads the pool's case rule): they end a segment and apply one by one.
+    let segment: Array<RecordedEvent<UserEvent | ClientEvent>> = [];
+    for (const event of events as ReadonlyArray<RecordedEvent<DirectoryEvent>>) {
+      if (isPoolEvent(event)) {
+        await applySegment(tx, segment);
+        segment = [];
+        await applyPoolEvent(tx, event);
+      } else {
+        segment.push(event);
+      }
+    }
+    await applySegment(tx, segment);
   },
 };
 
 type DirectoryEvent = UserPoolEvent | UserEvent | ClientEvent;
 
-async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): Promise<void> {
-  const at = event.metadata.occurredAt;
+const POOL_EVENTS: ReadonlySet<string> = new Set<UserPoolEvent['type']>(['UserPoolCreated', 'UserPoolUpdated', 'CustomAttributesAdded', 'UserPoolDeleted']);
+
+function isPoolEvent(event: RecordedEvent<DirectoryEvent>): event is RecordedEvent<UserPoolEvent> {
+  return POOL_EVENTS.has(event.type);
+}
+
+async function applyPoolEvent(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent>): Promise<void> {
   switch (event.type) {
     case 'UserPoolCreated': {
       const { poolId, name, region, usernameCaseSensitive, createdAt, ...rest } = event.data;
@@ -130,117 +147,307 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
       await tx.query(`DELETE FROM ${POOLS_TABLE} WHERE pool_id = $1`, [poolId]);
       return;
     }
-    case 'UserSignedUp':
-    case 'UserCreatedByAdmin': {
+  }
+}
+
+interface UserRow {
+  pool_id: string;
+  sub: string;
+  username: string;
+  username_key: string;
+  email_key: string | null;
+  /** The last write of email_key was `lower(attributes->>'email')` in SQL, as the per-event updates did. */
+  email_in_sql: boolean;
+  status: string;
+  enabled: boolean;
+  attributes: Record<string, unknown>;
+  /** Timestamps as PostgreSQL parses them (event strings, or ISO 8601 text read back). */
+  created_at: string;
+  updated_at: string;
+}
+
+interface ClientRow {
+  client_id: string;
+  pool_id: string;
+  client_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Rows of one table as a segment leaves them: a row to upsert, or null to delete. Keys the
+ * segment never wrote are absent; `stored` holds the rows read before the fold.
+ */
+class RowFold<Row> {
+  readonly changed = new Map<string, Row | null>();
+  constructor(private readonly stored: ReadonlyMap<string, Row>) {}
+
+  /** The row as the events so far leave it; undefined when there is none (UPDATEs then do nothing). */
+  get(key: string): Row | undefined {
+    return this.changed.has(key) ? (this.changed.get(key) ?? undefined) : this.stored.get(key);
+  }
+
+  set(key: string, row: Row | null): void {
+    this.changed.set(key, row);
+  }
+}
+
+const userKey = (poolId: string, sub: string) => `${poolId}\u0000${sub}`;
+
+/**
+ * Applies user and client events set-based: one read of the rows whose stored state the
+ * events depend on, the events folded in order in memory (each case mirrors the SQL the
+ * directory ran per event), then one DELETE and one upsert per table.
+ */
+async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent<UserEvent | ClientEvent>>): Promise<void> {
+  if (events.length === 0) return;
+  // Which stored rows matter: those a segment updates before (re)creating or deleting them.
+  const signUpPools = new Set<string>();
+  const userReads = new Map<string, { poolId: string; sub: string }>();
+  const clientReads = new Set<string>();
+  const usersDefined = new Set<string>();
+  const clientsDefined = new Set<string>();
+  for (const event of events) {
+    if (isClientEvent(event)) {
+      const id = clientId(event);
+      if (event.type !== 'UserPoolClientUpdated') clientsDefined.add(id);
+      else if (!clientsDefined.has(id)) clientReads.add(id);
+    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
+      signUpPools.add(event.data.poolId);
+      usersDefined.add(userKey(event.data.poolId, event.data.sub));
+    } else if (USER_UPDATES.has(event.type)) {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      const key = userKey(poolId, sub);
+      if (event.type === 'UserDeleted') usersDefined.add(key);
+      else if (!usersDefined.has(key)) userReads.set(key, { poolId, sub });
+    }
+  }
+
+  const caseSensitive = new Map<string, boolean>();
+  if (signUpPools.size > 0) {
+    const pools = await tx.query<{ pool_id: string; username_case_sensitive: boolean }>(
+      `SELECT pool_id, username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = ANY($1::text[])`,
+      [[...signUpPools]],
+    );
+    for (const p of pools.rows) caseSensitive.set(p.pool_id, p.username_case_sensitive);
+  }
+  const users = new RowFold<UserRow>(await readUsers(tx, [...userReads.values()]));
+  const clients = new RowFold<ClientRow>(await readClients(tx, [...clientReads]));
+
+  for (const event of events) {
+    if (isClientEvent(event)) {
+      foldClient(clients, event);
+    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
       const d = event.data;
-      const pool = await tx.query<{ username_case_sensitive: boolean }>(
-        `SELECT username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = $1`,
-        [d.poolId],
-      );
-      const caseSensitive = pool.rows[0]?.username_case_sensitive ?? false;
       const email = d.attributes.email;
       const createdAt = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
-      await tx.query(
-        `INSERT INTO ${USERS_TABLE} (pool_id, sub, username, username_key, email_key, status, enabled, attributes, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $8, true, $6::jsonb, $7, $7)
-         ON CONFLICT (pool_id, sub) DO UPDATE SET username = EXCLUDED.username, username_key = EXCLUDED.username_key,
-           email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
-           attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-        [
-          d.poolId, d.sub, d.username, normalizeUsername(d.username, caseSensitive), email ? email.toLowerCase() : null,
-          JSON.stringify({ ...d.attributes, sub: d.sub }), createdAt, event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
-        ],
-      );
-      return;
+      users.set(userKey(d.poolId, d.sub), {
+        pool_id: d.poolId,
+        sub: d.sub,
+        username: d.username,
+        username_key: normalizeUsername(d.username, caseSensitive.get(d.poolId) ?? false),
+        email_key: email ? email.toLowerCase() : null,
+        email_in_sql: false,
+        status: event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+        enabled: true,
+        attributes: { ...d.attributes, sub: d.sub },
+        created_at: createdAt,
+        updated_at: createdAt,
+      });
+    } else if (USER_UPDATES.has(event.type)) {
+      const { poolId, sub } = parseUserStream(event.streamId);
+      const key = userKey(poolId, sub);
+      if (event.type === 'UserDeleted') {
+        users.set(key, null);
+        continue;
+      }
+      const row = users.get(key);
+      // The per-event UPDATEs touched nothing when there was no row.
+      if (row) {
+        patchUser(row, event);
+        users.set(key, row);
+      }
     }
+  }
+
+  await writeUsers(tx, users.changed);
+  await writeClients(tx, clients.changed);
+}
+
+/** User events that change or delete an existing row (UPDATE / DELETE ... WHERE pool_id AND sub). */
+const USER_UPDATES: ReadonlySet<string> = new Set<UserEvent['type']>([
+  'UserAttributesUpdated',
+  'UserAttributeVerified',
+  'UserAttributesDeleted',
+  'PasswordResetRequired',
+  'UserDeleted',
+  'UserConfirmed',
+  'PasswordChanged',
+  'UserDisabled',
+  'UserEnabled',
+]);
+
+function isClientEvent(event: RecordedEvent<UserEvent | ClientEvent>): event is RecordedEvent<ClientEvent> {
+  return event.type === 'UserPoolClientCreated' || event.type === 'UserPoolClientUpdated' || event.type === 'UserPoolClientDeleted';
+}
+
+const clientId = (event: RecordedEvent<ClientEvent>) =>
+  event.type === 'UserPoolClientCreated' ? event.data.clientId : event.streamId.slice('client-'.length);
+
+/** Applies one of `USER_UPDATES` (but UserDeleted) to `row` in place, as its per-event UPDATE did. */
+function patchUser(row: UserRow, event: RecordedEvent<UserEvent>): void {
+  switch (event.type) {
     case 'UserAttributesUpdated':
     case 'UserAttributeVerified': {
-      const { poolId, sub } = parseUserStream(event.streamId);
       const set = event.type === 'UserAttributesUpdated'
         ? event.data.attributes
         : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
-      await tx.query(
-        `UPDATE ${USERS_TABLE} SET attributes = attributes || $3::jsonb, updated_at = $4,
-           email_key = lower(COALESCE((attributes || $3::jsonb) ->> 'email', NULL))
-         WHERE pool_id = $1 AND sub = $2`,
-        [poolId, sub, JSON.stringify(set), event.data.at],
-      );
+      // Through JSON, as the SQL received it (an undefined value is no key at all).
+      row.attributes = { ...row.attributes, ...(JSON.parse(JSON.stringify(set)) as Record<string, unknown>) };
+      row.email_in_sql = true;
+      row.updated_at = event.data.at;
       return;
     }
     case 'UserAttributesDeleted': {
-      const { poolId, sub } = parseUserStream(event.streamId);
       const names = event.data.names.flatMap((n) => (n === 'email' || n === 'phone_number' ? [n, `${n}_verified`] : [n]));
-      await tx.query(
-        `UPDATE ${USERS_TABLE} SET attributes = attributes - $3::text[], updated_at = $4,
-           email_key = lower((attributes - $3::text[]) ->> 'email')
-         WHERE pool_id = $1 AND sub = $2`,
-        [poolId, sub, names, event.data.at],
-      );
+      const attributes = { ...row.attributes };
+      for (const name of names) delete attributes[name];
+      row.attributes = attributes;
+      row.email_in_sql = true;
+      row.updated_at = event.data.at;
       return;
     }
-    case 'PasswordResetRequired': {
-      const { poolId, sub } = parseUserStream(event.streamId);
-      await tx.query(`UPDATE ${USERS_TABLE} SET status = 'RESET_REQUIRED', updated_at = $3 WHERE pool_id = $1 AND sub = $2`, [poolId, sub, event.data.at]);
+    case 'PasswordResetRequired':
+      row.status = 'RESET_REQUIRED';
+      row.updated_at = event.data.at;
       return;
-    }
-    case 'UserDeleted': {
-      const { poolId, sub } = parseUserStream(event.streamId);
-      await tx.query(`DELETE FROM ${USERS_TABLE} WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
-      return;
-    }
     case 'UserConfirmed': {
-      const { poolId, sub } = parseUserStream(event.streamId);
       const verified = event.data.verifiedAttribute;
-      await tx.query(
-        `UPDATE ${USERS_TABLE} SET status = 'CONFIRMED', updated_at = $3,
-           attributes = CASE WHEN $4::text IS NULL THEN attributes
-                             ELSE attributes || jsonb_build_object($4::text || '_verified', 'true') END
-         WHERE pool_id = $1 AND sub = $2`,
-        [poolId, sub, at, verified ?? null],
-      );
+      row.status = 'CONFIRMED';
+      row.updated_at = event.metadata.occurredAt;
+      if (verified != null) row.attributes = { ...row.attributes, [`${verified}_verified`]: 'true' };
       return;
     }
     case 'PasswordChanged': {
-      const { poolId, sub } = parseUserStream(event.streamId);
-      await tx.query(
-        `UPDATE ${USERS_TABLE} SET updated_at = $3, status = CASE WHEN NOT $4::boolean THEN 'FORCE_CHANGE_PASSWORD'
-           WHEN status = 'UNCONFIRMED' AND $5 <> 'ADMIN_SET' THEN 'UNCONFIRMED' ELSE 'CONFIRMED' END
-         WHERE pool_id = $1 AND sub = $2`,
-        [poolId, sub, event.data.changedAt, event.data.permanent, event.data.reason],
-      );
+      const d = event.data;
+      row.status = !d.permanent ? 'FORCE_CHANGE_PASSWORD' : row.status === 'UNCONFIRMED' && d.reason !== 'ADMIN_SET' ? 'UNCONFIRMED' : 'CONFIRMED';
+      row.updated_at = d.changedAt;
       return;
     }
     case 'UserDisabled':
-    case 'UserEnabled': {
-      const { poolId, sub } = parseUserStream(event.streamId);
-      await tx.query(`UPDATE ${USERS_TABLE} SET enabled = $3, updated_at = $4 WHERE pool_id = $1 AND sub = $2`, [
-        poolId,
-        sub,
-        event.type === 'UserEnabled',
-        event.data.at,
-      ]);
+    case 'UserEnabled':
+      row.enabled = event.type === 'UserEnabled';
+      row.updated_at = event.data.at;
+      return;
+  }
+}
+
+function foldClient(clients: RowFold<ClientRow>, event: RecordedEvent<ClientEvent>): void {
+  const id = clientId(event);
+  switch (event.type) {
+    case 'UserPoolClientCreated': {
+      const d = event.data;
+      clients.set(id, { client_id: id, pool_id: d.poolId, client_name: d.clientName, created_at: d.createdAt, updated_at: d.createdAt });
       return;
     }
-    case 'UserPoolClientCreated':
-      await tx.query(
-        `INSERT INTO ${CLIENTS_TABLE} (client_id, pool_id, client_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (client_id) DO UPDATE SET pool_id = EXCLUDED.pool_id, client_name = EXCLUDED.client_name,
-           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-        [event.data.clientId, event.data.poolId, event.data.clientName, event.data.createdAt],
-      );
+    case 'UserPoolClientUpdated': {
+      const row = clients.get(id);
+      if (row) clients.set(id, { ...row, client_name: event.data.clientName, updated_at: event.data.updatedAt });
       return;
-    case 'UserPoolClientUpdated':
-      await tx.query(`UPDATE ${CLIENTS_TABLE} SET client_name = $2, updated_at = $3 WHERE client_id = $1`, [
-        event.streamId.slice('client-'.length),
-        event.data.clientName,
-        event.data.updatedAt,
-      ]);
-      return;
+    }
     case 'UserPoolClientDeleted':
-      await tx.query(`DELETE FROM ${CLIENTS_TABLE} WHERE client_id = $1`, [event.streamId.slice('client-'.length)]);
+      clients.set(id, null);
       return;
-    default:
-      return; // events this read model does not show
+  }
+}
+
+/** Timestamps read back as ISO 8601 text with the offset and full precision, so they write back unchanged. */
+const isoText = (column: string) => `to_json(${column}) #>> '{}' AS ${column}`;
+
+async function readUsers(tx: SqlExecutor, keys: ReadonlyArray<{ poolId: string; sub: string }>): Promise<Map<string, UserRow>> {
+  const stored = new Map<string, UserRow>();
+  if (keys.length === 0) return stored;
+  const result = await tx.query<Omit<UserRow, 'email_in_sql'>>(
+    `SELECT u.pool_id, u.sub, u.username, u.username_key, u.email_key, u.status, u.enabled, u.attributes,
+       ${isoText('created_at')}, ${isoText('updated_at')}
+     FROM ${USERS_TABLE} u JOIN unnest($1::text[], $2::text[]) AS k(pool_id, sub) ON u.pool_id = k.pool_id AND u.sub = k.sub`,
+    [keys.map((k) => k.poolId), keys.map((k) => k.sub)],
+  );
+  for (const row of result.rows) stored.set(userKey(row.pool_id, row.sub), { ...row, email_in_sql: false });
+  return stored;
+}
+
+async function readClients(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ClientRow>> {
+  const stored = new Map<string, ClientRow>();
+  if (ids.length === 0) return stored;
+  const result = await tx.query<ClientRow>(
+    `SELECT client_id, pool_id, client_name, ${isoText('created_at')}, ${isoText('updated_at')}
+     FROM ${CLIENTS_TABLE} WHERE client_id = ANY($1::text[])`,
+    [ids],
+  );
+  for (const row of result.rows) stored.set(row.client_id, row);
+  return stored;
+}
+
+/** Deletes first: a username freed by a deletion may be taken by a sign-up later in the segment. */
+async function writeUsers(tx: SqlExecutor, changed: ReadonlyMap<string, UserRow | null>): Promise<void> {
+  const deleted: string[][] = [];
+  const upserted: UserRow[] = [];
+  for (const [key, row] of changed) {
+    if (row) upserted.push(row);
+    else deleted.push(key.split('\u0000'));
+  }
+  if (deleted.length > 0) {
+    await tx.query(
+      `DELETE FROM ${USERS_TABLE} u USING unnest($1::text[], $2::text[]) AS k(pool_id, sub) WHERE u.pool_id = k.pool_id AND u.sub = k.sub`,
+      [deleted.map(([poolId]) => poolId), deleted.map(([, sub]) => sub)],
+    );
+  }
+  if (upserted.length > 0) {
+    await tx.query(
+      `INSERT INTO ${USERS_TABLE} (pool_id, sub, username, username_key, email_key, status, enabled, attributes, created_at, updated_at)
+       SELECT r.pool_id, r.sub, r.username, r.username_key,
+         CASE WHEN r.email_in_sql THEN lower(r.attributes::jsonb ->> 'email') ELSE r.email_key END,
+         r.status, r.enabled, r.attributes::jsonb, r.created_at::timestamptz, r.updated_at::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[])
+         AS r(pool_id, sub, username, username_key, email_key, email_in_sql, status, enabled, attributes, created_at, updated_at)
+       ON CONFLICT (pool_id, sub) DO UPDATE SET username = EXCLUDED.username, username_key = EXCLUDED.username_key,
+         email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
+         attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      [
+        upserted.map((r) => r.pool_id),
+        upserted.map((r) => r.sub),
+        upserted.map((r) => r.username),
+        upserted.map((r) => r.username_key),
+        upserted.map((r) => r.email_key),
+        upserted.map((r) => r.email_in_sql),
+        upserted.map((r) => r.status),
+        upserted.map((r) => r.enabled),
+        upserted.map((r) => JSON.stringify(r.attributes)),
+        upserted.map((r) => r.created_at),
+        upserted.map((r) => r.updated_at),
+      ],
+    );
+  }
+}
+
+async function writeClients(tx: SqlExecutor, changed: ReadonlyMap<string, ClientRow | null>): Promise<void> {
+  const deleted: string[] = [];
+  const upserted: ClientRow[] = [];
+  for (const [id, row] of changed) {
+    if (row) upserted.push(row);
+    else deleted.push(id);
+  }
+  if (deleted.length > 0) await tx.query(`DELETE FROM ${CLIENTS_TABLE} WHERE client_id = ANY($1::text[])`, [deleted]);
+  if (upserted.length > 0) {
+    await tx.query(
+      `INSERT INTO ${CLIENTS_TABLE} (client_id, pool_id, client_name, created_at, updated_at)
+       SELECT r.client_id, r.pool_id, r.client_name, r.created_at::timestamptz, r.updated_at::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(client_id, pool_id, client_name, created_at, updated_at)
+       ON CONFLICT (client_id) DO UPDATE SET pool_id = EXCLUDED.pool_id, client_name = EXCLUDED.client_name,
+         created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      [upserted.map((r) => r.client_id), upserted.map((r) => r.pool_id), upserted.map((r) => r.client_name), upserted.map((r) => r.created_at), upserted.map((r) => r.updated_at)],
+    );
   }
 }
 
