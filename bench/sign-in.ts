@@ -81,6 +81,8 @@ interface StorageRun {
   refreshes: Phase;
   signPairs: Phase;
   httpFloor: Phase;
+  /** Sign-ins with the password verify replaced by a stub: the rest of a sign-in, on its own. */
+  withoutVerify: Phase;
   probes: { signIn: Probe; verify: Probe; refresh: Probe; signPair: Probe };
   refreshTokens: number;
   /** RS256 signatures/s on one core, node:crypto synchronous. */
@@ -216,9 +218,26 @@ async function measureStorage(label: string, storage: BenchStorage): Promise<Sto
       throw new Error('an unknown operation was answered');
     }, DIAG_MS);
 
+    // The rest of a sign-in without the verify next to it: how much of its cost under load is
+    // the work itself, and how much is running beside 19 MiB memory-hard verifies on shared cores.
+    console.log(`sign-in (${label}): breakdown, sign-ins with the verify stubbed`);
+    const hasher = app.platform.hasher;
+    const realVerify = hasher.verify;
+    hasher.verify = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return true;
+    };
+    let withoutVerify: Phase;
+    try {
+      withoutVerify = await phase(app, ROUND_WARMUP_MS, signIn, DIAG_MS);
+    } finally {
+      hasher.verify = realVerify;
+    }
+
     return {
       label,
       storage: storageText,
+      withoutVerify,
       seedSeconds,
       signIns: mergePhases(signInRounds),
       verifies: mergePhases(verifyRounds),
@@ -451,6 +470,7 @@ function report(runs: StorageRun[], errors: string[], machine: string): string {
       [r.label, 'REFRESH_TOKEN_AUTH', ms(p50(r.probes.refresh.latencies)), cpuText(r.probes.refresh), storeCallText(r.probes.refresh.storeCalls), statements(r.probes.refresh), underLoad(r.refreshes, 0)],
       [r.label, 'Two RS256 signatures (reference)', ms(p50(r.probes.signPair.latencies)), cpuText(r.probes.signPair), '—', '—', underLoad(r.signPairs, 0)],
       [r.label, 'Unknown operation (HTTP floor)', '—', '—', 'none', '—', `${num(r.httpFloor.result.perSecond)}/s (${formatCpu(r.httpFloor.result.cpu)}; event loop ${elu(r.httpFloor)} busy)`],
+      [r.label, 'USER_PASSWORD_AUTH with the verify stubbed (diagnostic)', '—', '—', 'as above', '—', `${num(r.withoutVerify.result.perSecond)}/s, ${ms(loadCpuMs(r.withoutVerify))} (${formatCpu(r.withoutVerify.result.cpu)})`],
     ]),
   );
 
@@ -590,6 +610,19 @@ function pgNotes(r: StorageRun): string[] {
       `(the floor above, client and server both in this process), and the main thread's JSON, row decoding, deciding and ` +
       `token building. A ratio of ${TARGET_RATIO} needs all of that within ${ms(budget)} per sign-in; next candidates are ` +
       `the Nest/Fastify route's per-call work and decoding only the event fields a sign-in folds.`,
+  );
+  // The same work with and without the verifies beside it (this process's CPU only, both under load).
+  const alone = loadCpuMs(r.withoutVerify);
+  const beside = loadCpuMs(r.signIns) - loadCpuMs(r.verifies);
+  notes.push(
+    `Contention: with the verify replaced by a stub, the rest of a sign-in costs this process ${ms(alone)} of CPU ` +
+      `(${num(r.withoutVerify.result.perSecond)} sign-ins/s); next to the verifies it costs ${ms(beside)} (sign-in minus verify, ` +
+      `both under load). ` +
+      (beside > alone * 1.2
+        ? `So about ${ms(beside - alone)} per sign-in is the same code running slower beside memory-hard verifies ` +
+          `(${r.argon2}) on ${os.availableParallelism()} shared cores: caches and memory bandwidth, not more work. On its own the rest ` +
+          `would allow about ${(loadCpuMs(r.verifies) / (loadCpuMs(r.verifies) + alone)).toFixed(2)}× (this process's CPU only).`
+        : `The verifies barely slow the rest down.`),
   );
   notes.push(
     `The refresh target needs more cores than this box has: two RSA-2048 signatures per refresh at ${num(r.signRate)}/s per ` +
