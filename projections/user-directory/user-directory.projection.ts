@@ -98,15 +98,16 @@ export const userDirectoryProjection: Projection = {
   },
 };
 
-type DirectoryEvent = UserPoolEvent | UserEvent | ClientEvent;
+export type DirectoryEvent = UserPoolEvent | UserEvent | ClientEvent;
 
 const POOL_EVENTS: ReadonlySet<string> = new Set<UserPoolEvent['type']>(['UserPoolCreated', 'UserPoolUpdated', 'CustomAttributesAdded', 'UserPoolDeleted']);
 
-function isPoolEvent(event: RecordedEvent<DirectoryEvent>): event is RecordedEvent<UserPoolEvent> {
+export function isPoolEvent(event: RecordedEvent<DirectoryEvent>): event is RecordedEvent<UserPoolEvent> {
   return POOL_EVENTS.has(event.type);
 }
 
-async function applyPoolEvent(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent>): Promise<void> {
+/** Pool events stay one statement each (rare; the per-event test oracle uses this too). */
+export async function applyPoolEvent(tx: SqlExecutor, event: RecordedEvent<UserPoolEvent>): Promise<void> {
   switch (event.type) {
     case 'UserPoolCreated': {
       const { poolId, name, region, usernameCaseSensitive, createdAt, ...rest } = event.data;

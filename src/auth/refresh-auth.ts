@@ -110,17 +110,13 @@ export async function revokeRefreshToken(platform: Platform, client: ActiveClien
   if (!client.settings.enableTokenRevocation) {
     throw new NotAuthorizedError('Token revocation is not enabled for this client');
   }
-  const hash = refreshTokenHash(platform, token);
-  const ref = parseRefreshToken(token);
-  let streamId: string | undefined;
-  if (ref) {
-    const family = fold(refreshTokenDecider, (await platform.store.readStream(refreshFamilyStream(ref.familyId))) as never);
-    streamId = family.exists && holdsHash(family, hash) ? refreshFamilyStream(ref.familyId) : undefined;
-  } else {
-    streamId = await platform.store.findUniqueHolder(REFRESH_TOKEN_SCOPE, hash);
-  }
   // Cognito answers success for tokens it does not know (nothing to revoke).
-  if (!streamId) return;
+  const found = await findFamily(platform, token, refreshTokenHash(platform, token)).catch((error: unknown) => {
+    if (error instanceof NotAuthorizedError) return undefined;
+    throw error;
+  });
+  if (!found) return;
+  const { streamId } = found;
   await handleCommand({
     store: platform.store,
     streamId,

@@ -67,29 +67,15 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError('append needs at least one event');
-    const unique = options.unique ?? [];
-    // One statement, one round trip: es_append (sql-schema.ts) checks the revision, applies the
-    // unique changes and writes the events in the statement's own transaction. The events go as
-    // one jsonb array, so data and metadata are stored exactly as JSON.stringify gives them.
-    const uniqueJson = unique.length === 0 ? null : JSON.stringify(unique.map(({ scope, value, change }) => ({ scope, value, change })));
-    let row: AppendRow;
-    try {
-      const r = await this.db.queryPrepared<AppendRow>(
-        `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
-        [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(events)), uniqueJson],
-      );
-      row = r.rows[0];
-    } catch (error) {
-      throw appendError(error, [{ streamId, events, options }]);
-    }
-    // Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
-    // would serialise every append's commit on PostgreSQL's notification queue lock.
-    this.wakeSubscribers([{ streamId, events }]);
-    return appendResult(row);
+    const [result] = await this.appendMany([{ streamId, events, options }]);
+    return result;
   }
 
-  /** All writes in one es_append_many statement: one transaction, one round trip. */
+  /**
+   * All writes in one es_append_many statement (sql-schema.ts): one transaction, one round
+   * trip, each write's revision check, unique changes and events in order. The events go as one
+   * jsonb array, so data and metadata are stored exactly as JSON.stringify gives them.
+   */
   async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     assertDistinctStreams(writes);
     const payload = writes.map((w) => ({
@@ -108,6 +94,8 @@ export class SqlEventStore implements EventStore {
     } catch (error) {
       throw appendError(error, writes);
     }
+    // Wake subscribers, after the commit and coalesced: a NOTIFY inside the transaction
+    // would serialise every append's commit on PostgreSQL's notification queue lock.
     this.wakeSubscribers(writes);
     return rows.map(appendResult);
   }

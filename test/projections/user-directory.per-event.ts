@@ -1,10 +1,7 @@
 import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import type { UserPoolEvent } from '../../src/user-pools/user-pool.events.js';
-import type { UserEvent } from '../../src/user-pools/user.events.js';
-import type { ClientEvent } from '../../src/user-pools/clients/client.events.js';
 import { normalizeUsername } from '../../src/user-pools/username.js';
-import { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE, parseUserStream } from '../../projections/user-directory/user-directory.projection.js';
+import { CLIENTS_TABLE, type DirectoryEvent, POOLS_TABLE, USERS_TABLE, applyPoolEvent, isPoolEvent, parseUserStream } from '../../projections/user-directory/user-directory.projection.js';
 
 /**
  * The user directory's apply as it was before it became set-based: one statement per event.
@@ -14,50 +11,12 @@ export async function applyPerEvent(tx: SqlExecutor, events: readonly RecordedEv
   for (const event of events) await applyOne(tx, event as RecordedEvent<DirectoryEvent>);
 }
 
-type DirectoryEvent = UserPoolEvent | UserEvent | ClientEvent;
 
 async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): Promise<void> {
+  // Pool events were and are one statement each: the projection's own code.
+  if (isPoolEvent(event)) return applyPoolEvent(tx, event);
   const at = event.metadata.occurredAt;
   switch (event.type) {
-    case 'UserPoolCreated': {
-      const { poolId, name, region, usernameCaseSensitive, createdAt, ...rest } = event.data;
-      await tx.query(
-        `INSERT INTO ${POOLS_TABLE} (pool_id, name, region, username_case_sensitive, settings, created_at)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6)
-         ON CONFLICT (pool_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
-           username_case_sensitive = EXCLUDED.username_case_sensitive, settings = EXCLUDED.settings,
-           created_at = EXCLUDED.created_at`,
-        [poolId, name, region, usernameCaseSensitive, JSON.stringify(rest), createdAt],
-      );
-      return;
-    }
-    case 'UserPoolUpdated': {
-      const { name, updatedAt: _at, ...changed } = event.data;
-      const poolId = event.streamId.slice('userpool-'.length);
-      // Every mutable setting is in the event; an absent accountRecovery means none.
-      await tx.query(`UPDATE ${POOLS_TABLE} SET name = $2, settings = (settings - 'accountRecovery') || $3::jsonb WHERE pool_id = $1`, [poolId, name, JSON.stringify(changed)]);
-      return;
-    }
-    case 'CustomAttributesAdded': {
-      const poolId = event.streamId.slice('userpool-'.length);
-      // Idempotent on replay: attributes already in the schema are not added again.
-      await tx.query(
-        `UPDATE ${POOLS_TABLE} SET settings = jsonb_set(settings, '{schema}', COALESCE(settings->'schema', '[]'::jsonb) || (
-           SELECT COALESCE(jsonb_agg(a), '[]'::jsonb) FROM jsonb_array_elements($2::jsonb) a
-            WHERE NOT COALESCE(settings->'schema', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('name', a->'name'))))
-         WHERE pool_id = $1`,
-        [poolId, JSON.stringify(event.data.attributes)],
-      );
-      return;
-    }
-    case 'UserPoolDeleted': {
-      // Cognito deletes a pool with its users and app clients.
-      const poolId = event.streamId.slice('userpool-'.length);
-      await tx.query(`DELETE FROM ${USERS_TABLE} WHERE pool_id = $1`, [poolId]);
-      await tx.query(`DELETE FROM ${CLIENTS_TABLE} WHERE pool_id = $1`, [poolId]);
-      await tx.query(`DELETE FROM ${POOLS_TABLE} WHERE pool_id = $1`, [poolId]);
-      return;
-    }
     case 'UserSignedUp':
     case 'UserCreatedByAdmin': {
       const d = event.data;
