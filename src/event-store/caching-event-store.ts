@@ -144,7 +144,8 @@ export class CachingEventStore implements EventStore {
     const tracked = writes.filter((w) => this.categories.has(streamCategory(w.streamId)));
     for (const w of tracked) this.drop(w.streamId);
     try {
-      return await this.inner.appendMany(writes);
+      // A single write through the store's own append (on SQL, es_append without the many-loop).
+      return writes.length === 1 ? [await this.inner.append(writes[0].streamId, writes[0].events, writes[0].options)] : await this.inner.appendMany(writes);
     } finally {
       // Also drops what a read that raced this write may have kept, and stale state behind
       // a WrongExpectedRevision (another process wrote first).
