@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError } from '../event-store/errors.js';
-import type { AppendResult, DomainEvent, EventStore, NewEvent, UniqueChange } from '../event-store/event-store.port.js';
+import type { AppendResult, DomainEvent, EventStore, NewEvent, StreamWrite, UniqueChange } from '../event-store/event-store.port.js';
 import { type Decider, fold } from './decider.js';
 import { ConcurrentModificationError } from './domain-error.js';
 import type { RequestContext } from './request-context.js';
@@ -9,12 +9,19 @@ export interface HandleOptions<Command, Event extends DomainEvent, State> {
   store: EventStore;
   streamId: string;
   decider: Decider<Command, Event, State>;
-  /** Builds the command from the current state (so it can be rebuilt on a retry). */
+  /** Builds the command from the current state (so it is rebuilt on a retry, on fresh state). */
   command: (state: State) => Command | Promise<Command>;
   context: RequestContext;
+  /** When the request is handled (from the injected Clock); every event of the command carries it. */
   now: Date;
   /** Unique values the new events claim or release. */
   unique?: (events: readonly Event[], state: State) => UniqueChange[];
+  /**
+   * Other streams the same command writes (an auth-log entry, a new refresh-token family),
+   * built from the decided events: all of them go in one `appendMany` with the decided stream
+   * first, so on SQL stores the command is one transaction, all or nothing.
+   */
+  alongside?: (events: readonly Event[], state: State) => readonly StreamWrite[];
   /** Appends on a revision conflict are retried this many times (only for safe commands). */
   retries?: number;
   /**
@@ -34,7 +41,8 @@ export interface HandleResult<Event extends DomainEvent, State> {
 /**
  * The one way commands run:
  * 1. read the stream, 2. fold it into state, 3. build and decide the command,
- * 4. append the new events with the expected revision (and unique changes), 5. return.
+ * 4. append the new events with the expected revision (and unique changes, and the streams
+ *    written alongside, in one write), 5. answer a recorded refusal with its error, 6. return.
  * A revision conflict re-runs the steps up to `retries` times, then is a typed error.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
@@ -51,19 +59,27 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     if (events.length === 0) return { events, state };
     // 4. Append with the revision we decided on.
     const expectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+    const own: StreamWrite = {
+      streamId,
+      events: withMetadata(events, context, now),
+      options: { expectedRevision, unique: options.unique?.(events, state) },
+    };
+    let append: AppendResult;
     try {
-      const append = await store.append(streamId, withMetadata(events, context, now), {
-        expectedRevision,
-        unique: options.unique?.(events, state),
-      });
-      const newState = events.reduce(decider.evolve, state);
-      return { events, state: newState, append };
+      const others = options.alongside?.(events, state) ?? [];
+      append = others.length === 0 ? await store.append(own.streamId, own.events, own.options) : (await store.appendMany([own, ...others]))[0];
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (attempt >= (options.retries ?? 0)) {
+      // Only this stream's revision is re-read and re-decided; the others are written blind.
+      if (error.streamId !== streamId || attempt >= (options.retries ?? 0)) {
         throw new ConcurrentModificationError('the resource was changed by another request; retry');
       }
+      continue;
     }
+    // 5. A recorded refusal (e.g. a wrong code) is written, then answered with its error.
+    const refused = decider.refusal?.(events);
+    if (refused) throw refused;
+    return { events, state: events.reduce(decider.evolve, state), append };
   }
 }
 
