@@ -2,11 +2,10 @@ import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { GroupEvent } from '../../src/user-pools/groups/group.events.js';
 import { type MembershipEvent, parseMembershipStream } from '../../src/user-pools/groups/membership.events.js';
+import { GROUP_MEMBERS_TABLE, GROUPS_TABLE } from '../../src/user-pools/directory/tables.js';
 import type { Projection } from '../projection.js';
 
-/** Table names carry the version: a shape change is a new table filled by replay. */
-export const GROUPS_TABLE = 'rm_groups_v1';
-export const GROUP_MEMBERS_TABLE = 'rm_group_members_v1';
+export { GROUP_MEMBERS_TABLE, GROUPS_TABLE };
 export const GROUPS_PROJECTION = 'groups';
 
 /**

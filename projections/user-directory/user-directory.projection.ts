@@ -6,10 +6,9 @@ import type { ClientEvent } from '../../src/user-pools/clients/client.events.js'
 import { normalizeUsername } from '../../src/user-pools/username.js';
 import type { Projection } from '../projection.js';
 
-/** Table names carry the version: a shape change is a new table filled by replay. */
-export const POOLS_TABLE = 'rm_user_pools_v1';
-export const USERS_TABLE = 'rm_users_v1';
-export const CLIENTS_TABLE = 'rm_user_pool_clients_v1';
+import { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE } from '../../src/user-pools/directory/tables.js';
+
+export { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE };
 
 
 /**

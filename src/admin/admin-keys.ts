@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { type Secrets, safeEqual } from '../crypto/secrets.js';
 import { handleCommand } from '../shared/command-handler.js';
@@ -49,8 +49,8 @@ export class AdminKeys {
     }
   }
 
-  async create(label: string, pair: NewAdminKey = generatePair(), retries = 3): Promise<NewAdminKey> {
-    const context = systemContext(`admin-key-${pair.accessKeyId}`);
+  /** A new key; its events carry the request's context (the system's, for the bootstrap key and the CLI). */
+  async create(label: string, pair: NewAdminKey = generatePair(), retries = 3, context: RequestContext = systemContext(randomUUID())): Promise<NewAdminKey> {
     await handleCommand({
       store: this.store,
       streamId: ADMIN_KEYS_STREAM,
@@ -95,8 +95,9 @@ export class AdminKeys {
 
   async verify(accessKeyId: string, secret: string): Promise<boolean> {
     const actual = await this.secretFor(accessKeyId);
-    // Compare against a same-length stand-in when the key is unknown: no timing hint.
-    return safeEqual(actual ?? ' '.repeat(secret.length), secret) && actual !== undefined;
+    // Compared (HMAC of both sides) even when the key is unknown: no timing hint either way.
+    const same = safeEqual(actual ?? '', secret);
+    return same && actual !== undefined;
   }
 
   private async keys(): Promise<Record<string, AdminKey>> {

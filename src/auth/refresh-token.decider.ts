@@ -33,6 +33,8 @@ export type RefreshTokenCommand =
 
 export const refreshTokenDecider: Decider<RefreshTokenCommand, RefreshTokenEvent, RefreshFamilyState> = {
   initialState: () => ({ exists: false }),
+  // A detected reuse is written (the family is revoked) and then answered with its error.
+  refusal: (events) => reuseOutcome(events),
 
   evolve(state, event) {
     switch (event.type) {

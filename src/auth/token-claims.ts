@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { ClientSettings } from '../user-pools/clients/client.events.js';
+import type { TokenGroups } from '../user-pools/groups/token-groups.js';
 
 export interface ClaimsInput {
   issuer: string;
@@ -22,7 +23,7 @@ export interface ClaimsInput {
  * Group names in token order (see groupsForToken). The groups' IAM roles ride on the same
  * array, so they reach the ID token through every issuer path that already passes `groups`.
  */
-export type TokenGroups = string[] & { roles?: string[]; preferredRole?: string };
+export type { TokenGroups };
 
 /** Attributes never put in tokens (internal bookkeeping). */
 const NOT_CLAIMS = new Set(['sub']);

@@ -51,8 +51,15 @@ export class Secrets {
   }
 }
 
+/** Per-process key for `safeEqual`: both sides are HMACed, so the comparison leaks nothing about either. */
+const COMPARE_KEY = randomBytes(32);
+
+/**
+ * Constant-time comparison of two secrets of any length (a client secret, a SECRET_HASH, an
+ * admin secret, a SigV4 signature): HMAC both sides, then timingSafeEqual the equal-length digests.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHmac('sha256', COMPARE_KEY).update(a).digest();
+  const y = createHmac('sha256', COMPARE_KEY).update(b).digest();
+  return timingSafeEqual(x, y);
 }

@@ -1,4 +1,5 @@
-import type { DeliveryMedium } from '../user-pools/user.events.js';
+/** How a message travels (Cognito's DeliveryMediumType). */
+export type DeliveryMedium = 'EMAIL' | 'SMS';
 
 export interface OutgoingMessage {
   poolId: string;

@@ -21,11 +21,19 @@ import { CachingEventStore } from '../event-store/caching-event-store.js';
 import { MessageDelivery } from '../messaging/delivery.js';
 import { KeyRing } from '../tokens/key-ring.js';
 import { SignInNameCache } from '../auth/sign-in-name-cache.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { type Ids, randomIds } from '../shared/ids.js';
+import { noTriggers, type Triggers } from '../triggers/trigger.port.js';
 
 /** Everything the API and the projections need, built once from the configuration. */
 export interface Platform {
   config: AppConfig;
   logger: Logger;
+  /** The one source of "now" (tests move a ManualClock instead of sleeping). */
+  clock: Clock;
+  ids: Ids;
+  /** Synchronous trigger hooks (none until pools configure them). */
+  triggers: Triggers;
   /** Read models (and the event store, unless EventStoreDB is used). */
   db: SqlDatabase;
   store: EventStore;
@@ -86,7 +94,15 @@ function wakeFor(config: AppConfig): ((written: AppendNotice) => boolean) | unde
   return (written) => written.types.some((t) => types.has(t)) || written.categories.some((c) => categories.has(c));
 }
 
-export async function createPlatform(config: AppConfig, logger = createLogger(config)): Promise<Platform> {
+/** What a test or benchmark may replace in the platform it starts. */
+export interface PlatformOverrides {
+  clock?: Clock;
+  ids?: Ids;
+  triggers?: Triggers;
+}
+
+export async function createPlatform(config: AppConfig, logger = createLogger(config), overrides: PlatformOverrides = {}): Promise<Platform> {
+  const clock = overrides.clock ?? systemClock;
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
   const secrets = new Secrets(master.key);
   const storage = await openStorage(config);
@@ -116,6 +132,9 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   return {
     config,
     logger,
+    clock,
+    ids: overrides.ids ?? randomIds,
+    triggers: overrides.triggers ?? noTriggers,
     db,
     store,
     runner,
@@ -126,7 +145,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     adminKeys,
     signInLimiter: new FailureRateLimiter(),
     signInNames: new SignInNameCache(),
-    keyRing: new KeyRing(store, secrets, () => new Date(), { issuer: (poolId) => `${config.PUBLIC_BASE_URL}/${poolId}` }),
+    keyRing: new KeyRing(store, secrets, () => clock.now(), { issuer: (poolId) => `${config.PUBLIC_BASE_URL}/${poolId}` }),
     bootstrapKey,
     masterKeyCreatedAt: master.created ? master.path : undefined,
     close: async () => {

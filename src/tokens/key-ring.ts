@@ -64,9 +64,12 @@ export class KeyRing {
     this.policy = { ...DEFAULT_ROTATION_POLICY, ...options.policy };
   }
 
-  /** Creates the pool's first key when it has none, and records rotations and retirements that are due. */
-  async ensureKeys(poolId: string): Promise<void> {
-    await this.current(poolId);
+  /**
+   * Creates the pool's first key when it has none, and records rotations and retirements that are
+   * due; events written here carry `context` (the request that created the pool).
+   */
+  async ensureKeys(poolId: string, context?: RequestContext): Promise<void> {
+    await this.current(poolId, context);
   }
 
   /** Admin rotation: a new key now, signing after the publish lead (or the one already pending). */
@@ -134,13 +137,13 @@ export class KeyRing {
   }
 
   /** Cached state, with due maintenance (first key, scheduled rotation, retirements) applied. */
-  private async current(poolId: string): Promise<SigningKeysState> {
+  private async current(poolId: string, context?: RequestContext): Promise<SigningKeysState> {
     const state = await this.cached(poolId);
     if (!maintenanceDue(state, this.clock().toISOString(), this.policy)) return state;
     // One maintenance run per pool at a time in this process; other processes meet at the append.
     let running = this.maintaining.get(poolId);
     if (!running) {
-      running = this.runRotation(poolId, false, systemContext(randomUUID()))
+      running = this.runRotation(poolId, false, context ?? systemContext(randomUUID()))
         .then((r) => r.state)
         .catch(async (error: unknown) => {
           // Another instance changed the stream meanwhile: its result is as good as ours.

@@ -21,6 +21,19 @@ export const MAX_CODE_ATTEMPTS = 5;
 export type CodeToSend = Omit<ConfirmationCodeSent['data'], 'purpose'>;
 
 type Now = { now: string };
+
+/** How a pool treats a changed email / phone number (AutoVerifiedAttributes, UserAttributeUpdateSettings). */
+export interface AttributeVerification {
+  /** A changed contact of these kinds gets a verification code (from the command's candidates). */
+  autoVerified: readonly ContactAttribute[];
+  /** The old value stays until the new one is verified; the new one waits as `pending`. */
+  keepOriginalUntilVerified: readonly ContactAttribute[];
+}
+
+/** Codes the handler made for each new contact value the input carries; the decider uses those it needs. */
+export type CodeCandidates = Partial<Record<ContactAttribute, CodeToSend>>;
+
+const CONTACTS: readonly ContactAttribute[] = ['email', 'phone_number'];
 export type UserCommand =
   | ({ type: 'SignUp'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; code?: CodeToSend } & Now)
   | ({ type: 'CreateUserByAdmin'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string } & Now)
@@ -29,9 +42,12 @@ export type UserCommand =
   | ({ type: 'SendCode'; purpose: CodePurpose; code: CodeToSend } & Now)
   | ({ type: 'ConfirmForgotPassword'; presentedCodeHash: string; newPasswordHash: string; reusesRecentPassword: boolean } & Now)
   | ({ type: 'ChangePassword'; previousPasswordOk: boolean; newPasswordHash: string; reusesRecentPassword: boolean } & Now)
-  | ({ type: 'SetPassword'; newPasswordHash: string; permanent: boolean; reason: 'ADMIN_SET' | 'NEW_PASSWORD_CHALLENGE'; reusesRecentPassword: boolean } & Now)
+  | ({ type: 'SetPassword'; newPasswordHash: string; permanent: boolean; reusesRecentPassword: boolean } & Now)
+  /** RespondToAuthChallenge NEW_PASSWORD_REQUIRED: the attributes given with the answer and the new password, in one append. */
+  | ({ type: 'CompleteNewPasswordChallenge'; newPasswordHash: string; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
   | ({ type: 'RequirePasswordReset'; code?: CodeToSend } & Now)
-  | ({ type: 'UpdateAttributes'; attributes: Record<string, string>; pending?: Partial<Record<ContactAttribute, string>>; codes?: CodeToSend[] } & Now)
+  /** Checked against the schema by the handler; what changes, waits or gets a code is decided here on the fresh state. */
+  | ({ type: 'UpdateAttributes'; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
   | ({ type: 'DeleteAttributes'; names: string[] } & Now)
   | ({ type: 'VerifyAttribute'; attribute: ContactAttribute; presentedCodeHash: string } & Now)
   | ({ type: 'DeleteUser'; by: 'USER' | 'ADMIN' } & Now)
@@ -42,6 +58,7 @@ export type UserCommand =
 export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
   initialState: () => ({ exists: false }),
   evolve: evolveUser,
+  refusal: codeMismatchOutcome,
   decide(command, state) {
     switch (command.type) {
       case 'SignUp':
@@ -79,13 +96,18 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         notRecent(command.reusesRecentPassword);
         return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'CHANGE', permanent: true, changedAt: command.now } }];
       }
-      case 'SetPassword': {
-        const user = requireUser(state);
-        if (command.reason === 'NEW_PASSWORD_CHALLENGE' && user.status !== 'FORCE_CHANGE_PASSWORD') {
-          throw new NotAuthorizedError('Invalid session for the user.');
-        }
+      case 'SetPassword':
+        requireUser(state);
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: command.reason, permanent: command.permanent, changedAt: command.now } }];
+        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'ADMIN_SET', permanent: command.permanent, changedAt: command.now } }];
+      case 'CompleteNewPasswordChallenge': {
+        const user = requireUser(state);
+        if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedError('Invalid session for the user.');
+        const changed = Object.keys(command.attributes).length > 0 ? updateAttributes(command, user) : [];
+        return [
+          ...changed,
+          { type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: command.now } },
+        ];
       }
       case 'RequirePasswordReset': {
         requireUser(state);
@@ -93,14 +115,8 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (command.code) events.push({ type: 'ConfirmationCodeSent', data: { purpose: 'FORGOT_PASSWORD', ...command.code } });
         return events;
       }
-      case 'UpdateAttributes': {
-        requireUser(state);
-        const events: UserEvent[] = [
-          { type: 'UserAttributesUpdated', data: { attributes: command.attributes, ...(command.pending && Object.keys(command.pending).length ? { pending: command.pending } : {}), at: command.now } },
-        ];
-        for (const code of command.codes ?? []) events.push({ type: 'ConfirmationCodeSent', data: { purpose: 'VERIFY_ATTRIBUTE', ...code } });
-        return events;
-      }
+      case 'UpdateAttributes':
+        return updateAttributes(command, requireUser(state));
       case 'DeleteAttributes': {
         const user = requireUser(state);
         const present = command.names.filter((n) => n in user.attributes || n in user.pending);
@@ -129,6 +145,38 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
     }
   },
 };
+
+/**
+ * Update[Admin]UserAttributes, on the user as it is now:
+ * - a changed email / phone becomes unverified, unless the call marks it verified (admins only);
+ * - with UserAttributeUpdateSettings the old value stays until the new one is verified;
+ * - an auto-verified kind gets a code to the new value.
+ */
+function updateAttributes(
+  command: { attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates; now: string },
+  user: ExistingUserState,
+): UserEvent[] {
+  const set: Record<string, string> = { ...command.attributes };
+  const pending: Partial<Record<ContactAttribute, string>> = {};
+  const codes: CodeToSend[] = [];
+  for (const attribute of CONTACTS) {
+    const value = command.attributes[attribute];
+    if (value === undefined || value === user.attributes[attribute]) continue;
+    if (set[`${attribute}_verified`] === 'true') continue;
+    if (command.verification.keepOriginalUntilVerified.includes(attribute) && user.attributes[attribute]) {
+      delete set[attribute];
+      pending[attribute] = value;
+    } else {
+      set[`${attribute}_verified`] = 'false';
+    }
+    const code = command.codes?.[attribute];
+    if (command.verification.autoVerified.includes(attribute) && code) codes.push(code);
+  }
+  return [
+    { type: 'UserAttributesUpdated', data: { attributes: set, ...(Object.keys(pending).length ? { pending } : {}), at: command.now } },
+    ...codes.map((code): UserEvent => ({ type: 'ConfirmationCodeSent', data: { purpose: 'VERIFY_ATTRIBUTE', ...code } })),
+  ];
+}
 
 function requireUser(state: UserState): ExistingUserState {
   if (!state.exists) throw new UserNotFoundError('User does not exist.');

@@ -19,7 +19,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { REFRESH_TOKEN_SCOPE } from '../../src/auth/refresh-token.events.js';
-import { refreshTokenHash } from '../../src/auth/token-issuer.js';
+import { refreshTokenHash } from '../../src/auth/tokens/refresh-tokens.js';
 import { type RunningApp, adminAuth, call, startApp } from '../support/app.js';
 import { rejection, sdkClient, wire } from './support.js';
 
@@ -185,11 +185,11 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
       [
         {
           type: 'RefreshTokenIssued',
-          data: { familyId, poolId, sub, clientId: webClient, refreshTokenHash: refreshTokenHash(app.platform, bare), authTime: now.toISOString(), issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 86_400_000).toISOString() },
+          data: { familyId, poolId, sub, clientId: webClient, refreshTokenHash: refreshTokenHash(app.platform.secrets, bare), authTime: now.toISOString(), issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 86_400_000).toISOString() },
           metadata: { eventId: randomUUID(), occurredAt: now.toISOString(), correlationId: familyId, causationId: familyId, actor: { kind: 'system' } },
         },
       ],
-      { expectedRevision: 'no_stream', unique: [{ scope: REFRESH_TOKEN_SCOPE, value: refreshTokenHash(app.platform, bare), change: 'claim' }] },
+      { expectedRevision: 'no_stream', unique: [{ scope: REFRESH_TOKEN_SCOPE, value: refreshTokenHash(app.platform.secrets, bare), change: 'claim' }] },
     );
     const viaBare = (await refresh(bare)).AuthenticationResult!;
     expect(decodeJwt(viaBare.IdToken!)).toMatchObject({ sub, origin_jti: familyId, 'cognito:username': 'alice' });

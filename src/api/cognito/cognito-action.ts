@@ -1,24 +1,20 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { z } from 'zod';
-import type { Platform } from '../../platform/platform.js';
 import type { RequestContext } from '../../shared/request-context.js';
 
-/** What an action gets besides its input: where the call is scoped and who made it. */
+/** What an action gets besides its input: the resolved caller and the one way in (the buses). */
 export interface ActionContext {
-  /** The SigV4 scope's region of a signed call, else the configured default. */
-  region: string;
+  /** Correlation id, actor, address, agent, and the SigV4 scope's region (or the default). */
+  request: RequestContext & { region: string };
   accountId: string;
-  request: RequestContext;
   commands: CommandBus;
   queries: QueryBus;
-  /** For checks that belong to the wire protocol itself (e.g. the app client's SECRET_HASH). */
-  platform: Platform;
 }
 
 /**
- * One operation of the wire protocol. `admin` actions need a valid SigV4 signature by an
- * admin access key; `public` ones are open, as in Cognito (the user proves who they are
- * with a password, code or token inside the input).
+ * One operation of the wire protocol: parse (the schema), call one use case, map its result.
+ * `admin` actions need a valid SigV4 signature by an admin access key; `public` ones are open,
+ * as in Cognito (the user proves who they are with a password, code or token inside the input).
  */
 export interface CognitoAction<S extends z.ZodType = z.ZodType> {
   auth: 'public' | 'admin';

@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import { DomainError } from '../../shared/domain-error.js';
+import type { Log } from '../../shared/ports.js';
 
 /**
  * An error of the wire protocol itself (signature, framing, unknown operation), named as
@@ -25,7 +25,7 @@ export interface WireError {
  * Maps anything thrown to Cognito's error shape. Cognito answers every client error with
  * 400 (the SDKs pick the exception class from `__type`); internals never reach the client.
  */
-export function toWireError(error: unknown, logger?: Logger): WireError {
+export function toWireError(error: unknown, logger?: Log): WireError {
   if (error instanceof CognitoProtocolError) return { status: 400, type: error.type, message: error.message };
   if (error instanceof DomainError) return { status: 400, type: error.code, message: error.message };
   const typed = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;

@@ -3,8 +3,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { AdminKeys } from '../../admin/admin-keys.js';
+import { LOG, type Log, SETTINGS, type ServiceSettings } from '../../shared/ports.js';
 import { type AuthenticatedRequest, contextOf } from '../rest/request-context.js';
 import { COGNITO_SERVICES } from './actions/services.js';
 import type { CognitoAction, CognitoService } from './cognito-action.js';
@@ -26,7 +26,9 @@ export class CognitoRoute implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    @Inject(PLATFORM) private readonly platform: Platform,
+    private readonly adminKeys: AdminKeys,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    @Inject(LOG) private readonly log: Log,
   ) {}
 
   onModuleInit(): void {
@@ -58,12 +60,10 @@ export class CognitoRoute implements OnModuleInit {
 
       // 4. Run it.
       const output = await action.handle(input, {
-        region: caller?.region ?? this.platform.config.REGION,
-        accountId: this.platform.config.AWS_ACCOUNT_ID,
-        request: contextOf(request as AuthenticatedRequest),
+        request: { ...contextOf(request as AuthenticatedRequest), region: caller?.region ?? this.settings.defaultRegion },
+        accountId: this.settings.accountId,
         commands: this.commands,
         queries: this.queries,
-        platform: this.platform,
       });
       void reply.status(200).header('content-type', JSON_1_1).send(JSON.stringify(output));
     } catch (error) {
@@ -73,7 +73,7 @@ export class CognitoRoute implements OnModuleInit {
 
   private async authenticate(request: FastifyRequest, body: Buffer, service: CognitoService, action: CognitoAction) {
     const received = { method: request.method, url: request.url, headers: request.headers, body };
-    const secretFor = (id: string) => this.platform.adminKeys.secretFor(id);
+    const secretFor = (id: string) => this.adminKeys.secretFor(id);
     if (action.auth === 'admin') return verifySigV4(received, service.signingName, secretFor);
     // Public actions need no signature; a valid one still scopes the call to its region,
     // an invalid one is ignored as Cognito ignores credentials on these operations.
@@ -82,7 +82,7 @@ export class CognitoRoute implements OnModuleInit {
   }
 
   private sendError(reply: FastifyReply, error: unknown): void {
-    const { status, type, message } = toWireError(error, this.platform.logger);
+    const { status, type, message } = toWireError(error, this.log);
     void reply.status(status).header('content-type', JSON_1_1).header('x-amzn-errortype', type).send(JSON.stringify({ __type: type, message }));
   }
 }

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { safeEqual } from '../../crypto/secrets.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -83,9 +84,7 @@ export async function verifySigV4(
 
   // 5. Sign the received request again and compare.
   const expected = await expectedSignature(request, signedHeaders, { accessKeyId, secret, region, service, signingDate });
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(signature, 'utf8');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid(MISMATCH);
+  if (!safeEqual(expected, signature)) throw invalid(MISMATCH);
   return { accessKeyId, region };
 }
 

@@ -1,60 +1,59 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  CreateAdminKeyCommand,
+  ListAdminKeysQuery,
+  ListOutboxQuery,
+  ProjectionStatusQuery,
+  RebuildProjectionCommand,
+  RevokeAdminKeyCommand,
+} from '../../admin/admin.use-cases.js';
 import type { RequestContext } from '../../shared/request-context.js';
-import { Ctx } from './request-context.js';
-import { requestRebuild } from '../../../projections/checkpoints.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
-import { NotFoundError } from '../../shared/domain-error.js';
 import { AdminGuard } from './admin.guard.js';
+import { Ctx } from './request-context.js';
 import { createKeyBody, outboxQuery } from './schemas.js';
 import { parse } from './validation.js';
 
-/** Operator routes: the dev outbox (not in production), projection lag and rebuilds. */
+/** Operator routes: the dev outbox (not in production), admin keys, projection lag and rebuilds. */
 @Controller('v1/admin')
 @UseGuards(AdminGuard)
 export class AdminController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get('outbox')
-  outbox(@Query() query: unknown) {
-    const outbox = this.platform.delivery.outbox;
-    if (!outbox) throw new NotFoundError('the dev outbox is off in production mode');
-    return { messages: outbox.list(parse(outboxQuery, query)) };
+  outbox(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    return this.queries.execute(new ListOutboxQuery(parse(outboxQuery, query), ctx));
   }
 
   @Get('keys')
-  async keys() {
-    return { keys: await this.platform.adminKeys.list() };
+  async keys(@Ctx() ctx: RequestContext) {
+    return { keys: await this.queries.execute(new ListAdminKeysQuery({}, ctx)) };
   }
 
   /** A new admin key; its secret is in this answer only. */
   @Post('keys')
-  async createKey(@Body() body: unknown) {
+  createKey(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const { label } = parse(createKeyBody, body);
-    return this.platform.adminKeys.create(label ?? 'rest');
+    return this.commands.execute(new CreateAdminKeyCommand({ label: label ?? 'rest' }, ctx));
   }
 
   @Delete('keys/:accessKeyId')
   @HttpCode(204)
   async revokeKey(@Param('accessKeyId') accessKeyId: string, @Ctx() ctx: RequestContext) {
-    await this.platform.adminKeys.revoke(accessKeyId, ctx);
+    await this.commands.execute(new RevokeAdminKeyCommand({ accessKeyId }, ctx));
   }
 
   @Get('projections')
-  async projections() {
-    return { projections: await this.platform.runner.lag(), forwarder: this.platform.forwarder?.status() ?? null };
+  projections(@Ctx() ctx: RequestContext) {
+    return this.queries.execute(new ProjectionStatusQuery({}, ctx));
   }
 
   @Post('projections/:name/rebuild')
   @HttpCode(202)
-  async rebuild(@Param('name') name: string) {
-    const known = (await this.platform.runner.lag()).some((p) => p.name === name);
-    if (!known) throw new NotFoundError(`unknown projection ${name}`);
-    if (this.platform.runner.isLeader) {
-      await this.platform.runner.rebuild(name);
-    } else {
-      await requestRebuild(this.platform.db, name);
-    }
-    return { rebuilding: name };
+  rebuild(@Param('name') name: string, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new RebuildProjectionCommand({ name }, ctx));
   }
 }

@@ -1,6 +1,5 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { AdminKeys } from '../../admin/admin-keys.js';
 import { UnauthenticatedError } from '../../shared/domain-error.js';
 import type { AuthenticatedRequest } from './request-context.js';
 
@@ -10,7 +9,7 @@ import type { AuthenticatedRequest } from './request-context.js';
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(private readonly adminKeys: AdminKeys) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -21,7 +20,7 @@ export class AdminGuard implements CanActivate {
     const colon = decoded.indexOf(':');
     const id = colon > 0 ? decoded.slice(0, colon) : '';
     const secret = colon > 0 ? decoded.slice(colon + 1) : '';
-    if (!id || !(await this.platform.adminKeys.verify(id, secret))) {
+    if (!id || !(await this.adminKeys.verify(id, secret))) {
       throw new UnauthenticatedError('invalid admin credentials');
     }
     request.adminKeyId = id;

@@ -1,7 +1,11 @@
-import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import type { Platform } from '../../platform/platform.js';
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import { loadUserByName } from '../../user-pools/commands/user-admin.js';
+import { STORE } from '../../shared/ports.js';
+import { UseCaseQuery } from '../../shared/use-case.js';
+import { Pools } from '../../user-pools/pools.js';
+import { Users } from '../../user-pools/users.js';
 import { type AuthLogEvent, authLogStream } from '../auth-log.events.js';
 
 /** One sign-in attempt as an admin sees it (AdminListUserAuthEvents). */
@@ -31,17 +35,28 @@ const PASSWORD_NOT_OK = new Set(['WRONG_PASSWORD', 'LOCKED_OUT', 'USER_NOT_FOUND
  * read model, so no lag). The token is the revision to continue from, downwards, bound to
  * the user so it cannot page through someone else's log.
  */
-export async function listUserAuthEvents(platform: Platform, input: AuthEventsInput): Promise<{ events: AuthEventView[]; nextToken?: string }> {
+export class ListUserAuthEventsQuery extends UseCaseQuery<AuthEventsInput, { events: AuthEventView[]; nextToken?: string }> {}
+
+@QueryHandler(ListUserAuthEventsQuery)
+export class ListUserAuthEventsHandler implements IQueryHandler<ListUserAuthEventsQuery> {
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    private readonly pools: Pools,
+    private readonly users: Users,
+  ) {}
+
+  async execute({ input }: ListUserAuthEventsQuery): Promise<{ events: AuthEventView[]; nextToken?: string }> {
   // 1. The user (UserNotFoundException / ResourceNotFoundException as Cognito).
-  const { user, pool } = await loadUserByName(platform, input.poolId, input.username);
+  const pool = await this.pools.load(input.poolId);
+  const { user } = await this.users.byName(pool, input.username);
   const stream = authLogStream(pool.poolId, user.sub);
 
   // 2. The window of revisions [from - max + 1, from]; the first page starts at the stream's end.
   const from = input.nextToken === undefined ? undefined : decodeToken(input.nextToken, user.sub);
   const window =
     from === undefined
-      ? await platform.store.readStream(stream)
-      : await platform.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
+      ? await this.store.readStream(stream)
+      : await this.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
   const page = window
     .filter((e) => from === undefined || e.revision <= from)
     .reverse()
@@ -51,6 +66,7 @@ export async function listUserAuthEvents(platform: Platform, input: AuthEventsIn
   const oldest = page[page.length - 1];
   const events = page.map((e) => toView(e as RecordedEvent<AuthLogEvent>));
   return oldest && oldest.revision > 0n ? { events, nextToken: encodeToken(user.sub, oldest.revision - 1n) } : { events };
+  }
 }
 
 function toView(event: RecordedEvent<AuthLogEvent>): AuthEventView {

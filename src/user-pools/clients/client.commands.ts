@@ -1,16 +1,18 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Secrets } from '../../crypto/secrets.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import type { RequestContext } from '../../shared/request-context.js';
-import { waitForReadModels } from '../commands/consistency.js';
-import { loadPool } from '../user-pool.repository.js';
+import type { Clock } from '../../shared/clock.js';
+import { CLOCK, READ_MODELS, type ReadModels, SECRETS, STORE, USER_DIRECTORY } from '../../shared/ports.js';
+import { UseCaseCommand } from '../../shared/use-case.js';
+import { Pools } from '../pools.js';
+import { AppClients } from './app-clients.js';
 import { clientDecider } from './client.decider.js';
 import { defaultClientSettings } from './client-defaults.js';
 import { type ClientSettings, clientStream } from './client.events.js';
 import { newClientId, newClientSecret } from './client-ids.js';
-import { type ActiveClient, loadClient } from './client.repository.js';
+import type { ActiveClient } from './client.repository.js';
 
 /** A client as the API shows it: settings plus the plaintext secret (Describe returns it, as Cognito does). */
 export interface ClientView extends ClientSettings {
@@ -21,37 +23,38 @@ export interface ClientView extends ClientSettings {
   updatedAt: string;
 }
 
-export function clientView(platform: Platform, client: ActiveClient): ClientView {
+export function clientView(clients: AppClients, client: ActiveClient): ClientView {
+  const secret = clients.revealSecret(client);
   return {
     clientId: client.clientId,
     poolId: client.poolId,
     ...client.settings,
-    ...(client.encryptedSecret ? { clientSecret: platform.secrets.decrypt(client.encryptedSecret, `client-secret:${client.clientId}`) } : {}),
+    ...(secret !== undefined ? { clientSecret: secret } : {}),
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,
   };
 }
 
-export class CreateUserPoolClientCommand extends Command<ClientView> {
-  constructor(
-    readonly input: { poolId: string; generateSecret: boolean; settings: Partial<ClientSettings> & { clientName: string } },
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+export class CreateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; generateSecret: boolean; settings: Partial<ClientSettings> & { clientName: string } }, ClientView> {}
 
 @CommandHandler(CreateUserPoolClientCommand)
 export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPoolClientCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(SECRETS) private readonly secrets: Secrets,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    private readonly pools: Pools,
+    private readonly clients: AppClients,
+  ) {}
 
   async execute({ input, context }: CreateUserPoolClientCommand): Promise<ClientView> {
-    const pool = await loadPool(this.platform.store, input.poolId);
+    const pool = await this.pools.load(input.poolId);
     const clientId = newClientId();
-    const now = new Date();
+    const now = this.clock.now();
     const secret = input.generateSecret ? newClientSecret() : undefined;
     const result = await handleCommand({
-      store: this.platform.store,
+      store: this.store,
       streamId: clientStream(clientId),
       decider: clientDecider,
       context,
@@ -60,25 +63,18 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
         type: 'CreateClient' as const,
         clientId,
         poolId: pool.poolId,
-        encryptedSecret: secret ? this.platform.secrets.encrypt(secret, `client-secret:${clientId}`) : undefined,
+        encryptedSecret: secret ? this.secrets.encrypt(secret, `client-secret:${clientId}`) : undefined,
         settings: { ...defaultClientSettings(input.settings.clientName), ...stripUndefined(input.settings) },
         now: now.toISOString(),
       }),
     });
-    await waitForReadModels(this.platform, result.append?.position);
+    await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
     if (result.state.status !== 'active') throw new Error('client not created');
-    return clientView(this.platform, result.state);
+    return clientView(this.clients, result.state);
   }
 }
 
-export class UpdateUserPoolClientCommand extends Command<ClientView> {
-  constructor(
-    readonly input: { poolId: string; clientId: string; settings: Partial<ClientSettings> },
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+export class UpdateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; clientId: string; settings: Partial<ClientSettings> }, ClientView> {}
 
 /**
  * Cognito's UpdateUserPoolClient replaces the whole configuration: fields left out go back to
@@ -86,13 +82,20 @@ export class UpdateUserPoolClientCommand extends Command<ClientView> {
  */
 @CommandHandler(UpdateUserPoolClientCommand)
 export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPoolClientCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(SECRETS) private readonly secrets: Secrets,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    private readonly pools: Pools,
+    private readonly clients: AppClients,
+  ) {}
 
   async execute({ input, context }: UpdateUserPoolClientCommand): Promise<ClientView> {
-    const current = await loadClient(this.platform.store, input.clientId, input.poolId);
-    const now = new Date();
+    const current = await this.clients.load(input.clientId, input.poolId);
+    const now = this.clock.now();
     const result = await handleCommand({
-      store: this.platform.store,
+      store: this.store,
       streamId: clientStream(input.clientId),
       decider: clientDecider,
       context,
@@ -104,37 +107,37 @@ export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPo
         now: now.toISOString(),
       }),
     });
-    await waitForReadModels(this.platform, result.append?.position);
+    await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
     if (result.state.status !== 'active') throw new Error('client not updated');
-    return clientView(this.platform, result.state);
+    return clientView(this.clients, result.state);
   }
 }
 
-export class DeleteUserPoolClientCommand extends Command<void> {
-  constructor(
-    readonly input: { poolId: string; clientId: string },
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+export class DeleteUserPoolClientCommand extends UseCaseCommand<{ poolId: string; clientId: string }, void> {}
 
 @CommandHandler(DeleteUserPoolClientCommand)
 export class DeleteUserPoolClientHandler implements ICommandHandler<DeleteUserPoolClientCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(SECRETS) private readonly secrets: Secrets,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    private readonly pools: Pools,
+    private readonly clients: AppClients,
+  ) {}
 
   async execute({ input, context }: DeleteUserPoolClientCommand): Promise<void> {
-    await loadClient(this.platform.store, input.clientId, input.poolId);
-    const now = new Date();
+    await this.clients.load(input.clientId, input.poolId);
+    const now = this.clock.now();
     const result = await handleCommand({
-      store: this.platform.store,
+      store: this.store,
       streamId: clientStream(input.clientId),
       decider: clientDecider,
       context,
       now,
       command: () => ({ type: 'DeleteClient' as const, poolId: input.poolId, now: now.toISOString() }),
     });
-    await waitForReadModels(this.platform, result.append?.position);
+    await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
   }
 }
 

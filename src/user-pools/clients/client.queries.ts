@@ -1,26 +1,26 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CLIENTS_TABLE } from '../../../projections/user-directory/user-directory.projection.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { SqlExecutor } from '../../db/sql.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import { loadPool } from '../user-pool.repository.js';
+import { READ_DB } from '../../shared/ports.js';
+import { UseCaseQuery } from '../../shared/use-case.js';
+import { CLIENTS_TABLE } from '../directory/tables.js';
+import { Pools } from '../pools.js';
+import { AppClients } from './app-clients.js';
 import { type ClientView, clientView } from './client.commands.js';
-import { loadClient } from './client.repository.js';
 
-export class DescribeUserPoolClientQuery extends Query<ClientView> {
-  constructor(readonly input: { poolId: string; clientId: string }) {
-    super();
-  }
-}
+export class DescribeUserPoolClientQuery extends UseCaseQuery<{ poolId: string; clientId: string }, ClientView> {}
 
 @QueryHandler(DescribeUserPoolClientQuery)
 export class DescribeUserPoolClientHandler implements IQueryHandler<DescribeUserPoolClientQuery> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly pools: Pools,
+    private readonly clients: AppClients,
+  ) {}
 
   async execute({ input }: DescribeUserPoolClientQuery): Promise<ClientView> {
-    await loadPool(this.platform.store, input.poolId);
-    return clientView(this.platform, await loadClient(this.platform.store, input.clientId, input.poolId));
+    await this.pools.load(input.poolId);
+    return clientView(this.clients, await this.clients.load(input.clientId, input.poolId));
   }
 }
 
@@ -30,24 +30,23 @@ export interface ClientSummary {
   clientName: string;
 }
 
-export class ListUserPoolClientsQuery extends Query<{ clients: ClientSummary[]; nextToken?: string }> {
-  constructor(readonly input: { poolId: string; maxResults: number; nextToken?: string }) {
-    super();
-  }
-}
+export class ListUserPoolClientsQuery extends UseCaseQuery<{ poolId: string; maxResults: number; nextToken?: string }, { clients: ClientSummary[]; nextToken?: string }> {}
 
 @QueryHandler(ListUserPoolClientsQuery)
 export class ListUserPoolClientsHandler implements IQueryHandler<ListUserPoolClientsQuery> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly pools: Pools,
+    @Inject(READ_DB) private readonly db: SqlExecutor,
+  ) {}
 
   async execute({ input }: ListUserPoolClientsQuery) {
-    const pool = await loadPool(this.platform.store, input.poolId);
+    const pool = await this.pools.load(input.poolId);
     let after = '';
     if (input.nextToken) {
       after = Buffer.from(input.nextToken, 'base64url').toString('utf8');
       if (!/^[\w+]{1,128}$/.test(after)) throw new InvalidParameterError('Invalid NextToken');
     }
-    const r = await this.platform.db.query<{ client_id: string; client_name: string }>(
+    const r = await this.db.query<{ client_id: string; client_name: string }>(
       `SELECT client_id, client_name FROM ${CLIENTS_TABLE} WHERE pool_id = $1 AND client_id > $2 ORDER BY client_id LIMIT $3`,
       [pool.poolId, after, input.maxResults + 1],
     );

@@ -1,39 +1,41 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
-import type { RequestContext } from '../../shared/request-context.js';
-import { codeMismatchOutcome } from '../user.decider.js';
-import { loadUserByName, runUserCommand } from './user-admin.js';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Clock } from '../../shared/clock.js';
+import { CodeMismatchError, UserNotFoundError } from '../../shared/domain-error.js';
+import { CLOCK } from '../../shared/ports.js';
+import { UseCaseCommand } from '../../shared/use-case.js';
+import { AppClients, type ViaClient } from '../clients/app-clients.js';
+import { Codes } from '../codes.js';
+import { Users } from '../users.js';
 
-export class ConfirmSignUpCommand extends Command<void> {
-  constructor(
-    readonly input: { poolId: string; username: string; code: string },
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+/** ConfirmSignUp with the code: the user is CONFIRMED and the contact verified (in alias pools that claims the alias). */
+export class ConfirmSignUpCommand extends UseCaseCommand<{ via: ViaClient; username: string; code: string }, void> {}
 
 @CommandHandler(ConfirmSignUpCommand)
 export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly clients: AppClients,
+    private readonly users: Users,
+    private readonly codes: Codes,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async execute({ input, context }: ConfirmSignUpCommand): Promise<void> {
-    // The confirmation verifies the email/phone: in alias pools that claims the alias too.
-    const { streamId, pool } = await loadUserByName(this.platform, input.poolId, input.username);
-    const { events } = await runUserCommand(
-      this.platform,
-      streamId,
-      (state) => ({
-        type: 'ConfirmSignUp' as const,
-        presentedCodeHash: state.exists ? this.platform.secrets.hashCode(state.sub, 'SIGN_UP', input.code) : '',
-        now: new Date().toISOString(),
-      }),
-      context,
+    const { pool, caller } = await this.clients.forUser(input.via, input.username);
+    const found = await this.users.find(pool, input.username);
+    // PreventUserExistenceErrors: an unknown user looks like a wrong code.
+    if (!found) throw caller?.hidesUserExistence ? new CodeMismatchError('Invalid verification code provided, please try again.') : new UserNotFoundError('User does not exist.');
+    const now = this.clock.now();
+    await this.users.run({
       pool,
-    );
-    const mismatch = codeMismatchOutcome(events);
-    if (mismatch) throw mismatch;
+      streamId: found.streamId,
+      context,
+      now,
+      command: (state) => ({
+        type: 'ConfirmSignUp',
+        presentedCodeHash: state.exists ? this.codes.hash(state.sub, 'SIGN_UP', undefined, input.code) : '',
+        now: now.toISOString(),
+      }),
+    });
   }
 }

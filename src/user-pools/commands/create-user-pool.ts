@@ -1,16 +1,17 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import type { RequestContext } from '../../shared/request-context.js';
+import type { Clock } from '../../shared/clock.js';
+import { CLOCK, READ_MODELS, type ReadModels, SETTINGS, type ServiceSettings, STORE, USER_DIRECTORY } from '../../shared/ports.js';
+import { UseCaseCommand } from '../../shared/use-case.js';
+import { KeyRing } from '../../tokens/key-ring.js';
 import { type MutableSettingsInput, resolveMutableSettings } from '../pool-settings.js';
 import { declareSchema, type SchemaAttributeInput } from '../schema.js';
 import { userPoolDecider } from '../user-pool.decider.js';
 import { type AliasAttribute, type UserPoolSettings, type VerifiableAttribute, userPoolStream } from '../user-pool.events.js';
 import { newUserPoolId } from '../user-pool-id.js';
-import type { ActivePool } from '../user-pool.repository.js';
-import { waitForReadModels } from './consistency.js';
+import { type PoolView, poolView } from './pool-view.js';
 
 export interface CreateUserPoolInput extends MutableSettingsInput {
   name: string;
@@ -18,46 +19,25 @@ export interface CreateUserPoolInput extends MutableSettingsInput {
   usernameAttributes?: VerifiableAttribute[];
   aliasAttributes?: AliasAttribute[];
   schema?: SchemaAttributeInput[];
-  region?: string;
 }
 
-/** A pool as the APIs show it (the name is historical: Describe returns the same shape). */
-export type CreatedUserPool = UserPoolSettings & {
-  poolId: string;
-  region: string;
-  createdAt: string;
-  /** The last change to the pool's settings (its creation when none since). */
-  updatedAt: string;
-  /** From the user directory: may lag a write, as Cognito's estimate does. */
-  estimatedNumberOfUsers?: number;
-};
-
-export const poolView = (pool: ActivePool): CreatedUserPool => ({
-  poolId: pool.poolId,
-  region: pool.region,
-  createdAt: pool.createdAt,
-  updatedAt: pool.updatedAt,
-  ...pool.settings,
-});
-
-export class CreateUserPoolCommand extends Command<CreatedUserPool> {
-  constructor(
-    readonly input: CreateUserPoolInput,
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+/** CreateUserPool: every setting stated in the event (defaults applied here), the pool's first signing key, read-your-writes. */
+export class CreateUserPoolCommand extends UseCaseCommand<CreateUserPoolInput, PoolView> {}
 
 @CommandHandler(CreateUserPoolCommand)
 export class CreateUserPoolHandler implements ICommandHandler<CreateUserPoolCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    private readonly keyRing: KeyRing,
+  ) {}
 
-  async execute({ input, context }: CreateUserPoolCommand): Promise<CreatedUserPool> {
-    const region = input.region ?? this.platform.config.REGION;
+  async execute({ input, context }: CreateUserPoolCommand): Promise<PoolView> {
+    const region = context.region ?? this.settings.defaultRegion;
     const poolId = newUserPoolId(region);
-    const now = new Date();
-    // Members left out take their defaults here, so the event states every setting.
+    const now = this.clock.now();
     const settings: UserPoolSettings = {
       ...resolveMutableSettings(input, input.name),
       usernameCaseSensitive: input.usernameCaseSensitive ?? false,
@@ -66,18 +46,17 @@ export class CreateUserPoolHandler implements ICommandHandler<CreateUserPoolComm
       schema: declareSchema(input.schema ?? []),
     };
     const result = await handleCommand({
-      store: this.platform.store,
+      store: this.store,
       streamId: userPoolStream(poolId),
       decider: userPoolDecider,
       context,
       now,
       command: () => ({ type: 'CreateUserPool' as const, poolId, region, now: now.toISOString(), settings }),
     });
-    // The pool can sign tokens from its first moment.
-    await this.platform.keyRing.ensureKeys(poolId);
-    await waitForReadModels(this.platform, result.append?.position);
-    const state = result.state;
-    if (state.status !== 'active') throw new Error('pool not created');
-    return poolView(state);
+    // The pool can sign tokens from its first moment (its key events carry this request's ids).
+    await this.keyRing.ensureKeys(poolId, context);
+    await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
+    if (result.state.status !== 'active') throw new Error('pool not created');
+    return poolView(result.state);
   }
 }

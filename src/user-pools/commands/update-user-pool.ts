@@ -1,11 +1,8 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
-import type { RequestContext } from '../../shared/request-context.js';
-import { runPoolCommand } from './pool-command.js';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UseCaseCommand } from '../../shared/use-case.js';
 import { type MutableSettingsInput, resolveMutableSettings } from '../pool-settings.js';
-import { type CreatedUserPool, poolView } from './create-user-pool.js';
+import { Pools } from '../pools.js';
+import { type PoolView, poolView } from './pool-view.js';
 
 export interface UpdateUserPoolInput extends MutableSettingsInput {
   poolId: string;
@@ -14,28 +11,20 @@ export interface UpdateUserPoolInput extends MutableSettingsInput {
 }
 
 /** UpdateUserPool: replaces the mutable settings; members left out go back to their defaults. */
-export class UpdateUserPoolCommand extends Command<CreatedUserPool> {
-  constructor(
-    readonly input: UpdateUserPoolInput,
-    readonly context: RequestContext,
-  ) {
-    super();
-  }
-}
+export class UpdateUserPoolCommand extends UseCaseCommand<UpdateUserPoolInput, PoolView> {}
 
 @CommandHandler(UpdateUserPoolCommand)
 export class UpdateUserPoolHandler implements ICommandHandler<UpdateUserPoolCommand> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(private readonly pools: Pools) {}
 
-  async execute({ input, context }: UpdateUserPoolCommand): Promise<CreatedUserPool> {
+  async execute({ input, context }: UpdateUserPoolCommand): Promise<PoolView> {
     // Safe to retry: the whole replacement is decided again on the fresh state.
-    const state = await runPoolCommand(
-      this.platform,
+    const state = await this.pools.run(
       input.poolId,
-      (current, pool) => ({
+      (current, pool, now) => ({
         type: 'UpdateUserPool',
         settings: resolveMutableSettings(input, input.name ?? (current.status === 'active' ? current.settings.name : pool.settings.name)),
-        now: new Date().toISOString(),
+        now,
       }),
       context,
     );

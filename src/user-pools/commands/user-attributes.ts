@@ -1,95 +1,127 @@
-import type { Platform } from '../../platform/platform.js';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Clock } from '../../shared/clock.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import type { RequestContext } from '../../shared/request-context.js';
+import { CLOCK } from '../../shared/ports.js';
+import { UseCaseCommand } from '../../shared/use-case.js';
 import { assertMutable, validateAttributes } from '../attributes.js';
+import { type CodeDeliveryDetails, Codes, type IssuedCode } from '../codes.js';
+import type { ActivePool } from '../pools.js';
 import { effectiveSchema } from '../schema.js';
-import type { ActivePool } from '../user-pool.repository.js';
+import type { AttributeVerification } from '../user.decider.js';
 import type { ContactAttribute } from '../user.events.js';
-import { type CodeDeliveryDetails, type IssuedCode, deliverCode, details, issueCode } from './codes.js';
-import { type ExistingUser, runUserCommand } from './user-admin.js';
+import { UserTargets, type UserTarget } from '../user-target.js';
+import { Users } from '../users.js';
 
 const CONTACTS: ContactAttribute[] = ['email', 'phone_number'];
 const READ_ONLY = new Set(['sub']);
 
-/** Pools may require verification before a new email/phone replaces the old one (UserAttributeUpdateSettings). */
-const keepsOriginalUntilVerified = (pool: ActivePool, attribute: ContactAttribute) =>
-  pool.settings.attributesRequireVerificationBeforeUpdate.includes(attribute);
+/** The pool's rules for a changed contact, as the decider applies them. */
+export const verificationRules = (pool: ActivePool): AttributeVerification => ({
+  autoVerified: pool.settings.autoVerifiedAttributes.filter((a): a is ContactAttribute => CONTACTS.includes(a as ContactAttribute)),
+  keepOriginalUntilVerified: pool.settings.attributesRequireVerificationBeforeUpdate.filter((a): a is ContactAttribute => CONTACTS.includes(a as ContactAttribute)),
+});
 
 /**
- * Update[Admin]UserAttributes:
- * - a changed email/phone becomes unverified; when the pool auto-verifies it, a code is sent
- *   to the new value (and with UserAttributeUpdateSettings the old value stays until verified);
- * - admins may set `*_verified` directly (then no code is sent); users may not.
+ * Checks attributes a caller wants to set against the schema and who may set what (admins may set
+ * `*_verified`; users may not; `sub` never). Returns them as the decider takes them.
  */
-export async function updateUserAttributes(
-  platform: Platform,
-  args: { pool: ActivePool; user: ExistingUser; streamId: string; attributes: Record<string, string>; byAdmin: boolean; context: RequestContext },
-): Promise<CodeDeliveryDetails[]> {
-  const { pool, user, streamId, byAdmin } = args;
-  for (const name of Object.keys(args.attributes)) {
+export function checkedAttributeUpdate(pool: ActivePool, attributes: Record<string, string>, byAdmin: boolean): Record<string, string> {
+  for (const name of Object.keys(attributes)) {
     if (READ_ONLY.has(name)) throw new InvalidParameterError(`Cannot modify the non-mutable attribute ${name}`);
     if (!byAdmin && /_verified$/.test(name)) throw new InvalidParameterError(`Cannot modify ${name}: only an administrator can`);
   }
-  const { email_verified, phone_number_verified, ...plain } = args.attributes;
   const schema = effectiveSchema(pool.settings.schema);
-  validateAttributes(args.attributes, schema, { checkRequired: false, allowVerifiedFlags: byAdmin });
+  validateAttributes(attributes, schema, { checkRequired: false, allowVerifiedFlags: byAdmin });
+  const { email_verified: _e, phone_number_verified: _p, ...plain } = attributes;
   assertMutable(schema, Object.keys(plain));
-  const set: Record<string, string> = { ...plain };
-  if (email_verified !== undefined) set.email_verified = email_verified;
-  if (phone_number_verified !== undefined) set.phone_number_verified = phone_number_verified;
-  const pending: Partial<Record<ContactAttribute, string>> = {};
-  const codes: IssuedCode[] = [];
-  const now = new Date();
-  for (const attribute of CONTACTS) {
-    const value = plain[attribute];
-    if (value === undefined || value === user.attributes[attribute]) continue;
-    const markedVerified = set[`${attribute}_verified`] === 'true';
-    if (markedVerified) continue;
-    if (keepsOriginalUntilVerified(pool, attribute) && user.attributes[attribute]) {
-      delete set[attribute];
-      pending[attribute] = value;
-    } else {
-      set[`${attribute}_verified`] = 'false';
-    }
-    if (pool.settings.autoVerifiedAttributes.includes(attribute)) codes.push(issueCode(platform, user.sub, 'VERIFY_ATTRIBUTE', attribute, value, now));
+  return attributes;
+}
+
+/** A code for each new contact value the input carries that the pool auto-verifies; the decider uses those it needs. */
+export function codeCandidates(codes: Codes, pool: ActivePool, sub: string, attributes: Record<string, string>, now: Date): Map<ContactAttribute, IssuedCode> {
+  const out = new Map<ContactAttribute, IssuedCode>();
+  for (const attribute of verificationRules(pool).autoVerified) {
+    const to = attributes[attribute];
+    if (to) out.set(attribute, codes.issue(sub, 'VERIFY_ATTRIBUTE', { attribute, to }, now));
   }
-  await runUserCommand(
-    platform,
-    streamId,
-    () => ({ type: 'UpdateAttributes', attributes: set, pending, codes: codes.map((c) => c.toSend), now: now.toISOString() }),
-    args.context,
-    pool,
-  );
-  const out: CodeDeliveryDetails[] = [];
-  for (const issued of codes) out.push(await deliverCode(platform, pool.poolId, user.username, 'VERIFY_ATTRIBUTE', issued));
   return out;
 }
 
-export async function deleteUserAttributes(
-  platform: Platform,
-  args: { pool: ActivePool; user: ExistingUser; streamId: string; names: string[]; context: RequestContext },
-): Promise<void> {
-  const schema = effectiveSchema(args.pool.settings.schema);
-  for (const name of args.names) {
-    if (READ_ONLY.has(name)) throw new InvalidParameterError(`Cannot delete the attribute ${name}`);
-    if (schema.find((a) => a.name === name)?.required) throw new InvalidParameterError(`Cannot delete the required attribute ${name}`);
+/** Update[Admin]UserAttributes: what becomes unverified, waits or gets a code is decided on the fresh state. */
+export class UpdateUserAttributesCommand extends UseCaseCommand<{ target: UserTarget; attributes: Record<string, string>; clientMetadata?: Record<string, string> }, CodeDeliveryDetails[]> {}
+
+@CommandHandler(UpdateUserAttributesCommand)
+export class UpdateUserAttributesHandler implements ICommandHandler<UpdateUserAttributesCommand> {
+  constructor(
+    private readonly targets: UserTargets,
+    private readonly users: Users,
+    private readonly codes: Codes,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: UpdateUserAttributesCommand): Promise<CodeDeliveryDetails[]> {
+    const target = await this.targets.resolve(input.target, context);
+    target.caller?.assertWritable(Object.keys(input.attributes));
+    const attributes = checkedAttributeUpdate(target.pool, input.attributes, target.byAdmin);
+    const now = this.clock.now();
+    const candidates = codeCandidates(this.codes, target.pool, target.user.sub, attributes, now);
+    const { events, state } = await this.users.run({
+      pool: target.pool,
+      streamId: target.streamId,
+      context: target.context,
+      now,
+      command: () => ({
+        type: 'UpdateAttributes',
+        attributes,
+        verification: verificationRules(target.pool),
+        codes: Object.fromEntries([...candidates].map(([a, c]) => [a, c.toSend])),
+        now: now.toISOString(),
+      }),
+    });
+    const username = state.exists ? state.username : target.user.username;
+    return deliverSentCodes(this.codes, target.pool.poolId, username, events, candidates);
   }
-  assertMutable(schema, args.names);
-  await runUserCommand(platform, args.streamId, () => ({ type: 'DeleteAttributes', names: args.names, now: new Date().toISOString() }), args.context, args.pool);
 }
 
-/** GetUserAttributeVerificationCode: a code to the attribute's current (or pending) value. */
-export async function sendAttributeVerificationCode(
-  platform: Platform,
-  args: { pool: ActivePool; user: ExistingUser; streamId: string; attribute: string; context: RequestContext },
-): Promise<CodeDeliveryDetails> {
-  const attribute = args.attribute as ContactAttribute;
-  if (!CONTACTS.includes(attribute)) throw new InvalidParameterError(`Attribute ${args.attribute} cannot be verified`);
-  const to = args.user.pending[attribute] ?? args.user.attributes[attribute];
-  if (!to) throw new InvalidParameterError(`User has no ${attribute}`);
-  const now = new Date();
-  const issued = issueCode(platform, args.user.sub, 'VERIFY_ATTRIBUTE', attribute, to, now);
-  await runUserCommand(platform, args.streamId, () => ({ type: 'SendCode', purpose: 'VERIFY_ATTRIBUTE', code: issued.toSend, now: now.toISOString() }), args.context, args.pool);
-  await deliverCode(platform, args.pool.poolId, args.user.username, 'VERIFY_ATTRIBUTE', issued);
-  return details(issued);
+/** Delivers the candidate codes the decider recorded as sent (in event order). */
+export async function deliverSentCodes(
+  codes: Codes,
+  poolId: string,
+  username: string,
+  events: ReadonlyArray<{ type: string; data: unknown }>,
+  candidates: ReadonlyMap<ContactAttribute, IssuedCode>,
+): Promise<CodeDeliveryDetails[]> {
+  const out: CodeDeliveryDetails[] = [];
+  for (const event of events) {
+    if (event.type !== 'ConfirmationCodeSent') continue;
+    const issued = candidates.get((event.data as { attribute: ContactAttribute }).attribute);
+    if (issued) out.push(await codes.deliver(poolId, username, 'VERIFY_ATTRIBUTE', issued));
+  }
+  return out;
+}
+
+/** Delete[Admin]UserAttributes: required, immutable and read-only attributes stay. */
+export class DeleteUserAttributesCommand extends UseCaseCommand<{ target: UserTarget; names: string[] }, void> {}
+
+@CommandHandler(DeleteUserAttributesCommand)
+export class DeleteUserAttributesHandler implements ICommandHandler<DeleteUserAttributesCommand> {
+  constructor(
+    private readonly targets: UserTargets,
+    private readonly users: Users,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: DeleteUserAttributesCommand): Promise<void> {
+    const target = await this.targets.resolve(input.target, context);
+    target.caller?.assertWritable(input.names);
+    const schema = effectiveSchema(target.pool.settings.schema);
+    for (const name of input.names) {
+      if (READ_ONLY.has(name)) throw new InvalidParameterError(`Cannot delete the attribute ${name}`);
+      if (schema.find((a) => a.name === name)?.required) throw new InvalidParameterError(`Cannot delete the required attribute ${name}`);
+    }
+    assertMutable(schema, input.names);
+    const now = this.clock.now();
+    await this.users.run({ pool: target.pool, streamId: target.streamId, context: target.context, now, command: () => ({ type: 'DeleteAttributes', names: input.names, now: now.toISOString() }) });
+  }
 }

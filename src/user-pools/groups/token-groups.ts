@@ -1,5 +1,4 @@
-import type { TokenGroups } from '../../auth/token-claims.js';
-import type { Platform } from '../../platform/platform.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import type { ActiveGroup } from './group.decider.js';
 import { memberGroups } from './group.repository.js';
 
@@ -7,9 +6,12 @@ import { memberGroups } from './group.repository.js';
  * The `cognito:groups` of a user's next tokens, read from the event streams rather than a
  * projection so a token never lags an admin's change.
  */
-export async function groupsForToken(platform: Platform, poolId: string, sub: string): Promise<TokenGroups> {
-  return tokenGroups(await memberGroups(platform.store, poolId, sub));
+export async function groupsForToken(store: EventStore, poolId: string, sub: string): Promise<TokenGroups> {
+  return tokenGroups(await memberGroups(store, poolId, sub));
 }
+
+/** `cognito:groups` (in order), with the groups' roles and the preferred role when there is one. */
+export type TokenGroups = string[] & { roles?: string[]; preferredRole?: string };
 
 /**
  * Cognito's order and roles: groups by precedence (lowest first, groups without one last),

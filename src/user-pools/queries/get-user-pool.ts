@@ -1,26 +1,26 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { USERS_TABLE } from '../../../projections/user-directory/user-directory.projection.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
-import { type CreatedUserPool, poolView } from '../commands/create-user-pool.js';
-import { loadPool } from '../user-pool.repository.js';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { SqlExecutor } from '../../db/sql.js';
+import { READ_DB } from '../../shared/ports.js';
+import { UseCaseQuery } from '../../shared/use-case.js';
+import { type PoolView, poolView } from '../commands/pool-view.js';
+import { USERS_TABLE } from '../directory/tables.js';
+import { Pools } from '../pools.js';
 
-export class GetUserPoolQuery extends Query<CreatedUserPool> {
-  constructor(readonly poolId: string) {
-    super();
-  }
-}
+/** DescribeUserPool: the pool from its own stream (always current), with the user count from the directory. */
+export class GetUserPoolQuery extends UseCaseQuery<{ poolId: string }, PoolView> {}
 
-/** The pool from its own stream (always current), with the user count from the directory. */
 @QueryHandler(GetUserPoolQuery)
 export class GetUserPoolHandler implements IQueryHandler<GetUserPoolQuery> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly pools: Pools,
+    @Inject(READ_DB) private readonly db: SqlExecutor,
+  ) {}
 
-  async execute({ poolId }: GetUserPoolQuery): Promise<CreatedUserPool> {
-    const pool = await loadPool(this.platform.store, poolId);
+  async execute({ input }: GetUserPoolQuery): Promise<PoolView> {
+    const pool = await this.pools.load(input.poolId);
     // An index-only count on (pool_id, ...): cheap enough to answer every Describe.
-    const count = await this.platform.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${USERS_TABLE} WHERE pool_id = $1`, [pool.poolId]);
+    const count = await this.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${USERS_TABLE} WHERE pool_id = $1`, [pool.poolId]);
     return { ...poolView(pool), estimatedNumberOfUsers: Number(count.rows[0]?.n ?? 0) };
   }
 }

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { POOLS_TABLE } from '../../../projections/user-directory/user-directory.projection.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { SqlExecutor } from '../../db/sql.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
+import { READ_DB } from '../../shared/ports.js';
+import { UseCaseQuery } from '../../shared/use-case.js';
+import { POOLS_TABLE } from '../directory/tables.js';
 
 export interface ListUserPoolsInput {
   limit: number;
@@ -24,11 +25,8 @@ export interface UserPoolPage {
   nextCursor?: string;
 }
 
-export class ListUserPoolsQuery extends Query<UserPoolPage> {
-  constructor(readonly input: ListUserPoolsInput) {
-    super();
-  }
-}
+/** ListUserPools: a Cognito endpoint is regional, so the region of the call's scope is part of the input. */
+export class ListUserPoolsQuery extends UseCaseQuery<ListUserPoolsInput, UserPoolPage> {}
 
 interface Row {
   pool_id: string;
@@ -40,7 +38,7 @@ interface Row {
 /** Lists pools from the user-directory read model, by pool id, with an opaque cursor. */
 @QueryHandler(ListUserPoolsQuery)
 export class ListUserPoolsHandler implements IQueryHandler<ListUserPoolsQuery> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(READ_DB) private readonly db: SqlExecutor) {}
 
   async execute({ input }: ListUserPoolsQuery): Promise<UserPoolPage> {
     const where: string[] = [];
@@ -55,7 +53,7 @@ export class ListUserPoolsHandler implements IQueryHandler<ListUserPoolsQuery> {
     }
     // One row more than asked tells whether another page exists without a count.
     params.push(input.limit + 1);
-    const r = await this.platform.db.query<Row>(
+    const r = await this.db.query<Row>(
       `SELECT pool_id, name, region, created_at FROM ${POOLS_TABLE}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY pool_id LIMIT $${params.length}`,

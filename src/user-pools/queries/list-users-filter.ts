@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
-import { USERS_TABLE } from '../../../projections/user-directory/user-directory.projection.js';
-import type { Platform } from '../../platform/platform.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import { effectiveSchema } from '../schema.js';
-import { loadPool } from '../user-pool.repository.js';
+import { likePrefix } from '../directory/user-rows.js';
 import { normalizeUsername } from '../username.js';
-import { type UserRow, USER_ROW_COLUMNS, likePrefix, toDirectoryUser } from './user-rows.js';
 
 export { likePrefix };
 
@@ -79,98 +74,4 @@ export function filterCondition(filter: UserFilter, usernameCaseSensitive: boole
     default:
       return compare(`attributes ->> ${param(filter.attribute)}::text`, filter.value);
   }
-}
-
-export interface ListUsersFilteredInput {
-  poolId: string;
-  filter?: string;
-  /** Names to keep in each user's attributes; undefined or empty keeps them all. */
-  attributesToGet?: readonly string[];
-  limit: number;
-  paginationToken?: string;
-}
-
-export interface ListedUser {
-  username: string;
-  /** In Cognito's order: `sub` first (when kept), then the rest. */
-  attributes: Array<{ name: string; value: string }>;
-  createdAt: string;
-  updatedAt: string;
-  enabled: boolean;
-  status: string;
-}
-
-/**
- * ListUsers over the user-directory read model, ordered by (username key, sub) so pages are
- * stable while users come and go. Read-your-writes holds because every write waits for
- * this read model before it answers.
- */
-export async function listUsersFiltered(platform: Platform, input: ListUsersFilteredInput): Promise<{ users: ListedUser[]; paginationToken?: string }> {
-  // 1. Pool, filter and attribute names are checked before anything is read.
-  const pool = await loadPool(platform.store, input.poolId);
-  const filter = parseUserFilter(input.filter);
-  const keep = input.attributesToGet && input.attributesToGet.length > 0 ? input.attributesToGet : undefined;
-  const known = new Set(effectiveSchema(pool.settings.schema).map((a) => a.name));
-  if (keep?.some((name) => !known.has(name))) throw new InvalidParameterError('One or more requested attributes do not exist.');
-
-  // 2. One parameterised query: pool, filter, page start, limit + 1 (to know whether more follow).
-  const params: unknown[] = [];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [`pool_id = ${param(pool.poolId)}`];
-  if (filter) where.push(filterCondition(filter, pool.settings.usernameCaseSensitive, param));
-  const scope = tokenScope(pool.poolId, filter);
-  if (input.paginationToken) {
-    const [key, sub] = decodeToken(input.paginationToken, scope);
-    where.push(`(username_key, sub) > (${param(key)}, ${param(sub)})`);
-  }
-  const limit = param(input.limit + 1);
-  const result = await platform.db.query<UserRow>(
-    `SELECT ${USER_ROW_COLUMNS}
-       FROM ${USERS_TABLE} WHERE ${where.join(' AND ')}
-      ORDER BY username_key, sub LIMIT ${limit}`,
-    params,
-  );
-
-  // 3. The page, and a token only when more users follow.
-  const rows = result.rows.slice(0, input.limit);
-  const last = rows[rows.length - 1];
-  const users = rows.map((row) => toListedUser(row, keep));
-  return result.rows.length > input.limit && last ? { users, paginationToken: encodeToken(scope, last.username_key, last.sub) } : { users };
-}
-
-/** Binds a token to its pool and filter, so it cannot be replayed against another listing. */
-function tokenScope(poolId: string, filter: UserFilter | undefined): string {
-  return createHash('sha256').update(JSON.stringify([poolId, filter ?? null])).digest('base64url').slice(0, 16);
-}
-
-function encodeToken(scope: string, key: string, sub: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: scope, k: key, u: sub })).toString('base64url');
-}
-
-function decodeToken(token: string, scope: string): [string, string] {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const t = value as { v?: unknown; s?: unknown; k?: unknown; u?: unknown } | undefined;
-  if (!t || t.v !== 1 || typeof t.k !== 'string' || typeof t.u !== 'string') throw new InvalidParameterError('Invalid pagination token.');
-  if (t.s !== scope) throw new InvalidParameterError('The pagination token does not belong to this user pool and filter.');
-  return [t.k, t.u];
-}
-
-function toListedUser(row: UserRow, keep: readonly string[] | undefined): ListedUser {
-  const user = toDirectoryUser(row);
-  const { sub: _sub, ...rest } = user.attributes;
-  const all: Record<string, string> = { sub: user.sub, ...rest };
-  const names = Object.keys(all).filter((name) => !keep || keep.includes(name));
-  return {
-    username: user.username,
-    attributes: names.map((name) => ({ name, value: all[name] })),
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-    enabled: user.enabled,
-    status: user.status,
-  };
 }

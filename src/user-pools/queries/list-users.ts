@@ -1,84 +1,107 @@
+import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { USERS_TABLE } from '../../../projections/user-directory/user-directory.projection.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { SqlExecutor } from '../../db/sql.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import { loadPool } from '../user-pool.repository.js';
-import { normalizeUsername } from '../username.js';
-import { type DirectoryUser, type UserRow, USER_ROW_COLUMNS, likePrefix, toDirectoryUser } from './user-rows.js';
+import { READ_DB } from '../../shared/ports.js';
+import { UseCaseQuery } from '../../shared/use-case.js';
+import { USERS_TABLE } from '../directory/tables.js';
+import { type DirectoryUser, type UserRow, USER_ROW_COLUMNS, toDirectoryUser } from '../directory/user-rows.js';
+import { Pools } from '../pools.js';
+import { effectiveSchema } from '../schema.js';
+import { filterCondition, parseUserFilter, type UserFilter } from './list-users-filter.js';
 
 export type { DirectoryUser };
 
 export interface ListUsersInput {
   poolId: string;
-  usernamePrefix?: string;
-  emailPrefix?: string;
+  /** Cognito's Filter text (`name ^= "value"`), parsed once the pool is known. */
+  filter?: string;
+  /** All must match (the REST surface may give a username and an email prefix). */
+  filters?: readonly UserFilter[];
+  /** Names to keep in each user's attributes; undefined or empty keeps them all. */
+  attributesToGet?: readonly string[];
   limit: number;
-  cursor?: string;
+  paginationToken?: string;
 }
 
 export interface UserPage {
+  /** Attributes in Cognito's order: `sub` first (when kept), then the rest. */
   users: DirectoryUser[];
-  nextCursor?: string;
+  paginationToken?: string;
 }
 
-export class ListUsersQuery extends Query<UserPage> {
-  constructor(readonly input: ListUsersInput) {
-    super();
-  }
-}
+/**
+ * ListUsers (Cognito) and GET /v1/user-pools/{id}/users (REST): the user-directory read model,
+ * ordered by (username key, sub) so pages are stable while users come and go. Read-your-writes
+ * holds because every write waits for this read model before it answers.
+ */
+export class ListUsersQuery extends UseCaseQuery<ListUsersInput, UserPage> {}
 
-/** Lists users from the user-directory read model, by username order, with an opaque cursor. */
 @QueryHandler(ListUsersQuery)
 export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    private readonly pools: Pools,
+    @Inject(READ_DB) private readonly db: SqlExecutor,
+  ) {}
 
   async execute({ input }: ListUsersQuery): Promise<UserPage> {
-    const pool = await loadPool(this.platform.store, input.poolId);
-    const where = ['pool_id = $1'];
-    const params: unknown[] = [pool.poolId];
-    if (input.usernamePrefix) {
-      params.push(likePrefix(normalizeUsername(input.usernamePrefix, pool.settings.usernameCaseSensitive)));
-      where.push(`username_key LIKE $${params.length}`);
+    // 1. Pool and attribute names are checked before anything is read.
+    const pool = await this.pools.load(input.poolId);
+    const parsed = parseUserFilter(input.filter);
+    const filters = [...(input.filters ?? []), ...(parsed ? [parsed] : [])];
+    const keep = input.attributesToGet && input.attributesToGet.length > 0 ? input.attributesToGet : undefined;
+    const known = new Set(effectiveSchema(pool.settings.schema).map((a) => a.name));
+    if (keep?.some((name) => !known.has(name))) throw new InvalidParameterError('One or more requested attributes do not exist.');
+
+    // 2. One parameterised query: pool, filters, page start, limit + 1 (to know whether more follow).
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = [`pool_id = ${param(pool.poolId)}`];
+    for (const filter of filters) where.push(filterCondition(filter, pool.settings.usernameCaseSensitive, param));
+    const scope = tokenScope(pool.poolId, filters);
+    if (input.paginationToken) {
+      const [key, sub] = decodeToken(input.paginationToken, scope);
+      where.push(`(username_key, sub) > (${param(key)}, ${param(sub)})`);
     }
-    if (input.emailPrefix) {
-      params.push(likePrefix(input.emailPrefix.toLowerCase()));
-      where.push(`email_key LIKE $${params.length}`);
-    }
-    if (input.cursor) {
-      const [key, sub] = decodeCursor(input.cursor);
-      params.push(key, sub);
-      where.push(`(username_key, sub) > ($${params.length - 1}, $${params.length})`);
-    }
-    params.push(input.limit + 1);
-    const r = await this.platform.db.query<UserRow>(
-      `SELECT ${USER_ROW_COLUMNS}
-         FROM ${USERS_TABLE} WHERE ${where.join(' AND ')}
-        ORDER BY username_key, sub LIMIT $${params.length}`,
+    const limit = param(input.limit + 1);
+    const result = await this.db.query<UserRow>(
+      `SELECT ${USER_ROW_COLUMNS} FROM ${USERS_TABLE} WHERE ${where.join(' AND ')} ORDER BY username_key, sub LIMIT ${limit}`,
       params,
     );
-    const rows = r.rows.slice(0, input.limit);
-    const more = r.rows.length > input.limit;
+
+    // 3. The page, and a token only when more users follow.
+    const rows = result.rows.slice(0, input.limit);
     const last = rows[rows.length - 1];
-    return {
-      users: rows.map(toDirectoryUser),
-      ...(more && last ? { nextCursor: encodeCursor(last.username_key, last.sub) } : {}),
-    };
+    const users = rows.map((row) => keepAttributes(toDirectoryUser(row), keep));
+    return result.rows.length > input.limit && last ? { users, paginationToken: encodeToken(scope, last.username_key, last.sub) } : { users };
   }
 }
 
-function encodeCursor(key: string, sub: string): string {
-  return Buffer.from(JSON.stringify([key, sub])).toString('base64url');
+function keepAttributes(user: DirectoryUser, keep: readonly string[] | undefined): DirectoryUser {
+  const { sub: _sub, ...rest } = user.attributes;
+  const all: Record<string, string> = { sub: user.sub, ...rest };
+  return { ...user, attributes: Object.fromEntries(Object.entries(all).filter(([name]) => !keep || keep.includes(name))) };
 }
 
-function decodeCursor(cursor: string): [string, string] {
+/** Binds a token to its pool and filters, so it cannot be replayed against another listing. */
+function tokenScope(poolId: string, filters: readonly UserFilter[]): string {
+  return createHash('sha256').update(JSON.stringify([poolId, filters.length === 1 ? filters[0] : filters.length === 0 ? null : filters])).digest('base64url').slice(0, 16);
+}
+
+function encodeToken(scope: string, key: string, sub: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, s: scope, k: key, u: sub })).toString('base64url');
+}
+
+function decodeToken(token: string, scope: string): [string, string] {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    value = undefined;
   }
-  throw new InvalidParameterError('Invalid pagination token');
+  const t = value as { v?: unknown; s?: unknown; k?: unknown; u?: unknown } | undefined;
+  if (!t || t.v !== 1 || typeof t.k !== 'string' || typeof t.u !== 'string') throw new InvalidParameterError('Invalid pagination token.');
+  if (t.s !== scope) throw new InvalidParameterError('The pagination token does not belong to this user pool and filter.');
+  return [t.k, t.u];
 }
-

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { adminCreateUser, adminResetUserPassword, adminSetUserPassword } from '../../../user-pools/commands/admin-users.js';
-import { attributeList, loadUserByName, runUserCommand } from '../../../user-pools/commands/user-admin.js';
-import { deleteUserAttributes, updateUserAttributes } from '../../../user-pools/commands/user-attributes.js';
+import { AdminCreateUserCommand } from '../../../user-pools/commands/admin-create-user.js';
+import { AdminResetUserPasswordCommand, AdminSetUserPasswordCommand } from '../../../user-pools/commands/admin-passwords.js';
+import { DeleteUserAttributesCommand, UpdateUserAttributesCommand } from '../../../user-pools/commands/user-attributes.js';
+import { type LifecycleAction, UserLifecycleCommand } from '../../../user-pools/commands/user-lifecycle.js';
+import { GetUserQuery } from '../../../user-pools/queries/get-user.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
 import { attributeType, clientMetadata, password, userPoolId, username } from './members.js';
 import { attributesOf, toUserType } from './user-type.js';
 
 const poolUser = { UserPoolId: userPoolId, Username: username };
-const now = () => new Date().toISOString();
+const target = (input: { UserPoolId: string; Username: string }) => ({ poolId: input.UserPoolId, username: input.Username });
 
 export const adminCreateUserAction = action({
   auth: 'admin',
@@ -23,17 +25,19 @@ export const adminCreateUserAction = action({
     ClientMetadata: clientMetadata,
   }),
   async handle(input, ctx) {
-    const user = await adminCreateUser(
-      ctx.platform,
-      {
-        poolId: input.UserPoolId,
-        username: input.Username,
-        attributes: attributesOf(input.UserAttributes),
-        temporaryPassword: input.TemporaryPassword,
-        messageAction: input.MessageAction,
-        desiredDeliveryMediums: input.DesiredDeliveryMediums,
-      },
-      ctx.request,
+    const user = await ctx.commands.execute(
+      new AdminCreateUserCommand(
+        {
+          poolId: input.UserPoolId,
+          username: input.Username,
+          attributes: attributesOf(input.UserAttributes),
+          temporaryPassword: input.TemporaryPassword,
+          messageAction: input.MessageAction,
+          desiredDeliveryMediums: input.DesiredDeliveryMediums,
+          clientMetadata: input.ClientMetadata,
+        },
+        ctx.request,
+      ),
     );
     return { User: toUserType(user) };
   },
@@ -43,10 +47,10 @@ export const adminGetUser = action({
   auth: 'admin',
   input: z.object(poolUser),
   async handle(input, ctx) {
-    const { user } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
+    const { user, attributes } = await ctx.queries.execute(new GetUserQuery({ target: target(input) }, ctx.request));
     return {
       Username: user.username,
-      UserAttributes: attributeList(user),
+      UserAttributes: attributes,
       UserCreateDate: epochSeconds(user.createdAt),
       UserLastModifiedDate: epochSeconds(user.updatedAt),
       Enabled: user.enabled,
@@ -58,33 +62,28 @@ export const adminGetUser = action({
 });
 
 /** Admin actions that are one user command on the named user. */
-const simple = (command: 'DisableUser' | 'EnableUser' | 'AdminConfirmSignUp' | 'DeleteUser') =>
+const lifecycle = (command: LifecycleAction) =>
   action({
     auth: 'admin',
     input: z.object({ ...poolUser, ClientMetadata: clientMetadata }),
     async handle(input, ctx) {
-      const { streamId, pool } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
-      await runUserCommand(
-        ctx.platform,
-        streamId,
-        () => (command === 'DeleteUser' ? { type: 'DeleteUser', by: 'ADMIN', now: now() } : { type: command, now: now() }),
-        ctx.request,
-        pool,
-      );
+      await ctx.commands.execute(new UserLifecycleCommand({ target: target(input), action: command, clientMetadata: input.ClientMetadata }, ctx.request));
       return {};
     },
   });
 
-export const adminDisableUser = simple('DisableUser');
-export const adminEnableUser = simple('EnableUser');
-export const adminConfirmSignUp = simple('AdminConfirmSignUp');
-export const adminDeleteUser = simple('DeleteUser');
+export const adminDisableUser = lifecycle('DisableUser');
+export const adminEnableUser = lifecycle('EnableUser');
+export const adminConfirmSignUp = lifecycle('AdminConfirmSignUp');
+export const adminDeleteUser = lifecycle('DeleteUser');
 
 export const adminSetUserPasswordAction = action({
   auth: 'admin',
   input: z.object({ ...poolUser, Password: password, Permanent: z.boolean().optional() }),
   async handle(input, ctx) {
-    await adminSetUserPassword(ctx.platform, { poolId: input.UserPoolId, username: input.Username, password: input.Password, permanent: input.Permanent ?? false }, ctx.request);
+    await ctx.commands.execute(
+      new AdminSetUserPasswordCommand({ poolId: input.UserPoolId, username: input.Username, password: input.Password, permanent: input.Permanent ?? false }, ctx.request),
+    );
     return {};
   },
 });
@@ -93,7 +92,7 @@ export const adminResetUserPasswordAction = action({
   auth: 'admin',
   input: z.object({ ...poolUser, ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    await adminResetUserPassword(ctx.platform, { poolId: input.UserPoolId, username: input.Username }, ctx.request);
+    await ctx.commands.execute(new AdminResetUserPasswordCommand({ poolId: input.UserPoolId, username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
     return {};
   },
 });
@@ -102,8 +101,9 @@ export const adminUpdateUserAttributes = action({
   auth: 'admin',
   input: z.object({ ...poolUser, UserAttributes: z.array(attributeType).min(1).max(100), ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    const { user, streamId, pool } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
-    await updateUserAttributes(ctx.platform, { pool, user, streamId, attributes: attributesOf(input.UserAttributes), byAdmin: true, context: ctx.request });
+    await ctx.commands.execute(
+      new UpdateUserAttributesCommand({ target: target(input), attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata }, ctx.request),
+    );
     return {};
   },
 });
@@ -112,8 +112,7 @@ export const adminDeleteUserAttributes = action({
   auth: 'admin',
   input: z.object({ ...poolUser, UserAttributeNames: z.array(z.string().min(1).max(32)).min(1).max(100) }),
   async handle(input, ctx) {
-    const { user, streamId, pool } = await loadUserByName(ctx.platform, input.UserPoolId, input.Username);
-    await deleteUserAttributes(ctx.platform, { pool, user, streamId, names: input.UserAttributeNames, context: ctx.request });
+    await ctx.commands.execute(new DeleteUserAttributesCommand({ target: target(input), names: input.UserAttributeNames }, ctx.request));
     return {};
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listUserAuthEvents } from '../../../auth/queries/auth-events.js';
+import { ListUserAuthEventsQuery } from '../../../auth/queries/auth-events.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
 import { nextToken, userPoolId, username } from './members.js';
@@ -22,12 +22,12 @@ export const adminListUserAuthEvents = action({
     NextToken: nextToken.optional(),
   }),
   async handle(input, ctx) {
-    const page = await listUserAuthEvents(ctx.platform, {
-      poolId: input.UserPoolId,
-      username: input.Username,
-      maxResults: input.MaxResults || MAX_RESULTS,
-      nextToken: input.NextToken,
-    });
+    const page = await ctx.queries.execute(
+      new ListUserAuthEventsQuery(
+        { poolId: input.UserPoolId, username: input.Username, maxResults: input.MaxResults || MAX_RESULTS, nextToken: input.NextToken },
+        ctx.request,
+      ),
+    );
     return {
       AuthEvents: page.events.map((e) => ({
         EventId: e.eventId,

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { ActiveGroup } from '../../../user-pools/groups/group.decider.js';
-import { createGroup, deleteGroup, getGroup, updateGroup } from '../../../user-pools/groups/group.commands.js';
-import { listGroups, listGroupsForUser, listUsersInGroup } from '../../../user-pools/groups/group.queries.js';
-import { addUserToGroup, removeUserFromGroup } from '../../../user-pools/groups/membership.commands.js';
-import type { DirectoryUser } from '../../../user-pools/queries/list-users.js';
+import { ChangeMembershipCommand, CreateGroupCommand, DeleteGroupCommand, UpdateGroupCommand } from '../../../user-pools/groups/group.commands.js';
+import { GetGroupQuery, ListGroupsForUserQuery, ListGroupsQuery, ListUsersInGroupQuery } from '../../../user-pools/groups/group.queries.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
 import { nextToken, userPoolId, username } from './members.js';
+import { directoryUserType } from './user-type.js';
 
 // Members and limits as in Cognito's API reference (GroupNameType, ArnType, QueryLimitType).
 const groupName = z.string().min(1).max(128).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
@@ -32,18 +31,6 @@ function toGroupType(g: ActiveGroup) {
   };
 }
 
-function toUserType(u: DirectoryUser) {
-  const { sub, ...rest } = u.attributes;
-  return {
-    Username: u.username,
-    Attributes: [{ Name: 'sub', Value: sub ?? u.sub }, ...Object.entries(rest).map(([Name, Value]) => ({ Name, Value }))],
-    UserCreateDate: epochSeconds(u.createdAt),
-    UserLastModifiedDate: epochSeconds(u.updatedAt),
-    Enabled: u.enabled,
-    UserStatus: u.status,
-  };
-}
-
 const toSettings = (input: { Description?: string; RoleArn?: string; Precedence?: number }) => ({
   description: input.Description,
   roleArn: input.RoleArn,
@@ -54,7 +41,7 @@ export const createGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, ...settings }),
   async handle(input, ctx) {
-    const group = await createGroup(ctx.platform, { poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request);
+    const group = await ctx.commands.execute(new CreateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request));
     return { Group: toGroupType(group) };
   },
 });
@@ -63,7 +50,7 @@ export const getGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName }),
   async handle(input, ctx) {
-    return { Group: toGroupType(await getGroup(ctx.platform, input.UserPoolId, input.GroupName)) };
+    return { Group: toGroupType(await ctx.queries.execute(new GetGroupQuery({ poolId: input.UserPoolId, groupName: input.GroupName }, ctx.request))) };
   },
 });
 
@@ -71,7 +58,7 @@ export const updateGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, ...settings }),
   async handle(input, ctx) {
-    const group = await updateGroup(ctx.platform, { poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request);
+    const group = await ctx.commands.execute(new UpdateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request));
     return { Group: toGroupType(group) };
   },
 });
@@ -80,7 +67,7 @@ export const deleteGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName }),
   async handle(input, ctx) {
-    await deleteGroup(ctx.platform, { poolId: input.UserPoolId, groupName: input.GroupName }, ctx.request);
+    await ctx.commands.execute(new DeleteGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName }, ctx.request));
     return {};
   },
 });
@@ -89,7 +76,7 @@ export const listGroupsAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Limit: limit, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    const result = await listGroups(ctx.platform, input.UserPoolId, page(input));
+    const result = await ctx.queries.execute(new ListGroupsQuery({ poolId: input.UserPoolId, page: page(input) }, ctx.request));
     return { Groups: result.groups.map(toGroupType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
   },
 });
@@ -100,7 +87,7 @@ export const adminAddUserToGroupAction = action({
   auth: 'admin',
   input: membership,
   async handle(input, ctx) {
-    await addUserToGroup(ctx.platform, { poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username }, ctx.request);
+    await ctx.commands.execute(new ChangeMembershipCommand({ poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'AddUserToGroup' }, ctx.request));
     return {};
   },
 });
@@ -109,7 +96,7 @@ export const adminRemoveUserFromGroupAction = action({
   auth: 'admin',
   input: membership,
   async handle(input, ctx) {
-    await removeUserFromGroup(ctx.platform, { poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username }, ctx.request);
+    await ctx.commands.execute(new ChangeMembershipCommand({ poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'RemoveUserFromGroup' }, ctx.request));
     return {};
   },
 });
@@ -118,7 +105,7 @@ export const adminListGroupsForUserAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, Limit: limit, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    const result = await listGroupsForUser(ctx.platform, input.UserPoolId, input.Username, page(input));
+    const result = await ctx.queries.execute(new ListGroupsForUserQuery({ poolId: input.UserPoolId, username: input.Username, page: page(input) }, ctx.request));
     return { Groups: result.groups.map(toGroupType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
   },
 });
@@ -127,8 +114,8 @@ export const listUsersInGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, Limit: limit, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    const result = await listUsersInGroup(ctx.platform, input.UserPoolId, input.GroupName, page(input));
-    return { Users: result.users.map(toUserType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
+    const result = await ctx.queries.execute(new ListUsersInGroupQuery({ poolId: input.UserPoolId, groupName: input.GroupName, page: page(input) }, ctx.request));
+    return { Users: result.users.map(directoryUserType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
   },
 });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { listUsersFiltered } from '../../../user-pools/queries/list-users-filter.js';
-import { epochSeconds } from '../account.js';
+import { ListUsersQuery } from '../../../user-pools/queries/list-users.js';
 import { action } from '../cognito-action.js';
 import { userPoolId } from './members.js';
+import { directoryUserType } from './user-type.js';
 
 /** Cognito: at most 60 users a page; 60 when Limit is absent (0 is read the same way). */
 const MAX_LIMIT = 60;
@@ -17,23 +17,12 @@ export const listUsersAction = action({
     Filter: z.string().max(256).optional(),
   }),
   async handle(input, ctx) {
-    const page = await listUsersFiltered(ctx.platform, {
-      poolId: input.UserPoolId,
-      filter: input.Filter,
-      attributesToGet: input.AttributesToGet,
-      limit: input.Limit || MAX_LIMIT,
-      paginationToken: input.PaginationToken,
-    });
-    return {
-      Users: page.users.map((user) => ({
-        Username: user.username,
-        Attributes: user.attributes.map((a) => ({ Name: a.name, Value: a.value })),
-        UserCreateDate: epochSeconds(user.createdAt),
-        UserLastModifiedDate: epochSeconds(user.updatedAt),
-        Enabled: user.enabled,
-        UserStatus: user.status,
-      })),
-      ...(page.paginationToken ? { PaginationToken: page.paginationToken } : {}),
-    };
+    const page = await ctx.queries.execute(
+      new ListUsersQuery(
+        { poolId: input.UserPoolId, filter: input.Filter, attributesToGet: input.AttributesToGet, limit: input.Limit || MAX_LIMIT, paginationToken: input.PaginationToken },
+        ctx.request,
+      ),
+    );
+    return { Users: page.users.map(directoryUserType), ...(page.paginationToken ? { PaginationToken: page.paginationToken } : {}) };
   },
 });

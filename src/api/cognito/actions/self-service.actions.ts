@@ -1,92 +1,40 @@
 import { z } from 'zod';
-import { authenticateAccessToken } from '../../../auth/access-token.js';
-import { checkSecretHash, clientAndPool } from '../../../auth/client-auth.js';
-import { changePassword, confirmForgotPassword, forgotPassword, resendConfirmationCode, verifyUserAttribute } from '../../../user-pools/commands/self-service.js';
-import { runUserCommand } from '../../../user-pools/commands/user-admin.js';
-import { deleteUserAttributes, sendAttributeVerificationCode, updateUserAttributes } from '../../../user-pools/commands/user-attributes.js';
-import { loadPool } from '../../../user-pools/user-pool.repository.js';
-import { CodeMismatchError, NotAuthorizedError, UserNotFoundError } from '../../../shared/domain-error.js';
-import type { ActiveClient } from '../../../user-pools/clients/client.repository.js';
-import { loadClient } from '../../../user-pools/clients/client.repository.js';
-import { action, type ActionContext } from '../cognito-action.js';
+import { GetUserAttributeVerificationCodeCommand, VerifyUserAttributeCommand } from '../../../user-pools/commands/attribute-verification.js';
+import { ChangePasswordCommand, ConfirmForgotPasswordCommand } from '../../../user-pools/commands/passwords.js';
+import { ForgotPasswordCommand, ResendConfirmationCodeCommand } from '../../../user-pools/commands/send-codes.js';
+import { DeleteUserAttributesCommand, UpdateUserAttributesCommand } from '../../../user-pools/commands/user-attributes.js';
+import { UserLifecycleCommand } from '../../../user-pools/commands/user-lifecycle.js';
+import { action } from '../cognito-action.js';
 import { accessToken, attributeType, clientId, clientMetadata, secretHash, username } from './members.js';
 import { attributesOf } from './user-type.js';
 
-
-/** Public calls that name a user: the client decides the pool and checks SECRET_HASH. */
-async function clientUser(ctx: ActionContext, input: { ClientId: string; Username: string; SecretHash?: string | undefined }) {
-  const { client, pool } = await clientAndPool(ctx.platform, input.ClientId);
-  checkSecretHash(ctx.platform, client, [input.Username], input.SecretHash);
-  return Object.assign(pool, { hideUsers: client.settings.preventUserExistenceErrors === 'ENABLED' });
-}
-
-/**
- * PreventUserExistenceErrors = ENABLED: an unknown user gets the answer a known one would
- * (a plausible delivery, or a wrong code), so the API does not reveal who has an account.
- */
-async function hidingUnknownUsers<T>(hide: boolean, run: () => Promise<T>, simulated: () => T): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (hide && error instanceof UserNotFoundError) return simulated();
-    throw error;
-  }
-}
-const simulatedDelivery = () => ({ Destination: 'u***@e***', DeliveryMedium: 'EMAIL' as const, AttributeName: 'email' as const });
-
-/** Calls authorised by the user's access token (the token's app client is part of the answer). */
-async function tokenUser(ctx: ActionContext, token: string) {
-  const owner = await authenticateAccessToken(ctx.platform, token);
-  const pool = await loadPool(ctx.platform.store, owner.poolId);
-  const client = await loadClient(ctx.platform.store, owner.clientId, owner.poolId);
-  return { pool, client, user: owner.user, streamId: owner.streamId };
-}
-
-/** An app client with WriteAttributes may only change those (Cognito: NotAuthorizedException). */
-function checkWritable(client: ActiveClient, names: string[]): void {
-  const writable = client.settings.writeAttributes;
-  const refused = writable.length === 0 ? [] : names.filter((n) => !writable.includes(n));
-  if (refused.length > 0) throw new NotAuthorizedError(`A client attempted to write unauthorized attribute ${refused[0]}`);
-}
+const byClient = { ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() };
+const via = (input: { ClientId: string; SecretHash?: string | undefined }) => ({ clientId: input.ClientId, secretHash: input.SecretHash });
 
 export const resendConfirmationCodeAction = action({
   auth: 'public',
-  input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
+  input: z.object(byClient),
   async handle(input, ctx) {
-    const pool = await clientUser(ctx, input);
-    return { CodeDeliveryDetails: await hidingUnknownUsers(pool.hideUsers, () => resendConfirmationCode(ctx.platform, pool.poolId, input.Username, ctx.request), simulatedDelivery) };
+    const details = await ctx.commands.execute(new ResendConfirmationCodeCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
+    return { CodeDeliveryDetails: details };
   },
 });
 
 export const forgotPasswordAction = action({
   auth: 'public',
-  input: z.object({ ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() }),
+  input: z.object(byClient),
   async handle(input, ctx) {
-    const pool = await clientUser(ctx, input);
-    return { CodeDeliveryDetails: await hidingUnknownUsers(pool.hideUsers, () => forgotPassword(ctx.platform, pool.poolId, input.Username, ctx.request), simulatedDelivery) };
+    const details = await ctx.commands.execute(new ForgotPasswordCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
+    return { CodeDeliveryDetails: details };
   },
 });
 
 export const confirmForgotPasswordAction = action({
   auth: 'public',
-  input: z.object({
-    ClientId: clientId,
-    SecretHash: secretHash.optional(),
-    Username: username,
-    ConfirmationCode: z.string().min(1).max(2048).regex(/^\S+$/),
-    Password: z.string().min(1).max(256),
-    ClientMetadata: clientMetadata,
-    UserContextData: z.unknown().optional(),
-    AnalyticsMetadata: z.unknown().optional(),
-  }),
+  input: z.object({ ...byClient, ConfirmationCode: z.string().min(1).max(2048).regex(/^\S+$/), Password: z.string().min(1).max(256) }),
   async handle(input, ctx) {
-    const pool = await clientUser(ctx, input);
-    await hidingUnknownUsers(
-      pool.hideUsers,
-      () => confirmForgotPassword(ctx.platform, { poolId: pool.poolId, username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request),
-      () => {
-        throw new CodeMismatchError('Invalid verification code provided, please try again.');
-      },
+    await ctx.commands.execute(
+      new ConfirmForgotPasswordCommand({ via: via(input), username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request),
     );
     return {};
   },
@@ -96,8 +44,7 @@ export const changePasswordAction = action({
   auth: 'public',
   input: z.object({ PreviousPassword: z.string().min(1).max(256), ProposedPassword: z.string().min(1).max(256), AccessToken: accessToken }),
   async handle(input, ctx) {
-    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
-    await changePassword(ctx.platform, { pool, user, streamId, previous: input.PreviousPassword, proposed: input.ProposedPassword, context: ctx.request });
+    await ctx.commands.execute(new ChangePasswordCommand({ accessToken: input.AccessToken, previous: input.PreviousPassword, proposed: input.ProposedPassword }, ctx.request));
     return {};
   },
 });
@@ -106,9 +53,9 @@ export const updateUserAttributesAction = action({
   auth: 'public',
   input: z.object({ UserAttributes: z.array(attributeType).min(1).max(100), AccessToken: accessToken, ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    const { pool, client, user, streamId } = await tokenUser(ctx, input.AccessToken);
-    checkWritable(client, input.UserAttributes.map((a) => a.Name));
-    const list = await updateUserAttributes(ctx.platform, { pool, user, streamId, attributes: attributesOf(input.UserAttributes), byAdmin: false, context: ctx.request });
+    const list = await ctx.commands.execute(
+      new UpdateUserAttributesCommand({ target: { accessToken: input.AccessToken }, attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata }, ctx.request),
+    );
     return { CodeDeliveryDetailsList: list };
   },
 });
@@ -117,9 +64,7 @@ export const deleteUserAttributesAction = action({
   auth: 'public',
   input: z.object({ UserAttributeNames: z.array(z.string().min(1).max(32)).min(1).max(100), AccessToken: accessToken }),
   async handle(input, ctx) {
-    const { pool, client, user, streamId } = await tokenUser(ctx, input.AccessToken);
-    checkWritable(client, input.UserAttributeNames);
-    await deleteUserAttributes(ctx.platform, { pool, user, streamId, names: input.UserAttributeNames, context: ctx.request });
+    await ctx.commands.execute(new DeleteUserAttributesCommand({ target: { accessToken: input.AccessToken }, names: input.UserAttributeNames }, ctx.request));
     return {};
   },
 });
@@ -128,8 +73,7 @@ export const deleteUserAction = action({
   auth: 'public',
   input: z.object({ AccessToken: accessToken }),
   async handle(input, ctx) {
-    const { pool, streamId } = await tokenUser(ctx, input.AccessToken);
-    await runUserCommand(ctx.platform, streamId, () => ({ type: 'DeleteUser', by: 'USER', now: new Date().toISOString() }), ctx.request, pool);
+    await ctx.commands.execute(new UserLifecycleCommand({ target: { accessToken: input.AccessToken }, action: 'DeleteUser' }, ctx.request));
     return {};
   },
 });
@@ -138,8 +82,10 @@ export const getUserAttributeVerificationCodeAction = action({
   auth: 'public',
   input: z.object({ AccessToken: accessToken, AttributeName: z.string().min(1).max(32), ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
-    return { CodeDeliveryDetails: await sendAttributeVerificationCode(ctx.platform, { pool, user, streamId, attribute: input.AttributeName, context: ctx.request }) };
+    const details = await ctx.commands.execute(
+      new GetUserAttributeVerificationCodeCommand({ accessToken: input.AccessToken, attribute: input.AttributeName, clientMetadata: input.ClientMetadata }, ctx.request),
+    );
+    return { CodeDeliveryDetails: details };
   },
 });
 
@@ -147,9 +93,7 @@ export const verifyUserAttributeAction = action({
   auth: 'public',
   input: z.object({ AccessToken: accessToken, AttributeName: z.enum(['email', 'phone_number']), Code: z.string().min(1).max(2048).regex(/^\S+$/) }),
   async handle(input, ctx) {
-    const { pool, user, streamId } = await tokenUser(ctx, input.AccessToken);
-    await verifyUserAttribute(ctx.platform, { pool, user, streamId, attribute: input.AttributeName, code: input.Code, context: ctx.request });
+    await ctx.commands.execute(new VerifyUserAttributeCommand({ accessToken: input.AccessToken, attribute: input.AttributeName, code: input.Code }, ctx.request));
     return {};
   },
 });
-

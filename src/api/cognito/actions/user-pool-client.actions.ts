@@ -37,7 +37,7 @@ export const describeUserPoolClient = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, ClientId: clientId }),
   async handle(input, ctx) {
-    const client = await ctx.queries.execute(new DescribeUserPoolClientQuery({ poolId: input.UserPoolId, clientId: input.ClientId }));
+    const client = await ctx.queries.execute(new DescribeUserPoolClientQuery({ poolId: input.UserPoolId, clientId: input.ClientId }, ctx.request));
     return { UserPoolClient: toUserPoolClientType(client) };
   },
 });
@@ -60,7 +60,7 @@ export const listUserPoolClients = action({
   }),
   async handle(input, ctx) {
     const page = await ctx.queries.execute(
-      new ListUserPoolClientsQuery({ poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken ? { nextToken: input.NextToken } : {}) }),
+      new ListUserPoolClientsQuery({ poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken ? { nextToken: input.NextToken } : {}) }, ctx.request),
     );
     return {
       UserPoolClients: page.clients.map((c) => ({ ClientId: c.clientId, UserPoolId: c.poolId, ClientName: c.clientName })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../../../shared/domain-error.js';
-import type { CreatedUserPool } from '../../../user-pools/commands/create-user-pool.js';
+import type { CreatedUserPool } from '../../../user-pools/commands/pool-view.js';
 import type { MutableSettingsInput } from '../../../user-pools/pool-settings.js';
 import { effectiveSchema, type SchemaAttribute, type SchemaAttributeInput } from '../../../user-pools/schema.js';
 import { epochSeconds, userPoolArn } from '../account.js';

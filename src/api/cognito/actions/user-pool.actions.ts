@@ -28,7 +28,6 @@ export const createUserPool = action({
         {
           ...toMutableSettings(input),
           name: input.PoolName,
-          region: ctx.region,
           usernameCaseSensitive: input.UsernameConfiguration?.CaseSensitive,
           usernameAttributes: input.UsernameAttributes,
           aliasAttributes: input.AliasAttributes,
@@ -81,7 +80,7 @@ export const describeUserPool = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId }),
   async handle(input, ctx) {
-    const pool = await ctx.queries.execute(new GetUserPoolQuery(input.UserPoolId));
+    const pool = await ctx.queries.execute(new GetUserPoolQuery({ poolId: input.UserPoolId }, ctx.request));
     return { UserPool: toUserPoolType(pool, ctx.accountId) };
   },
 });
@@ -95,7 +94,7 @@ export const listUserPools = action({
   async handle(input, ctx) {
     // A Cognito endpoint is regional: it lists the pools of the region the call is scoped to.
     const page = await ctx.queries.execute(
-      new ListUserPoolsQuery({ limit: input.MaxResults, region: ctx.region, ...(input.NextToken ? { cursor: input.NextToken } : {}) }),
+      new ListUserPoolsQuery({ limit: input.MaxResults, region: ctx.request.region, ...(input.NextToken ? { cursor: input.NextToken } : {}) }, ctx.request),
     );
     return {
       UserPools: page.pools.map((pool) => ({

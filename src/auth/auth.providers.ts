@@ -1,0 +1,26 @@
+import type { Provider } from '@nestjs/common';
+import { ACCESS_TOKENS } from '../user-pools/access-token.port.js';
+import { AccessTokens } from './access-tokens.js';
+import { InitiateAuthHandler } from './commands/initiate-auth.js';
+import { GetTokensFromRefreshTokenHandler, RevokeTokenHandler } from './commands/refresh-tokens.js';
+import { RespondToAuthChallengeHandler } from './commands/respond-to-auth-challenge.js';
+import { ListUserAuthEventsHandler } from './queries/auth-events.js';
+import { SignInServices } from './sign-in-services.js';
+import { SignInSessions } from './sign-in-sessions.js';
+import { RefreshTokens } from './tokens/refresh.js';
+import { TokenIssuer } from './tokens/token-issuer.js';
+
+/** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
+export const AUTH_PROVIDERS: Provider[] = [
+  SignInServices,
+  SignInSessions,
+  TokenIssuer,
+  RefreshTokens,
+  AccessTokens,
+  { provide: ACCESS_TOKENS, useExisting: AccessTokens },
+  InitiateAuthHandler,
+  RespondToAuthChallengeHandler,
+  GetTokensFromRefreshTokenHandler,
+  RevokeTokenHandler,
+  ListUserAuthEventsHandler,
+];

@@ -1,0 +1,30 @@
+import type { ChallengeHandler } from '../flows/flow.js';
+import { newPasswordRequired } from './new-password.challenge.js';
+
+/**
+ * The challenge registry: ChallengeName → handler, for RespondToAuthChallenge and
+ * AdminRespondToAuthChallenge. A name Cognito knows but this service does not answer yet is absent.
+ */
+export const CHALLENGES: Readonly<Record<string, ChallengeHandler>> = {
+  NEW_PASSWORD_REQUIRED: newPasswordRequired,
+};
+
+/** Every ChallengeName Cognito's API defines (ChallengeNameType). */
+export const COGNITO_CHALLENGES = [
+  'SMS_MFA',
+  'EMAIL_OTP',
+  'SOFTWARE_TOKEN_MFA',
+  'SELECT_MFA_TYPE',
+  'MFA_SETUP',
+  'PASSWORD_VERIFIER',
+  'CUSTOM_CHALLENGE',
+  'SELECT_CHALLENGE',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+  'NEW_PASSWORD_REQUIRED',
+  'SMS_OTP',
+  'PASSWORD',
+  'WEB_AUTHN',
+  'PASSWORD_SRP',
+] as const;

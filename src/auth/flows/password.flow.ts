@@ -1,0 +1,49 @@
+import type { AuthFlowName } from '../auth-log.events.js';
+import { evolveLockout, initialLockout } from '../lockout.js';
+import { decidePasswordSignIn } from '../sign-in.js';
+import type { SignInServices } from '../sign-in-services.js';
+import type { AuthFlowHandler, SignInAnswer, SignInRequest } from './flow.js';
+import { beforeDecision, findSignInUser, recordAndAnswer, requireParameters, throttleAddress } from './sign-in-steps.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * USER_PASSWORD_AUTH, and ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH on the admin surface: the
+ * password in clear over TLS, checked against the argon2id hash (a dummy hash for unknown users:
+ * same cost, no timing hint).
+ */
+async function passwordSignIn(request: SignInRequest, s: SignInServices): Promise<SignInAnswer> {
+  const { caller, parameters, now } = request;
+  const pool = caller.pool;
+  requireParameters(request, 'USERNAME', 'PASSWORD');
+  throttleAddress(s, request);
+  const { user, history } = await findSignInUser(s, pool, parameters.USERNAME);
+  caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
+  await beforeDecision(s, request, user);
+  const passwordOk = user.exists ? await s.hasher.verify(user.passwordHash, parameters.PASSWORD) : await s.hasher.verifyDummy(parameters.PASSWORD);
+  const validityDays = pool.settings.passwordPolicy.temporaryPasswordValidityDays;
+  const outcome = decidePasswordSignIn({
+    user,
+    lockout: history.reduce(evolveLockout, initialLockout()),
+    passwordOk,
+    hideUserExistence: caller.hidesUserExistence,
+    temporaryPasswordExpired:
+      user.exists && user.status === 'FORCE_CHANGE_PASSWORD' && validityDays > 0 && now.getTime() - Date.parse(user.passwordSetAt) > validityDays * DAY_MS,
+    now: now.toISOString(),
+  });
+  return recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
+}
+
+export const userPasswordAuth: AuthFlowHandler = {
+  clientFlow: 'ALLOW_USER_PASSWORD_AUTH',
+  clientFlowName: 'USER_PASSWORD_AUTH',
+  surfaces: ['public'],
+  run: passwordSignIn,
+};
+
+export const adminUserPasswordAuth: AuthFlowHandler = {
+  clientFlow: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+  clientFlowName: 'ADMIN_USER_PASSWORD_AUTH',
+  surfaces: ['admin'],
+  run: passwordSignIn,
+};

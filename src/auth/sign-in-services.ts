@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Secrets } from '../crypto/secrets.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { Clock } from '../shared/clock.js';
+import { CLOCK, HASHER, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
+import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
+import { Codes } from '../user-pools/codes.js';
+import { Users } from '../user-pools/users.js';
+import { FailureRateLimiter } from './rate-limit.js';
+import { SignInNameCache } from './sign-in-name-cache.js';
+import { SignInSessions } from './sign-in-sessions.js';
+import { TokenIssuer } from './tokens/token-issuer.js';
+
+/**
+ * What the sign-in flows and challenges work with, injected once: the flows themselves are plain
+ * registry entries (flow name → handler), so a new factor is a new entry, not a new branch.
+ */
+@Injectable()
+export class SignInServices {
+  constructor(
+    @Inject(STORE) readonly store: EventStore,
+    @Inject(SECRETS) readonly secrets: Secrets,
+    @Inject(HASHER) readonly hasher: PasswordHashing,
+    @Inject(CLOCK) readonly clock: Clock,
+    @Inject(TRIGGERS) readonly triggers: Triggers,
+    readonly users: Users,
+    readonly codes: Codes,
+    readonly tokens: TokenIssuer,
+    readonly sessions: SignInSessions,
+    readonly addressLimiter: FailureRateLimiter,
+    readonly names: SignInNameCache,
+  ) {}
+}

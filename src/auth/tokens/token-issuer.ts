@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Secrets } from '../../crypto/secrets.js';
+import type { EventStore, StreamWrite } from '../../event-store/event-store.port.js';
+import { withMetadata } from '../../shared/command-handler.js';
+import type { Ids } from '../../shared/ids.js';
+import { IDS, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../../shared/ports.js';
+import type { RequestContext } from '../../shared/request-context.js';
+import { KeyRing } from '../../tokens/key-ring.js';
+import { validitySeconds } from '../../user-pools/clients/client.decider.js';
+import type { ActiveClient } from '../../user-pools/clients/client.repository.js';
+import { groupsForToken } from '../../user-pools/groups/token-groups.js';
+import type { ExistingUserState } from '../../user-pools/user.decider.js';
+import { refreshTokenDecider } from '../refresh-token.decider.js';
+import { refreshFamilyStream } from '../refresh-token.events.js';
+import { accessTokenClaims, idTokenClaims } from '../token-claims.js';
+import { newRefreshToken } from './refresh-tokens.js';
+
+export interface AuthenticationResult {
+  AccessToken: string;
+  IdToken: string;
+  RefreshToken?: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+}
+
+/** A sign-in about to succeed: its new refresh-token family, to be written with the sign-in's other events. */
+export interface PendingSignIn {
+  familyId: string;
+  authTime: Date;
+  refreshToken: string;
+  /** The family's first event, for the sign-in's one `appendMany`. */
+  write: StreamWrite;
+}
+
+/**
+ * Issues a sign-in's tokens: a new refresh-token family (Cognito's origin_jti), then ID and
+ * access tokens bound to it, signed with the pool's current key. Groups are read from the event
+ * streams, so a token never lags an admin's change.
+ */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(SECRETS) private readonly secrets: Secrets,
+    @Inject(IDS) private readonly ids: Ids,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    private readonly keyRing: KeyRing,
+  ) {}
+
+  issuer(poolId: string): string {
+    return `${this.settings.publicBaseUrl}/${poolId}`;
+  }
+
+  /**
+   * The family a successful sign-in starts (a new stream: decided against the initial state, no
+   * read). The caller writes `write` in the same append as the sign-in's log entry.
+   */
+  startSignIn(client: ActiveClient, user: ExistingUserState, context: RequestContext, now: Date): PendingSignIn {
+    const familyId = this.ids.uuid();
+    const refresh = newRefreshToken(this.secrets, { familyId, poolId: client.poolId, sub: user.sub });
+    const s = client.settings;
+    const issued = refreshTokenDecider.decide(
+      {
+        type: 'IssueRefreshToken',
+        data: {
+          familyId,
+          poolId: client.poolId,
+          sub: user.sub,
+          clientId: client.clientId,
+          refreshTokenHash: refresh.hash,
+          authTime: now.toISOString(),
+          issuedAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + validitySeconds(s.refreshTokenValidity, s.tokenValidityUnits.refreshToken) * 1000).toISOString(),
+        },
+      },
+      refreshTokenDecider.initialState(),
+    );
+    // No unique claim: the token names its family (see newRefreshToken).
+    const write: StreamWrite = { streamId: refreshFamilyStream(familyId), events: withMetadata(issued, context, now), options: { expectedRevision: 'no_stream' } };
+    return { familyId, authTime: now, refreshToken: refresh.token, write };
+  }
+
+  /** The tokens of a sign-in whose family has been written. */
+  async finishSignIn(client: ActiveClient, user: ExistingUserState, pending: PendingSignIn): Promise<AuthenticationResult> {
+    const tokens = await this.sign(client, user, pending.familyId, Math.floor(pending.authTime.getTime() / 1000));
+    return { ...tokens, RefreshToken: pending.refreshToken };
+  }
+
+  /** ID and access tokens for one sign-in (family `originJti`). */
+  async sign(client: ActiveClient, user: ExistingUserState, originJti: string, authTime: number): Promise<Omit<AuthenticationResult, 'RefreshToken'>> {
+    const s = client.settings;
+    const input = {
+      issuer: this.issuer(client.poolId),
+      clientId: client.clientId,
+      client: s,
+      sub: user.sub,
+      username: user.username,
+      attributes: user.attributes,
+      groups: await groupsForToken(this.store, client.poolId, user.sub),
+      authTime,
+      originJti,
+      eventId: randomUUID(),
+      jti: randomUUID,
+    };
+    const accessSeconds = validitySeconds(s.accessTokenValidity, s.tokenValidityUnits.accessToken);
+    const idSeconds = validitySeconds(s.idTokenValidity, s.tokenValidityUnits.idToken);
+    const [AccessToken, IdToken] = await Promise.all([
+      this.keyRing.sign(client.poolId, accessTokenClaims(input), { expiresInSeconds: accessSeconds }),
+      this.keyRing.sign(client.poolId, idTokenClaims(input), { expiresInSeconds: idSeconds }),
+    ]);
+    return { AccessToken, IdToken, ExpiresIn: accessSeconds, TokenType: 'Bearer' };
+  }
+}

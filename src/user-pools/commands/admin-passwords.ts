@@ -1,0 +1,83 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Clock } from '../../shared/clock.js';
+import { UserNotFoundError } from '../../shared/domain-error.js';
+import { CLOCK, HASHER, type PasswordHashing } from '../../shared/ports.js';
+import { UseCaseCommand } from '../../shared/use-case.js';
+import { recoveryContact } from '../code-targets.js';
+import { Codes, type IssuedCode } from '../codes.js';
+import { assertPasswordPolicy } from '../password-policy.js';
+import { Pools } from '../pools.js';
+import { Users } from '../users.js';
+import { repeatsRecentPassword } from './passwords.js';
+
+/** AdminSetUserPassword: permanent (CONFIRMED) or temporary (FORCE_CHANGE_PASSWORD); the history rule on the fresh state. */
+export class AdminSetUserPasswordCommand extends UseCaseCommand<{ poolId: string; username: string; password: string; permanent: boolean }, void> {}
+
+@CommandHandler(AdminSetUserPasswordCommand)
+export class AdminSetUserPasswordHandler implements ICommandHandler<AdminSetUserPasswordCommand> {
+  constructor(
+    private readonly pools: Pools,
+    private readonly users: Users,
+    @Inject(HASHER) private readonly hasher: PasswordHashing,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: AdminSetUserPasswordCommand): Promise<void> {
+    const pool = await this.pools.load(input.poolId);
+    const { streamId } = await this.users.byName(pool, input.username);
+    assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
+    const newPasswordHash = await this.hasher.hash(input.password);
+    const now = this.clock.now();
+    await this.users.run({
+      pool,
+      streamId,
+      context,
+      now,
+      command: async (state) => ({
+        type: 'SetPassword',
+        newPasswordHash,
+        permanent: input.permanent,
+        reusesRecentPassword: await repeatsRecentPassword(this.hasher, state, input.password, pool.settings.passwordPolicy),
+        now: now.toISOString(),
+      }),
+    });
+  }
+}
+
+/** AdminResetUserPassword: the password stops working; a reset code goes to a verified contact when the user has one. */
+export class AdminResetUserPasswordCommand extends UseCaseCommand<{ poolId: string; username: string; clientMetadata?: Record<string, string> }, void> {}
+
+@CommandHandler(AdminResetUserPasswordCommand)
+export class AdminResetUserPasswordHandler implements ICommandHandler<AdminResetUserPasswordCommand> {
+  constructor(
+    private readonly pools: Pools,
+    private readonly users: Users,
+    private readonly codes: Codes,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: AdminResetUserPasswordCommand): Promise<void> {
+    const pool = await this.pools.load(input.poolId);
+    const { streamId } = await this.users.byName(pool, input.username);
+    const now = this.clock.now();
+    let issued: IssuedCode | undefined;
+    const { state } = await this.users.run({
+      pool,
+      streamId,
+      context,
+      now,
+      command: (user) => {
+        if (!user.exists) throw new UserNotFoundError('User does not exist.');
+        issued = undefined;
+        try {
+          issued = this.codes.issue(user.sub, 'FORGOT_PASSWORD', recoveryContact(user.attributes, pool.settings.accountRecovery), now);
+        } catch {
+          // Without a verified contact the reset still happens; an admin then sets a password.
+        }
+        return { type: 'RequirePasswordReset', code: issued?.toSend, now: now.toISOString() };
+      },
+    });
+    if (issued && state.exists) await this.codes.deliver(pool.poolId, state.username, 'FORGOT_PASSWORD', issued);
+  }
+}

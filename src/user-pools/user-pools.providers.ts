@@ -1,0 +1,81 @@
+import type { Provider } from '@nestjs/common';
+import { AppClients } from './clients/app-clients.js';
+import { CreateUserPoolClientHandler, DeleteUserPoolClientHandler, UpdateUserPoolClientHandler } from './clients/client.commands.js';
+import { DescribeUserPoolClientHandler, ListUserPoolClientsHandler } from './clients/client.queries.js';
+import { Codes } from './codes.js';
+import { AddCustomAttributesHandler } from './commands/add-custom-attributes.js';
+import { AdminCreateUserHandler } from './commands/admin-create-user.js';
+import { AdminResetUserPasswordHandler, AdminSetUserPasswordHandler } from './commands/admin-passwords.js';
+import { GetUserAttributeVerificationCodeHandler, VerifyUserAttributeHandler } from './commands/attribute-verification.js';
+import { ConfirmSignUpHandler } from './commands/confirm-sign-up.js';
+import { CreateUserPoolHandler } from './commands/create-user-pool.js';
+import { DeleteUserPoolHandler } from './commands/delete-user-pool.js';
+import { ChangePasswordHandler, ConfirmForgotPasswordHandler } from './commands/passwords.js';
+import { ForgotPasswordHandler, ResendConfirmationCodeHandler } from './commands/send-codes.js';
+import { SignUpHandler } from './commands/sign-up.js';
+import { UpdateUserPoolHandler } from './commands/update-user-pool.js';
+import { DeleteUserAttributesHandler, UpdateUserAttributesHandler } from './commands/user-attributes.js';
+import { UserLifecycleHandler } from './commands/user-lifecycle.js';
+import { ChangeMembershipHandler, CreateGroupHandler, DeleteGroupHandler, UpdateGroupHandler } from './groups/group.commands.js';
+import { GetGroupHandler, ListGroupsForUserHandler, ListGroupsHandler, ListUsersInGroupHandler } from './groups/group.queries.js';
+import { Pools } from './pools.js';
+import { GetUserPoolHandler } from './queries/get-user-pool.js';
+import { GetUserHandler } from './queries/get-user.js';
+import { ListUserPoolsHandler } from './queries/list-user-pools.js';
+import { ListUsersHandler } from './queries/list-users.js';
+import { TokenCallers } from './self-service.js';
+import { JwksHandler, OpenIdConfigurationHandler, RotateSigningKeyHandler } from './signing-keys.use-cases.js';
+import { UserTargets } from './user-target.js';
+import { Users } from './users.js';
+
+/** The user-pools context: its services and one handler per operation (the registry the buses dispatch to). */
+export const USER_POOLS_PROVIDERS: Provider[] = [
+  Pools,
+  Users,
+  AppClients,
+  Codes,
+  TokenCallers,
+  UserTargets,
+  // Pools
+  CreateUserPoolHandler,
+  UpdateUserPoolHandler,
+  DeleteUserPoolHandler,
+  AddCustomAttributesHandler,
+  GetUserPoolHandler,
+  ListUserPoolsHandler,
+  RotateSigningKeyHandler,
+  JwksHandler,
+  OpenIdConfigurationHandler,
+  // App clients
+  CreateUserPoolClientHandler,
+  UpdateUserPoolClientHandler,
+  DeleteUserPoolClientHandler,
+  DescribeUserPoolClientHandler,
+  ListUserPoolClientsHandler,
+  // Users
+  SignUpHandler,
+  ConfirmSignUpHandler,
+  ResendConfirmationCodeHandler,
+  ForgotPasswordHandler,
+  ConfirmForgotPasswordHandler,
+  ChangePasswordHandler,
+  UpdateUserAttributesHandler,
+  DeleteUserAttributesHandler,
+  GetUserAttributeVerificationCodeHandler,
+  VerifyUserAttributeHandler,
+  AdminCreateUserHandler,
+  AdminSetUserPasswordHandler,
+  AdminResetUserPasswordHandler,
+  UserLifecycleHandler,
+  GetUserHandler,
+  ListUsersHandler,
+  // Groups
+  CreateGroupHandler,
+  UpdateGroupHandler,
+  DeleteGroupHandler,
+  ChangeMembershipHandler,
+  GetGroupHandler,
+  ListGroupsHandler,
+  ListUsersInGroupHandler,
+  ListGroupsForUserHandler,
+];
