@@ -1,12 +1,18 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config.js';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { lifecycle } from './observability/lifecycle.js';
+import { metrics } from './observability/metrics.js';
+import { watchPlatform } from './observability/platform-metrics.js';
+import { drainHttp, InFlightRequests } from './observability/shutdown.js';
+import { startTracing, tracingFromEnv } from './observability/tracing.js';
 import { createLogger, createPlatform } from './platform/platform.js';
 import { createServer } from './server.js';
 import { claimDataDir } from './cli.js';
 
 /** `npm start`: the service on its configured storage (embedded PGlite under ./data by default). */
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {
@@ -16,10 +22,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // First, so that every span of the process has a provider (off unless OTEL_* says where to send).
+  const tracingOptions = tracingFromEnv();
+  const tracing = tracingOptions ? startTracing(tracingOptions) : undefined;
   const logger = createLogger(config);
   // The embedded database belongs to one process (the CLI checks this before touching it).
   const releaseDataDir = await claimDataDir(config);
   const platform = await createPlatform(config, logger);
+  const unwatchMetrics = watchPlatform(metrics, platform);
   // Said once, on the start that created them; afterwards only their existence is logged.
   if (platform.masterKeyCreatedAt) {
     process.stdout.write(`\nA master key was generated at ${platform.masterKeyCreatedAt}. Back it up: without it, stored secrets cannot be read.\n`);
@@ -30,20 +40,48 @@ async function main(): Promise<void> {
     );
   }
   const app = await createServer(platform);
+  const server = app.getHttpServer() as Server;
+  const inFlight = new InFlightRequests(server);
   await app.listen(config.PORT, config.HOST);
-  logger.info({ url: await app.getUrl(), eventStore: platform.store.kind, production: config.PRODUCTION }, 'cairn listening');
+  logger.info({ url: await app.getUrl(), eventStore: platform.store.kind, production: config.PRODUCTION, tracing: !!tracing, node: process.version }, 'cairn listening');
+
+  /**
+   * SIGTERM / SIGINT: readiness turns 503 at once; the listener closes (new connections are
+   * refused); requests in flight get up to half of SHUTDOWN_TIMEOUT_MS to finish; then the
+   * platform stops (projections hand their leader lock over, the forwarder flushes, the
+   * database closes) and the process exits 0. Past SHUTDOWN_TIMEOUT_MS it exits 1 regardless.
+   */
   let closing = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      logger.info({ signal }, 'shutdown already under way');
+      return;
+    }
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    lifecycle.beginShutdown();
+    const timeoutMs = config.SHUTDOWN_TIMEOUT_MS;
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, timeoutMs).unref();
+    logger.info({ signal, inFlight: inFlight.size, timeoutMs }, 'shutting down: no new connections, draining requests');
+    const drain = await drainHttp(server, inFlight, () => app.getHttpAdapter().close(), Math.floor(timeoutMs / 2));
+    if (!drain.drained) logger.warn({ abandoned: drain.abandoned }, 'requests still running at the drain bound were cut off');
+    unwatchMetrics();
     await app.close();
     await platform.close();
+    await tracing?.shutdown();
     await releaseDataDir();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const onSignal = (signal: string) =>
+    void shutdown(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((error) => {

@@ -55,6 +55,10 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Read-your-writes: longest a write waits for the read models before answering. */
     CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+    /** SIGTERM/SIGINT: longest the process takes to drain requests, stop and exit (then it exits anyway, with 1). */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** GET /metrics: `public` (no credentials: keep the port off the internet), `admin` (an admin access key), `off` (404). */
+    METRICS: z.enum(['public', 'admin', 'off']).default('public'),
   })
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE_URL && !c.DATABASE_URL) {
