@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { type Secrets, safeEqual } from '../crypto/secrets.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { fold } from '../shared/decider.js';
 import { ConcurrentModificationError } from '../shared/domain-error.js';
@@ -26,6 +27,7 @@ export class AdminKeys {
   constructor(
     private readonly store: EventStore,
     private readonly secrets: Secrets,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -56,14 +58,14 @@ export class AdminKeys {
       streamId: ADMIN_KEYS_STREAM,
       decider: adminKeysDecider,
       context,
-      now: new Date(),
+      now: this.clock.now(),
       retries,
       command: () => ({
         type: 'CreateAdminKey' as const,
         accessKeyId: pair.accessKeyId,
         encryptedSecret: this.secrets.encrypt(pair.secretAccessKey, `admin-key:${pair.accessKeyId}`),
         label,
-        now: new Date().toISOString(),
+        now: this.clock.now().toISOString(),
       }),
     });
     this.cache = undefined;
@@ -76,9 +78,9 @@ export class AdminKeys {
       streamId: ADMIN_KEYS_STREAM,
       decider: adminKeysDecider,
       context,
-      now: new Date(),
+      now: this.clock.now(),
       retries: 3,
-      command: () => ({ type: 'RevokeAdminKey' as const, accessKeyId, now: new Date().toISOString() }),
+      command: () => ({ type: 'RevokeAdminKey' as const, accessKeyId, now: this.clock.now().toISOString() }),
     });
     this.cache = undefined;
   }

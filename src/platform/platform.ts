@@ -119,7 +119,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     inProcess && config.KAFKA_BROKERS
       ? new KafkaForwarder({ store, db, brokers: config.KAFKA_BROKERS, topic: config.KAFKA_TOPIC, logger: pinoAdapter(logger) })
       : undefined;
-  const adminKeys = new AdminKeys(store, secrets);
+  const adminKeys = new AdminKeys(store, secrets, clock);
   const bootstrapKey = await adminKeys.ensureBootstrap(
     config.ADMIN_ACCESS_KEY_ID && config.ADMIN_SECRET_ACCESS_KEY
       ? { accessKeyId: config.ADMIN_ACCESS_KEY_ID, secretAccessKey: config.ADMIN_SECRET_ACCESS_KEY }

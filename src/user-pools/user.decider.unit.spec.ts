@@ -91,3 +91,43 @@ describe('user decider: sign-out and enablement', () => {
     expect(when([signedUp], { type: 'EnableUser', now: T1 })()).toEqual([]);
   });
 });
+
+describe('user decider: decisions made on the state at the moment of the write', () => {
+  const verification = { autoVerified: ['email'] as const, keepOriginalUntilVerified: [] as const };
+  const code = { codeHash: 'H(654321)', expiresAt: LATER, medium: 'EMAIL' as const, destination: 'b***@x.test', attribute: 'email' as const };
+  const update = (email: string): UserCommand => ({ type: 'UpdateAttributes', attributes: { email }, verification, codes: { email: code }, now: T1 });
+
+  test('a changed email becomes unverified and gets the code', () => {
+    expect(when([signedUp], update('b@x.test'))()).toEqual([
+      { type: 'UserAttributesUpdated', data: { attributes: { email: 'b@x.test', email_verified: 'false' }, at: T1 } },
+      { type: 'ConfirmationCodeSent', data: { purpose: 'VERIFY_ATTRIBUTE', ...code } },
+    ]);
+  });
+
+  test('the same command on a state where the email already has that value changes no verification and sends no code', () => {
+    const already: UserEvent = { type: 'UserAttributesUpdated', data: { attributes: { email: 'b@x.test' }, at: T0 } };
+    expect(when([signedUp, already], update('b@x.test'))()).toEqual([{ type: 'UserAttributesUpdated', data: { attributes: { email: 'b@x.test' }, at: T1 } }]);
+  });
+
+  test('with UserAttributeUpdateSettings the new value waits as pending', () => {
+    const keep: UserCommand = { type: 'UpdateAttributes', attributes: { email: 'b@x.test' }, verification: { ...verification, keepOriginalUntilVerified: ['email'] }, codes: { email: code }, now: T1 };
+    expect(when([signedUp], keep)()[0]).toEqual({ type: 'UserAttributesUpdated', data: { attributes: {}, pending: { email: 'b@x.test' }, at: T1 } });
+  });
+
+  test('NEW_PASSWORD_REQUIRED with attributes is one decision: attributes, then the password', () => {
+    const created: UserEvent = { type: 'UserCreatedByAdmin', data: { poolId: 'p', sub: 's', username: 'Bob', attributes: {}, passwordHash: 'temp', createdAt: T0 } };
+    const complete: UserCommand = { type: 'CompleteNewPasswordChallenge', newPasswordHash: 'new', attributes: { name: 'Bob B' }, verification, now: T1 };
+    expect(when([created], complete)()).toEqual([
+      { type: 'UserAttributesUpdated', data: { attributes: { name: 'Bob B' }, at: T1 } },
+      { type: 'PasswordChanged', data: { passwordHash: 'new', reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: T1 } },
+    ]);
+    // A user no longer waiting for a new password (answered twice, or reset meanwhile) is refused.
+    expect(when([signedUp], complete)).toThrow(NotAuthorizedError);
+  });
+
+  test('a wrong code is a refusal the command runner answers with CodeMismatch after writing the attempt', () => {
+    const events = when([signedUp, codeSent], { type: 'ConfirmSignUp', presentedCodeHash: 'H(000000)', now: T1 })();
+    expect(userDecider.refusal?.(events)).toBeInstanceOf(CodeMismatchError);
+    expect(userDecider.refusal?.([{ type: 'UserConfirmed', data: { confirmedAt: T1 } }])).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
-import { createLogger, createPlatform, type Platform } from '../../src/platform/platform.js';
+import { createLogger, createPlatform, type Platform, type PlatformOverrides } from '../../src/platform/platform.js';
 import { createServer } from '../../src/server.js';
 import { freshDatabase } from './postgres.js';
 
@@ -22,7 +22,13 @@ export interface RunningApp {
 export type Storage = 'pglite' | 'postgres';
 
 /** The real app (Nest + Fastify + platform) on a loopback port, on fresh storage. */
-export async function startApp(storage: Storage, env: Record<string, string> = {}, reuse?: { dataDir?: string; databaseUrl?: string }): Promise<RunningApp & { dataDir: string; databaseUrl?: string }> {
+/** `overrides` replace parts of the platform (a ManualClock, fixed ids, trigger hooks). */
+export async function startApp(
+  storage: Storage,
+  env: Record<string, string> = {},
+  reuse?: { dataDir?: string; databaseUrl?: string },
+  overrides: PlatformOverrides = {},
+): Promise<RunningApp & { dataDir: string; databaseUrl?: string }> {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'cairn-app-')));
   let databaseUrl = reuse?.databaseUrl;
   let drop: (() => Promise<void>) | undefined;
@@ -43,7 +49,7 @@ export async function startApp(storage: Storage, env: Record<string, string> = {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const platform = await createPlatform(config, createLogger(config));
+  const platform = await createPlatform(config, createLogger(config), overrides);
   const app = await createServer(platform);
   await app.listen(Number(port), '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
