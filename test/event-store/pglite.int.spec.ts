@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PgliteDatabase } from '../../src/db/pglite-database.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
+import { testEvent } from '../support/events.js';
 import { eventStoreContract } from './event-store.contract.js';
 
 // PGlite is single-process: "many connections" share one instance, and a "restart" closes
@@ -32,5 +33,36 @@ eventStoreContract('PGlite (embedded, on disk)', async () => {
       },
     });
   };
-  return { fixture: { open }, teardown: async () => rm(dir, { recursive: true, force: true }) };
+  // A transaction of PGlite's own that wrote an event and waits: PGlite runs one transaction at a
+  // time, so every other statement (the later append, the subscriber's reads) queues behind it.
+  const holdOpenAppend = async (streamId: string) => {
+    // The suite holds a store open throughout, so the instance is there.
+    const db = current?.db;
+    if (!db) throw new Error('no open PGlite instance');
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((r) => (inserted = r));
+    const e = testEvent('Slow');
+    const done = db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, 0)`, [streamId]);
+      await tx.query(`INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, '{}', $4)`, [
+        streamId,
+        e.metadata.eventId,
+        e.type,
+        JSON.stringify(e.metadata),
+      ]);
+      inserted();
+      await released;
+    });
+    await didInsert;
+    return {
+      commit: async () => {
+        release();
+        await done;
+        await db.query(`SELECT pg_notify('es_appended', '')`);
+      },
+    };
+  };
+  return { fixture: { open, holdOpenAppend }, teardown: async () => rm(dir, { recursive: true, force: true }) };
 });
