@@ -1,3 +1,5 @@
+import type { DatabaseHealth } from './database-health.js';
+
 /**
  * A minimal SQL port shared by pg (PostgreSQL server) and PGlite (embedded), so the event
  * store and the read models run the same SQL on both.
@@ -13,6 +15,12 @@ export interface SqlExecutor {
 
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
+  /**
+   * Whether the database server is reachable (PostgreSQL only: an embedded database cannot lose
+   * its connection). Operations that fail on a lost or refused connection throw
+   * DatabaseUnavailableError.
+   */
+  readonly health?: DatabaseHealth;
   /**
    * A query whose text is one of a fixed few (the event store's): PostgreSQL keeps it prepared
    * per connection, so the server parses and plans it once (measured: about a third less server

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../db/database-errors.js';
 import { DomainError } from '../../shared/domain-error.js';
 import type { Log } from '../../shared/ports.js';
 
@@ -21,6 +22,8 @@ export interface WireError {
   message: string;
 }
 
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry the request';
+
 /**
  * Maps anything thrown to Cognito's error shape. Cognito answers every client error with
  * 400 (the SDKs pick the exception class from `__type`); internals never reach the client.
@@ -28,6 +31,9 @@ export interface WireError {
 export function toWireError(error: unknown, logger?: Log): WireError {
   if (error instanceof CognitoProtocolError) return { status: 400, type: error.type, message: error.message };
   if (error instanceof DomainError) return { status: 400, type: error.code, message: error.message };
+  // The database is away for a moment: AWS's common 503, which the SDKs retry. The adapter logs
+  // the outage once; a line per failed request would bury everything else.
+  if (isDatabaseUnavailable(error)) return { status: 503, type: 'ServiceUnavailable', message: UNAVAILABLE_MESSAGE };
   const typed = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
   // Typed errors from other layers (e.g. CodeDeliveryFailureException) carry a Cognito name.
   if (typed && typeof typed.code === 'string' && /^[A-Z]\w*Exception$/.test(typed.code)) {

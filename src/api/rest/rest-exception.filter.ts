@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../db/database-errors.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { RequestValidationError } from './validation.js';
 
@@ -14,6 +15,10 @@ export function toRestError(error: unknown, logger?: Logger): RestError {
   if (error instanceof DomainError) {
     const details = error instanceof RequestValidationError ? error.details : undefined;
     return { status: error.status, body: { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } } };
+  }
+  // The database is away for a moment: 503, retriable; logged once by the adapter, not per request.
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable; retry the request' } } };
   }
   const typed = error as { code?: unknown; status?: unknown; statusCode?: unknown; message?: unknown } | null;
   // Typed errors from other layers (e.g. CodeDeliveryFailureException) carry code + status.
