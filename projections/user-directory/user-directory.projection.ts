@@ -7,6 +7,7 @@ import { normalizeUsername } from '../../src/user-pools/username.js';
 import type { Projection } from '../projection.js';
 
 import { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE } from '../../src/user-pools/directory/tables.js';
+import { type StoredUserRow, USER_COLUMNS, USER_DIRECTORY_VERSION, USER_INDEXES, USER_PRIMARY_KEY } from '../../src/user-pools/directory/user-rows.js';
 
 export { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE };
 
@@ -37,8 +38,9 @@ export const userDirectoryProjection: Projection = {
     'UserPoolUpdated',
     'UserSignedUp',
   ]),
-  // 2: app clients. 3: admin-created users, attribute changes, deletions.
-  version: 3,
+  // 2: app clients. 3: admin-created users, attribute changes, deletions. The users table's shape
+  // and version are declared with its columns (src/user-pools/directory/user-rows.ts).
+  version: USER_DIRECTORY_VERSION,
 
   async setup(db) {
     await db.query(`CREATE TABLE IF NOT EXISTS ${POOLS_TABLE} (
@@ -50,17 +52,8 @@ export const userDirectoryProjection: Projection = {
       created_at timestamptz NOT NULL
     )`);
     await db.query(`CREATE TABLE IF NOT EXISTS ${USERS_TABLE} (
-      pool_id text NOT NULL,
-      sub text NOT NULL,
-      username text NOT NULL,
-      username_key text NOT NULL,
-      email_key text,
-      status text NOT NULL,
-      enabled boolean NOT NULL,
-      attributes jsonb NOT NULL,
-      created_at timestamptz NOT NULL,
-      updated_at timestamptz NOT NULL,
-      PRIMARY KEY (pool_id, sub)
+      ${USER_COLUMNS.map((c) => `${c.name} ${c.ddl}`).join(',\n      ')},
+      PRIMARY KEY (${USER_PRIMARY_KEY.join(', ')})
     )`);
     await db.query(`CREATE TABLE IF NOT EXISTS ${CLIENTS_TABLE} (
       client_id text PRIMARY KEY,
@@ -70,8 +63,9 @@ export const userDirectoryProjection: Projection = {
       updated_at timestamptz NOT NULL
     )`);
     await db.query(`CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_pool ON ${CLIENTS_TABLE} (pool_id, client_id)`);
-    await db.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${USERS_TABLE}_username ON ${USERS_TABLE} (pool_id, username_key)`);
-    await db.query(`CREATE INDEX IF NOT EXISTS ${USERS_TABLE}_email ON ${USERS_TABLE} (pool_id, email_key, username_key)`);
+    for (const index of USER_INDEXES) {
+      await db.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${USERS_TABLE}_${index.name} ON ${USERS_TABLE} (${index.columns.join(', ')})`);
+    }
   },
 
   async drop(db) {
@@ -150,21 +144,11 @@ export async function applyPoolEvent(tx: SqlExecutor, event: RecordedEvent<UserP
   }
 }
 
-interface UserRow {
-  pool_id: string;
-  sub: string;
-  username: string;
-  username_key: string;
-  email_key: string | null;
+/** A user row in the fold, with how its email key was last written. */
+type UserRow = StoredUserRow & {
   /** The last write of email_key was `lower(attributes->>'email')` in SQL, as the per-event updates did. */
   email_in_sql: boolean;
-  status: string;
-  enabled: boolean;
-  attributes: Record<string, unknown>;
-  /** Timestamps as PostgreSQL parses them (event strings, or ISO 8601 text read back). */
-  created_at: string;
-  updated_at: string;
-}
+};
 
 interface ClientRow {
   client_id: string;
@@ -362,14 +346,14 @@ function foldClient(clients: RowFold<ClientRow>, event: RecordedEvent<ClientEven
 }
 
 /** Timestamps read back as ISO 8601 text with the offset and full precision, so they write back unchanged. */
-const isoText = (column: string) => `to_json(${column}) #>> '{}' AS ${column}`;
+const isoText = (column: string, as = column) => `to_json(${column}) #>> '{}' AS ${as}`;
 
 async function readUsers(tx: SqlExecutor, keys: ReadonlyArray<{ poolId: string; sub: string }>): Promise<Map<string, UserRow>> {
   const stored = new Map<string, UserRow>();
   if (keys.length === 0) return stored;
-  const result = await tx.query<Omit<UserRow, 'email_in_sql'>>(
-    `SELECT u.pool_id, u.sub, u.username, u.username_key, u.email_key, u.status, u.enabled, u.attributes,
-       ${isoText('created_at')}, ${isoText('updated_at')}
+  const columns = USER_COLUMNS.map((c) => (c.cast === '::timestamptz' ? isoText(`u.${c.name}`, c.name) : `u.${c.name}`)).join(', ');
+  const result = await tx.query<StoredUserRow>(
+    `SELECT ${columns}
      FROM ${USERS_TABLE} u JOIN unnest($1::text[], $2::text[]) AS k(pool_id, sub) ON u.pool_id = k.pool_id AND u.sub = k.sub`,
     [keys.map((k) => k.poolId), keys.map((k) => k.sub)],
   );
@@ -404,29 +388,20 @@ async function writeUsers(tx: SqlExecutor, changed: ReadonlyMap<string, UserRow 
     );
   }
   if (upserted.length > 0) {
+    // One array per declared column (derived ones computed now), plus how email_key was written.
+    const values = USER_COLUMNS.map((c) => upserted.map((r) => (c.derive ? c.derive(r) : c.name === 'attributes' ? JSON.stringify(r.attributes) : r[c.name])));
+    const arrays = USER_COLUMNS.map((c, i) => `$${i + 1}::${c.array}[]`);
+    const names = USER_COLUMNS.map((c) => c.name);
+    const select = USER_COLUMNS.map((c) =>
+      c.name === 'email_key' ? `CASE WHEN r.email_in_sql THEN lower(r.attributes::jsonb ->> 'email') ELSE r.email_key END` : `r.${c.name}${c.cast ?? ''}`,
+    );
+    const updates = names.filter((n) => !(USER_PRIMARY_KEY as readonly string[]).includes(n)).map((n) => `${n} = EXCLUDED.${n}`);
     await tx.query(
-      `INSERT INTO ${USERS_TABLE} (pool_id, sub, username, username_key, email_key, status, enabled, attributes, created_at, updated_at)
-       SELECT r.pool_id, r.sub, r.username, r.username_key,
-         CASE WHEN r.email_in_sql THEN lower(r.attributes::jsonb ->> 'email') ELSE r.email_key END,
-         r.status, r.enabled, r.attributes::jsonb, r.created_at::timestamptz, r.updated_at::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[])
-         AS r(pool_id, sub, username, username_key, email_key, email_in_sql, status, enabled, attributes, created_at, updated_at)
-       ON CONFLICT (pool_id, sub) DO UPDATE SET username = EXCLUDED.username, username_key = EXCLUDED.username_key,
-         email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
-         attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-      [
-        upserted.map((r) => r.pool_id),
-        upserted.map((r) => r.sub),
-        upserted.map((r) => r.username),
-        upserted.map((r) => r.username_key),
-        upserted.map((r) => r.email_key),
-        upserted.map((r) => r.email_in_sql),
-        upserted.map((r) => r.status),
-        upserted.map((r) => r.enabled),
-        upserted.map((r) => JSON.stringify(r.attributes)),
-        upserted.map((r) => r.created_at),
-        upserted.map((r) => r.updated_at),
-      ],
+      `INSERT INTO ${USERS_TABLE} (${names.join(', ')})
+       SELECT ${select.join(', ')}
+       FROM unnest(${arrays.join(', ')}, $${arrays.length + 1}::boolean[]) AS r(${names.join(', ')}, email_in_sql)
+       ON CONFLICT (${USER_PRIMARY_KEY.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+      [...values, upserted.map((r) => r.email_in_sql)],
     );
   }
 }

@@ -11,6 +11,7 @@ import { resetCheckpoint } from '../../projections/checkpoints.js';
 import type { Projection } from '../../projections/projection.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE, userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
+import { USER_COLUMNS, USER_INDEXES } from '../../src/user-pools/directory/user-rows.js';
 import { applyPerEvent } from './user-directory.per-event.js';
 import { freshDatabase } from '../support/postgres.js';
 import { eventually } from '../support/wait.js';
@@ -46,6 +47,22 @@ const adapters: Array<[string, () => Promise<{ db: SqlDatabase; done: () => Prom
 ];
 
 describe.each(adapters)('user directory projection (%s)', (_name, open) => {
+  test('the users table has exactly the declared columns, in order, and the declared indexes', async () => {
+    const { db, done } = await open();
+    try {
+      await userDirectoryProjection.setup(db);
+      const columns = await db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+        [USERS_TABLE],
+      );
+      expect(columns.rows.map((c) => c.column_name)).toEqual(USER_COLUMNS.map((c) => c.name));
+      const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1`, [USERS_TABLE]);
+      expect(indexes.rows.map((i) => i.indexname)).toEqual(expect.arrayContaining(USER_INDEXES.map((i) => `${USERS_TABLE}_${i.name}`)));
+    } finally {
+      await done();
+    }
+  });
+
   test('replaying twice leaves the same rows, and a rebuild gives them again', async () => {
     const { db, done } = await open();
     try {

@@ -5,7 +5,7 @@ import type { EventStore } from '../../event-store/event-store.port.js';
 import { READ_DB, STORE } from '../../shared/ports.js';
 import { UseCaseQuery } from '../../shared/use-case.js';
 import { GROUP_MEMBERS_TABLE, GROUPS_TABLE, USERS_TABLE } from '../directory/tables.js';
-import { type DirectoryUser, type UserRow, toDirectoryUser } from '../directory/user-rows.js';
+import { type DirectoryUser, type UserRow, toDirectoryUser, userRowColumns } from '../directory/user-rows.js';
 import { Pools } from '../pools.js';
 import { Users } from '../users.js';
 import type { ActiveGroup } from './group.decider.js';
@@ -100,7 +100,7 @@ export class ListUsersInGroupHandler implements IQueryHandler<ListUsersInGroupQu
   if (page.nextToken) params.push(...decodePageToken(page.nextToken, 2));
   params.push(page.limit + 1);
   const r = await this.db.query<UserRow>(
-    `SELECT u.sub, u.username, u.username_key, u.status, u.enabled, u.attributes, u.created_at, u.updated_at
+    `SELECT ${userRowColumns('u.')}
        FROM ${GROUP_MEMBERS_TABLE} m
        JOIN ${GROUPS_TABLE} g ON g.pool_id = m.pool_id AND g.group_name = m.group_name AND g.created_at = m.group_created_at
        JOIN ${USERS_TABLE} u ON u.pool_id = m.pool_id AND u.sub = m.sub
