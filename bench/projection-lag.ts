@@ -272,7 +272,6 @@ async function openLoop(
   // fires late (a busy event loop), the appends that fell due meanwhile go out together.
   let sent = 0;
   let meter: ReturnType<typeof cpuMeter> | undefined;
-  let cpu: CpuUse | undefined;
   for (;;) {
     const now = performance.now();
     if (now >= measureFrom && !meter) {
@@ -291,7 +290,7 @@ async function openLoop(
     }
     await sleep(1);
   }
-  cpu = (meter ?? cpuMeter()).stop();
+  const cpu: CpuUse = (meter ?? cpuMeter()).stop();
   loopDelay.disable();
   clock.recording = false;
   await Promise.all(inFlight);

@@ -9,16 +9,11 @@ import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 import type { GroupEvent } from '../user-pools/groups/group.events.js';
 import type { MembershipEvent } from '../user-pools/groups/membership.events.js';
+import type { CatalogueEntry } from './catalogue-entry.js';
+
+export type { CatalogueEntry };
 
 export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent;
-
-export interface CatalogueEntry<E extends AnyEvent = AnyEvent> {
-  stream: string;
-  description: string;
-  /** Fields holding secrets: removed before the event leaves the log. */
-  secretFields: string[];
-  example: E['data'];
-}
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {

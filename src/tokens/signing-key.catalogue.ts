@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../events/catalogue.js';
+import type { CatalogueEntry } from '../events/catalogue-entry.js';
 import type { SigningKeyCreated, SigningKeyRetired } from './signing-key.events.js';
 
 /** Catalogue entries of the signing-key events (spread into EVENT_CATALOGUE). */

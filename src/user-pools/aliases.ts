@@ -1,6 +1,5 @@
 import { UniqueConstraintError } from '../event-store/errors.js';
 import type { UniqueChange } from '../event-store/event-store.port.js';
-import type { Platform } from '../platform/platform.js';
 import { AliasExistsError, UsernameExistsError } from '../shared/domain-error.js';
 import type { UserPoolSettings } from './user-pool.events.js';
 import { normalizeUsername, usernameScope } from './username.js';
@@ -91,13 +90,4 @@ export function signInNameCandidates(pool: PoolSignIn, name: string): UniqueClai
     { scope: usernameScope(pool.poolId), value },
     ...ALIASES.filter((a) => pool.settings.aliasAttributes.includes(a.attribute)).map((a) => ({ scope: aliasScope(a.kind, pool.poolId), value })),
   ];
-}
-
-/** The stream of the user a sign-in name (username, email/phone username, or alias) belongs to. */
-export async function resolveSignInName(platform: Pick<Platform, 'store' | 'secrets'>, pool: PoolSignIn, name: string): Promise<string | undefined> {
-  for (const { scope, value } of signInNameCandidates(pool, name)) {
-    const holder = await platform.store.findUniqueHolder(scope, platform.secrets.uniqueValue(scope, value));
-    if (holder) return holder;
-  }
-  return undefined;
 }

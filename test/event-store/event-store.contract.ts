@@ -351,7 +351,7 @@ export function eventStoreContract(
       const id = stream('resume');
       const start = await store.headPosition();
       await store.append(id, [testEvent('R1'), testEvent('R2'), testEvent('R3')], { expectedRevision: 'no_stream' });
-      let checkpoint: GlobalPosition | undefined = start;
+      let checkpoint: GlobalPosition | undefined;
       const first = await fixture.open();
       const seen1: string[] = [];
       const sub1 = first.subscribeToAll({

@@ -3,7 +3,12 @@ import { Secrets } from '../../src/crypto/secrets.js';
 import { PgliteDatabase } from '../../src/db/pglite-database.js';
 import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
 import { withMetadata } from '../../src/shared/command-handler.js';
-import { AliasExistsError, type PoolSignIn, claimChanges, claimConflict, resolveSignInName, userClaims } from '../../src/user-pools/aliases.js';
+import { AliasExistsError, type PoolSignIn, claimChanges, claimConflict, userClaims } from '../../src/user-pools/aliases.js';
+import { Users } from '../../src/user-pools/users.js';
+
+/** The one sign-in-name lookup the use cases make (Users.resolve). */
+const resolveSignInName = (deps: { store: SqlEventStore; secrets: Secrets }, pool: PoolSignIn, name: string) =>
+  new Users(deps.store, deps.secrets, { waitFor: async () => undefined }).resolve(pool, name);
 
 const ctx = { correlationId: 'c', actor: { kind: 'system' as const } };
 const POOL = 'us-east-1_Names1234';
