@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { isDatabaseUnavailable } from '../src/db/database-errors.js';
 import type { AdvisoryLock, SqlDatabase } from '../src/db/sql.js';
 import type { EventStore, GlobalPosition, Subscription } from '../src/event-store/event-store.port.js';
 import { comparePositions, formatPosition } from '../src/event-store/positions.js';
@@ -34,19 +35,36 @@ const LAG_SCAN_LIMIT = 100_000;
 /** How long a checkpoint may trail over events a projection ignores. */
 const IDLE_CHECKPOINT_MS = 1000;
 const REBUILD_POLL_MS = 1000;
+/** Pace of restarts of a projection that failed while this runner kept the lock. */
+const RESTART_MS = 1000;
+/** Most a read-your-writes wait may run past its timeout because the database was away. */
+export const OUTAGE_GRACE_MS = 30_000;
+
+/** Runs under one leader lock: ended once, and everything it started ends with it. */
+interface Tenure {
+  readonly lock: AdvisoryLock;
+  readonly leadership: Leadership;
+  ended: boolean;
+  readonly subscriptions: Map<string, Subscription>;
+  /** Pending restarts of projections that failed while this tenure went on. */
+  readonly timers: Set<NodeJS.Timeout>;
+}
 
 /**
  * Runs named projections against one event store, writing read models and checkpoints in
  * one transaction per batch. Several runners may point at one database: only the holder of
  * the "projections" leader lock applies events, and a checkpoint compare-and-set stops a
  * runner that lost the lock without noticing.
+ *
+ * Each hold of the lock is a tenure. A projection that fails during a tenure (the database went
+ * away for a moment) is restarted within that tenure until it runs again; a lost lock ends the
+ * tenure and everything it started, so no subscription outlives its tenure to race the next one.
  */
 export class ProjectionRunner {
   private readonly events = new EventEmitter();
-  private readonly subscriptions = new Map<string, Subscription>();
   private readonly positions = new Map<string, GlobalPosition | undefined>();
   private leadership: Leadership | undefined;
-  private lock: AdvisoryLock | undefined;
+  private tenure: Tenure | undefined;
   private rebuildTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private started!: Promise<void>;
@@ -62,7 +80,7 @@ export class ProjectionRunner {
   }
 
   get isLeader(): boolean {
-    return this.lock !== undefined;
+    return this.tenure !== undefined;
   }
 
   /** Creates tables and starts campaigning; projections run once this runner leads. */
@@ -89,22 +107,31 @@ export class ProjectionRunner {
   /** Resolves once this runner is the leader and every projection has caught up. */
   async ready(): Promise<void> {
     await this.started;
-    await Promise.all([...this.subscriptions.values()].map((s) => s.caughtUp));
+    await Promise.all([...(this.tenure?.subscriptions.values() ?? [])].map((s) => s.caughtUp));
   }
 
+  /**
+   * A deliberate stop: finish the batch in hand, then release the lock so a standby takes over
+   * at once. Not a lost connection, so nothing to warn about.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.stopProjections();
+    const tenure = this.tenure;
+    if (tenure) {
+      await this.endTenure(tenure);
+      this.logger.info('projections: stopped; leader lock released for a standby to take over');
+    }
     await this.leadership?.stop();
     this.leadership = undefined;
-    this.lock = undefined;
   }
 
   /** Drops a projection's tables and replays the whole log into them. */
   async rebuild(name: string): Promise<void> {
     const projection = this.find(name);
-    await this.subscriptions.get(name)?.stop();
-    this.subscriptions.delete(name);
+    const tenure = this.tenure;
+    const running = tenure?.subscriptions.get(name);
+    tenure?.subscriptions.delete(name);
+    await running?.stop();
     await this.db.transaction(async (tx) => {
       await projection.drop(tx);
       await projection.setup(tx);
@@ -112,17 +139,31 @@ export class ProjectionRunner {
     });
     this.positions.set(name, undefined);
     this.logger.info(`projection ${name}: rebuilding from the start of the log`);
-    if (this.lock && !this.stopped) await this.startProjection(projection);
+    if (tenure && !tenure.ended && !this.stopped) await this.startProjection(tenure, projection);
   }
 
   /**
    * Resolves when `name` has applied the event at `position` (read-your-writes), or false
    * after `timeoutMs`. Works whether the projection runs in this process or another.
+   *
+   * The clock does not run while the database is away: nothing can apply the event then. A
+   * wait that began before an outage gets its full `timeoutMs` again from when the database came
+   * back (the leader needs a moment to recover), but never more than OUTAGE_GRACE_MS beyond
+   * `timeoutMs` in all, so a request cannot hang on a long outage.
    */
   async waitFor(name: string, position: GlobalPosition, timeoutMs = 5000): Promise<boolean> {
     const reached = (p: GlobalPosition | undefined) => p !== undefined && comparePositions(p, position) >= 0;
     if (reached(this.positions.get(name))) return true;
-    const deadline = Date.now() + timeoutMs;
+    const began = Date.now();
+    const health = this.db.health;
+    const expired = (): boolean => {
+      const now = Date.now();
+      if (now > began + timeoutMs + OUTAGE_GRACE_MS) return true;
+      if (!health) return now > began + timeoutMs;
+      if (!health.available) return false;
+      const back = health.recoveredAt > began ? health.recoveredAt : began;
+      return now > back + timeoutMs;
+    };
     let delay = 2;
     return new Promise<boolean>((resolve) => {
       let done = false;
@@ -139,7 +180,7 @@ export class ProjectionRunner {
         if (done) return;
         const cp = await readCheckpoint(this.db, name).catch(() => undefined);
         if (reached(cp?.position)) return finish(true);
-        if (Date.now() > deadline) return finish(false);
+        if (expired()) return finish(false);
         delay = Math.min(delay * 2, 50);
         setTimeout(() => void poll(), delay);
       };
@@ -151,9 +192,10 @@ export class ProjectionRunner {
     const out: ProjectionLag[] = [];
     for (const projection of this.projections) {
       const stored = await readCheckpoint(this.db, projection.name);
+      const running = this.tenure?.subscriptions.has(projection.name) ?? false;
       // While this runner applies, its in-memory position is ahead of the stored one over
       // events the projection ignores (their checkpoint writes are deferred).
-      const applied = this.subscriptions.has(projection.name) ? this.positions.get(projection.name) : undefined;
+      const applied = running ? this.positions.get(projection.name) : undefined;
       const cp = applied && (!stored?.position || comparePositions(applied, stored.position) > 0) ? { ...stored, position: applied } : stored;
       const [oldest] = await this.store.readAll({ after: cp?.position, maxCount: 1 });
       const counter = this.store as Partial<{ countAfter(p: GlobalPosition | undefined): Promise<number> }>;
@@ -168,7 +210,7 @@ export class ProjectionRunner {
         checkpoint: cp?.position ? formatPosition(cp.position) : null,
         eventsBehind,
         msBehind: oldest ? Math.max(0, Date.now() - Date.parse(oldest.metadata.occurredAt)) : 0,
-        running: this.subscriptions.has(projection.name),
+        running,
       });
     }
     return out;
@@ -186,41 +228,49 @@ export class ProjectionRunner {
     this.leadership = leadership;
     leadership.acquired.then(
       async (lock) => {
-        if (this.stopped) return;
-        this.lock = lock;
+        if (this.stopped || this.leadership !== leadership) return void (await lock.release());
+        const tenure: Tenure = { lock, leadership, ended: false, subscriptions: new Map(), timers: new Set() };
+        this.tenure = tenure;
         this.logger.info('projections: this runner is the leader');
-        lock.lost.catch(() => this.demote('leader lock connection lost'));
+        lock.lost.catch((error: unknown) => this.stepDown(tenure, `leader lock connection lost: ${describe(error)}`));
         try {
-          for (const projection of this.projections) await this.startProjection(projection);
+          for (const projection of this.projections) await this.startProjection(tenure, projection);
+          if (tenure.ended) return;
           this.watchRebuildRequests();
           this.markStarted();
         } catch (error) {
-          await this.demote(`could not start projections: ${String(error)}`);
+          await this.stepDown(tenure, `could not start projections: ${describe(error)}`);
         }
       },
       () => undefined,
     );
   }
 
-  /** Stop applying and campaign again (another runner may take over meanwhile). */
-  private async demote(reason: string): Promise<void> {
-    if (!this.lock) return;
+  /** End the tenure, release the lock and campaign again (another runner may take over meanwhile). */
+  private async stepDown(tenure: Tenure, reason: string): Promise<void> {
+    if (tenure.ended) return;
     this.logger.warn(`projections: stepping down (${reason})`);
-    this.lock = undefined;
-    await this.stopProjections();
-    await this.leadership?.stop();
+    await this.endTenure(tenure);
+    await tenure.leadership.stop();
     if (!this.stopped) setTimeout(() => this.campaign(), 500);
   }
 
-  private async stopProjections(): Promise<void> {
+  private async endTenure(tenure: Tenure): Promise<void> {
+    tenure.ended = true;
+    if (this.tenure === tenure) this.tenure = undefined;
+    for (const timer of tenure.timers) clearTimeout(timer);
+    tenure.timers.clear();
     if (this.rebuildTimer) clearInterval(this.rebuildTimer);
     this.rebuildTimer = undefined;
-    const subs = [...this.subscriptions.values()];
-    this.subscriptions.clear();
+    // What this tenure applied may not have outlived a database crash (an unflushed commit):
+    // until the next tenure reads the stored checkpoints, waits trust only those.
+    this.positions.clear();
+    const subs = [...tenure.subscriptions.values()];
+    tenure.subscriptions.clear();
     await Promise.all(subs.map((s) => s.stop()));
   }
 
-  private async startProjection(projection: Projection): Promise<void> {
+  private async startProjection(tenure: Tenure, projection: Projection): Promise<void> {
     const { name } = projection;
     let cp = await this.db.transaction(async (tx) => {
       await projection.setup(tx);
@@ -236,12 +286,14 @@ export class ProjectionRunner {
       });
       cp = { ...cp, position: undefined, version: projection.version };
     }
+    // Ended (lock lost, stop) while the checkpoint was read, or started meanwhile by a rebuild.
+    if (tenure.ended || tenure.subscriptions.has(name)) return;
     // `position`: applied (in memory); `stored`: the checkpoint row, moved by compare-and-set.
     let position = cp.position;
     let stored = cp.position;
     let storedAt = Date.now();
     this.positions.set(name, position);
-    const subscription = this.store.subscribeToAll({
+    const subscription: Subscription = this.store.subscribeToAll({
       after: position,
       batchSize: 500,
       eventTypes: projection.handles,
@@ -259,24 +311,38 @@ export class ProjectionRunner {
           storedAt = Date.now();
         }
         position = next;
-        this.positions.set(name, next);
+        if (!tenure.ended) this.positions.set(name, next);
         this.events.emit(name, next);
       },
-      onError: (error) => {
-        this.subscriptions.delete(name);
-        if (error instanceof CheckpointConflictError) {
-          void this.demote(error.message);
-        } else {
-          this.logger.error(`projection ${name} stopped: ${String(error)}; restarting in 1 s`);
-          setTimeout(() => {
-            if (this.lock && !this.stopped && !this.subscriptions.has(name)) {
-              void this.startProjection(projection).catch((e) => this.logger.error(String(e)));
-            }
-          }, 1000);
-        }
-      },
+      onError: (error) => this.projectionFailed(tenure, projection, subscription, error),
     });
-    this.subscriptions.set(name, subscription);
+    tenure.subscriptions.set(name, subscription);
+  }
+
+  private projectionFailed(tenure: Tenure, projection: Projection, subscription: Subscription, error: unknown): void {
+    const { name } = projection;
+    // Stopped on purpose, or already replaced: not this subscription's business any more.
+    if (tenure.subscriptions.get(name) !== subscription) return;
+    tenure.subscriptions.delete(name);
+    if (tenure.ended) return;
+    if (error instanceof CheckpointConflictError) return void this.stepDown(tenure, error.message);
+    // An outage is logged once by the database adapter; a stack trace is kept for the unexpected.
+    if (isDatabaseUnavailable(error)) this.logger.info(`projection ${name} paused: database unavailable; resuming when it is back`);
+    else this.logger.error(`projection ${name} stopped: ${error instanceof Error ? (error.stack ?? String(error)) : String(error)}; restarting`);
+    this.restartLater(tenure, projection);
+  }
+
+  /** Restarts a failed projection every RESTART_MS until it runs again or the tenure ends. */
+  private restartLater(tenure: Tenure, projection: Projection): void {
+    const timer = setTimeout(() => {
+      tenure.timers.delete(timer);
+      if (tenure.ended || tenure.subscriptions.has(projection.name)) return;
+      this.startProjection(tenure, projection).catch((error: unknown) => {
+        if (!isDatabaseUnavailable(error)) this.logger.error(`projection ${projection.name} could not restart: ${describe(error)}`);
+        if (!tenure.ended) this.restartLater(tenure, projection);
+      });
+    }, RESTART_MS);
+    tenure.timers.add(timer);
   }
 
   /** Rebuilds asked for from another process (CLI, admin API on another instance). */
@@ -286,12 +352,18 @@ export class ProjectionRunner {
       void (async () => {
         for (const projection of this.projections) {
           const cp = await readCheckpoint(this.db, projection.name);
-          if (cp?.rebuildRequested && this.lock) await this.rebuild(projection.name);
+          if (cp?.rebuildRequested && this.tenure) await this.rebuild(projection.name);
         }
-      })().catch((e) => this.logger.warn(`rebuild check failed: ${String(e)}`));
+      })().catch((e: unknown) => {
+        if (!isDatabaseUnavailable(e)) this.logger.warn(`rebuild check failed: ${describe(e)}`);
+      });
     }, REBUILD_POLL_MS);
     this.rebuildTimer.unref();
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 const silentLogger: RunnerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
