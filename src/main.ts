@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   const server = app.getHttpServer() as Server;
   const inFlight = new InFlightRequests(server);
   await app.listen(config.PORT, config.HOST);
-  logger.info({ url: await app.getUrl(), eventStore: platform.store.kind, production: config.PRODUCTION, tracing: !!tracing, node: process.version }, 'cairn listening');
+  logger.info(
+    { url: await app.getUrl(), eventStore: platform.store.kind, production: config.PRODUCTION, tracing: !!tracing, node: process.version },
+    'cairn listening',
+  );
 
   /**
    * SIGTERM / SIGINT: readiness turns 503 at once; the listener closes (new connections are

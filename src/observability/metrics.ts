@@ -69,17 +69,56 @@ export class Metrics {
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'cairn_requests_total', help: 'HTTP requests by action (Cognito action or route template) and outcome', labelNames: ['action', 'outcome'], registers });
-    this.requestSeconds = new Histogram({ name: 'cairn_request_duration_seconds', help: 'HTTP request latency by action and outcome', labelNames: ['action', 'outcome'], buckets: SECONDS_HTTP, registers });
-    this.signIns = new Counter({ name: 'cairn_sign_ins_total', help: 'Sign-in attempts by flow, result and failure reason', labelNames: ['flow', 'result', 'reason'], registers });
-    this.appendSeconds = new Histogram({ name: 'cairn_event_append_duration_seconds', help: 'Event-store append latency (one append or appendMany) by outcome', labelNames: ['store', 'outcome'], buckets: SECONDS_FAST, registers });
-    this.appendConflicts = new Counter({ name: 'cairn_event_append_conflicts_total', help: 'Appends refused: wrong expected revision or a unique value taken', labelNames: ['kind'], registers });
+    this.requests = new Counter({
+      name: 'cairn_requests_total',
+      help: 'HTTP requests by action (Cognito action or route template) and outcome',
+      labelNames: ['action', 'outcome'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'cairn_request_duration_seconds',
+      help: 'HTTP request latency by action and outcome',
+      labelNames: ['action', 'outcome'],
+      buckets: SECONDS_HTTP,
+      registers,
+    });
+    this.signIns = new Counter({
+      name: 'cairn_sign_ins_total',
+      help: 'Sign-in attempts by flow, result and failure reason',
+      labelNames: ['flow', 'result', 'reason'],
+      registers,
+    });
+    this.appendSeconds = new Histogram({
+      name: 'cairn_event_append_duration_seconds',
+      help: 'Event-store append latency (one append or appendMany) by outcome',
+      labelNames: ['store', 'outcome'],
+      buckets: SECONDS_FAST,
+      registers,
+    });
+    this.appendConflicts = new Counter({
+      name: 'cairn_event_append_conflicts_total',
+      help: 'Appends refused: wrong expected revision or a unique value taken',
+      labelNames: ['kind'],
+      registers,
+    });
     this.kafkaErrors = new Counter({ name: 'cairn_kafka_errors_total', help: 'Kafka forwarder failures by kind', labelNames: ['kind'], registers });
-    this.triggerSeconds = new Histogram({ name: 'cairn_trigger_duration_seconds', help: 'Trigger (hook) call latency by trigger source and outcome', labelNames: ['trigger', 'outcome'], buckets: SECONDS_HTTP, registers });
+    this.triggerSeconds = new Histogram({
+      name: 'cairn_trigger_duration_seconds',
+      help: 'Trigger (hook) call latency by trigger source and outcome',
+      labelNames: ['trigger', 'outcome'],
+      buckets: SECONDS_HTTP,
+      registers,
+    });
     this.declareGauges(registers);
     // Declared after the gauges and waiting for their reads, so a scrape shows its own failures.
     const pending = () => Promise.all([this.lagRead, this.forwarderRead]);
-    this.sourceErrors = new Counter({ name: 'cairn_metrics_source_errors_total', help: 'Scrapes where a pulled source failed (its gauges are then absent)', labelNames: ['source'], registers, collect: async () => void (await pending()) });
+    this.sourceErrors = new Counter({
+      name: 'cairn_metrics_source_errors_total',
+      help: 'Scrapes where a pulled source failed (its gauges are then absent)',
+      labelNames: ['source'],
+      registers,
+      collect: async () => void (await pending()),
+    });
   }
 
   get contentType(): string {
@@ -146,49 +185,82 @@ export class Metrics {
   private declareGauges(registers: Registry[]): void {
     const sum = <S>(sources: Set<S>, read: (s: S) => number | undefined) => [...sources].reduce((n, s) => n + (read(s) ?? 0), 0);
     const gauge = (name: string, help: string, collect: (g: Gauge<string>) => void | Promise<void>, labelNames: string[] = []) =>
-      new Gauge({ name, help, labelNames, registers, collect() { return collect(this); } });
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          return collect(this);
+        },
+      });
 
     gauge('cairn_password_hash_in_flight', 'argon2 hashes and verifies running now', (g) => g.set(sum(this.hashers, (h) => h.inFlight)));
     gauge('cairn_password_hash_queued', 'argon2 jobs waiting for a slot', (g) => g.set(sum(this.hashers, (h) => h.queued)));
     gauge('cairn_password_hash_max_in_flight', 'argon2 jobs allowed at once', (g) => g.set(sum(this.hashers, (h) => h.maxInFlight)));
-    gauge('cairn_db_pool_connections', 'PostgreSQL pool connections by state', (g) => {
-      g.reset();
-      if (this.pools.size === 0) return;
-      const total = sum(this.pools, (p) => p.totalCount);
-      const idle = sum(this.pools, (p) => p.idleCount);
-      g.set({ state: 'total' }, total);
-      g.set({ state: 'idle' }, idle);
-      g.set({ state: 'in_use' }, total - idle);
-    }, ['state']);
+    gauge(
+      'cairn_db_pool_connections',
+      'PostgreSQL pool connections by state',
+      (g) => {
+        g.reset();
+        if (this.pools.size === 0) return;
+        const total = sum(this.pools, (p) => p.totalCount);
+        const idle = sum(this.pools, (p) => p.idleCount);
+        g.set({ state: 'total' }, total);
+        g.set({ state: 'idle' }, idle);
+        g.set({ state: 'in_use' }, total - idle);
+      },
+      ['state'],
+    );
     gauge('cairn_db_pool_waiting', 'queries waiting for a pool connection', (g) => g.set(sum(this.pools, (p) => p.waitingCount)));
 
     // Both lag gauges of a kind share one lag() read per source per scrape (prom-client
     // collects all metrics of a scrape concurrently).
     const readLag = () => (this.lagRead ??= this.readProjectionLag().finally(() => (this.lagRead = undefined)));
-    gauge('cairn_projection_lag_events', 'events in the log after the projection checkpoint', async (g) => {
-      g.reset();
-      for (const [name, lag] of await readLag()) g.set({ projection: name }, lag.events);
-    }, ['projection']);
-    gauge('cairn_projection_lag_seconds', 'age of the oldest event a projection has not applied (0 when caught up)', async (g) => {
-      g.reset();
-      for (const [name, lag] of await readLag()) g.set({ projection: name }, lag.ms / 1000);
-    }, ['projection']);
+    gauge(
+      'cairn_projection_lag_events',
+      'events in the log after the projection checkpoint',
+      async (g) => {
+        g.reset();
+        for (const [name, lag] of await readLag()) g.set({ projection: name }, lag.events);
+      },
+      ['projection'],
+    );
+    gauge(
+      'cairn_projection_lag_seconds',
+      'age of the oldest event a projection has not applied (0 when caught up)',
+      async (g) => {
+        g.reset();
+        for (const [name, lag] of await readLag()) g.set({ projection: name }, lag.ms / 1000);
+      },
+      ['projection'],
+    );
 
     const readForwarder = () => (this.forwarderRead ??= this.readForwarderLag().finally(() => (this.forwarderRead = undefined)));
     // Labelled by the forwarder's checkpoint name, so the series is absent (not 0) without one.
     const forwarderGauge = (name: string, help: string, value: (lag: { events: number; ms: number }) => number) =>
-      gauge(name, help, async (g) => {
-        g.reset();
-        const lag = await readForwarder();
-        if (lag) g.set({ consumer: 'kafka-forwarder' }, value(lag));
-      }, ['consumer']);
+      gauge(
+        name,
+        help,
+        async (g) => {
+          g.reset();
+          const lag = await readForwarder();
+          if (lag) g.set({ consumer: 'kafka-forwarder' }, value(lag));
+        },
+        ['consumer'],
+      );
     forwarderGauge('cairn_forwarder_lag_events', 'events in the log the Kafka forwarder has not published', (lag) => lag.events);
     forwarderGauge('cairn_forwarder_lag_seconds', 'age of the oldest event the Kafka forwarder has not published', (lag) => lag.ms / 1000);
-    gauge('cairn_forwarder_leader', '1 when this process holds the Kafka forwarder lock', (g) => {
-      g.reset();
-      const withStatus = [...this.forwarders].filter((f) => f.status);
-      if (withStatus.length) g.set({ consumer: 'kafka-forwarder' }, withStatus.some((f) => f.status!().leader) ? 1 : 0);
-    }, ['consumer']);
+    gauge(
+      'cairn_forwarder_leader',
+      '1 when this process holds the Kafka forwarder lock',
+      (g) => {
+        g.reset();
+        const withStatus = [...this.forwarders].filter((f) => f.status);
+        if (withStatus.length) g.set({ consumer: 'kafka-forwarder' }, withStatus.some((f) => f.status!().leader) ? 1 : 0);
+      },
+      ['consumer'],
+    );
   }
 
   /** Worst lag per projection over all sources (several runners report the same checkpoints). */

@@ -44,9 +44,7 @@ export function checkpointLag(store: EventStore, db: SqlDatabase, consumer: stri
     const [oldest] = await store.readAll({ after: position, maxCount: 1 });
     if (!oldest) return { eventsBehind: 0, msBehind: 0 };
     const counter = store as Partial<{ countAfter(p: GlobalPosition | undefined): Promise<number> }>;
-    const eventsBehind = counter.countAfter
-      ? await counter.countAfter(position)
-      : (await store.readAll({ after: position, maxCount: LAG_SCAN_LIMIT })).length;
+    const eventsBehind = counter.countAfter ? await counter.countAfter(position) : (await store.readAll({ after: position, maxCount: LAG_SCAN_LIMIT })).length;
     return { eventsBehind, msBehind: Math.max(0, Date.now() - Date.parse(oldest.metadata.occurredAt)) };
   };
 }

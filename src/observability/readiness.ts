@@ -116,7 +116,13 @@ export class Readiness {
     const rows = lag.map((p) => ({ name: p.name, eventsBehind: p.eventsBehind, msBehind: p.msBehind, version: p.version, storedVersion: stored.get(p.name) }));
     const stale = rows.filter((p) => p.storedVersion !== undefined && p.storedVersion !== p.version);
     const behind = rows.filter((p) => p.msBehind > this.options.maxLagMs);
-    if (stale.length || behind.length) throw new ProjectionsBehindError(rows, this.options.maxLagMs, stale.map((p) => p.name), behind.map((p) => p.name));
+    if (stale.length || behind.length)
+      throw new ProjectionsBehindError(
+        rows,
+        this.options.maxLagMs,
+        stale.map((p) => p.name),
+        behind.map((p) => p.name),
+      );
     return { maxLagMs: this.options.maxLagMs, projections: rows };
   }
 
@@ -152,7 +158,10 @@ export class ProjectionsBehindError extends Error {
   readonly code = 'ProjectionsBehind';
   readonly details: unknown;
   constructor(rows: unknown[], maxLagMs: number, stale: string[], behind: string[]) {
-    const parts = [...(behind.length ? [`${behind.join(', ')} more than ${maxLagMs} ms behind`] : []), ...(stale.length ? [`${stale.join(', ')} at an older version (rebuild pending)`] : [])];
+    const parts = [
+      ...(behind.length ? [`${behind.join(', ')} more than ${maxLagMs} ms behind`] : []),
+      ...(stale.length ? [`${stale.join(', ')} at an older version (rebuild pending)`] : []),
+    ];
     super(parts.join('; '));
     this.name = 'ProjectionsBehindError';
     this.details = { maxLagMs, projections: rows };

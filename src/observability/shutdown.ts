@@ -48,10 +48,7 @@ export async function drainHttp(server: Server, inFlight: InFlightRequests, clos
   const closing = close();
   // Node's close() stops the listener synchronously; the framework's may wait for hooks first.
   if (server.listening) server.close(() => undefined);
-  const drained = await Promise.race([
-    inFlight.idle().then(() => true),
-    delay(boundMs, false, { signal: timer.signal }).catch(() => false),
-  ]);
+  const drained = await Promise.race([inFlight.idle().then(() => true), delay(boundMs, false, { signal: timer.signal }).catch(() => false)]);
   timer.abort();
   const abandoned = inFlight.size;
   server.closeAllConnections();

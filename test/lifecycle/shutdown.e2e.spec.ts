@@ -16,7 +16,19 @@ async function startService(env: Record<string, string>) {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Empty values count as unset: the shared PostgreSQL and Kafka of the test run stay out of it.
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', EVENTSTORE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_ACCESS_KEY_ID: ADMIN.id, ADMIN_SECRET_ACCESS_KEY: ADMIN.secret, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      KAFKA_BROKERS: '',
+      EVENTSTORE_URL: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ADMIN_ACCESS_KEY_ID: ADMIN.id,
+      ADMIN_SECRET_ACCESS_KEY: ADMIN.secret,
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -24,7 +36,11 @@ async function startService(env: Record<string, string>) {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<{ code: number | null; at: number }>((r) => child.once('exit', (code) => r({ code, at: Date.now() })));
   await eventually(() => stdout.includes('cairn listening') || (child.exitCode !== null && Promise.reject(new Error(stderr))), 30_000, 'the service to listen');
-  const logs = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message?: string } });
+  const logs = () =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message?: string } });
   return {
     port,
     child,

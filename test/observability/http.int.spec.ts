@@ -44,7 +44,12 @@ describe('HTTP request metrics and server spans', () => {
     expect(server.spanContext().traceId).toBe(traceId);
     expect(server.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
     expect(useCase.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
-    expect(server.attributes).toMatchObject({ 'http.route': '/things/:id', 'http.response.status_code': 200, 'url.path': '/things/alice', [CORRELATION_ID]: 'corr-123' });
+    expect(server.attributes).toMatchObject({
+      'http.route': '/things/:id',
+      'http.response.status_code': 200,
+      'url.path': '/things/alice',
+      [CORRELATION_ID]: 'corr-123',
+    });
     expect(JSON.stringify(server.attributes)).not.toContain('123456');
   });
 
@@ -53,10 +58,14 @@ describe('HTTP request metrics and server spans', () => {
     await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await fetch(`${url}/boom`);
     await fetch(`${url}/no/such/route/carol`);
-    const text = await eventually(async () => {
-      const t = await metrics.render();
-      return t.includes('action="unmatched"') && t;
-    }, 5000, 'the last request to be counted');
+    const text = await eventually(
+      async () => {
+        const t = await metrics.render();
+        return t.includes('action="unmatched"') && t;
+      },
+      5000,
+      'the last request to be counted',
+    );
     expect(text).toMatch(/cairn_requests_total\{action="GET \/things\/:id",outcome="ok"\} [1-9]/);
     expect(text).toContain('cairn_requests_total{action="InitiateAuth",outcome="ok"} 1');
     expect(text).toContain('cairn_requests_total{action="GET /boom",outcome="server_error"} 1');

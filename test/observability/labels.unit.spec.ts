@@ -22,7 +22,16 @@ describe('metric labels are bounded', () => {
   });
 
   it('HTTP statuses map to three outcomes', () => {
-    expect([200, 204, 302, 400, 404, 429, 500, 503].map(outcomeOf)).toEqual(['ok', 'ok', 'ok', 'client_error', 'client_error', 'client_error', 'server_error', 'server_error']);
+    expect([200, 204, 302, 400, 404, 429, 500, 503].map(outcomeOf)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'client_error',
+      'client_error',
+      'client_error',
+      'server_error',
+      'server_error',
+    ]);
     expect(outcomeOf('client_error')).toBe('client_error');
   });
 

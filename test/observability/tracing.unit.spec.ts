@@ -13,20 +13,30 @@ describe('tracing', () => {
   const spans = () => tracing.memory!.getFinishedSpans();
   const byName = (name: string): ReadableSpan => {
     const span = spans().find((s) => s.name === name);
-    if (!span) throw new Error(`no span ${name} among ${spans().map((s) => s.name).join(', ')}`);
+    if (!span)
+      throw new Error(
+        `no span ${name} among ${spans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     return span;
   };
   const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
   it('records a nested span tree across awaits, with attributes', async () => {
-    await withSpan('POST /', { 'rpc.method': 'InitiateAuth' }, async () => {
-      annotate({ 'cairn.pool_id': 'us-east-1_abc' });
-      await withSpan('use-case InitiateAuth', {}, async () => {
-        await new Promise((r) => setTimeout(r, 1));
-        await withSpan('event-store append', { 'cairn.stream': 'authlog' }, async () => undefined);
-        await withSpan('password verify', {}, () => true);
-      });
-    }, SpanKind.SERVER);
+    await withSpan(
+      'POST /',
+      { 'rpc.method': 'InitiateAuth' },
+      async () => {
+        annotate({ 'cairn.pool_id': 'us-east-1_abc' });
+        await withSpan('use-case InitiateAuth', {}, async () => {
+          await new Promise((r) => setTimeout(r, 1));
+          await withSpan('event-store append', { 'cairn.stream': 'authlog' }, async () => undefined);
+          await withSpan('password verify', {}, () => true);
+        });
+      },
+      SpanKind.SERVER,
+    );
 
     const root = byName('POST /');
     const useCase = byName('use-case InitiateAuth');

@@ -1,8 +1,11 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Readiness, readinessMaxLagMs, type ReadinessReport } from '../../observability/readiness.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { PROJECTION_CONTROL, type ProjectionControl } from '../../admin/admin.use-cases.js';
+import type { SqlDatabase } from '../../db/sql.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import { DEFAULT_OPS_SETTINGS, OPS_SETTINGS, type OpsSettings } from '../../observability/ports.js';
+import { Readiness, type ReadinessParts, type ReadinessReport } from '../../observability/readiness.js';
+import { READ_DB, SETTINGS, STORE, type ServiceSettings } from '../../shared/ports.js';
 import { openApiDocument } from './openapi.js';
 
 /**
@@ -14,16 +17,25 @@ import { openApiDocument } from './openapi.js';
 @Controller()
 export class HealthController {
   private readonly readiness: Readiness;
+  private readonly ops: OpsSettings;
 
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {
-    this.readiness = new Readiness(platform, { maxLagMs: readinessMaxLagMs(platform.config) });
+  constructor(
+    @Inject(READ_DB) db: SqlDatabase,
+    @Inject(STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_CONTROL) projections: ProjectionControl,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    @Optional() @Inject(OPS_SETTINGS) ops?: OpsSettings,
+  ) {
+    this.ops = ops ?? DEFAULT_OPS_SETTINGS;
+    const runner = { lag: () => projections.lag() as ReturnType<ReadinessParts['runner']['lag']> };
+    this.readiness = new Readiness({ db, store, runner }, { maxLagMs: this.ops.maxProjectionLagMs });
   }
 
   /** The original probe, kept for existing checks: the same meaning as `live`. */
   @Get('health')
   @Header('cache-control', 'no-store')
   health() {
-    return { status: 'ok', eventStore: this.platform.store.kind, production: this.platform.config.PRODUCTION };
+    return { status: 'ok', eventStore: this.store.kind, production: this.ops.production };
   }
 
   @Get('health/live')
@@ -43,6 +55,6 @@ export class HealthController {
   @Get('openapi.json')
   @Header('cache-control', 'no-cache')
   openapi() {
-    return openApiDocument(this.platform.config.PUBLIC_BASE_URL);
+    return openApiDocument(this.settings.publicBaseUrl);
   }
 }

@@ -1,8 +1,7 @@
-import { type CanActivate, Controller, type ExecutionContext, Get, Inject, Injectable, NotFoundException, Res, UseGuards } from '@nestjs/common';
+import { type CanActivate, Controller, type ExecutionContext, Get, Inject, Injectable, NotFoundException, Optional, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { metrics } from '../../observability/metrics.js';
-import type { Platform } from '../../platform/platform.js';
-import { PLATFORM } from '../../platform/platform.token.js';
+import { DEFAULT_OPS_SETTINGS, OPS_SETTINGS, type OpsSettings } from '../../observability/ports.js';
 import { AdminGuard } from './admin.guard.js';
 
 /**
@@ -13,13 +12,17 @@ import { AdminGuard } from './admin.guard.js';
  */
 @Injectable()
 export class MetricsAccessGuard implements CanActivate {
+  private readonly access: OpsSettings['metrics'];
+
   constructor(
-    @Inject(PLATFORM) private readonly platform: Platform,
     private readonly admin: AdminGuard,
-  ) {}
+    @Optional() @Inject(OPS_SETTINGS) ops?: OpsSettings,
+  ) {
+    this.access = (ops ?? DEFAULT_OPS_SETTINGS).metrics;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    switch (this.platform.config.METRICS) {
+    switch (this.access) {
       case 'off':
         throw new NotFoundException('metrics are off (METRICS=off)');
       case 'admin':
