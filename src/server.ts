@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RestExceptionFilter } from './api/rest/rest-exception.filter.js';
+import { parseJsonBody } from './api/untrusted-input.js';
 import type { AuthenticatedRequest } from './api/rest/request-context.js';
 import { AppModule } from './app.module.js';
 import type { Platform } from './platform/platform.js';
@@ -10,12 +11,23 @@ import type { Platform } from './platform/platform.js';
 /** Builds the HTTP application over a ready Platform (used by main.ts and the e2e tests). */
 export async function createServer(platform: Platform): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: platform.config.BODY_LIMIT, trustProxy: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(platform), adapter, { logger: false });
+  // bodyParser off: the JSON parser below replaces Fastify's, and Nest must not add its own again.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(platform), adapter, { logger: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     const correlationId = randomUUID();
     (request as AuthenticatedRequest).correlationId = correlationId;
     void reply.header('x-request-id', correlationId);
+  });
+  // The REST surface's JSON: strict UTF-8, bounded depth, no NUL or unpaired surrogates (the Cognito
+  // route has its own parser in its own scope).
+  fastify.removeContentTypeParser(['application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   app.useGlobalFilters(new RestExceptionFilter(platform.logger));
   return app;

@@ -11,6 +11,7 @@ import type { CognitoAction, CognitoService } from './cognito-action.js';
 import { CognitoProtocolError, toWireError } from './cognito-errors.js';
 import { verifySigV4 } from './sigv4.js';
 import { parseInput } from './validation.js';
+import { checkUntrusted, decodeUtf8, UndecodableBodyError } from '../untrusted-input.js';
 
 const JSON_1_1 = 'application/x-amz-json-1.1';
 const CONTENT_TYPE = /^application\/x-amz-json-1\.[01]\s*(;|$)/i;
@@ -104,14 +105,27 @@ function parseBody(contentType: string | undefined, body: Buffer): unknown {
     throw new CognitoProtocolError('SerializationException', `Content-Type must be ${JSON_1_1}`);
   }
   if (body.length === 0) return {};
+  let text: string;
+  try {
+    text = decodeUtf8(body);
+  } catch (error) {
+    throw new CognitoProtocolError('SerializationException', (error as Error).message);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new CognitoProtocolError('SerializationException', 'The request body is not valid JSON');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new CognitoProtocolError('SerializationException', 'The request body must be a JSON object');
+  }
+  // Depth, NUL and unpaired surrogates, before any schema (or its error formatting) walks it.
+  try {
+    checkUntrusted(value);
+  } catch (error) {
+    if (error instanceof UndecodableBodyError) throw new CognitoProtocolError('SerializationException', error.message);
+    throw error;
   }
   return value;
 }
