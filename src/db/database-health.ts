@@ -20,24 +20,36 @@ export interface DatabaseHealthSnapshot {
 /**
  * Whether this process can reach its database, as the adapter sees it: the first operation that
  * fails on a lost or refused connection marks it unavailable (logged once, without a stack: an
- * outage is expected, not a bug), the next one the server answers marks it back (logged once,
- * with how long and how many operations failed). Every such failure counts in `failures`, a
- * plain counter a metrics endpoint can export.
+ * outage is expected, not a bug), the next one the server answers marks it back (logged once it
+ * has stayed back for `settleMs`, with how long it was away and how many operations failed).
+ * Every such failure counts in `failures`, a plain counter a metrics endpoint can export.
  *
  * Operations still in flight when the database came back can fail late (their connection died
  * before); they count, but do not mark it unavailable again: each operation passes the `epoch`
  * it started in, and only failures of the current epoch change the state.
  */
 export class DatabaseHealth {
-  private down: { since: number; failures: number } | undefined;
+  private down: Outage | undefined;
+  /** Back, but not for long enough yet to say so (see `settleMs`). */
+  private settling: { outage: Outage; timer: NodeJS.Timeout } | undefined;
   private failureCount = 0;
   private outageCount = 0;
   private lastError: string | undefined;
   private currentEpoch = 0;
   private backAt = 0;
+  private readonly settleMs: number;
   private readonly listeners = new Set<(available: boolean) => void>();
 
-  constructor(private readonly logger: HealthLogger = defaultLogger()) {}
+  /**
+   * `settleMs` (default 1 s): a relapse this soon after a recovery is the same outage going on
+   * (sessions ended one by one, a server still starting), so it is logged once, not per flap.
+   */
+  constructor(
+    private readonly logger: HealthLogger = defaultLogger(),
+    options: { settleMs?: number } = {},
+  ) {
+    this.settleMs = options.settleMs ?? 1000;
+  }
 
   get available(): boolean {
     return this.down === undefined;
@@ -80,20 +92,33 @@ export class DatabaseHealth {
       return;
     }
     if (epoch !== this.currentEpoch) return; // from before the last recovery
-    this.down = { since: Date.now(), failures: 1 };
-    this.outageCount++;
-    this.logger.warn({ err: this.lastError }, 'database unavailable: operations fail with ServiceUnavailable until it is back');
+    if (this.settling) {
+      // A relapse: the outage that just ended goes on, already logged.
+      clearTimeout(this.settling.timer);
+      this.down = this.settling.outage;
+      this.settling = undefined;
+      this.down.failures++;
+    } else {
+      this.down = { since: Date.now(), failures: 1 };
+      this.outageCount++;
+      this.logger.warn({ err: this.lastError }, 'database unavailable: operations fail with ServiceUnavailable until it is back');
+    }
     this.emit(false);
   }
 
   /** The server answered (a result or an SQL error): it is reachable. */
   succeeded(): void {
-    if (!this.down) return;
-    const { since, failures } = this.down;
+    const outage = this.down;
+    if (!outage) return;
     this.down = undefined;
     this.currentEpoch++;
     this.backAt = Date.now();
-    this.logger.info({ downMs: this.backAt - since, failures }, 'database back');
+    const timer = setTimeout(() => {
+      this.settling = undefined;
+      this.logger.info({ downMs: this.backAt - outage.since, failures: outage.failures }, 'database back');
+    }, this.settleMs);
+    timer.unref();
+    this.settling = { outage, timer };
     this.emit(true);
   }
 
@@ -106,6 +131,11 @@ export class DatabaseHealth {
   private emit(available: boolean): void {
     for (const listener of [...this.listeners]) listener(available);
   }
+}
+
+interface Outage {
+  since: number;
+  failures: number;
 }
 
 /** Until the platform passes its own logger: pino at LOG_LEVEL, like the service's. */

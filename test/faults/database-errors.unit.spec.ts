@@ -2,6 +2,7 @@ import { toWireError } from '../../src/api/cognito/cognito-errors.js';
 import { toRestError } from '../../src/api/rest/rest-exception.filter.js';
 import { DatabaseUnavailableError, isConnectionFailure, isDatabaseUnavailable } from '../../src/db/database-errors.js';
 import { DatabaseHealth } from '../../src/db/database-health.js';
+import { eventually } from '../support/wait.js';
 
 /** A logger that keeps (level, message, fields). */
 function keeper() {
@@ -71,28 +72,44 @@ describe('DatabaseUnavailableError on the wire', () => {
 });
 
 describe('DatabaseHealth', () => {
-  test('logs an outage once and the recovery once, and counts every failure', () => {
+  const terminated = () => pgError('57P01', 'terminating connection due to administrator command');
+
+  test('logs an outage once and the recovery once (after it held), and counts every failure', async () => {
     const logger = keeper();
-    const health = new DatabaseHealth(logger);
+    const health = new DatabaseHealth(logger, { settleMs: 20 });
     const changes: boolean[] = [];
     health.onChange((available) => changes.push(available));
-    for (let i = 0; i < 300; i++) health.failed(pgError('57P01', 'terminating connection due to administrator command'));
+    for (let i = 0; i < 300; i++) health.failed(terminated());
     expect(health.snapshot()).toMatchObject({ available: false, failures: 300, outages: 1, lastError: expect.stringMatching(/57P01/) });
     health.succeeded();
     health.succeeded();
+    expect(health.available).toBe(true);
+    expect(health.recoveredAt).toBeGreaterThan(0);
+    await eventually(() => logger.lines.length === 2, 2000, 'the recovery line');
     expect(logger.lines.map((l) => `${l.level} ${l.message}`)).toEqual([
       'warn database unavailable: operations fail with ServiceUnavailable until it is back',
       'info database back',
     ]);
     expect(logger.lines[1].fields).toMatchObject({ failures: 300, downMs: expect.any(Number) });
     expect(changes).toEqual([false, true]);
-    expect(health.available).toBe(true);
-    expect(health.recoveredAt).toBeGreaterThan(0);
+  });
+
+  test('a relapse right after a recovery is the same outage: one pair of lines, however it flaps', async () => {
+    const logger = keeper();
+    const health = new DatabaseHealth(logger, { settleMs: 50 });
+    for (let flap = 0; flap < 5; flap++) {
+      health.failed(terminated());
+      health.succeeded();
+    }
+    expect(health.outages).toBe(1);
+    await eventually(() => logger.lines.length === 2, 2000, 'the recovery line');
+    expect(logger.lines.map((l) => l.level)).toEqual(['warn', 'info']);
+    expect(logger.lines[1].fields).toMatchObject({ failures: 5 });
   });
 
   test('an operation that began before the recovery and fails late counts, but does not mark it down again', () => {
     const logger = keeper();
-    const health = new DatabaseHealth(logger);
+    const health = new DatabaseHealth(logger, { settleMs: 0 });
     const before = health.epoch;
     health.failed(new Error('Connection terminated unexpectedly'), before);
     health.succeeded();
@@ -100,6 +117,6 @@ describe('DatabaseHealth', () => {
     expect(health.available).toBe(true);
     expect(health.failures).toBe(2);
     health.failed(new Error('Connection terminated unexpectedly')); // a fresh one: down again
-    expect(health.snapshot()).toMatchObject({ available: false, outages: 2, failures: 3 });
+    expect(health.snapshot()).toMatchObject({ available: false, failures: 3 });
   });
 });

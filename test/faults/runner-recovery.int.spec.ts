@@ -74,6 +74,8 @@ describe('projections ride through a database outage (issue 19, defects 1-3; iss
     expect((await n.db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     const position = await append(n.store);
     expect(await n.runner.waitFor('probe', position, 5000)).toBe(true);
+    // "Back" is said once it has held for a second (a relapse would be the same outage).
+    await eventually(() => n.log.kept.some((l) => l.includes('database back')), 5000, 'the recovery logged');
     expect(n.log.kept.filter((l) => l.includes('database unavailable'))).toHaveLength(1);
     expect(n.log.kept.filter((l) => l.includes('database back'))).toHaveLength(1);
     expect(n.health.failures).toBeGreaterThanOrEqual(20);
