@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.js';
 import { KafkaForwarder } from '../../projections/kafka-forwarder.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
@@ -55,13 +56,7 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    // Belt and braces: these never reach a log line even if someone logs a request body.
-    redact: { paths: ['password', '*.password', 'code', '*.code', 'secret', '*.secret', 'headers.authorization', '*.passwordHash'], censor: '[redacted]' },
-  });
-}
+export { createLogger };
 
 export const PROJECTIONS = [userDirectoryProjection, groupsProjection];
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger, createPlatform, type Platform, type PlatformOverrides } from '../../src/platform/platform.js';
 import { createServer } from '../../src/server.js';
@@ -27,7 +28,7 @@ export async function startApp(
   storage: Storage,
   env: Record<string, string> = {},
   reuse?: { dataDir?: string; databaseUrl?: string },
-  overrides: PlatformOverrides = {},
+  overrides: PlatformOverrides & { logStream?: DestinationStream } = {},
 ): Promise<RunningApp & { dataDir: string; databaseUrl?: string }> {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'cairn-app-')));
   let databaseUrl = reuse?.databaseUrl;
@@ -49,7 +50,7 @@ export async function startApp(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const platform = await createPlatform(config, createLogger(config), overrides);
+  const platform = await createPlatform(config, createLogger(config, overrides.logStream), overrides);
   const app = await createServer(platform);
   await app.listen(Number(port), '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
