@@ -14,6 +14,14 @@ export interface PoolSource {
   readonly idleCount: number;
   readonly waitingCount: number;
 }
+/** The database adapter's availability tracker (PgDatabase's DatabaseHealth). */
+export interface DatabaseHealthSource {
+  readonly available: boolean;
+  /** Operations failed because the database was unreachable, since start. */
+  readonly failures: number;
+  /** Times it became unreachable, since start. */
+  readonly outages: number;
+}
 export interface ProjectionLagSource {
   lag(): Promise<readonly { name: string; eventsBehind: number; msBehind: number; running?: boolean }[]>;
 }
@@ -52,6 +60,7 @@ export class Metrics {
   };
   private readonly hashers = new Set<HasherSource>();
   private readonly pools = new Set<PoolSource>();
+  private readonly databases = new Set<DatabaseHealthSource>();
   private readonly projectionSources = new Set<ProjectionLagSource>();
   private readonly forwarders = new Set<ForwarderSource>();
 
@@ -175,6 +184,9 @@ export class Metrics {
   watchDbPool(source: PoolSource): () => void {
     return watch(this.pools, source);
   }
+  watchDatabaseHealth(source: DatabaseHealthSource): () => void {
+    return watch(this.databases, source);
+  }
   watchProjections(source: ProjectionLagSource): () => void {
     return watch(this.projectionSources, source);
   }
@@ -213,6 +225,29 @@ export class Metrics {
       ['state'],
     );
     gauge('cairn_db_pool_waiting', 'queries waiting for a pool connection', (g) => g.set(sum(this.pools, (p) => p.waitingCount)));
+    gauge(
+      'cairn_db_available',
+      '1 while the database answers, 0 during an outage (absent on PGlite)',
+      (g) => {
+        g.reset();
+        if (this.databases.size) g.set({ database: 'postgres' }, [...this.databases].every((d) => d.available) ? 1 : 0);
+      },
+      ['database'],
+    );
+    // The tracker keeps the totals; each scrape copies them (they only grow).
+    const total = (name: string, help: string, read: (d: DatabaseHealthSource) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(sum(databases, read));
+        },
+      });
+    const databases = this.databases;
+    total('cairn_db_unavailable_operations_total', 'operations that failed because the database was unreachable', (d) => d.failures);
+    total('cairn_db_outages_total', 'times the database became unreachable', (d) => d.outages);
 
     // Both lag gauges of a kind share one lag() read per source per scrape (prom-client
     // collects all metrics of a scrape concurrently).

@@ -2,7 +2,7 @@ import { readCheckpoint } from '../../projections/checkpoints.js';
 import { KAFKA_FORWARDER } from '../../projections/kafka-forwarder.js';
 import type { SqlDatabase } from '../db/sql.js';
 import type { EventStore, GlobalPosition } from '../event-store/event-store.port.js';
-import type { HasherSource, Metrics, PoolSource, ProjectionLagSource } from './metrics.js';
+import type { DatabaseHealthSource, HasherSource, Metrics, PoolSource, ProjectionLagSource } from './metrics.js';
 
 /** The parts of the Platform the gauges read (structural, so this file follows the platform's shape loosely). */
 export interface MeteredParts {
@@ -32,6 +32,8 @@ export function watchPlatform(metrics: Metrics, parts: MeteredParts): () => void
   }
   const pool = dbPoolOf(parts.db);
   if (pool) removers.push(metrics.watchDbPool(pool));
+  const health = databaseHealthOf(parts.db);
+  if (health) removers.push(metrics.watchDatabaseHealth(health));
   return () => removers.forEach((remove) => remove());
 }
 
@@ -57,4 +59,11 @@ export function dbPoolOf(db: SqlDatabase): PoolSource | undefined {
   const pool = (db as unknown as { pool?: Partial<PoolSource> }).pool;
   const isPool = pool && typeof pool.totalCount === 'number' && typeof pool.idleCount === 'number' && typeof pool.waitingCount === 'number';
   return isPool ? (pool as PoolSource) : undefined;
+}
+
+/** PgDatabase's availability tracker (`health`), when the database has one (PGlite has none). */
+export function databaseHealthOf(db: SqlDatabase): DatabaseHealthSource | undefined {
+  const health = (db as unknown as { health?: Partial<DatabaseHealthSource> }).health;
+  const isHealth = health && typeof health.available === 'boolean' && typeof health.failures === 'number' && typeof health.outages === 'number';
+  return isHealth ? (health as DatabaseHealthSource) : undefined;
 }

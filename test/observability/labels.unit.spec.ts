@@ -99,6 +99,8 @@ describe('metrics', () => {
     metrics.watchPasswordHasher(hasher);
     metrics.watchPasswordHasher(hasher); // the same object twice counts once
     metrics.watchDbPool(pool);
+    const database = { available: false, failures: 4, outages: 1 };
+    metrics.watchDatabaseHealth(database);
     const unwatchRunner = metrics.watchProjections(runner);
     metrics.watchForwarder(forwarder);
     let text = await metrics.render();
@@ -106,6 +108,9 @@ describe('metrics', () => {
     expect(text).toContain('cairn_password_hash_queued 5');
     expect(text).toContain('cairn_db_pool_connections{state="in_use"} 6');
     expect(text).toContain('cairn_db_pool_waiting 1');
+    expect(text).toContain('cairn_db_available{database="postgres"} 0');
+    expect(text).toContain('cairn_db_unavailable_operations_total 4');
+    expect(text).toContain('cairn_db_outages_total 1');
     expect(text).toContain('cairn_projection_lag_events{projection="user_directory"} 7');
     expect(text).toContain('cairn_projection_lag_seconds{projection="user_directory"} 1.5');
     expect(text).toContain('cairn_forwarder_lag_events{consumer="kafka-forwarder"} 3');
@@ -113,9 +118,12 @@ describe('metrics', () => {
     expect(lagCalls).toBe(1); // both projection gauges share one read per scrape
 
     hasher.inFlight = 0;
+    Object.assign(database, { available: true, failures: 6 });
     unwatchRunner();
     text = await metrics.render();
     expect(text).toContain('cairn_password_hash_in_flight 0');
+    expect(text).toContain('cairn_db_available{database="postgres"} 1');
+    expect(text).toContain('cairn_db_unavailable_operations_total 6');
     expect(text).not.toContain('projection="user_directory"');
   });
 
