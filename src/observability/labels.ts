@@ -59,6 +59,7 @@ export const SIGN_IN_FLOWS = [
   'USER_SRP_AUTH',
   'REFRESH_TOKEN_AUTH',
   'REFRESH_TOKEN',
+  'NEW_PASSWORD_REQUIRED',
   'CUSTOM_AUTH',
   'USER_AUTH',
   'authorization_code',

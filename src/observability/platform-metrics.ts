@@ -67,3 +67,22 @@ export function databaseHealthOf(db: SqlDatabase): DatabaseHealthSource | undefi
   const isHealth = health && typeof health.available === 'boolean' && typeof health.failures === 'number' && typeof health.outages === 'number';
   return isHealth ? (health as DatabaseHealthSource) : undefined;
 }
+
+/**
+ * The event store with every append and appendMany timed and its conflicts counted. A Proxy,
+ * so the store keeps its class (`instanceof CachingEventStore` still holds), its optional
+ * methods and its `kind`; other calls pass straight through, bound to the store itself.
+ */
+export function meterAppends<S extends EventStore>(store: S, metrics: Metrics): S {
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (property === 'append' || property === 'appendMany') {
+        return (...args: unknown[]) => metrics.timeAppend(() => method.apply(target, args) as Promise<unknown>, target.kind);
+      }
+      return method.bind(target);
+    },
+  });
+}

@@ -1,5 +1,7 @@
 import { BoundedLabel, outcomeOf } from '../../src/observability/labels.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { Metrics } from '../../src/observability/metrics.js';
+import { meterAppends } from '../../src/observability/platform-metrics.js';
 
 /** Series lines of one metric in the text exposition (no HELP/TYPE lines). */
 function series(text: string, name: string): string[] {
@@ -139,5 +141,39 @@ describe('metrics', () => {
     const text = await new Metrics().render();
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toContain('# TYPE cairn_trigger_duration_seconds histogram');
+  });
+});
+
+describe('meterAppends', () => {
+  class FakeStore {
+    readonly kind = 'pglite' as const;
+    readonly #written: string[] = [];
+    async append(streamId: string) {
+      if (streamId === 'taken') throw Object.assign(new Error('taken'), { code: 'UniqueConstraintViolation' });
+      this.#written.push(streamId);
+      return { streamId };
+    }
+    async appendMany(writes: { streamId: string }[]) {
+      return Promise.all(writes.map((w) => this.append(w.streamId)));
+    }
+    written() {
+      return this.#written;
+    }
+  }
+
+  it('times appends on the store it wraps, which keeps its class, fields and other methods', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    const inner = new FakeStore();
+    const store = meterAppends(inner as unknown as EventStore, metrics) as unknown as FakeStore;
+    await store.append('user-1');
+    await store.appendMany([{ streamId: 'a' }, { streamId: 'b' }]);
+    await expect(store.append('taken')).rejects.toThrow('taken');
+    expect(store).toBeInstanceOf(FakeStore);
+    expect(store.kind).toBe('pglite');
+    expect(store.written()).toEqual(['user-1', 'a', 'b']);
+    const text = await metrics.render();
+    // appendMany counts once: its own appends run on the store itself, not through the wrapper.
+    expect(text).toContain('cairn_event_append_duration_seconds_count{store="pglite",outcome="ok"} 2');
+    expect(text).toContain('cairn_event_append_conflicts_total{kind="unique_violation"} 1');
   });
 });
