@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel, type LogEntry, type Message, type Producer } from 'kafkajs';
+import { isConnectionFailure, isDatabaseUnavailable } from '../src/db/database-errors.js';
 import type { SqlDatabase } from '../src/db/sql.js';
 import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '../src/event-store/event-store.port.js';
 import { formatPosition } from '../src/event-store/positions.js';
@@ -113,8 +114,11 @@ export class KafkaForwarder {
         await this.lead(stopped);
       } catch (error) {
         if (stopped.aborted) break;
-        // Another process moved the checkpoint: expected during a failover, so only a warning.
-        this.noteError(`stepping down: ${describe(error)}`, error instanceof CheckpointConflictError ? 'warn' : 'error');
+        // Expected, so only a warning: another process moved the checkpoint (a failover), or the
+        // database went away (the adapter logs the outage; the next tenure resumes from the
+        // checkpoint once it is back, re-sending at most the batch in hand).
+        const expected = error instanceof CheckpointConflictError || isDatabaseUnavailable(error) || isConnectionFailure(error);
+        this.noteError(`stepping down: ${describe(error)}`, expected ? 'warn' : 'error');
         // Back off harder only while tenures end without getting anything through.
         failures = this.forwarded > before ? 1 : failures + 1;
       }
