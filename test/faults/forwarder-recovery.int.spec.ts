@@ -28,7 +28,8 @@ describe('the Kafka forwarder rides through a database restart (issue 19)', () =
     const topic = uniqueTopic('fwd-restart');
     cleanups.push(() => deleteTopic(topic));
     const logger = quietLogger();
-    const db = new PgDatabase({ connectionString: url, max: 4, health: new DatabaseHealth(logger) });
+    const health = new DatabaseHealth({ info: (_, m) => logger.info(m), warn: (_, m) => logger.warn(m) });
+    const db = new PgDatabase({ connectionString: url, max: 4, health });
     const store = await SqlEventStore.open(db);
     cleanups.push(() => store.close());
     const forwarder = new KafkaForwarder({ store, db, brokers: kafkaBrokers(), topic, batchSize: 20, logger });
