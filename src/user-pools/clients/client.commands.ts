@@ -8,11 +8,14 @@ import { CLOCK, READ_MODELS, type ReadModels, SECRETS, STORE, USER_DIRECTORY } f
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { Pools } from '../pools.js';
 import { AppClients } from './app-clients.js';
+import { checkClientAttributes } from './client-attributes.js';
+import { authFlowSettings, type ExplicitAuthFlowName } from './client-auth-flows.js';
 import { clientDecider } from './client.decider.js';
 import { defaultClientSettings } from './client-defaults.js';
 import { type ClientSettings, clientStream } from './client.events.js';
 import { newClientId, newClientSecret } from './client-ids.js';
 import type { ActiveClient } from './client.repository.js';
+import type { ActivePool } from '../user-pool.repository.js';
 
 /** A client as the API shows it: settings plus the plaintext secret (Describe returns it, as Cognito does). */
 export interface ClientView extends ClientSettings {
@@ -35,7 +38,18 @@ export function clientView(clients: AppClients, client: ActiveClient): ClientVie
   };
 }
 
-export class CreateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; generateSecret: boolean; settings: Partial<ClientSettings> & { clientName: string } }, ClientView> {}
+/** Settings as Create/UpdateUserPoolClient receive them: members left out take Cognito's defaults; flows may carry legacy names. */
+export type ClientSettingsInput = Partial<Omit<ClientSettings, 'explicitAuthFlows' | 'legacyAuthFlows'>> & { explicitAuthFlows?: ExplicitAuthFlowName[] };
+
+/** The complete settings a create or update records: defaults, the given members, flows mapped, permissions checked against the pool. */
+function resolveClientSettings(pool: ActivePool, clientName: string, input: ClientSettingsInput): ClientSettings {
+  const { explicitAuthFlows, ...rest } = input;
+  const settings: ClientSettings = { ...defaultClientSettings(clientName), ...stripUndefined(rest), ...(explicitAuthFlows ? authFlowSettings(explicitAuthFlows) : {}) };
+  checkClientAttributes(pool, settings);
+  return settings;
+}
+
+export class CreateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; generateSecret: boolean; settings: ClientSettingsInput & { clientName: string } }, ClientView> {}
 
 @CommandHandler(CreateUserPoolClientCommand)
 export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPoolClientCommand> {
@@ -53,6 +67,7 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
     const clientId = newClientId();
     const now = this.clock.now();
     const secret = input.generateSecret ? newClientSecret() : undefined;
+    const settings = resolveClientSettings(pool, input.settings.clientName, input.settings);
     const result = await handleCommand({
       store: this.store,
       streamId: clientStream(clientId),
@@ -64,7 +79,7 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
         clientId,
         poolId: pool.poolId,
         encryptedSecret: secret ? this.secrets.encrypt(secret, `client-secret:${clientId}`) : undefined,
-        settings: { ...defaultClientSettings(input.settings.clientName), ...stripUndefined(input.settings) },
+        settings,
         now: now.toISOString(),
       }),
     });
@@ -74,7 +89,7 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
   }
 }
 
-export class UpdateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; clientId: string; settings: Partial<ClientSettings> }, ClientView> {}
+export class UpdateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; clientId: string; settings: ClientSettingsInput }, ClientView> {}
 
 /**
  * Cognito's UpdateUserPoolClient replaces the whole configuration: fields left out go back to
@@ -92,7 +107,9 @@ export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPo
   ) {}
 
   async execute({ input, context }: UpdateUserPoolClientCommand): Promise<ClientView> {
+    const pool = await this.pools.load(input.poolId);
     const current = await this.clients.load(input.clientId, input.poolId);
+    const settings = resolveClientSettings(pool, input.settings.clientName ?? current.settings.clientName, input.settings);
     const now = this.clock.now();
     const result = await handleCommand({
       store: this.store,
@@ -103,7 +120,7 @@ export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPo
       command: () => ({
         type: 'UpdateClient' as const,
         poolId: input.poolId,
-        settings: { ...defaultClientSettings(input.settings.clientName ?? current.settings.clientName), ...stripUndefined(input.settings) },
+        settings,
         now: now.toISOString(),
       }),
     });

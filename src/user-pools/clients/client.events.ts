@@ -7,11 +7,17 @@ export type AuthFlow =
   | 'ALLOW_CUSTOM_AUTH'
   | 'ALLOW_USER_AUTH';
 
+/** Names from before the ALLOW_* flows; Cognito still accepts them (alone) and describes them as given. */
+export type LegacyAuthFlow = 'ADMIN_NO_SRP_AUTH' | 'CUSTOM_AUTH_FLOW_ONLY' | 'USER_PASSWORD_AUTH';
+
 export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
 
 export interface ClientSettings {
   clientName: string;
+  /** The flows the client may use (legacy names already mapped to these). */
   explicitAuthFlows: AuthFlow[];
+  /** Set when the client was configured with legacy names: DescribeUserPoolClient shows these. */
+  legacyAuthFlows?: LegacyAuthFlow[];
   /** Validity of each token, in the given unit (Cognito's TokenValidityUnits). */
   accessTokenValidity: number;
   idTokenValidity: number;

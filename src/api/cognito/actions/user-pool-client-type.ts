@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ClientView } from '../../../user-pools/clients/client.commands.js';
+import type { ClientSettingsInput, ClientView } from '../../../user-pools/clients/client.commands.js';
+import { describedAuthFlows } from '../../../user-pools/clients/client-auth-flows.js';
 import { defaultClientSettings } from '../../../user-pools/clients/client-defaults.js';
 import type { ClientSettings } from '../../../user-pools/clients/client.events.js';
 import { epochSeconds } from '../account.js';
@@ -16,8 +17,21 @@ export const clientSettingsInput = z.object({
   TokenValidityUnits: z.object({ AccessToken: unit.optional(), IdToken: unit.optional(), RefreshToken: unit.optional() }).optional(),
   ReadAttributes: names(100).optional(),
   WriteAttributes: names(100).optional(),
+  // In the order of Cognito's ExplicitAuthFlowsType; the legacy names are mapped in the user-pools context.
   ExplicitAuthFlows: z
-    .array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_USER_AUTH']))
+    .array(
+      z.enum([
+        'ADMIN_NO_SRP_AUTH',
+        'CUSTOM_AUTH_FLOW_ONLY',
+        'USER_PASSWORD_AUTH',
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_CUSTOM_AUTH',
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+        'ALLOW_USER_AUTH',
+      ]),
+    )
     .optional(),
   SupportedIdentityProviders: names(50).optional(),
   CallbackURLs: names(100).optional(),
@@ -33,7 +47,7 @@ export const clientSettingsInput = z.object({
 });
 
 /** Cognito's members to our settings; members left out stay undefined so the command applies Cognito's defaults. */
-export function toClientSettings(input: Partial<z.infer<typeof clientSettingsInput>>): Partial<ClientSettings> {
+export function toClientSettings(input: Partial<z.infer<typeof clientSettingsInput>>): ClientSettingsInput {
   return {
     clientName: input.ClientName,
     explicitAuthFlows: input.ExplicitAuthFlows,
@@ -78,7 +92,7 @@ export function toUserPoolClientType(client: ClientView) {
     },
     ReadAttributes: client.readAttributes,
     WriteAttributes: client.writeAttributes,
-    ExplicitAuthFlows: client.explicitAuthFlows,
+    ExplicitAuthFlows: describedAuthFlows(client),
     SupportedIdentityProviders: client.supportedIdentityProviders,
     CallbackURLs: client.callbackURLs,
     LogoutURLs: client.logoutURLs,
