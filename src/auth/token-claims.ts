@@ -33,7 +33,8 @@ export function idTokenClaims(i: ClaimsInput): JWTPayload {
   const readable = i.client.readAttributes;
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(i.attributes)) {
-    if (NOT_CLAIMS.has(name)) continue;
+    // Developer-only attributes (`dev:custom:`) are never shown to the user, so never in a token either.
+    if (NOT_CLAIMS.has(name) || name.startsWith('dev:')) continue;
     if (readable.length > 0 && !readable.includes(name) && !name.endsWith('_verified')) continue;
     attributes[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
   }

@@ -1,5 +1,5 @@
-import { InvalidParameterError } from '../shared/domain-error.js';
-import { MAX_ATTRIBUTE_LENGTH, SYSTEM_ATTRIBUTES, type SchemaAttribute, STANDARD_SCHEMA, effectiveSchema } from './schema.js';
+import { InvalidParameterError, NotAuthorizedError } from '../shared/domain-error.js';
+import { MAX_ATTRIBUTE_LENGTH, SYSTEM_ATTRIBUTES, type SchemaAttribute, STANDARD_SCHEMA, effectiveSchema, isDeveloperOnly } from './schema.js';
 import type { UserPoolSettings } from './user-pool.events.js';
 
 /** Cognito's standard attributes (OIDC claims) a user may set. */
@@ -10,6 +10,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 /** Cognito: 1-128 characters, letters, marks, symbols, numbers, punctuation; no whitespace. */
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 const INTEGER = /^-?\d+$/;
+/** Cognito reads booleans in any case ("True") and keeps them as "true" / "false". */
+const BOOLEAN = /^(true|false)$/i;
 
 export const isEmail = (value: string) => EMAIL.test(value);
 export const isPhoneNumber = (value: string) => E164.test(value);
@@ -27,6 +29,13 @@ export interface AttributeCheckOptions {
   checkRequired?: boolean;
   /** Admin calls may set `email_verified` / `phone_number_verified`; a user's own calls may not. */
   allowVerifiedFlags?: boolean;
+  /** Admin calls may set developer-only (`dev:custom:`) attributes; a user's own calls may not. */
+  allowDeveloperOnly?: boolean;
+}
+
+/** A user's own call naming a developer-only attribute: refused as Cognito refuses an attribute the client may not write. */
+export function assertNoDeveloperOnly(names: Iterable<string>): void {
+  for (const name of names) if (isDeveloperOnly(name)) throw new NotAuthorizedError('A client attempted to write unauthorized attribute');
 }
 
 /** Callers that pass no schema keep the first release's rule: any well-formed `custom:` name is a string. */
@@ -34,8 +43,9 @@ const LEGACY_CUSTOM = /^custom:[\w.:-]{1,20}$/;
 
 /**
  * Checks attribute names and values against the pool's schema (pass
- * `effectiveSchema(pool.settings.schema)`); returns them unchanged. Values are strings on
- * the wire whatever their type.
+ * `effectiveSchema(pool.settings.schema)`); returns them as they are stored: booleans in their
+ * canonical "true" / "false", everything else unchanged. Values are strings on the wire
+ * whatever their type.
  */
 export function validateAttributes(
   attributes: Record<string, string>,
@@ -43,6 +53,8 @@ export function validateAttributes(
   options: AttributeCheckOptions = {},
 ): Record<string, string> {
   const byName = new Map((schema ?? effectiveSchema([])).map((a) => [a.name, a]));
+  if (!options.allowDeveloperOnly) assertNoDeveloperOnly(Object.keys(attributes));
+  const stored: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
     const legacy = !schema && LEGACY_CUSTOM.test(name) ? ({ name, dataType: 'String', mutable: true, required: false } as const) : undefined;
     const attribute = byName.get(name) ?? legacy;
@@ -52,6 +64,7 @@ export function validateAttributes(
     if (problem) throw new InvalidParameterError(`Attributes did not conform to the schema: ${name}: ${problem}`);
     if (name === 'email' && !EMAIL.test(value)) throw new InvalidParameterError('Invalid email address format.');
     if (name === 'phone_number' && !E164.test(value)) throw new InvalidParameterError('Invalid phone number format.');
+    stored[name] = attribute.dataType === 'Boolean' ? value.toLowerCase() : value;
   }
   if (schema && (options.checkRequired ?? true)) {
     const missing = schema.filter((a) => a.required && !SYSTEM_ATTRIBUTES.has(a.name) && !attributes[a.name]);
@@ -59,7 +72,7 @@ export function validateAttributes(
       throw new InvalidParameterError(`Attributes did not conform to the schema: ${missing.map((a) => `${a.name}: The attribute is required`).join('\n')}`);
     }
   }
-  return attributes;
+  return stored;
 }
 
 /** Immutable attributes keep the value they got at creation (Cognito: "Cannot modify an immutable attribute"). */
@@ -86,7 +99,7 @@ function valueProblem(attribute: SchemaAttribute, value: string): string | undef
       return undefined;
     }
     case 'Boolean':
-      return value === 'true' || value === 'false' ? undefined : 'Value must be true or false';
+      return BOOLEAN.test(value) ? undefined : 'Value must be true or false';
     case 'DateTime':
       return Number.isNaN(Date.parse(value)) ? 'Value must be a date and time' : undefined;
   }

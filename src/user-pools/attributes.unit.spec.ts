@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../shared/domain-error.js';
+import { InvalidParameterError, NotAuthorizedError } from '../shared/domain-error.js';
 import { assertMutable, signUpIdentity, validateAttributes } from './attributes.js';
 import { declareSchema, effectiveSchema } from './schema.js';
 
@@ -6,7 +6,7 @@ const SUB = '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a';
 const schema = effectiveSchema(
   declareSchema([
     { name: 'given_name', required: true },
-    { name: 'tier', maxLength: 5 },
+    { name: 'tier', dataType: 'String', maxLength: 5 },
     { name: 'age', dataType: 'Number', minValue: 0, maxValue: 150 },
     { name: 'vip', dataType: 'Boolean' },
     { name: 'joined', dataType: 'DateTime', mutable: false },
@@ -17,7 +17,16 @@ const check = (attributes: Record<string, string>) => () => validateAttributes({
 describe('user attributes against the pool schema', () => {
   test('values of every type within their bounds pass, custom ones as strings', () => {
     const attributes = { given_name: 'Ann', 'custom:tier': 'gold', 'custom:age': '42', 'custom:vip': 'true', 'custom:joined': '2026-01-01T00:00:00Z' };
-    expect(validateAttributes(attributes, schema)).toBe(attributes);
+    expect(validateAttributes(attributes, schema)).toEqual(attributes);
+  });
+  test('booleans are read in any case and stored as "true" / "false"', () => {
+    expect(validateAttributes({ given_name: 'Ann', 'custom:vip': 'True' }, schema)).toEqual({ given_name: 'Ann', 'custom:vip': 'true' });
+    expect(validateAttributes({ email_verified: 'FALSE' }, schema, { allowVerifiedFlags: true, checkRequired: false })).toEqual({ email_verified: 'false' });
+  });
+  test('developer-only attributes are written by admins only', () => {
+    const withDev = effectiveSchema(declareSchema([{ name: 'tier', dataType: 'String', developerOnly: true }]));
+    expect(() => validateAttributes({ 'dev:custom:tier': 'gold' }, withDev)).toThrow(NotAuthorizedError);
+    expect(validateAttributes({ 'dev:custom:tier': 'gold' }, withDev, { allowDeveloperOnly: true })).toEqual({ 'dev:custom:tier': 'gold' });
   });
   test.each([
     ['a missing required attribute', { given_name: '' }, 'Attributes did not conform to the schema: given_name: The attribute is required'],

@@ -4,11 +4,13 @@ import { InvalidParameterError } from '../shared/domain-error.js';
 export type AttributeDataType = 'String' | 'Number' | 'DateTime' | 'Boolean';
 
 export interface SchemaAttribute {
-  /** As users see it: `email`, `custom:tier`. */
+  /** As users see it: `email`, `custom:tier`, `dev:custom:score` (developer-only). */
   name: string;
   dataType: AttributeDataType;
   mutable: boolean;
   required: boolean;
+  /** Cognito's DeveloperOnlyAttribute: written by admin calls only, never shown to the user (absent: false). */
+  developerOnly?: boolean;
   /** String attributes: bounds on the length in characters. */
   minLength?: number;
   maxLength?: number;
@@ -17,7 +19,10 @@ export interface SchemaAttribute {
   maxValue?: number;
 }
 
-/** An entry of CreateUserPool's Schema or AddCustomAttributes, before checks and defaults. */
+/**
+ * An entry of CreateUserPool's Schema or AddCustomAttributes, before checks and defaults. Bounds
+ * arrive as numbers; a bound that was not an integer arrives as NaN and is refused here.
+ */
 export interface SchemaAttributeInput {
   name: string;
   dataType?: AttributeDataType;
@@ -73,10 +78,21 @@ export function declareSchema(inputs: readonly SchemaAttributeInput[]): SchemaAt
   return out;
 }
 
-/** AddCustomAttributes: every name becomes `custom:<name>`, whatever it is. */
-export function customAttributes(inputs: readonly SchemaAttributeInput[]): SchemaAttribute[] {
-  return inputs.map(customAttribute);
+/**
+ * AddCustomAttributes: every name becomes `custom:<name>` (`dev:custom:<name>` if developer-only),
+ * whatever it is. A name the pool already has is refused before anything else is checked, as
+ * Cognito does (the decider checks it again on the fresh state).
+ */
+export function customAttributes(inputs: readonly SchemaAttributeInput[], existing: ReadonlySet<string> = new Set()): SchemaAttribute[] {
+  return inputs.map((input) => {
+    const name = customName(input);
+    if (existing.has(name)) throw existingAttribute(name);
+    return customAttribute(input);
+  });
 }
+
+/** Cognito's answer for a custom attribute the pool already has (it names the attribute both ways). */
+export const existingAttribute = (name: string) => invalid(`${name.replace(/^dev:/, '')}: Existing attribute already has name ${name}.`);
 
 /** The schema a pool enforces: standard attributes (with the pool's overrides), then custom ones. */
 export function effectiveSchema(declared: readonly SchemaAttribute[]): SchemaAttribute[] {
@@ -84,15 +100,18 @@ export function effectiveSchema(declared: readonly SchemaAttribute[]): SchemaAtt
   return [...STANDARD_SCHEMA.map((a) => byName.get(a.name) ?? a), ...declared.filter(isCustom)];
 }
 
-export const isCustom = (attribute: SchemaAttribute) => attribute.name.startsWith('custom:');
+export const isCustom = (attribute: SchemaAttribute) => /^(dev:)?custom:/.test(attribute.name);
+/** Developer-only attributes keep Cognito's `dev:` prefix in every API. */
+export const isDeveloperOnly = (name: string) => name.startsWith('dev:');
+
+const customName = (input: SchemaAttributeInput) => `${input.developerOnly ? 'dev:' : ''}custom:${input.name}`;
 
 function standardOverride(input: SchemaAttributeInput): SchemaAttribute {
   const standard = STANDARD_SCHEMA.find((a) => a.name === input.name) as SchemaAttribute;
   if (SYSTEM_ATTRIBUTES.has(input.name)) throw invalid(`The standard attribute ${input.name} cannot be configured.`);
-  if (input.dataType && input.dataType !== standard.dataType) {
-    throw invalid(`The standard attribute ${input.name} is of type ${standard.dataType}, not ${input.dataType}.`);
+  if ((input.dataType && input.dataType !== standard.dataType) || input.developerOnly) {
+    throw invalid(`You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute ${input.name}`);
   }
-  if (input.developerOnly) throw invalid(`The standard attribute ${input.name} cannot be developer-only.`);
   return withBounds(
     { ...standard, mutable: input.mutable ?? standard.mutable, required: input.required ?? standard.required },
     input,
@@ -101,32 +120,32 @@ function standardOverride(input: SchemaAttributeInput): SchemaAttribute {
 
 function customAttribute(input: SchemaAttributeInput): SchemaAttribute {
   if (!CUSTOM_NAME.test(input.name)) throw invalid(`Invalid custom attribute name: ${input.name}`);
-  // Cognito refuses both; app-client write permissions replace developer-only attributes.
+  // Cognito has no default type for a custom attribute.
+  if (!input.dataType) throw invalid('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
   if (input.required) throw invalid('Required custom attributes are not supported currently.');
-  if (input.developerOnly) throw invalid('Developer-only attributes are not supported; use app client write attributes instead.');
-  const dataType = input.dataType ?? 'String';
-  return withBounds({ name: `custom:${input.name}`, dataType, mutable: input.mutable ?? true, required: false }, input);
+  const base: SchemaAttribute = { name: customName(input), dataType: input.dataType, mutable: input.mutable ?? true, required: false };
+  return withBounds(input.developerOnly ? { ...base, developerOnly: true } : base, input);
 }
 
-/** Length bounds for strings, value bounds for numbers; other types take none. */
+/** Length bounds for strings, value bounds for numbers (Cognito's checks and messages, in its order); other types take none. */
 function withBounds(base: SchemaAttribute, input: SchemaAttributeInput): SchemaAttribute {
   const { minLength, maxLength, minValue, maxValue } = input;
   const out = { ...base };
+  const given = (...values: Array<number | undefined>) => values.filter((v): v is number => v !== undefined);
   if (base.dataType === 'String') {
+    if (given(minLength, maxLength).some((v) => !Number.isInteger(v) || v < 0)) throw invalid(`Invalid StringAttributeConstraints for schema attribute ${base.name}`);
     if (minLength !== undefined) out.minLength = minLength;
     if (maxLength !== undefined) out.maxLength = maxLength;
     const min = out.minLength ?? 0;
     const max = out.maxLength ?? MAX_ATTRIBUTE_LENGTH;
-    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > MAX_ATTRIBUTE_LENGTH || min > max) {
-      throw invalid(`Invalid StringAttributeConstraints for ${base.name}: lengths must be integers with 0 <= MinLength <= MaxLength <= ${MAX_ATTRIBUTE_LENGTH}.`);
-    }
+    if (min > MAX_ATTRIBUTE_LENGTH || max > MAX_ATTRIBUTE_LENGTH) throw invalid(`user.${base.name}: String attributes cannot have a length of more than ${MAX_ATTRIBUTE_LENGTH}`);
+    if (min > max) throw invalid(`user.${base.name}: Max length cannot be less than min length.`);
   }
   if (base.dataType === 'Number') {
+    if (given(minValue, maxValue).some((v) => !Number.isSafeInteger(v))) throw invalid(`Invalid NumberAttributeConstraints for schema attribute ${base.name}`);
     if (minValue !== undefined) out.minValue = minValue;
     if (maxValue !== undefined) out.maxValue = maxValue;
-    if ([out.minValue, out.maxValue].some((v) => v !== undefined && !Number.isFinite(v)) || (out.minValue ?? -Infinity) > (out.maxValue ?? Infinity)) {
-      throw invalid(`Invalid NumberAttributeConstraints for ${base.name}: MinValue must not exceed MaxValue.`);
-    }
+    if ((out.minValue ?? -Infinity) > (out.maxValue ?? Infinity)) throw invalid(`user.${base.name}: Max value cannot be less than min value.`);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { type Decider, unreachable } from '../shared/decider.js';
 import { InvalidParameterError, ResourceConflictError, ResourceNotFoundError } from '../shared/domain-error.js';
 import { sameMutableSettings, settingsFromRecord, validateSettings } from './pool-settings.js';
-import { isCustom, MAX_CUSTOM_ATTRIBUTES, type SchemaAttribute } from './schema.js';
+import { existingAttribute, isCustom, MAX_CUSTOM_ATTRIBUTES, type SchemaAttribute } from './schema.js';
 import type { MutablePoolSettings, UserPoolEvent, UserPoolSettings } from './user-pool.events.js';
 
 export type UserPoolCommand =
@@ -83,7 +83,7 @@ function addCustomAttributes(command: Extract<UserPoolCommand, { type: 'AddCusto
   const names = new Set<string>();
   for (const attribute of command.attributes) {
     if (!isCustom(attribute)) throw new InvalidParameterError(`${attribute.name} is not a custom attribute.`);
-    if (existing.has(attribute.name) || names.has(attribute.name)) throw new InvalidParameterError(`Existing attribute already has name ${attribute.name}.`);
+    if (existing.has(attribute.name) || names.has(attribute.name)) throw existingAttribute(attribute.name);
     if (attribute.required) throw new InvalidParameterError('Required custom attributes are not supported currently.');
     names.add(attribute.name);
   }

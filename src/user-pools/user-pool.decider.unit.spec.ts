@@ -74,7 +74,7 @@ describe('user pool decider', () => {
   });
 
   describe('AddCustomAttributes', () => {
-    const add = (names: string[]): UserPoolCommand => ({ type: 'AddCustomAttributes', attributes: customAttributes(names.map((name) => ({ name }))), now: T1 });
+    const add = (names: string[]): UserPoolCommand => ({ type: 'AddCustomAttributes', attributes: customAttributes(names.map((name) => ({ name, dataType: 'String' as const }))), now: T1 });
     test('adds prefixed attributes to the schema', () => {
       const events = when([created], add(['tier']));
       expect(events).toEqual([{ type: 'CustomAttributesAdded', data: { attributes: [{ name: 'custom:tier', dataType: 'String', mutable: true, required: false }], addedAt: T1 } }]);
@@ -82,7 +82,7 @@ describe('user pool decider', () => {
     });
     test('an existing name is refused', () => {
       const events = when([created], add(['tier']));
-      expect(() => when([created, ...events], add(['tier']))).toThrow('Existing attribute already has name custom:tier.');
+      expect(() => when([created, ...events], add(['tier']))).toThrow('custom:tier: Existing attribute already has name custom:tier.');
     });
     test('at most 50 custom attributes', () => {
       const events = when([created], add(Array.from({ length: 50 }, (_, i) => `a${i}`)));

@@ -103,7 +103,7 @@ describe('user pool settings through the official Cognito SDK', () => {
     const names = (await describePool(id)).SchemaAttributes!.map((a) => a.Name);
     expect(names.slice(-2)).toEqual(['custom:tier', 'custom:age']);
     const again = await failure(admin.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'tier' }] })));
-    expect(again).toEqual({ name: 'InvalidParameterException', message: 'Existing attribute already has name custom:tier.' });
+    expect(again).toEqual({ name: 'InvalidParameterException', message: 'custom:tier: Existing attribute already has name custom:tier.' });
 
     const clientId = await clientOf(id);
     const signUp = (username: string, attributes: Record<string, string>) =>

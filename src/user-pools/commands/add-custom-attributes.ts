@@ -11,9 +11,15 @@ export class AddCustomAttributesHandler implements ICommandHandler<AddCustomAttr
   constructor(private readonly pools: Pools) {}
 
   async execute({ input, context }: AddCustomAttributesCommand): Promise<void> {
-    // Checked before reading the stream: a malformed attribute needs no state to refuse.
-    const attributes = customAttributes(input.attributes);
-    // Safe to retry: duplicates and the limit are checked again on the fresh state.
-    await this.pools.run(input.poolId, (_state, _pool, now) => ({ type: 'AddCustomAttributes', attributes, now }), context);
+    // Built on the fresh state at every attempt: Cognito refuses a name the pool has before looking at
+    // the rest of the entry; duplicates and the limit are decided again by the decider.
+    await this.pools.run(
+      input.poolId,
+      (state, _pool, now) => {
+        const existing = new Set(state.status === 'active' ? state.settings.schema.map((a) => a.name) : []);
+        return { type: 'AddCustomAttributes', attributes: customAttributes(input.attributes, existing), now };
+      },
+      context,
+    );
   }
 }

@@ -48,7 +48,7 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
     const resend = input.messageAction === 'RESEND';
     // Admins may mark contact attributes verified at creation; all must fit the pool's schema.
     const identity = resend ? { username: input.username, attributes: input.attributes } : signUpIdentity(pool.settings, input.username, input.attributes, sub);
-    const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema), { checkRequired: !resend, allowVerifiedFlags: true });
+    const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema), { checkRequired: !resend, allowVerifiedFlags: true, allowDeveloperOnly: true });
     const password = input.temporaryPassword ?? temporaryPassword(pool.settings.passwordPolicy);
     assertPasswordPolicy(password, pool.settings.passwordPolicy);
     const mediums = input.desiredDeliveryMediums ?? ['SMS'];

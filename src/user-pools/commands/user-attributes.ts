@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
 import { CLOCK } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
-import { assertMutable, validateAttributes } from '../attributes.js';
+import { assertMutable, assertNoDeveloperOnly, validateAttributes } from '../attributes.js';
 import { type CodeDeliveryDetails, Codes, type IssuedCode } from '../codes.js';
 import type { ActivePool } from '../pools.js';
 import { effectiveSchema } from '../schema.js';
@@ -24,7 +24,8 @@ export const verificationRules = (pool: ActivePool): AttributeVerification => ({
 
 /**
  * Checks attributes a caller wants to set against the schema and who may set what (admins may set
- * `*_verified`; users may not; `sub` never). Returns them as the decider takes them.
+ * `*_verified` and developer-only attributes; users may not; `sub` never). Returns them as the
+ * decider takes them (booleans canonical).
  */
 export function checkedAttributeUpdate(pool: ActivePool, attributes: Record<string, string>, byAdmin: boolean): Record<string, string> {
   for (const name of Object.keys(attributes)) {
@@ -32,11 +33,15 @@ export function checkedAttributeUpdate(pool: ActivePool, attributes: Record<stri
     if (!byAdmin && /_verified$/.test(name)) throw new InvalidParameterError(`Cannot modify ${name}: only an administrator can`);
   }
   const schema = effectiveSchema(pool.settings.schema);
-  validateAttributes(attributes, schema, { checkRequired: false, allowVerifiedFlags: byAdmin });
-  const { email_verified: _e, phone_number_verified: _p, ...plain } = attributes;
+  const checked = validateAttributes(attributes, schema, { checkRequired: false, allowVerifiedFlags: byAdmin, allowDeveloperOnly: byAdmin });
+  const { email_verified: _e, phone_number_verified: _p, ...plain } = checked;
   assertMutable(schema, Object.keys(plain));
-  return attributes;
+  return checked;
 }
+
+/** Cognito's answer for attribute names the pool's schema does not have (one line per name). */
+const notInSchema = (names: readonly string[]) =>
+  new InvalidParameterError(`Invalid user attributes: \n${names.map((name) => `user.${name}: Attribute does not exist in the schema.`).join('\n')}\n`);
 
 /** A code for each new contact value the input carries that the pool auto-verifies; the decider uses those it needs. */
 export function codeCandidates(codes: Codes, pool: ActivePool, sub: string, attributes: Record<string, string>, now: Date): Map<ContactAttribute, IssuedCode> {
@@ -101,7 +106,10 @@ export async function deliverSentCodes(
   return out;
 }
 
-/** Delete[Admin]UserAttributes: required, immutable and read-only attributes stay. */
+/**
+ * Delete[Admin]UserAttributes: names the schema does not have are refused; required, immutable
+ * and read-only attributes stay; developer-only ones only an admin may delete.
+ */
 export class DeleteUserAttributesCommand extends UseCaseCommand<{ target: UserTarget; names: string[] }, void> {}
 
 @CommandHandler(DeleteUserAttributesCommand)
@@ -114,8 +122,11 @@ export class DeleteUserAttributesHandler implements ICommandHandler<DeleteUserAt
 
   async execute({ input, context }: DeleteUserAttributesCommand): Promise<void> {
     const target = await this.targets.resolve(input.target, context);
-    target.caller?.assertWritable(input.names);
     const schema = effectiveSchema(target.pool.settings.schema);
+    const unknown = input.names.filter((name) => !schema.some((a) => a.name === name));
+    if (unknown.length > 0) throw notInSchema(unknown);
+    if (!target.byAdmin) assertNoDeveloperOnly(input.names);
+    target.caller?.assertWritable(input.names);
     for (const name of input.names) {
       if (READ_ONLY.has(name)) throw new InvalidParameterError(`Cannot delete the attribute ${name}`);
       if (schema.find((a) => a.name === name)?.required) throw new InvalidParameterError(`Cannot delete the required attribute ${name}`);

@@ -1,11 +1,12 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { UseCaseQuery } from '../../shared/use-case.js';
+import { isDeveloperOnly } from '../schema.js';
 import { UserTargets, type UserTarget } from '../user-target.js';
 import { attributeList, type ExistingUser } from '../users.js';
 
 export interface UserView {
   user: ExistingUser;
-  /** `sub` first; for a token call only what the app client may read (ReadAttributes). */
+  /** `sub` first; for a token call only what the app client may read (ReadAttributes), never developer-only attributes. */
   attributes: Array<{ Name: string; Value: string }>;
 }
 
@@ -19,6 +20,7 @@ export class GetUserHandler implements IQueryHandler<GetUserQuery> {
   async execute({ input, context }: GetUserQuery): Promise<UserView> {
     const { user, caller } = await this.targets.resolve(input.target, context);
     const all = attributeList(user);
-    return { user, attributes: caller ? caller.readable(all) : all };
+    // Developer-only attributes are for admin calls: a user's own token never sees them.
+    return { user, attributes: caller ? caller.readable(all.filter((a) => !isDeveloperOnly(a.Name))) : all };
   }
 }

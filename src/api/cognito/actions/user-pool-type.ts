@@ -8,7 +8,8 @@ import { epochSeconds, userPoolArn } from '../account.js';
 // Members and limits as in Cognito's API reference. Members we do not model yet are
 // ignored, as an older Cognito ignores members a newer SDK sends.
 const verifiable = z.enum(['email', 'phone_number']);
-const bound = z.string().min(1).max(131072).regex(/^-?\d+$/);
+// Constraint bounds are free strings on the wire; the schema rules refuse the ones that are not integers.
+const bound = z.string().max(131072);
 
 export const schemaAttributeInput = z.object({
   Name: z.string().min(1).max(20).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
@@ -84,7 +85,8 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
 }
 
 export function toSchemaInput(a: z.infer<typeof schemaAttributeInput>): SchemaAttributeInput {
-  const n = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  // An empty bound counts as absent (Cognito ignores it); a bound that is not an integer becomes NaN, refused by the schema rules.
+  const n = (value: string | undefined) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
   return {
     name: a.Name,
     dataType: a.AttributeDataType,
@@ -143,7 +145,7 @@ export function toSchemaAttributeType(a: SchemaAttribute) {
   return {
     Name: a.name,
     AttributeDataType: a.dataType,
-    DeveloperOnlyAttribute: false,
+    DeveloperOnlyAttribute: a.developerOnly ?? false,
     Mutable: a.mutable,
     Required: a.required,
     ...(a.dataType === 'String' ? { StringAttributeConstraints: defined({ MinLength: bound(a.minLength), MaxLength: bound(a.maxLength) }) } : {}),
