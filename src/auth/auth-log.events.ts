@@ -27,5 +27,7 @@ export type SignInFailed = {
 export type AuthLogEvent = SignInSucceeded | SignInFailed;
 
 export const authLogStream = (poolId: string, sub: string) => `authlog-${poolId}-${sub}`;
-/** Failures for usernames that match no user: one stream per pool. */
-export const unknownUserAuthLogStream = (poolId: string) => `authlog-${poolId}-unknown`;
+/**
+ * Failures for names that match no user are not logged (anyone could grow the log with them):
+ * the sign-in guard counts them. Older logs may hold `authlog-<poolId>-unknown` streams.
+ */

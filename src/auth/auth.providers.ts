@@ -5,6 +5,7 @@ import { InitiateAuthHandler } from './commands/initiate-auth.js';
 import { GetTokensFromRefreshTokenHandler, RevokeTokenHandler } from './commands/refresh-tokens.js';
 import { RespondToAuthChallengeHandler } from './commands/respond-to-auth-challenge.js';
 import { ListUserAuthEventsHandler } from './queries/auth-events.js';
+import { SignInGuard } from './sign-in-guard.js';
 import { SignInServices } from './sign-in-services.js';
 import { SignInSessions } from './sign-in-sessions.js';
 import { RefreshTokens } from './tokens/refresh.js';
@@ -13,6 +14,7 @@ import { TokenIssuer } from './tokens/token-issuer.js';
 /** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
 export const AUTH_PROVIDERS: Provider[] = [
   SignInServices,
+  SignInGuard,
   SignInSessions,
   TokenIssuer,
   RefreshTokens,

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { Clock } from '../shared/clock.js';
-import { CLOCK, HASHER, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
+import { CLOCK, HASHER, LOG, type Log, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
 import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { Codes } from '../user-pools/codes.js';
 import { Users } from '../user-pools/users.js';
-import { FailureRateLimiter } from './rate-limit.js';
+import { SignInGuard } from './sign-in-guard.js';
 import { SignInNameCache } from './sign-in-name-cache.js';
 import { SignInSessions } from './sign-in-sessions.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -23,11 +23,12 @@ export class SignInServices {
     @Inject(HASHER) readonly hasher: PasswordHashing,
     @Inject(CLOCK) readonly clock: Clock,
     @Inject(TRIGGERS) readonly triggers: Triggers,
+    @Inject(LOG) readonly log: Log,
     readonly users: Users,
     readonly codes: Codes,
     readonly tokens: TokenIssuer,
     readonly sessions: SignInSessions,
-    readonly addressLimiter: FailureRateLimiter,
+    readonly guard: SignInGuard,
     readonly names: SignInNameCache,
   ) {}
 }

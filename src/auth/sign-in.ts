@@ -7,7 +7,6 @@ import {
 } from '../shared/domain-error.js';
 import type { UserState } from '../user-pools/user.decider.js';
 import type { SignInFailureReason } from './auth-log.events.js';
-import { type LockoutState, lockedUntil } from './lockout.js';
 
 export type SignInOutcome =
   | { kind: 'success' }
@@ -16,7 +15,8 @@ export type SignInOutcome =
 
 export interface SignInFacts {
   user: UserState;
-  lockout: LockoutState;
+  /** The sign-in guard refused the guess: the subject is locked out (its password was not checked). */
+  locked: boolean;
   /** The handler verified the password (against a dummy hash for unknown users). */
   passwordOk: boolean;
   /** Client setting PreventUserExistenceErrors = ENABLED. */
@@ -27,6 +27,12 @@ export interface SignInFacts {
 
 const wrongCredentials = () => new NotAuthorizedError('Incorrect username or password.');
 
+/** How a decided sign-in counts for the guard: a wrong guess, a right one, or neither. */
+export function guessOutcome(outcome: SignInOutcome): 'success' | 'wrong_password' | 'other_failure' {
+  if (outcome.kind !== 'failure') return 'success';
+  return outcome.reason === 'WRONG_PASSWORD' || outcome.reason === 'USER_NOT_FOUND' ? 'wrong_password' : 'other_failure';
+}
+
 /**
  * The password sign-in decision, in Cognito's order: unknown user, lockout, password,
  * disabled, unconfirmed, reset required, temporary password. Pure: the password check and
@@ -34,17 +40,17 @@ const wrongCredentials = () => new NotAuthorizedError('Incorrect username or pas
  */
 export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
   const { user } = f;
+  const lockedOut = (): SignInOutcome => ({ kind: 'failure', reason: 'LOCKED_OUT', error: new NotAuthorizedError('Password attempts exceeded') });
   if (!user.exists) {
+    // With existence hidden, an unknown name locks out exactly as a real user would.
+    if (f.hideUserExistence && f.locked) return lockedOut();
     return {
       kind: 'failure',
       reason: 'USER_NOT_FOUND',
       error: f.hideUserExistence ? wrongCredentials() : new UserNotFoundError('User does not exist.'),
     };
   }
-  const until = lockedUntil(f.lockout);
-  if (until && until.toISOString() > f.now) {
-    return { kind: 'failure', reason: 'LOCKED_OUT', error: new NotAuthorizedError('Password attempts exceeded') };
-  }
+  if (f.locked) return lockedOut();
   if (!f.passwordOk) return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
   if (!user.enabled) return { kind: 'failure', reason: 'USER_DISABLED', error: new NotAuthorizedError('User is disabled.') };
   switch (user.status) {

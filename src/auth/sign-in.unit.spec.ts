@@ -1,16 +1,14 @@
 import { fold } from '../shared/decider.js';
 import { userDecider } from '../user-pools/user.decider.js';
 import type { UserEvent } from '../user-pools/user.events.js';
-import { initialLockout } from './lockout.js';
-import { FailureRateLimiter } from './rate-limit.js';
-import { decidePasswordSignIn, type SignInFacts } from './sign-in.js';
+import { decidePasswordSignIn, guessOutcome, type SignInFacts } from './sign-in.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 const signedUp: UserEvent = { type: 'UserSignedUp', data: { poolId: 'p', sub: 's', username: 'u', attributes: {}, passwordHash: 'h', signedUpAt: T } };
 const confirmed: UserEvent = { type: 'UserConfirmed', data: { confirmedAt: T } };
 const facts = (events: UserEvent[], over: Partial<SignInFacts> = {}): SignInFacts => ({
   user: fold(userDecider, events),
-  lockout: initialLockout(),
+  locked: false,
   passwordOk: true,
   hideUserExistence: false,
   temporaryPasswordExpired: false,
@@ -42,19 +40,17 @@ describe('password sign-in decision', () => {
     expect(decidePasswordSignIn(facts([signedUp, confirmed, reset]))).toMatchObject({ error: { code: 'PasswordResetRequiredException' } });
   });
   test('a locked-out user is refused even with the right password', () => {
-    const lockout = { consecutiveFailures: 5, lastFailureAt: T };
-    expect(decidePasswordSignIn(facts([signedUp, confirmed], { lockout, now: '2026-01-01T00:00:00.500Z' }))).toMatchObject({ error: { message: 'Password attempts exceeded' } });
-    expect(decidePasswordSignIn(facts([signedUp, confirmed], { lockout, now: '2026-01-01T00:00:02.000Z' }))).toEqual({ kind: 'success' });
+    expect(decidePasswordSignIn(facts([signedUp, confirmed], { locked: true }))).toMatchObject({ reason: 'LOCKED_OUT', error: { message: 'Password attempts exceeded' } });
+    expect(decidePasswordSignIn(facts([signedUp, confirmed], { locked: false }))).toEqual({ kind: 'success' });
   });
-});
-
-describe('failed sign-ins per source address', () => {
-  test('limits an address after its failures within the window, then forgets them', () => {
-    const limiter = new FailureRateLimiter(3, 1000);
-    for (let i = 0; i < 3; i++) limiter.recordFailure('10.0.0.1', 0);
-    expect(limiter.isLimited('10.0.0.1', 500)).toBe(true);
-    expect(limiter.isLimited('10.0.0.2', 500)).toBe(false);
-    expect(limiter.isLimited('10.0.0.1', 1500)).toBe(false);
-    expect(limiter.isLimited(undefined, 500)).toBe(false);
+  test('with existence hidden, a locked-out unknown name answers as a locked-out user does', () => {
+    expect(decidePasswordSignIn(facts([], { hideUserExistence: true, locked: true }))).toMatchObject({ reason: 'LOCKED_OUT', error: { message: 'Password attempts exceeded' } });
+    expect(decidePasswordSignIn(facts([], { hideUserExistence: false, locked: true }))).toMatchObject({ reason: 'USER_NOT_FOUND' });
+  });
+  test('only wrong passwords (and guesses at unknown names) count against the lockout', () => {
+    expect(guessOutcome(decidePasswordSignIn(facts([signedUp, confirmed], { passwordOk: false })))).toBe('wrong_password');
+    expect(guessOutcome(decidePasswordSignIn(facts([], { hideUserExistence: true })))).toBe('wrong_password');
+    expect(guessOutcome(decidePasswordSignIn(facts([signedUp])))).toBe('other_failure');
+    expect(guessOutcome(decidePasswordSignIn(facts([signedUp, confirmed])))).toBe('success');
   });
 });

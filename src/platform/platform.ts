@@ -8,7 +8,7 @@ import { userDirectoryProjection } from '../../projections/user-directory/user-d
 import { groupsProjection } from '../../projections/groups/groups.projection.js';
 import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
-import { FailureRateLimiter } from '../auth/rate-limit.js';
+import { SignInGuard } from '../auth/sign-in-guard.js';
 import type { AppConfig } from '../config/config.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
 import { Secrets } from '../crypto/secrets.js';
@@ -44,8 +44,6 @@ export interface Platform {
   hasher: PasswordHasher;
   delivery: MessageDelivery;
   adminKeys: AdminKeys;
-  /** Failed sign-ins per source address (rate limit). */
-  signInLimiter: FailureRateLimiter;
   /** Usernames this process has resolved to user streams (checked on every use). */
   signInNames: SignInNameCache;
   /** Per-pool JWT signing keys: sign, verify, JWKS, rotation. */
@@ -94,6 +92,8 @@ export interface PlatformOverrides {
   clock?: Clock;
   ids?: Ids;
   triggers?: Triggers;
+  /** A hasher of the test's (e.g. one that counts the verifies it makes). */
+  hasher?: PasswordHasher;
 }
 
 export async function createPlatform(config: AppConfig, logger = createLogger(config), overrides: PlatformOverrides = {}): Promise<Platform> {
@@ -123,6 +123,8 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   const delivery = new MessageDelivery({ smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, production: config.PRODUCTION });
   if (inProcess) await runner.start();
   else await runner.ensureReadModels();
+  // The sign-in guard's table (operational state, not a read model: it is never replayed).
+  await SignInGuard.setup(db);
   if (forwarder) await forwarder.start();
   return {
     config,
@@ -135,10 +137,9 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     runner,
     forwarder,
     secrets,
-    hasher: new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
+    hasher: overrides.hasher ?? new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
     delivery,
     adminKeys,
-    signInLimiter: new FailureRateLimiter(),
     signInNames: new SignInNameCache(),
     keyRing: new KeyRing(store, secrets, () => clock.now(), { issuer: (poolId) => `${config.PUBLIC_BASE_URL}/${poolId}` }),
     bootstrapKey,

@@ -2,7 +2,6 @@ import type { Provider } from '@nestjs/common';
 import { requestRebuild } from '../../projections/checkpoints.js';
 import { OUTBOX, PROJECTION_CONTROL, type ProjectionControl } from '../admin/admin.use-cases.js';
 import { AdminKeys } from '../admin/admin-keys.js';
-import { FailureRateLimiter } from '../auth/rate-limit.js';
 import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 import type { GlobalPosition } from '../event-store/event-store.port.js';
 import { CLOCK, DELIVERY, HASHER, IDS, LOG, READ_DB, READ_MODELS, type ReadModels, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
@@ -34,7 +33,6 @@ export function platformProviders(platform: Platform): Provider[] {
     { provide: LOG, useValue: platform.logger },
     { provide: KeyRing, useValue: platform.keyRing },
     { provide: AdminKeys, useValue: platform.adminKeys },
-    { provide: FailureRateLimiter, useValue: platform.signInLimiter },
     { provide: SignInNameCache, useValue: platform.signInNames },
     { provide: PROJECTION_CONTROL, useValue: projectionControl(platform) },
     { provide: OUTBOX, useValue: platform.delivery.outbox ?? null },

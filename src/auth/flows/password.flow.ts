@@ -1,9 +1,9 @@
 import type { AuthFlowName } from '../auth-log.events.js';
-import { evolveLockout, initialLockout } from '../lockout.js';
-import { decidePasswordSignIn } from '../sign-in.js';
+import type { GuessOutcome } from '../sign-in-guard.js';
+import { decidePasswordSignIn, guessOutcome } from '../sign-in.js';
 import type { SignInServices } from '../sign-in-services.js';
 import type { AuthFlowHandler, SignInAnswer, SignInRequest } from './flow.js';
-import { beforeDecision, findSignInUser, recordAndAnswer, requireParameters, throttleAddress } from './sign-in-steps.js';
+import { admitGuess, beforeDecision, findSignInUser, recordAndAnswer, requireParameters, settleGuess } from './sign-in-steps.js';
 
 const DAY_MS = 86_400_000;
 
@@ -16,22 +16,33 @@ async function passwordSignIn(request: SignInRequest, s: SignInServices): Promis
   const { caller, parameters, now } = request;
   const pool = caller.pool;
   requireParameters(request, 'USERNAME', 'PASSWORD');
-  throttleAddress(s, request);
-  const { user, history } = await findSignInUser(s, pool, parameters.USERNAME);
+  const user = await findSignInUser(s, pool, parameters.USERNAME);
   caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
-  await beforeDecision(s, request, user);
-  const passwordOk = user.exists ? await s.hasher.verify(user.passwordHash, parameters.PASSWORD) : await s.hasher.verifyDummy(parameters.PASSWORD);
-  const validityDays = pool.settings.passwordPolicy.temporaryPasswordValidityDays;
-  const outcome = decidePasswordSignIn({
-    user,
-    lockout: history.reduce(evolveLockout, initialLockout()),
-    passwordOk,
-    hideUserExistence: caller.hidesUserExistence,
-    temporaryPasswordExpired:
-      user.exists && user.status === 'FORCE_CHANGE_PASSWORD' && validityDays > 0 && now.getTime() - Date.parse(user.passwordSetAt) > validityDays * DAY_MS,
-    now: now.toISOString(),
-  });
-  return recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
+  const guess = await admitGuess(s, request, user, parameters.USERNAME);
+  let settled: GuessOutcome = 'not_attempted';
+  try {
+    await beforeDecision(s, request, user);
+    // A locked-out subject's guess is not checked at all.
+    const passwordOk = guess.locked
+      ? false
+      : user.exists
+        ? await s.hasher.verify(user.passwordHash, parameters.PASSWORD)
+        : await s.hasher.verifyDummy(parameters.PASSWORD);
+    const validityDays = pool.settings.passwordPolicy.temporaryPasswordValidityDays;
+    const outcome = decidePasswordSignIn({
+      user,
+      locked: guess.locked,
+      passwordOk,
+      hideUserExistence: caller.hidesUserExistence,
+      temporaryPasswordExpired:
+        user.exists && user.status === 'FORCE_CHANGE_PASSWORD' && validityDays > 0 && now.getTime() - Date.parse(user.passwordSetAt) > validityDays * DAY_MS,
+      now: now.toISOString(),
+    });
+    settled = guessOutcome(outcome);
+    return await recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
+  } finally {
+    await settleGuess(s, guess, settled, now);
+  }
 }
 
 export const userPasswordAuth: AuthFlowHandler = {

@@ -5,9 +5,10 @@ import { InvalidParameterError, LimitExceededError } from '../../shared/domain-e
 import { signInNameCandidates, userClaims } from '../../user-pools/aliases.js';
 import type { ActivePool } from '../../user-pools/user-pool.repository.js';
 import { type ExistingUserState, userDecider, type UserState } from '../../user-pools/user.decider.js';
-import { subOfUserStream, type UserEvent } from '../../user-pools/user.events.js';
-import { type AuthFlowName, type AuthLogEvent, authLogStream, unknownUserAuthLogStream } from '../auth-log.events.js';
-import { LOCKOUT_LOOKBACK } from '../lockout.js';
+import type { UserEvent } from '../../user-pools/user.events.js';
+import { normalizeUsername } from '../../user-pools/username.js';
+import { type AuthFlowName, type AuthLogEvent, authLogStream } from '../auth-log.events.js';
+import type { GuessKeys, GuessOutcome } from '../sign-in-guard.js';
 import type { SignInOutcome } from '../sign-in.js';
 import type { SignInServices } from '../sign-in-services.js';
 import type { SignInAnswer, SignInRequest } from './flow.js';
@@ -22,45 +23,59 @@ export function requireParameters(request: Pick<SignInRequest, 'parameters'>, ..
   for (const name of names) if (!request.parameters[name]) throw new InvalidParameterError(`Missing required parameter ${name}`);
 }
 
-/** The per-address limit on failed sign-ins. */
-export function throttleAddress(s: SignInServices, request: SignInRequest): void {
-  if (s.addressLimiter.isLimited(request.context.clientIp, request.now.getTime())) {
-    throw new LimitExceededError('Too many failed sign-in attempts from this address; try again later.');
-  }
-}
-
-/** The user a sign-in names, with the tail of its auth log (for the lockout), read together. */
-export interface SignInUser {
-  user: UserState;
-  history: AuthLogEvent[];
-}
-
 /**
  * Finds the user by sign-in name: a remembered username → stream (checked against the user's
- * state on every use) or a lookup; reads the user's stream and the tail of its auth log in one
- * round trip. The lockout looks back only to the last success and is capped after ~15 failures,
- * so after a success one entry is enough, and the longer tail only follows a failure.
+ * state on every use) or a lookup, then the user's own stream.
  */
-export async function findSignInUser(s: SignInServices, pool: ActivePool, username: string): Promise<SignInUser> {
+export async function findSignInUser(s: SignInServices, pool: ActivePool, username: string): Promise<UserState> {
   const [byUsername] = signInNameCandidates(pool, username);
   const holdsUsername = (state: UserState) => state.exists && userClaims(pool, state).some((c) => c.scope === byUsername.scope && c.value === byUsername.value);
-  const read = async (streamId: string): Promise<SignInUser> => {
-    const logStream = authLogStream(pool.poolId, subOfUserStream(pool.poolId, streamId));
-    const [userEvents, last] = await s.store.readStreams([{ streamId }, { streamId: logStream, last: 1 }]);
-    const tail = last.length === 0 || last[0].type === 'SignInSucceeded' ? last : await s.store.readStream(logStream, { last: LOCKOUT_LOOKBACK });
-    return { user: fold(userDecider, userEvents as never as UserEvent[]), history: tail as never as AuthLogEvent[] };
-  };
+  const read = async (streamId: string) => fold(userDecider, (await s.store.readStream(streamId)) as never as UserEvent[]);
   const remembered = s.names.get(byUsername.scope, byUsername.value);
   if (remembered) {
-    const found = await read(remembered);
-    if (holdsUsername(found.user)) return found;
+    const user = await read(remembered);
+    if (holdsUsername(user)) return user;
     s.names.delete(byUsername.scope, byUsername.value);
   }
   const streamId = await s.users.resolve(pool, username);
-  if (!streamId) return { user: { exists: false }, history: [] };
-  const found = await read(streamId);
-  if (holdsUsername(found.user)) s.names.set(byUsername.scope, byUsername.value, streamId);
-  return found;
+  if (!streamId) return { exists: false };
+  const user = await read(streamId);
+  if (holdsUsername(user)) s.names.set(byUsername.scope, byUsername.value, streamId);
+  return user;
+}
+
+/** A guess admitted by the sign-in guard (or refused for its subject: then `locked`). */
+export interface AdmittedGuess {
+  /** What was reserved, so that exactly that is settled. */
+  reserved: GuessKeys;
+  locked: boolean;
+}
+
+/**
+ * Counts the guess before the password is checked (see SignInGuard): a user by sub; a name no
+ * user holds only when the client hides user existence (it must lock like a real user); the
+ * source address always. The address over its limit is LimitExceededException, nothing checked.
+ */
+export async function admitGuess(s: SignInServices, request: SignInRequest, user: UserState, username: string): Promise<AdmittedGuess> {
+  const { caller } = request;
+  const pool = caller.pool;
+  const subject = user.exists
+    ? s.guard.userKey(pool.poolId, user.sub)
+    : caller.hidesUserExistence
+      ? s.guard.nameKey(pool.poolId, normalizeUsername(username, pool.settings.usernameCaseSensitive))
+      : undefined;
+  const address = s.guard.addressKey(request.context.clientIp);
+  const reservation = await s.guard.reserve({ subject, address }, request.now);
+  if (!reservation.ok && reservation.refused === 'address') {
+    throw new LimitExceededError('Too many failed sign-in attempts from this address; try again later.');
+  }
+  const locked = !reservation.ok;
+  return { reserved: { address, ...(locked ? {} : { subject }) }, locked };
+}
+
+/** Settles an admitted guess with its outcome; a failure to settle is logged, never answered. */
+export async function settleGuess(s: SignInServices, guess: AdmittedGuess, outcome: GuessOutcome, now: Date): Promise<void> {
+  await s.guard.settle(guess.reserved, outcome, now).catch((error: unknown) => s.log.warn({ err: error }, 'sign-in guard: a guess could not be settled'));
 }
 
 /**
@@ -89,7 +104,8 @@ export function logWrite(request: SignInRequest, user: UserState, flow: AuthFlow
       ? { type: 'SignInFailed', data: { ...base, ...(sub ? { sub } : {}), reason: outcome.reason } }
       : { type: 'SignInSucceeded', data: { ...base, sub: sub as string } };
   const options: AppendOptions = { expectedRevision: 'any' };
-  return { streamId: sub ? authLogStream(poolId, sub) : unknownUserAuthLogStream(poolId), events: withMetadata([logged], context, now), options };
+  if (!sub) throw new Error('unreachable: an auth-log entry without a user');
+  return { streamId: authLogStream(poolId, sub), events: withMetadata([logged], context, now), options };
 }
 
 /**
@@ -98,13 +114,17 @@ export function logWrite(request: SignInRequest, user: UserState, flow: AuthFlow
  * append) and gets tokens.
  */
 export async function recordAndAnswer(s: SignInServices, request: SignInRequest, user: UserState, flow: AuthFlowName, outcome: SignInOutcome): Promise<SignInAnswer> {
-  const entry = logWrite(request, user, flow, outcome);
   if (outcome.kind === 'failure') {
-    await s.store.append(entry.streamId, entry.events, entry.options);
-    s.addressLimiter.recordFailure(request.context.clientIp, request.now.getTime());
+    // Attempts on names that match no user are not events: anyone could grow the log with them
+    // (the sign-in guard counts them, bounded in size).
+    if (user.exists) {
+      const entry = logWrite(request, user, flow, outcome);
+      await s.store.append(entry.streamId, entry.events, entry.options);
+    }
     throw outcome.error;
   }
   if (!user.exists) throw new Error('unreachable: a sign-in without a user did not fail');
+  const entry = logWrite(request, user, flow, outcome);
   if (outcome.kind === 'challenge') return newPasswordChallenge(s, request, user, flow);
   const pending = s.tokens.startSignIn(request.caller.client, user, request.context, request.now);
   await s.store.appendMany([pending.write, entry]);
