@@ -24,17 +24,23 @@ export async function ownPostgres(): Promise<OwnPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-own-pg-'));
   const env = { ...process.env, PG_PORT: String(await freePort()), PG_DIR: dir, SERVICES_DIR: dir };
   const pg = (command: string) => run('bash', [SCRIPT, command], { env, timeout: 120_000 });
-  await pg('start');
+  const destroy = async () => {
+    await pg('stop').catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    // postgres.sh falls back to /tmp/idp-pg-<port> when the postgres user cannot reach PG_DIR.
+    await rm(`/tmp/idp-pg-${env.PG_PORT}`, { recursive: true, force: true });
+  };
+  try {
+    await pg('start');
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
   const url = (await pg('env')).stdout.trim().replace(/^export DATABASE_URL=/, '');
   return {
     url,
     start: async () => void (await pg('start')),
     stop: async () => void (await pg('stop')),
-    destroy: async () => {
-      await pg('stop').catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-      // postgres.sh falls back to /tmp/idp-pg-<port> when the postgres user cannot reach PG_DIR.
-      await rm(`/tmp/idp-pg-${env.PG_PORT}`, { recursive: true, force: true });
-    },
+    destroy,
   };
 }
