@@ -23,8 +23,12 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
   async execute({ input, context }: ConfirmSignUpCommand): Promise<void> {
     const { pool, caller } = await this.clients.forUser(input.via, input.username);
     const found = await this.users.find(pool, input.username);
-    // PreventUserExistenceErrors: an unknown user looks like a wrong code.
-    if (!found) throw caller?.hidesUserExistence ? new CodeMismatchError('Invalid verification code provided, please try again.') : new UserNotFoundError('User does not exist.');
+    // PreventUserExistenceErrors: an unknown user, and one already confirmed (whose answer would
+    // name its status), look like a wrong code.
+    const mismatch = () => new CodeMismatchError('Invalid verification code provided, please try again.');
+    const hides = caller?.hidesUserExistence ?? false;
+    if (!found) throw hides ? mismatch() : new UserNotFoundError('User does not exist.');
+    if (hides && found.user.status !== 'UNCONFIRMED') throw mismatch();
     const now = this.clock.now();
     await this.users.run({
       pool,

@@ -2,7 +2,9 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
 import { InvalidParameterError, UserNotFoundError } from '../../shared/domain-error.js';
-import { CLOCK } from '../../shared/ports.js';
+import type { Secrets } from '../../crypto/secrets.js';
+import { Pacer } from '../../shared/pacing.js';
+import { CLOCK, SECRETS } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { type CodeTarget, recoveryContact, signUpCodeTarget } from '../code-targets.js';
@@ -10,7 +12,7 @@ import { type CodeDeliveryDetails, Codes, type IssuedCode } from '../codes.js';
 import type { ActivePool } from '../pools.js';
 import type { ExistingUser } from '../users.js';
 import { Users } from '../users.js';
-import type { CodePurpose } from '../user.events.js';
+import { simulatedDelivery } from '../simulated-delivery.js';
 
 export interface SendCodeInput {
   via: ViaClient;
@@ -18,11 +20,6 @@ export interface SendCodeInput {
   clientMetadata?: Record<string, string>;
 }
 
-/**
- * What an unknown user is told when the client prevents user-existence errors: a delivery that
- * looks like a real one.
- */
-const simulatedDelivery = (): CodeDeliveryDetails => ({ Destination: 'u***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
 
 /** ResendConfirmationCode: a new sign-up code for an unconfirmed user. */
 export class ResendConfirmationCodeCommand extends UseCaseCommand<SendCodeInput, CodeDeliveryDetails> {}
@@ -30,30 +27,54 @@ export class ResendConfirmationCodeCommand extends UseCaseCommand<SendCodeInput,
 /** ForgotPassword: a reset code to the user's verified email or phone, in the pool's recovery order. */
 export class ForgotPasswordCommand extends UseCaseCommand<SendCodeInput, CodeDeliveryDetails> {}
 
+/**
+ * Sends a code to a user. With PreventUserExistenceErrors, a name that matches no user (and, for
+ * ResendConfirmationCode, a user already confirmed, whose answer would say so) gets a simulated
+ * delivery: shaped like a real one, stable per name, answered after about as long as a real
+ * delivery takes (Pacer).
+ */
 abstract class SendCodeHandler {
+  private readonly pacer = new Pacer();
+
   constructor(
     private readonly clients: AppClients,
     private readonly users: Users,
     private readonly codes: Codes,
     private readonly clock: Clock,
+    private readonly secrets: Secrets,
   ) {}
 
-  protected abstract readonly purpose: CodePurpose;
+  protected abstract readonly purpose: 'SIGN_UP' | 'FORGOT_PASSWORD';
   /** Where the code goes, chosen on the user as it is at the moment of the write. */
   protected abstract target(pool: ActivePool, user: ExistingUser): CodeTarget;
+  /** A user whose state the answer must not reveal when existence is hidden. */
+  protected hidden(_user: ExistingUser): boolean {
+    return false;
+  }
 
   async send({ input, context }: { input: SendCodeInput; context: ResendConfirmationCodeCommand['context'] }): Promise<CodeDeliveryDetails> {
+    const started = Pacer.start();
     const { pool, caller } = await this.clients.forUser(input.via, input.username);
     const found = await this.users.find(pool, input.username);
-    if (!found) {
-      if (caller?.hidesUserExistence) return simulatedDelivery();
-      throw new UserNotFoundError('User does not exist.');
+    if (!found || (caller?.hidesUserExistence && this.hidden(found.user))) {
+      if (!caller?.hidesUserExistence) throw new UserNotFoundError('User does not exist.');
+      try {
+        return simulatedDelivery(this.secrets, pool, input.username, this.purpose);
+      } finally {
+        await this.pacer.padFrom(started);
+      }
     }
+    const delivered = await this.deliver(pool, found.streamId, context);
+    this.pacer.observe(Pacer.since(started));
+    return delivered;
+  }
+
+  private async deliver(pool: ActivePool, streamId: string, context: ResendConfirmationCodeCommand['context']): Promise<CodeDeliveryDetails> {
     const now = this.clock.now();
     let issued: IssuedCode | undefined;
     const { state } = await this.users.run({
       pool,
-      streamId: found.streamId,
+      streamId,
       context,
       now,
       command: (user) => {
@@ -71,8 +92,13 @@ abstract class SendCodeHandler {
 export class ResendConfirmationCodeHandler extends SendCodeHandler implements ICommandHandler<ResendConfirmationCodeCommand> {
   protected readonly purpose = 'SIGN_UP';
 
-  constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock) {
-    super(clients, users, codes, clock);
+  constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock, @Inject(SECRETS) secrets: Secrets) {
+    super(clients, users, codes, clock, secrets);
+  }
+
+  /** "User is already confirmed." would tell that the account exists. */
+  protected override hidden(user: ExistingUser): boolean {
+    return user.status !== 'UNCONFIRMED';
   }
 
   protected target(pool: ActivePool, user: ExistingUser): CodeTarget {
@@ -90,8 +116,8 @@ export class ResendConfirmationCodeHandler extends SendCodeHandler implements IC
 export class ForgotPasswordHandler extends SendCodeHandler implements ICommandHandler<ForgotPasswordCommand> {
   protected readonly purpose = 'FORGOT_PASSWORD';
 
-  constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock) {
-    super(clients, users, codes, clock);
+  constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock, @Inject(SECRETS) secrets: Secrets) {
+    super(clients, users, codes, clock, secrets);
   }
 
   protected target(pool: ActivePool, user: ExistingUser): CodeTarget {

@@ -1,0 +1,38 @@
+import type { Secrets } from '../crypto/secrets.js';
+import { maskDestination } from '../messaging/message.js';
+import { InvalidParameterError } from '../shared/domain-error.js';
+import type { CodeDeliveryDetails } from './codes.js';
+import type { ActivePool } from './pools.js';
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * What a name that matches no user (or a user whose state must not show) is told when the client
+ * prevents user-existence errors: a delivery shaped exactly like a real one, stable for the name
+ * (asking twice gives the same answer, as it would for a real user), derived from a keyed hash so
+ * nothing about it can be computed from outside. A share of names get the answer of a user with
+ * no verified contact instead, as Cognito alternates between the two.
+ */
+export function simulatedDelivery(secrets: Pick<Secrets, 'uniqueValue'>, pool: ActivePool, name: string, purpose: 'SIGN_UP' | 'FORGOT_PASSWORD'): CodeDeliveryDetails {
+  const digest = Buffer.from(secrets.uniqueValue(`simulated-delivery:${purpose}`, `${pool.poolId}\u0000${name.toLowerCase()}`), 'base64url');
+  if (purpose === 'FORGOT_PASSWORD' && digest[0] % 5 === 0) {
+    throw new InvalidParameterError('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  }
+  const phoneFirst = purpose === 'SIGN_UP' ? pool.settings.autoVerifiedAttributes.includes('phone_number') && !pool.settings.autoVerifiedAttributes.includes('email') : prefersPhone(pool);
+  if (phoneFirst) {
+    const digits = [...digest.subarray(1, 11)].map((b) => String(b % 10)).join('');
+    return { Destination: maskDestination('SMS', `+1${digits}`), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  }
+  // An email-shaped name is its own plausible address; otherwise letters from the digest.
+  const address = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(name)
+    ? name
+    : `${LETTERS[digest[1] % 26]}${LETTERS[digest[2] % 26]}@${LETTERS[digest[3] % 26]}${LETTERS[digest[4] % 26]}.com`;
+  return { Destination: maskDestination('EMAIL', address), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+/** The pool's recovery order puts a phone first (Cognito's legacy order without a setting does). */
+function prefersPhone(pool: ActivePool): boolean {
+  const order = pool.settings.accountRecovery;
+  if (!order || order.length === 0) return false;
+  return [...order].sort((a, b) => a.priority - b.priority)[0].name === 'verified_phone_number';
+}
