@@ -8,6 +8,8 @@ import type { AuthenticatedRequest } from './api/rest/request-context.js';
 import { AppModule } from './app.module.js';
 import type { Platform } from './platform/platform.js';
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 /** Builds the HTTP application over a ready Platform (used by main.ts and the e2e tests). */
 export async function createServer(platform: Platform): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: platform.config.BODY_LIMIT, trustProxy: false });
@@ -28,6 +30,17 @@ export async function createServer(platform: Platform): Promise<NestFastifyAppli
     } catch (error) {
       done(error as Error, undefined);
     }
+  });
+  // A known path with a method it does not serve is 405 with Allow (RFC 9110), not 404.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const url = request.url.split('?')[0];
+    const allowed = METHODS.filter((method) => fastify.findRoute({ method, url }) !== null);
+    if (allowed.length === 0) return;
+    await reply
+      .status(405)
+      .header('allow', allowed.join(', '))
+      .send({ error: { code: 'MethodNotAllowedException', message: `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}` } });
   });
   app.useGlobalFilters(new RestExceptionFilter(platform.logger));
   return app;

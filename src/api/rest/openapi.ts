@@ -17,6 +17,8 @@ const errors = {
   '404': { description: 'Unknown resource', content: json(errorBody) },
 };
 const admin = [{ adminKey: [] }];
+/** What every admin route answers without valid admin credentials. */
+const unauthenticated = { '401': { description: 'Missing or invalid admin credentials', content: json(errorBody) } };
 const queryParams = (schema: z.ZodObject) =>
   Object.entries(schema.shape).map(([name, s]) => ({
     name,
@@ -39,11 +41,11 @@ export function openApiDocument(baseUrl: string) {
           summary: 'Create a user pool',
           security: admin,
           requestBody: { required: true, content: json(createUserPoolBody) },
-          responses: { '201': { description: 'Created', content: json(userPoolResponse) }, ...errors },
+          responses: { ...unauthenticated, '201': { description: 'Created', content: json(userPoolResponse) }, ...errors },
         },
       },
       '/v1/user-pools/{poolId}': {
-        get: { summary: 'Describe a user pool', security: admin, parameters: [poolId], responses: { '200': { description: 'The pool', content: json(userPoolResponse) }, ...errors } },
+        get: { summary: 'Describe a user pool', security: admin, parameters: [poolId], responses: { ...unauthenticated, '200': { description: 'The pool', content: json(userPoolResponse) }, ...errors } },
       },
       '/v1/user-pools/{poolId}/sign-up': {
         post: {
@@ -66,7 +68,7 @@ export function openApiDocument(baseUrl: string) {
           summary: 'List users (filter by username or email prefix; paginated)',
           security: admin,
           parameters: [poolId, ...queryParams(listUsersQuery)],
-          responses: { '200': { description: 'A page of users', content: json(userPageResponse) }, ...errors },
+          responses: { ...unauthenticated, '200': { description: 'A page of users', content: json(userPageResponse) }, ...errors },
         },
       },
       '/v1/user-pools/{poolId}/signing-keys/rotate': {
@@ -74,7 +76,7 @@ export function openApiDocument(baseUrl: string) {
           summary: "Rotate the pool's token signing key (the new key is published before it signs)",
           security: admin,
           parameters: [poolId],
-          responses: { '200': { description: 'The new (or still pending) key id and when it activates' }, ...errors },
+          responses: { ...unauthenticated, '200': { description: 'The new (or still pending) key id and when it activates' }, ...errors },
         },
       },
       '/{poolId}/.well-known/jwks.json': { get: { summary: "The pool's public signing keys (JWKS)", parameters: [poolId], responses: { '200': { description: 'JWKS' }, ...errors } } },
@@ -84,28 +86,28 @@ export function openApiDocument(baseUrl: string) {
           summary: 'Messages (with codes) sent while no SMTP server is configured; off in production mode',
           security: admin,
           parameters: queryParams(outboxQuery),
-          responses: { '200': { description: 'Newest first' }, ...errors },
+          responses: { ...unauthenticated, '200': { description: 'Newest first' }, ...errors },
         },
       },
       '/v1/admin/keys': {
-        get: { summary: 'Admin access keys (ids and labels, never secrets)', security: admin, responses: { '200': { description: 'Keys' } } },
-        post: { summary: 'Create an admin access key (the secret is in this answer only)', security: admin, responses: { '201': { description: 'The new key pair' } } },
+        get: { summary: 'Admin access keys (ids and labels, never secrets)', security: admin, responses: { ...unauthenticated, '200': { description: 'Keys' } } },
+        post: { summary: 'Create an admin access key (the secret is in this answer only)', security: admin, responses: { ...unauthenticated, '201': { description: 'The new key pair' } } },
       },
       '/v1/admin/keys/{accessKeyId}': {
         delete: {
           summary: 'Revoke an admin access key (the last one cannot be revoked)',
           security: admin,
           parameters: [{ name: 'accessKeyId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '204': { description: 'Revoked' }, ...errors },
+          responses: { ...unauthenticated, '204': { description: 'Revoked' }, ...errors },
         },
       },
-      '/v1/admin/projections': { get: { summary: 'Projection checkpoints and lag', security: admin, responses: { '200': { description: 'Lag per projection' } } } },
+      '/v1/admin/projections': { get: { summary: 'Projection checkpoints and lag', security: admin, responses: { ...unauthenticated, '200': { description: 'Lag per projection' } } } },
       '/v1/admin/projections/{name}/rebuild': {
         post: {
           summary: 'Drop and replay a read model',
           security: admin,
           parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '202': { description: 'Rebuild started' }, ...errors },
+          responses: { ...unauthenticated, '202': { description: 'Rebuild started' }, ...errors },
         },
       },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'OK' } } } },

@@ -26,14 +26,15 @@ export const signUpBody = z
   .object({
     username: z.string().min(1).max(128),
     password: z.string().min(1).max(256),
-    attributes: z.record(z.string().max(64), z.string().max(2048)).optional(),
+    attributes: z.record(z.string().min(1).max(64), z.string().max(2048)).optional(),
   })
   .strict();
 
 export const confirmSignUpBody = z
   .object({
     username: z.string().min(1).max(128),
-    code: z.string().regex(/^\S{1,10}$/),
+    // `u`: characters, not UTF-16 units, as the JSON Schema pattern reads it.
+    code: z.string().regex(/^\S{1,10}$/u),
   })
   .strict();
 
