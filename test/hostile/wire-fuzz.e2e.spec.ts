@@ -1,0 +1,105 @@
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
+import fc from 'fast-check';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { COGNITO_SERVICES } from '../../src/api/cognito/actions/services.js';
+import { ADMIN, type RunningApp, startApp } from '../support/app.js';
+import { sdkClient } from '../cognito/support.js';
+
+const IDP = 'AWSCognitoIdentityProviderService';
+const ACTIONS = Object.entries(COGNITO_SERVICES[IDP].actions).map(([name, action]) => ({ name, admin: action.auth === 'admin' }));
+/** Members the actions read; the fuzzer fills some of them with values of any type. */
+const MEMBERS = [
+  'UserPoolId', 'ClientId', 'Username', 'Password', 'AccessToken', 'RefreshToken', 'Token', 'ConfirmationCode', 'Code', 'AuthFlow',
+  'AuthParameters', 'ChallengeName', 'ChallengeResponses', 'Session', 'UserAttributes', 'UserAttributeNames', 'GroupName', 'Description',
+  'Filter', 'Limit', 'MaxResults', 'NextToken', 'PaginationToken', 'PoolName', 'ClientName', 'ClientMetadata', 'SecretHash', 'Precedence',
+  'ExplicitAuthFlows', 'Schema', 'Policies', 'TemporaryPassword', 'MessageAction', 'ProposedPassword', 'PreviousPassword', 'AttributeName',
+];
+
+/** The ingredient that makes a case invalid whatever else it holds. */
+type Poison = 'nul' | 'surrogate' | 'utf8' | 'nesting' | 'huge' | 'not-an-object' | 'wrong-type';
+
+const encoder = new TextEncoder();
+
+function body(members: Record<string, unknown>, poison: Poison, member: string): Buffer {
+  const base = { ...members };
+  switch (poison) {
+    case 'nul':
+      base[member] = `x\u0000y`;
+      return Buffer.from(JSON.stringify(base));
+    case 'surrogate':
+      // JSON.stringify escapes a lone surrogate as \ud800: valid JSON, invalid Unicode.
+      base[member] = `a\ud800b`;
+      return Buffer.from(JSON.stringify(base));
+    case 'utf8': {
+      base[member] = '@@BAD@@';
+      const [head, tail] = JSON.stringify(base).split('@@BAD@@');
+      return Buffer.concat([encoder.encode(head), Buffer.from([0x75, 0xc0, 0xaf, 0xff]), encoder.encode(tail)]);
+    }
+    case 'nesting':
+      base[member] = JSON.parse('['.repeat(200) + ']'.repeat(200));
+      return Buffer.from(JSON.stringify(base).replace('[[', '['.repeat(3000) + '[[').replace(']]', ']]' + ']'.repeat(3000)));
+    case 'huge':
+      base[member] = 'x'.repeat(150_000);
+      return Buffer.from(JSON.stringify(base));
+    case 'not-an-object':
+      return Buffer.from(JSON.stringify([base]));
+    case 'wrong-type':
+      // Every member the action requires is missing or of the wrong type: a number where strings go.
+      return Buffer.from(JSON.stringify(Object.fromEntries(MEMBERS.map((m) => [m, 1]))));
+  }
+}
+
+/**
+ * Property: for every routed action of the wire protocol, any body with a poison in it (NUL, an
+ * unpaired surrogate, invalid UTF-8, deep nesting, a huge string, a non-object, wrong types;
+ * other members random values of any type, unknown members included) is answered with a typed
+ * 4xx, never a 5xx, and nothing is written.
+ */
+describe('fuzzing the Cognito wire protocol', () => {
+  let app: RunningApp;
+  let signer: SignatureV4;
+  const known: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startApp('pglite');
+    signer = new SignatureV4({ credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret }, region: 'eu-west-1', service: 'cognito-idp', sha256: Hash.bind(null, 'sha256') });
+    const admin = sdkClient(app.url);
+    known.UserPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'fuzz' }))).UserPool!.Id!;
+    known.ClientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: known.UserPoolId, ClientName: 'fuzz' }))).UserPoolClient!.ClientId!;
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  const send = async (target: string, admin: boolean, payload: Buffer) => {
+    const { host } = new URL(app.url);
+    const headers: Record<string, string> = { host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${IDP}.${target}` };
+    const signed = admin ? (await signer.sign({ method: 'POST', protocol: 'http:', hostname: host, path: '/', headers, body: payload })).headers : headers;
+    const { host: _host, ...sent } = signed;
+    const r = await fetch(`${app.url}/`, { method: 'POST', headers: sent, body: payload });
+    const text = await r.text();
+    return { status: r.status, type: (() => { try { return JSON.parse(text).__type as string; } catch { return undefined; } })() };
+  };
+
+  test('every poisoned body is a typed 4xx and writes nothing', async () => {
+    const events = async () => Number((await app.platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events')).rows[0].n);
+    const before = await events();
+    const memberValues = fc.dictionary(fc.constantFrom(...MEMBERS, 'Unknown', 'Extra_Member'), fc.oneof(fc.anything({ maxDepth: 3 }), fc.string(), fc.constantFrom(...Object.values(known))), { maxKeys: 6 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ACTIONS),
+        memberValues,
+        fc.constantFrom<Poison>('nul', 'surrogate', 'utf8', 'nesting', 'huge', 'not-an-object', 'wrong-type'),
+        fc.constantFrom(...MEMBERS),
+        async (action, members, poison, member) => {
+          const r = await send(action.name, action.admin, body(members, poison, member));
+          return r.status >= 400 && r.status < 500 && typeof r.type === 'string' && /Exception$/.test(r.type);
+        },
+      ),
+      { numRuns: 400, seed: 20261202 },
+    );
+    expect(await events()).toBe(before);
+  });
+});
