@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { PgDatabase } from '../../src/db/pg-database.js';
 import { USERS_TABLE } from '../../projections/user-directory/user-directory.projection.js';
 import { sdkClient } from '../cognito/support.js';
-import { type RunningApp, startApp } from '../support/app.js';
+import { type RunningApp, call, startApp } from '../support/app.js';
 import { eventually } from '../support/wait.js';
 import { PASSWORD, signUpLoad } from './support/load.js';
 import { type OwnPostgres, ownPostgres } from './support/own-postgres.js';
@@ -81,6 +81,8 @@ describe('a PostgreSQL restart under sign-up load (issue 19: defects 1-3, throug
     const refused = await retrying.send(new SignUpCommand({ ClientId: clientId, Username: 'while-down', Password: PASSWORD })).catch((e: unknown) => e);
     expect(refused).toMatchObject({ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503, attempts: 3 } });
     retrying.destroy();
+    const rest = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'rest-while-down', password: PASSWORD });
+    expect(rest).toMatchObject({ status: 503, body: { error: { code: 'ServiceUnavailable' } } });
     await eventually(() => load.outcomes.filter((o) => o.status === 503).length >= 5, 30_000, 'refusals under load');
     await server.start();
     const backAt = Date.now();
