@@ -6,6 +6,7 @@ import { AdminController } from './api/rest/admin.controller.js';
 import { AdminGuard } from './api/rest/admin.guard.js';
 import { HealthController } from './api/rest/health.controller.js';
 import { JwksController } from './api/rest/jwks.controller.js';
+import { MetricsController } from './api/rest/metrics.controller.js';
 import { SigningKeysController } from './api/rest/signing-keys.controller.js';
 import { UserPoolsController } from './api/rest/user-pools.controller.js';
 import { AUTH_PROVIDERS } from './auth/auth.providers.js';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UserPoolsController, AdminController, HealthController, JwksController, SigningKeysController],
+      controllers: [UserPoolsController, AdminController, HealthController, JwksController, SigningKeysController, MetricsController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         ...platformProviders(platform),

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RestExceptionFilter } from './api/rest/rest-exception.filter.js';
 import { parseJsonBody } from './api/untrusted-input.js';
+import { meterRequests, traceRequests } from './observability/http.js';
 import type { AuthenticatedRequest } from './api/rest/request-context.js';
 import { AppModule } from './app.module.js';
 import type { Platform } from './platform/platform.js';
@@ -16,6 +17,9 @@ export async function createServer(platform: Platform): Promise<NestFastifyAppli
   // bodyParser off: the JSON parser below replaces Fastify's, and Nest must not add its own again.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(platform), adapter, { logger: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
+  // First: the request's span is then active in every later hook and handler.
+  traceRequests(fastify);
+  meterRequests(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     const correlationId = randomUUID();
     (request as AuthenticatedRequest).correlationId = correlationId;

@@ -27,6 +27,11 @@ export class PasswordHasher {
     this.maxInFlight = Math.max(1, Math.min(threadPoolSize - 1, cores + 1));
   }
 
+  /** Hashes and verifies waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   /** Hashes and verifies running now (never above `maxInFlight`). */
   get inFlight(): number {
     return this.running;

@@ -4,6 +4,7 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import type { Clock } from '../shared/clock.js';
 import { CLOCK, HASHER, LOG, type Log, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
 import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
+import { Metrics } from '../observability/metrics.js';
 import { Codes } from '../user-pools/codes.js';
 import { Users } from '../user-pools/users.js';
 import { SignInGuard } from './sign-in-guard.js';
@@ -30,5 +31,6 @@ export class SignInServices {
     readonly sessions: SignInSessions,
     readonly guard: SignInGuard,
     readonly names: SignInNameCache,
+    readonly metrics: Metrics,
   ) {}
 }

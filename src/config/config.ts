@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTriggerFunctions } from './trigger-functions.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -59,6 +60,24 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** GET /metrics: `public` (no credentials: keep the port off the internet), `admin` (an admin access key), `off` (404). */
     METRICS: z.enum(['public', 'admin', 'off']).default('public'),
+    /**
+     * Where the hooks pools name in LambdaConfig run: JSON, function name → `module:<path>`, a webhook
+     * URL (or `{ "url", "secret" }` for HMAC signatures), or `kafka:<request topic>` (src/triggers/functions.ts).
+     */
+    TRIGGER_FUNCTIONS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          parseTriggerFunctions(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `not a valid function map: ${(error as Error).message.slice(0, 300)}` });
+        }
+      }),
+    /** Topic every instance reads trigger replies from (Kafka hooks). */
+    TRIGGER_REPLY_TOPIC: z.string().regex(/^[\w.-]+$/).default('cairn.trigger-replies'),
+    /** Folder `module:` hook paths are relative to. */
+    TRIGGER_MODULE_DIR: z.string().default('.'),
   })
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE_URL && !c.DATABASE_URL) {

@@ -19,12 +19,19 @@ import type { AppendNotice, EventStore } from '../event-store/event-store.port.j
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { CachingEventStore } from '../event-store/caching-event-store.js';
+import { metrics } from '../observability/metrics.js';
+import { meterAppends } from '../observability/platform-metrics.js';
 import { MessageDelivery } from '../messaging/delivery.js';
 import { KeyRing } from '../tokens/key-ring.js';
 import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type Ids, randomIds } from '../shared/ids.js';
-import { noTriggers, type Triggers } from '../triggers/trigger.port.js';
+import type { Triggers } from '../triggers/trigger.port.js';
+import { TriggerDispatcher } from '../triggers/trigger-dispatcher.js';
+import { KafkaTransport } from '../triggers/transports/kafka.transport.js';
+import { ModuleTransport } from '../triggers/transports/module.transport.js';
+import { WebhookTransport } from '../triggers/transports/webhook.transport.js';
+import { parseTriggerFunctions } from '../config/trigger-functions.js';
 
 /** Everything the API and the projections need, built once from the configuration. */
 export interface Platform {
@@ -103,7 +110,24 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   const storage = await openStorage(config);
   const { db } = storage;
   // Pools, app clients, groups and memberships are read on every sign-in and rarely written.
-  const store = storage.store.watchAppends ? new CachingEventStore(storage.store, { categories: CACHED_CATEGORIES }) : storage.store;
+  const cached = storage.store.watchAppends ? new CachingEventStore(storage.store, { categories: CACHED_CATEGORIES }) : storage.store;
+  // Append latency and conflicts for /metrics (the store keeps its class).
+  const store = meterAppends(cached, metrics);
+  // Hooks: where each function a pool's LambdaConfig names runs (TRIGGER_FUNCTIONS).
+  const dispatcher = overrides.triggers
+    ? undefined
+    : new TriggerDispatcher({
+        functions: parseTriggerFunctions(config.TRIGGER_FUNCTIONS),
+        transports: {
+          module: new ModuleTransport(config.TRIGGER_MODULE_DIR),
+          webhook: new WebhookTransport(),
+          ...(config.KAFKA_BROKERS ? { kafka: new KafkaTransport({ brokers: config.KAFKA_BROKERS, replyTopic: config.TRIGGER_REPLY_TOPIC }) } : {}),
+        },
+        store,
+        log: logger,
+        observe: (kind, outcome, seconds) => metrics.observeTrigger(kind, outcome, seconds),
+      });
+  const triggers: Triggers = overrides.triggers ?? (dispatcher as TriggerDispatcher);
   const runner = new ProjectionRunner(store, db, PROJECTIONS, {
     info: (m) => logger.info(m),
     warn: (m) => logger.warn(m),
@@ -131,7 +155,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     logger,
     clock,
     ids: overrides.ids ?? randomIds,
-    triggers: overrides.triggers ?? noTriggers,
+    triggers,
     db,
     store,
     runner,
@@ -145,6 +169,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     bootstrapKey,
     masterKeyCreatedAt: master.created ? master.path : undefined,
     close: async () => {
+      await dispatcher?.close();
       await forwarder?.stop();
       await runner.stop();
       delivery.close();

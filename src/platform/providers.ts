@@ -6,6 +6,8 @@ import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 import type { GlobalPosition } from '../event-store/event-store.port.js';
 import { CLOCK, DELIVERY, HASHER, IDS, LOG, READ_DB, READ_MODELS, type ReadModels, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
 import { KeyRing } from '../tokens/key-ring.js';
+import { Metrics, metrics } from '../observability/metrics.js';
+import { OPS_SETTINGS, opsSettings } from '../observability/ports.js';
 import { TRIGGERS } from '../triggers/trigger.port.js';
 import type { Platform } from './platform.js';
 
@@ -36,6 +38,8 @@ export function platformProviders(platform: Platform): Provider[] {
     { provide: SignInNameCache, useValue: platform.signInNames },
     { provide: PROJECTION_CONTROL, useValue: projectionControl(platform) },
     { provide: OUTBOX, useValue: platform.delivery.outbox ?? null },
+    { provide: OPS_SETTINGS, useValue: opsSettings(platform.config) },
+    { provide: Metrics, useValue: metrics },
   ];
 }
 

@@ -10,6 +10,7 @@ import { COGNITO_SERVICES } from './actions/services.js';
 import type { CognitoAction, CognitoService } from './cognito-action.js';
 import { CognitoProtocolError, toWireError } from './cognito-errors.js';
 import { verifySigV4 } from './sigv4.js';
+import { setRequestAction } from '../../observability/http.js';
 import { parseInput } from './validation.js';
 import { checkUntrusted, decodeUtf8, UndecodableBodyError } from '../untrusted-input.js';
 
@@ -49,7 +50,9 @@ export class CognitoRoute implements OnModuleInit {
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
       // 1. Which operation; unknown ones are refused before anything else is looked at.
-      const [service, action] = resolveTarget(request.headers['x-amz-target']);
+      const [service, action, name] = resolveTarget(request.headers['x-amz-target']);
+      // Metrics and traces name the action (only known names get here: labels stay bounded).
+      setRequestAction(request, name);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 
       // 2. Who is calling: admin actions need a valid signature; the scope gives the region.
@@ -88,7 +91,7 @@ export class CognitoRoute implements OnModuleInit {
   }
 }
 
-function resolveTarget(header: string | string[] | undefined): [CognitoService, CognitoAction] {
+function resolveTarget(header: string | string[] | undefined): [CognitoService, CognitoAction, string] {
   const target = Array.isArray(header) ? header[0] : (header ?? '');
   const dot = target.lastIndexOf('.');
   const prefix = target.slice(0, dot);
@@ -97,7 +100,7 @@ function resolveTarget(header: string | string[] | undefined): [CognitoService, 
   const service = dot > 0 && Object.hasOwn(COGNITO_SERVICES, prefix) ? COGNITO_SERVICES[prefix] : undefined;
   const action = service && Object.hasOwn(service.actions, name) ? service.actions[name] : undefined;
   if (!service || !action) throw new CognitoProtocolError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
-  return [service, action];
+  return [service, action, name];
 }
 
 function parseBody(contentType: string | undefined, body: Buffer): unknown {

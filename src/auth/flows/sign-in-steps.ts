@@ -84,12 +84,16 @@ export async function settleGuess(s: SignInServices, guess: AdmittedGuess, outco
  */
 export async function beforeDecision(s: SignInServices, request: SignInRequest, user: UserState): Promise<void> {
   if (!user.exists) return;
-  await s.triggers.invoke('PreAuthentication', {
-    poolId: request.caller.pool.poolId,
+  await s.triggers.invoke({
+    kind: 'PreAuthentication',
     triggerSource: 'PreAuthentication_Authentication',
+    poolId: request.caller.pool.poolId,
+    region: request.caller.pool.region,
+    lambdaConfig: undefined,
     userName: user.username,
     clientId: request.caller.clientId,
-    request: { userAttributes: { ...user.attributes, sub: user.sub }, validationData: {}, userNotFound: false },
+    request: { userAttributes: { ...user.attributes, sub: user.sub }, validationData: {}, userNotFound: false, clientMetadata: request.clientMetadata },
+    context: request.context,
   });
 }
 
@@ -114,6 +118,7 @@ export function logWrite(request: SignInRequest, user: UserState, flow: AuthFlow
  * append) and gets tokens.
  */
 export async function recordAndAnswer(s: SignInServices, request: SignInRequest, user: UserState, flow: AuthFlowName, outcome: SignInOutcome): Promise<SignInAnswer> {
+  s.metrics.signIn(flow, outcome.kind, outcome.kind === 'failure' ? outcome.reason : outcome.kind === 'challenge' ? outcome.challenge : undefined);
   if (outcome.kind === 'failure') {
     // Attempts on names that match no user are not events: anyone could grow the log with them
     // (the sign-in guard counts them, bounded in size).

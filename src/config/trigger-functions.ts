@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Where each hook runs. A pool's LambdaConfig names Lambda ARNs, as Cognito's does, so existing
+ * configuration and tooling keep working; the deployment says what each function name is
+ * (`TRIGGER_FUNCTIONS`, a JSON object, function name → target):
+ * - `"module:./hooks/pre-sign-up.js"`: an in-process module (the embedded default);
+ * - `"https://hooks.example/pre-sign-up"` or `{ "url": ..., "secret": ... }`: an HTTP webhook,
+ *   HMAC-signed with the secret;
+ * - `"kafka:<request topic>"`: Kafka request/reply (replies on TRIGGER_REPLY_TOPIC).
+ */
+export type TriggerTarget =
+  | { type: 'module'; path: string }
+  | { type: 'webhook'; url: string; secret?: string }
+  | { type: 'kafka'; topic: string };
+
+const target = z.union([
+  z.string().regex(/^module:.+/).transform((s): TriggerTarget => ({ type: 'module', path: s.slice('module:'.length) })),
+  z.string().regex(/^kafka:[\w.-]+$/).transform((s): TriggerTarget => ({ type: 'kafka', topic: s.slice('kafka:'.length) })),
+  z.url({ protocol: /^https?$/ }).transform((url): TriggerTarget => ({ type: 'webhook', url })),
+  z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).optional() }).transform((w): TriggerTarget => ({ type: 'webhook', ...w })),
+]);
+
+export const triggerFunctionsSchema = z.record(z.string().regex(/^[\w-]{1,64}$/), target);
+
+export type TriggerFunctions = ReadonlyMap<string, TriggerTarget>;
+
+/** Parses TRIGGER_FUNCTIONS (JSON); an error names the bad entry. */
+export function parseTriggerFunctions(json: string | undefined): TriggerFunctions {
+  if (!json) return new Map();
+  const parsed = triggerFunctionsSchema.parse(JSON.parse(json));
+  return new Map(Object.entries(parsed));
+}
+
+/** The function name of a Lambda ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`), or the value itself. */
+export function functionName(arn: string): string {
+  const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arn);
+  return match ? match[1] : arn;
+}
