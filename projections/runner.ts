@@ -3,14 +3,7 @@ import { isDatabaseUnavailable } from '../src/db/database-errors.js';
 import type { AdvisoryLock, SqlDatabase } from '../src/db/sql.js';
 import type { EventStore, GlobalPosition, Subscription } from '../src/event-store/event-store.port.js';
 import { comparePositions, formatPosition } from '../src/event-store/positions.js';
-import {
-  CHECKPOINT_SCHEMA,
-  CheckpointConflictError,
-  advanceCheckpoint,
-  ensureCheckpoint,
-  readCheckpoint,
-  resetCheckpoint,
-} from './checkpoints.js';
+import { CHECKPOINT_SCHEMA, CheckpointConflictError, advanceCheckpoint, ensureCheckpoint, readCheckpoint, resetCheckpoint } from './checkpoints.js';
 import { campaign, type Leadership } from './leader-lock.js';
 import type { Projection } from './projection.js';
 

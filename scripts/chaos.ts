@@ -85,7 +85,9 @@ async function database(dir: string) {
   // Where postgres.sh put the cluster (it falls back to /tmp when the postgres user cannot reach PG_DIR).
   const dataDir = async () => (await superuser(`SHOW data_directory`)).rows[0].data_directory as string;
   const data = await dataDir();
-  const bin = (await run('bash', ['-c', 'd=$(command -v pg_ctl) && dirname "$(readlink -f "$d")" || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])).stdout.trim();
+  const bin = (
+    await run('bash', ['-c', 'd=$(command -v pg_ctl) && dirname "$(readlink -f "$d")" || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])
+  ).stdout.trim();
   const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', ...args]) : run(args[0], args.slice(1)));
   return {
     url: `postgres://idp:idp@127.0.0.1:${port}/chaos`,
@@ -113,7 +115,13 @@ function service(env: Record<string, string>) {
       child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
       for (let i = 0; i < 600; i++) {
         if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}):\n${output.slice(-3000)}`);
-        if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+        if (
+          await fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          return;
         await sleep(50);
       }
       throw new Error('service did not answer /health within 30 s');
@@ -147,7 +155,12 @@ async function main(): Promise<void> {
   try {
     await app.start();
     const sdk = (maxAttempts: number) =>
-      new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret }, maxAttempts });
+      new CognitoIdentityProviderClient({
+        endpoint: app.url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret },
+        maxAttempts,
+      });
     const admin = sdk(3);
     const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'chaos' }))).UserPool!.Id!;
     const clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'chaos' }))).UserPoolClient!.ClientId!;
@@ -169,14 +182,18 @@ async function main(): Promise<void> {
           const status = e.$metadata?.httpStatusCode;
           // Refused before anything was sent: certainly not written. Anything else may have been.
           const neverSent = !status && e.code === 'ECONNREFUSED';
-          outcomes.set(username, { result: neverSent ? 'not sent' : status ? 'refused' : 'no answer', at, detail: status ? `${status} ${e.name}` : (e.code ?? e.name) });
+          outcomes.set(username, {
+            result: neverSent ? 'not sent' : status ? 'refused' : 'no answer',
+            at,
+            detail: status ? `${status} ${e.name}` : (e.code ?? e.name),
+          });
           if (!status) await sleep(20); // no server listening: do not spin
         }
       }
     };
     const workers = Array.from({ length: options.workers }, worker);
     const firstOkAfter = async (t: number) => {
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
         const ok = [...outcomes.values()].filter((o) => o.result === 'ok' && o.at >= t).map((o) => o.at);
         if (ok.length) return Math.min(...ok);
         await sleep(10);
@@ -203,7 +220,9 @@ async function main(): Promise<void> {
       }
       const firstOk = await firstOkAfter(backAt);
       rounds.push({ round, fault, outageMs: backAt - at, recoveryMs: firstOk - backAt });
-      process.stdout.write(`round ${round}: ${fault.padEnd(9)} down ${String(backAt - at).padStart(5)} ms, first acknowledged sign-up ${firstOk - backAt} ms after it was back\n`);
+      process.stdout.write(
+        `round ${round}: ${fault.padEnd(9)} down ${String(backAt - at).padStart(5)} ms, first acknowledged sign-up ${firstOk - backAt} ms after it was back\n`,
+      );
     }
     await sleep(options.loadMs);
     stopped = true;
@@ -214,11 +233,15 @@ async function main(): Promise<void> {
     await check.connect();
     try {
       for (let i = 0; i < 600; i++) {
-        const lag = await fetch(`${app.url}/v1/admin/projections`, { headers: { authorization: `Basic ${Buffer.from(`${ADMIN.id}:${ADMIN.secret}`).toString('base64')}` } }).then((r) => r.json() as Promise<{ projections: { eventsBehind: number }[] }>);
+        const lag = await fetch(`${app.url}/v1/admin/projections`, {
+          headers: { authorization: `Basic ${Buffer.from(`${ADMIN.id}:${ADMIN.secret}`).toString('base64')}` },
+        }).then((r) => r.json() as Promise<{ projections: { eventsBehind: number }[] }>);
         if (lag.projections.every((p) => p.eventsBehind === 0)) break;
         await sleep(100);
       }
-      const inLog = new Set((await check.query<{ u: string }>(`SELECT data->>'username' AS u FROM es_events WHERE type = 'UserSignedUp'`)).rows.map((r) => r.u));
+      const inLog = new Set(
+        (await check.query<{ u: string }>(`SELECT data->>'username' AS u FROM es_events WHERE type = 'UserSignedUp'`)).rows.map((r) => r.u),
+      );
       const listed = new Set((await check.query<{ u: string }>(`SELECT username AS u FROM rm_users_v1`)).rows.map((r) => r.u));
       const all = [...outcomes.entries()];
       const acked = all.filter(([, o]) => o.result === 'ok');
@@ -235,7 +258,14 @@ async function main(): Promise<void> {
           '',
           `sign-ups sent        ${all.length}`,
           `acknowledged (200)   ${acked.length}`,
-          `lost                 ${lost.length}${lost.length ? `  ${lost.slice(0, 10).map(([u]) => u).join(', ')}` : ''}`,
+          `lost                 ${lost.length}${
+            lost.length
+              ? `  ${lost
+                  .slice(0, 10)
+                  .map(([u]) => u)
+                  .join(', ')}`
+              : ''
+          }`,
           `in doubt             ${inDoubt.length} (sent, no 200: ${[...kinds].map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}); ${inDoubtWritten.length} of them were written`,
           `not sent             ${notSent.length} (connection refused while the service was down); ${notSentWritten.length} written`,
           `recovery (back -> first 200)  min ${recovery[0]} ms, median ${recovery[Math.floor(recovery.length / 2)]} ms, max ${recovery.at(-1)} ms`,

@@ -248,14 +248,14 @@ export class PgDatabase implements SqlDatabase {
     const epoch = this.health.epoch;
     const client = new pg.Client({ ...this.clientConfig('cairn-lock'), query_timeout: LOCK_QUERY_TIMEOUT_MS });
     let released = false;
-    let timer: NodeJS.Timeout | undefined;
+    const keepalive: { timer?: NodeJS.Timeout } = {};
     let reject!: (e: Error) => void;
     const lost = new Promise<never>((_, r) => (reject = r));
     lost.catch(() => undefined);
     const onLost = (error: Error) => {
       if (released) return;
       released = true;
-      clearInterval(timer);
+      clearInterval(keepalive.timer);
       reject(error);
       void client.end().catch(() => undefined);
     };
@@ -277,16 +277,16 @@ export class PgDatabase implements SqlDatabase {
       return undefined;
     }
     // Keepalive so a dead server or a half-open connection is noticed (query_timeout bounds it).
-    timer = setInterval(() => {
+    keepalive.timer = setInterval(() => {
       client.query('SELECT 1').catch((e: Error) => onLost(e));
     }, 1000);
-    timer.unref();
+    keepalive.timer.unref();
     return {
       lost,
       release: async () => {
         if (released) return;
         released = true;
-        clearInterval(timer);
+        clearInterval(keepalive.timer);
         await client.query('SELECT pg_advisory_unlock($1)', [key.toString()]).catch(() => undefined);
         await client.end().catch(() => undefined);
       },

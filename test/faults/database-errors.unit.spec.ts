@@ -25,7 +25,10 @@ describe('connection failures', () => {
     ['pg: socket ended', new Error('Connection terminated unexpectedly')],
     ['pg: broken client reused', new Error('Client has encountered a connection error and is not queryable')],
     ['pg-pool: no connection in time', new Error('timeout exceeded when trying to connect')],
-    ['every address refused (AggregateError)', Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], ''), { code: 'ECONNREFUSED' })],
+    [
+      'every address refused (AggregateError)',
+      Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], ''), { code: 'ECONNREFUSED' }),
+    ],
     ['wrapped as a cause', new Error('append failed', { cause: pgError('57P01') })],
   ])('%s is a connection failure', (_, error) => {
     expect(isConnectionFailure(error)).toBe(true);
@@ -56,7 +59,11 @@ describe('DatabaseUnavailableError on the wire', () => {
 
   test('Cognito protocol: 503 ServiceUnavailable, nothing logged per request; a bug still logs with its stack', () => {
     const logger = keeper();
-    expect(toWireError(unavailable, logger as never)).toEqual({ status: 503, type: 'ServiceUnavailable', message: expect.stringMatching(/temporarily unavailable/) });
+    expect(toWireError(unavailable, logger as never)).toEqual({
+      status: 503,
+      type: 'ServiceUnavailable',
+      message: expect.stringMatching(/temporarily unavailable/),
+    });
     expect(toWireError(new Error('wrapped', { cause: unavailable }), logger as never).status).toBe(503);
     expect(logger.lines).toEqual([]);
     const bug = new TypeError('boom');
@@ -66,7 +73,10 @@ describe('DatabaseUnavailableError on the wire', () => {
 
   test('REST: 503 ServiceUnavailable, nothing logged per request', () => {
     const logger = keeper();
-    expect(toRestError(unavailable, logger as never)).toEqual({ status: 503, body: { error: { code: 'ServiceUnavailable', message: expect.stringMatching(/temporarily unavailable/) } } });
+    expect(toRestError(unavailable, logger as never)).toEqual({
+      status: 503,
+      body: { error: { code: 'ServiceUnavailable', message: expect.stringMatching(/temporarily unavailable/) } },
+    });
     expect(logger.lines).toEqual([]);
   });
 });
