@@ -9,11 +9,12 @@ import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 import type { GroupEvent } from '../user-pools/groups/group.events.js';
 import type { MembershipEvent } from '../user-pools/groups/membership.events.js';
+import type { TriggerLogEvent } from '../triggers/trigger-log.events.js';
 import type { CatalogueEntry } from './catalogue-entry.js';
 
 export type { CatalogueEntry };
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -212,6 +213,12 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     description: 'A user was removed from a group.',
     secretFields: [],
     example: { groupName: 'admins', at: '2026-01-02T00:10:00.000Z' },
+  },
+  TriggerAttempted: {
+    stream: 'triggerlog-<poolId>',
+    description: 'One attempt to reach a hook the pool configures (LambdaConfig), with its transport, duration and outcome.',
+    secretFields: [],
+    example: { kind: 'PreSignUp', triggerSource: 'PreSignUp_SignUp', functionName: 'pre-sign-up', transport: 'webhook', attempt: 1, outcome: 'succeeded', ms: 42, at: '2026-01-01T00:00:00.000Z' },
   },
   UserPoolUpdated: {
     stream: 'userpool-<poolId>',
