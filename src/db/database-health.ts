@@ -138,9 +138,11 @@ interface Outage {
   failures: number;
 }
 
-/** Until the platform passes its own logger: pino at LOG_LEVEL, like the service's. */
+let fallback: HealthLogger | undefined;
+
+/** Until the platform passes its own logger: pino at LOG_LEVEL, like the service's (one for all trackers). */
 function defaultLogger(): HealthLogger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  return (fallback ??= pino({ level: process.env.LOG_LEVEL ?? 'info' }));
 }
 
 function describe(error: unknown): string {
