@@ -13,7 +13,7 @@ import { ProjectionRunner } from './runner.js';
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
-  const { db, store } = await openStorage(config);
+  const { db, store } = await openStorage(config, logger);
   const runner = new ProjectionRunner(store, db, PROJECTIONS, {
     info: (m) => logger.info(m),
     warn: (m) => logger.warn(m),

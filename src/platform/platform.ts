@@ -12,6 +12,7 @@ import { SignInGuard } from '../auth/sign-in-guard.js';
 import type { AppConfig } from '../config/config.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
 import { Secrets } from '../crypto/secrets.js';
+import { DatabaseHealth } from '../db/database-health.js';
 import { PgDatabase } from '../db/pg-database.js';
 import { PgliteDatabase } from '../db/pglite-database.js';
 import type { SqlDatabase } from '../db/sql.js';
@@ -69,10 +70,11 @@ export const PROJECTIONS = [userDirectoryProjection, groupsProjection];
 export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];
 
 /** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
-export async function openStorage(config: AppConfig): Promise<{ db: SqlDatabase; store: EventStore }> {
+export async function openStorage(config: AppConfig, logger?: Logger): Promise<{ db: SqlDatabase; store: EventStore }> {
   const options = { wakeFor: wakeFor(config) };
   if (config.DATABASE_URL) {
-    const db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20 });
+    // Outages are logged once each (database unavailable / back), through the service's logger.
+    const db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20, health: new DatabaseHealth(logger) });
     const store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db, options);
     return { db, store };
   }
@@ -107,7 +109,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   const clock = overrides.clock ?? systemClock;
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
   const secrets = new Secrets(master.key);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, logger);
   const { db } = storage;
   // Pools, app clients, groups and memberships are read on every sign-in and rarely written.
   const cached = storage.store.watchAppends ? new CachingEventStore(storage.store, { categories: CACHED_CATEGORIES }) : storage.store;
