@@ -21,6 +21,7 @@ import { assertDistinctStreams } from './stream-writes.js';
 import { pollingSubscription } from './polling-subscription.js';
 import { streamCategory } from './stream-category.js';
 import { ES_APPEND_ERRORS, EVENT_STORE_SCHEMA } from './sql-schema.js';
+import { eventDigest } from './event-hash.js';
 
 const NOTIFY_CHANNEL = 'es_appended';
 
@@ -73,7 +74,7 @@ export class SqlEventStore implements EventStore {
     const [result] = await this.write(
       [write],
       `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
-      [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(events)), options.unique?.length ? JSON.stringify(uniqueJson(options.unique)) : null],
+      [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(streamId, events)), options.unique?.length ? JSON.stringify(uniqueJson(options.unique)) : null],
     );
     return result;
   }
@@ -84,7 +85,7 @@ export class SqlEventStore implements EventStore {
     const payload = writes.map((w) => ({
       stream: w.streamId,
       expected: String(w.options.expectedRevision),
-      events: eventsJson(w.events),
+      events: eventsJson(w.streamId, w.events),
       ...(w.options.unique?.length ? { unique: uniqueJson(w.options.unique) } : {}),
     }));
     return this.write(writes, `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append_many($1::jsonb)`, [JSON.stringify(payload)]);
@@ -256,7 +257,18 @@ const appendResult = (row: AppendRow): AppendResult => ({ nextRevision: BigInt(r
 
 const uniqueJson = (unique: readonly UniqueChange[]) => unique.map(({ scope, value, change }) => ({ scope, value, change }));
 
-const eventsJson = (events: readonly NewEvent[]) => events.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }));
+/**
+ * Events as es_append takes them, each with its digest (event-hash.ts) for the hash chain. The
+ * digest is computed from the very values serialised here, so it matches what jsonb gives back.
+ */
+const eventsJson = (streamId: string, events: readonly NewEvent[]) =>
+  events.map((e) => ({
+    id: e.metadata.eventId,
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata,
+    digest: eventDigest({ streamId, eventId: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }),
+  }));
 
 /** es_append's errors (sql-schema.ts) as the port's typed errors; HINT names the failing stream. */
 function appendError(error: unknown, writes: readonly StreamWrite[]): unknown {

@@ -1,3 +1,5 @@
+import { GENESIS_HEX } from './event-hash.js';
+
 /**
  * SQLSTATEs es_append raises (class "CA", unused by PostgreSQL), mapped back to the typed
  * errors by SqlEventStore. DETAIL carries what the error needs: the actual revision (or
@@ -32,6 +34,15 @@ CREATE TABLE IF NOT EXISTS es_events (
   UNIQUE (stream_id, revision)
 );
 CREATE INDEX IF NOT EXISTS es_events_global_order ON es_events (transaction_id, position);
+-- The hash chain (src/event-store/event-hash.ts, docs/history.md): hash = sha256(prev_hash ||
+-- digest), per stream, set by es_append in the append's transaction. Rows written before the
+-- chain existed keep NULL in both (the pre-chain prefix). Added only when missing: ALTER TABLE
+-- takes an exclusive lock even when IF NOT EXISTS finds the column, and this runs at every start.
+DO $es_chain$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'es_events'::regclass AND attname = 'hash' AND NOT attisdropped) THEN
+    ALTER TABLE es_events ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea;
+  END IF;
+END $es_chain$;
 -- Values that must be unique (username per pool, alias, external login), written in the
 -- same transaction as the events that claim or release them.
 CREATE TABLE IF NOT EXISTS es_unique (
@@ -45,7 +56,9 @@ CREATE TABLE IF NOT EXISTS es_unique (
 -- same order: the es_streams row lock orders writers of a stream, then the unique values in
 -- p_unique's order, then the events. Any error rolls all of it back.
 --   p_expected: 'any' | 'no_stream' | 'stream_exists' | the expected revision in decimal
---   p_events:   [{ "id": uuid, "type": text, "data": jsonb, "metadata": jsonb }, ...] in order
+--   p_events:   [{ "id": uuid, "type": text, "data": jsonb, "metadata": jsonb, "digest": hex }, ...] in order
+--               (digest: eventDigest() of event-hash.ts; an event without one is stored unchained,
+--               as a writer older than the chain would, and the verifier names it)
 --   p_unique:   [{ "scope": text, "value": text, "change": "claim" | "release" }, ...] or NULL
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text, p_expected text, p_events jsonb, p_unique jsonb,
@@ -56,6 +69,10 @@ DECLARE
   v_actual bigint;
   v_change jsonb;
   v_index bigint;
+  v_prev bytea;
+  v_digest text;
+  v_prevs bytea[] := ARRAY[]::bytea[];
+  v_hashes bytea[] := ARRAY[]::bytea[];
 BEGIN
   IF v_count = 0 THEN
     RAISE EXCEPTION 'es_append needs at least one event';
@@ -107,10 +124,33 @@ BEGIN
       RAISE EXCEPTION 'es_append: unknown unique change %', v_change->>'change';
     END IF;
   END LOOP;
-  -- 3. The events with consecutive revisions; positions follow the array's order.
+  -- 3. Chain the events to the stream's last hashed event (the row lock of step 1 orders the
+  -- stream's writers, and each statement here sees every append committed before it). The
+  -- previous revision is one index probe; only a stream's first append after the chain began
+  -- looks further back, over its pre-chain rows, and starts from the genesis hash.
+  IF o_revision - v_count >= 0 THEN
+    SELECT hash INTO v_prev FROM es_events WHERE stream_id = p_stream AND revision = o_revision - v_count;
+    IF v_prev IS NULL THEN
+      SELECT hash INTO v_prev FROM es_events
+       WHERE stream_id = p_stream AND revision < o_revision - v_count AND hash IS NOT NULL
+       ORDER BY revision DESC LIMIT 1;
+    END IF;
+  END IF;
+  v_prev := coalesce(v_prev, decode('${GENESIS_HEX}', 'hex'));
+  FOR v_digest IN SELECT e.ev->>'digest' FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, n) ORDER BY e.n LOOP
+    IF v_digest IS NULL THEN
+      v_prevs := v_prevs || NULL::bytea;
+      v_hashes := v_hashes || NULL::bytea;
+    ELSE
+      v_prevs := v_prevs || v_prev;
+      v_prev := sha256(v_prev || decode(v_digest, 'hex'));
+      v_hashes := v_hashes || v_prev;
+    END IF;
+  END LOOP;
+  -- 4. The events with consecutive revisions; positions follow the array's order.
   WITH written AS (
-    INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
-    SELECT p_stream, o_revision - v_count + e.n, (e.ev->>'id')::uuid, e.ev->>'type', e.ev->'data', e.ev->'metadata'
+    INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata, prev_hash, hash)
+    SELECT p_stream, o_revision - v_count + e.n, (e.ev->>'id')::uuid, e.ev->>'type', e.ev->'data', e.ev->'metadata', v_prevs[e.n], v_hashes[e.n]
       FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, n)
      ORDER BY e.n
     RETURNING position

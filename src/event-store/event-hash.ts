@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The log's hash chain, version 1 (docs/history.md). Each event's *digest* is SHA-256 over a
+ * canonical text of what the store keeps of it; its *hash* is SHA-256(previous hash ‖ digest),
+ * chained per stream. The appender computes the digest (it holds the exact JSON it sends);
+ * es_append chains it inside the append's own transaction (sql-schema.ts). Anyone can recompute
+ * both from an export with nothing but SHA-256 and RFC 8785 (JSON Canonicalization Scheme).
+ */
+export const CHAIN_VERSION = 1;
+
+/** The "previous hash" of a stream's first hashed event. */
+export const GENESIS_HEX = '0'.repeat(64);
+
+/**
+ * Data fields whose values enter the digest as their own SHA-256 (`{"$sealed": hex}`), so an
+ * export may leave the secret out and still verify. Frozen for chain version 1: it is the
+ * secret-field list of src/events/redaction.ts when the chain began; a unit test fails when that
+ * list grows, because a new sealed field needs a new chain version, not an edit here.
+ */
+export const SEALED_FIELDS_V1: ReadonlySet<string> = new Set([
+  'passwordHash',
+  'previousPasswordHashes',
+  'codeHash',
+  'secretHash',
+  'encryptedSecret',
+  'encryptedPrivateKey',
+  'encryptedSeed',
+  'refreshTokenHash',
+  'previousTokenHash',
+]);
+
+/** What the digest covers: everything es_events keeps of an event but its positions. */
+export interface DigestInput {
+  streamId: string;
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+}
+
+/**
+ * RFC 8785 canonical JSON of a value as JSON.stringify serialises it (toJSON honoured, undefined
+ * members dropped, undefined in arrays as null): keys sorted by UTF-16 code units, no
+ * whitespace, ECMAScript number and string forms. The JSON the store sends, parsed back from
+ * jsonb, gives the same text, which is why the digest survives the round trip.
+ */
+export function canonicalJson(value: unknown): string {
+  return canonical(value, true) ?? 'null';
+}
+
+function canonical(input: unknown, inArray: boolean): string | undefined {
+  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input;
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return inArray ? 'null' : undefined;
+    case 'bigint':
+      throw new TypeError('a bigint is not JSON');
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, true)).join(',')}]`;
+  const parts: string[] = [];
+  for (const key of Object.keys(value as object).sort()) {
+    const text = canonical((value as Record<string, unknown>)[key], false);
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+export const sha256Hex = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+/** A sealed value: the SHA-256 of its canonical JSON, standing in for it in digests and redacted exports. */
+export interface Sealed {
+  $sealed: string;
+}
+
+export function isSealed(value: unknown): value is Sealed {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$sealed' && typeof (value as Sealed).$sealed === 'string' && /^[0-9a-f]{64}$/.test((value as Sealed).$sealed);
+}
+
+/** `data` with every sealed field's value replaced by its seal, at any depth (already sealed values stay). */
+export function sealSecrets(input: unknown): unknown {
+  // As JSON.stringify sees it (a Date is its ISO text, not an object without keys).
+  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input;
+  if (Array.isArray(value)) return value.map(sealSecrets);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SEALED_FIELDS_V1.has(key) && v !== undefined ? (isSealed(v) ? v : { $sealed: sha256Hex(canonicalJson(v)) }) : sealSecrets(v);
+  }
+  return out;
+}
+
+/** The event's digest (hex), as the appender computes it and any verifier recomputes it. */
+export function eventDigest(event: DigestInput): string {
+  const body = canonicalJson({ stream: event.streamId, id: event.eventId, type: event.type, data: sealSecrets(event.data), metadata: event.metadata });
+  return sha256Hex(`cairn-event-v${CHAIN_VERSION}\n${body}`);
+}
+
+/** One link: SHA-256(previous hash ‖ digest), as es_append computes it (`sha256(v_prev || decode(digest, 'hex'))`). */
+export function chainHash(prevHex: string, digestHex: string): string {
+  return createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(Buffer.from(digestHex, 'hex')).digest('hex');
+}
