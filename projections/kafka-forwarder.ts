@@ -7,6 +7,7 @@ import { formatPosition } from '../src/event-store/positions.js';
 import { redactEvent } from '../src/events/redaction.js';
 import { CHECKPOINT_SCHEMA, CheckpointConflictError, advanceCheckpoint, ensureCheckpoint } from './checkpoints.js';
 import { campaign, type Leadership } from './leader-lock.js';
+import { withSpan } from '../src/observability/tracing.js';
 
 /** Leadership role and checkpoint name. */
 export const KAFKA_FORWARDER = 'kafka-forwarder';
@@ -248,7 +249,9 @@ class TopicPublisher {
   async send(messages: Message[]): Promise<void> {
     const producer = this.producer ?? (await this.connect());
     try {
-      await producer.send({ topic: this.topic, acks: -1, messages });
+      await withSpan('kafka forward', { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic, 'messaging.batch.message_count': messages.length }, () =>
+        producer.send({ topic: this.topic, acks: -1, messages }),
+      );
     } catch (error) {
       // kafkajs does not re-initialise the producer id (KIP-360): after the broker dropped our
       // state (expiry after a quiet spell, data loss) the same retry would fail forever.

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { withSpan } from '../src/observability/tracing.js';
 import { isDatabaseUnavailable } from '../src/db/database-errors.js';
 import type { AdvisoryLock, SqlDatabase } from '../src/db/sql.js';
 import type { EventStore, GlobalPosition, Subscription } from '../src/event-store/event-store.port.js';
@@ -295,11 +296,13 @@ export class ProjectionRunner {
         const relevant = projection.handles ? events.filter((e) => projection.handles!.has(e.type)) : events;
         // Nothing this projection shows: skip the write, store the checkpoint now and then.
         if (relevant.length > 0 || Date.now() - storedAt >= IDLE_CHECKPOINT_MS) {
-          await this.db.transaction(async (tx) => {
-            // Compare-and-set first: the row lock makes a second runner wait, then fail.
-            await advanceCheckpoint(tx, name, stored, next);
-            if (relevant.length > 0) await projection.apply(tx, relevant);
-          });
+          await withSpan(`projection ${name}`, { 'cairn.projection': name, 'cairn.events': events.length, 'cairn.applied': relevant.length }, () =>
+            this.db.transaction(async (tx) => {
+              // Compare-and-set first: the row lock makes a second runner wait, then fail.
+              await advanceCheckpoint(tx, name, stored, next);
+              if (relevant.length > 0) await projection.apply(tx, relevant);
+            }),
+          );
           stored = next;
           storedAt = Date.now();
         }

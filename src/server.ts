@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { RestExceptionFilter } from './api/rest/rest-exception.filter.js';
 import { parseJsonBody } from './api/untrusted-input.js';
 import { meterRequests, traceRequests } from './observability/http.js';
+import { traceUseCases } from './observability/use-case-spans.js';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { AuthenticatedRequest } from './api/rest/request-context.js';
 import { AppModule } from './app.module.js';
 import type { Platform } from './platform/platform.js';
@@ -46,6 +48,7 @@ export async function createServer(platform: Platform): Promise<NestFastifyAppli
       .header('allow', allowed.join(', '))
       .send({ error: { code: 'MethodNotAllowedException', message: `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}` } });
   });
+  traceUseCases(app.get(CommandBus), app.get(QueryBus));
   app.useGlobalFilters(new RestExceptionFilter(platform.logger));
   return app;
 }

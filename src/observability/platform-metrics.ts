@@ -1,6 +1,7 @@
 import { readCheckpoint } from '../../projections/checkpoints.js';
 import { KAFKA_FORWARDER } from '../../projections/kafka-forwarder.js';
 import type { SqlDatabase } from '../db/sql.js';
+import { withSpan } from './tracing.js';
 import type { EventStore, GlobalPosition } from '../event-store/event-store.port.js';
 import type { DatabaseHealthSource, HasherSource, Metrics, PoolSource, ProjectionLagSource } from './metrics.js';
 
@@ -80,7 +81,11 @@ export function meterAppends<S extends EventStore>(store: S, metrics: Metrics): 
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (property === 'append' || property === 'appendMany') {
-        return (...args: unknown[]) => metrics.timeAppend(() => method.apply(target, args) as Promise<unknown>, target.kind);
+        // A span per append too: the request's trace shows its writes.
+        return (...args: unknown[]) =>
+          withSpan(`event-store ${String(property)}`, { 'db.system': target.kind === 'eventstoredb' ? 'eventstoredb' : 'postgresql' }, () =>
+            metrics.timeAppend(() => method.apply(target, args) as Promise<unknown>, target.kind),
+          );
       }
       return method.bind(target);
     },

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError } from '../event-store/errors.js';
 import type { AppendResult, DomainEvent, EventStore, NewEvent, StreamWrite, UniqueChange } from '../event-store/event-store.port.js';
+import { activeTraceIds } from '../observability/tracing.js';
 import { type Decider, fold } from './decider.js';
 import { ConcurrentModificationError } from './domain-error.js';
 import type { RequestContext } from './request-context.js';
@@ -85,6 +86,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 
 export function withMetadata(events: readonly DomainEvent[], context: RequestContext, now: Date): NewEvent[] {
   const occurredAt = now.toISOString();
+  const trace = activeTraceIds();
   return events.map((event) => {
     const eventId = uuidv7();
     return {
@@ -96,6 +98,8 @@ export function withMetadata(events: readonly DomainEvent[], context: RequestCon
         correlationId: context.correlationId,
         causationId: context.correlationId,
         actor: context.actor,
+        // The trace the write belongs to (when tracing is on), beside the correlation id.
+        ...(trace ? { traceId: trace.traceId } : {}),
         ...(context.clientIp !== undefined ? { clientIp: context.clientIp } : {}),
         ...(context.userAgent !== undefined ? { userAgent: context.userAgent } : {}),
       },
