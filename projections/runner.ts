@@ -26,8 +26,10 @@ export interface RunnerLogger {
 }
 
 const LAG_SCAN_LIMIT = 100_000;
-/** How long a checkpoint may trail over events a projection ignores. */
+/** While catching up over full batches of events a projection ignores, how long its checkpoint may trail. */
 const IDLE_CHECKPOINT_MS = 1000;
+/** Events per batch; a shorter batch reached the head of the log. */
+const BATCH_SIZE = 500;
 const REBUILD_POLL_MS = 1000;
 /** Pace of restarts of a projection that failed while this runner kept the lock. */
 const RESTART_MS = 1000;
@@ -289,13 +291,16 @@ export class ProjectionRunner {
     this.positions.set(name, position);
     const subscription: Subscription = this.store.subscribeToAll({
       after: position,
-      batchSize: 500,
+      batchSize: BATCH_SIZE,
       eventTypes: projection.handles,
       handler: async (events) => {
         const next = events[events.length - 1].position;
         const relevant = projection.handles ? events.filter((e) => projection.handles!.has(e.type)) : events;
-        // Nothing this projection shows: skip the write, store the checkpoint now and then.
-        if (relevant.length > 0 || Date.now() - storedAt >= IDLE_CHECKPOINT_MS) {
+        // Nothing this projection shows: while catching up (full batches), skip the write and store
+        // the checkpoint now and then. At the head, store it: other processes' read-your-writes
+        // waits (API instances that do not lead) see only the stored checkpoint, and nothing may
+        // come after this batch to carry it (at most one write per idle poll, 200 ms).
+        if (relevant.length > 0 || events.length < BATCH_SIZE || Date.now() - storedAt >= IDLE_CHECKPOINT_MS) {
           await withSpan(`projection ${name}`, { 'cairn.projection': name, 'cairn.events': events.length, 'cairn.applied': relevant.length }, () =>
             this.db.transaction(async (tx) => {
               // Compare-and-set first: the row lock makes a second runner wait, then fail.
