@@ -214,6 +214,12 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     secretFields: [],
     example: { groupName: 'admins', at: '2026-01-02T00:10:00.000Z' },
   },
+  SrpVerifierAdded: {
+    stream: 'user-<poolId>-<sub>',
+    description: "A password set before SRP got its SRP verifier at the user's next password sign-in.",
+    secretFields: ['srp'],
+    example: { srp: { salt: '5f1c2e', verifier: 'a3b9' }, at: '2026-01-01T00:00:00.000Z' },
+  },
   TriggerAttempted: {
     stream: 'triggerlog-<poolId>',
     description: 'One attempt to reach a hook the pool configures (LambdaConfig), with its transport, duration and outcome.',

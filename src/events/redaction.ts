@@ -16,6 +16,8 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'encryptedSeed',
   'refreshTokenHash',
   'previousTokenHash',
+  // SRP verifiers: like a hash, they allow an offline guess at the password.
+  'srp',
 ]);
 
 export function redactData(value: unknown): unknown {

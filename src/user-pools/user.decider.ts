@@ -9,7 +9,7 @@ import {
   UserNotFoundError,
   UsernameExistsError,
 } from '../shared/domain-error.js';
-import type { CodePurpose, ConfirmationCodeSent, ContactAttribute, UserEvent } from './user.events.js';
+import type { CodePurpose, ConfirmationCodeSent, ContactAttribute, SrpVerifierData, UserEvent } from './user.events.js';
 import { type ExistingUserState, type UserState, codeKey, evolveUser } from './user.state.js';
 
 export type { ExistingUserState, PendingCode, UserState, UserStatus } from './user.state.js';
@@ -35,16 +35,18 @@ export type CodeCandidates = Partial<Record<ContactAttribute, CodeToSend>>;
 
 const CONTACTS: readonly ContactAttribute[] = ['email', 'phone_number'];
 export type UserCommand =
-  | ({ type: 'SignUp'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; code?: CodeToSend } & Now)
-  | ({ type: 'CreateUserByAdmin'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string } & Now)
+  | ({ type: 'SignUp'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData; code?: CodeToSend } & Now)
+  | ({ type: 'CreateUserByAdmin'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData } & Now)
+  /** A password sign-in proved `checkedHash` right: record the SRP verifier it made, if the password is still that one. */
+  | ({ type: 'AddSrpVerifier'; srp: SrpVerifierData; checkedHash: string } & Now)
   | ({ type: 'ConfirmSignUp'; presentedCodeHash: string } & Now)
   | ({ type: 'AdminConfirmSignUp' } & Now)
   | ({ type: 'SendCode'; purpose: CodePurpose; code: CodeToSend } & Now)
-  | ({ type: 'ConfirmForgotPassword'; presentedCodeHash: string; newPasswordHash: string; reusesRecentPassword: boolean } & Now)
-  | ({ type: 'ChangePassword'; previousPasswordOk: boolean; newPasswordHash: string; reusesRecentPassword: boolean } & Now)
-  | ({ type: 'SetPassword'; newPasswordHash: string; permanent: boolean; reusesRecentPassword: boolean } & Now)
+  | ({ type: 'ConfirmForgotPassword'; presentedCodeHash: string; newPasswordHash: string; srp?: SrpVerifierData; reusesRecentPassword: boolean } & Now)
+  | ({ type: 'ChangePassword'; previousPasswordOk: boolean; newPasswordHash: string; srp?: SrpVerifierData; reusesRecentPassword: boolean } & Now)
+  | ({ type: 'SetPassword'; newPasswordHash: string; srp?: SrpVerifierData; permanent: boolean; reusesRecentPassword: boolean } & Now)
   /** RespondToAuthChallenge NEW_PASSWORD_REQUIRED: the attributes given with the answer and the new password, in one append. */
-  | ({ type: 'CompleteNewPasswordChallenge'; newPasswordHash: string; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
+  | ({ type: 'CompleteNewPasswordChallenge'; newPasswordHash: string; srp?: SrpVerifierData; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
   | ({ type: 'RequirePasswordReset'; code?: CodeToSend } & Now)
   /** Checked against the schema by the handler; what changes, waits or gets a code is decided here on the fresh state. */
   | ({ type: 'UpdateAttributes'; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
@@ -65,8 +67,8 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         return signUp(command, state);
       case 'CreateUserByAdmin': {
         if (state.exists) throw new UsernameExistsError('User account already exists');
-        const { poolId, sub, username, attributes, passwordHash, now } = command;
-        return [{ type: 'UserCreatedByAdmin', data: { poolId, sub, username, attributes, passwordHash, createdAt: now } }];
+        const { poolId, sub, username, attributes, passwordHash, srp, now } = command;
+        return [{ type: 'UserCreatedByAdmin', data: { poolId, sub, username, attributes, passwordHash, ...(srp ? { srp } : {}), createdAt: now } }];
       }
       case 'ConfirmSignUp': {
         const user = requireUser(state);
@@ -88,25 +90,25 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         const checked = checkCode(user, 'FORGOT_PASSWORD', undefined, command.presentedCodeHash, command.now);
         if (checked) return checked;
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'RESET', permanent: true, changedAt: command.now } }];
+        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'RESET', permanent: true, changedAt: command.now } }];
       }
       case 'ChangePassword': {
         requireUser(state);
         if (!command.previousPasswordOk) throw new NotAuthorizedError('Incorrect username or password.');
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'CHANGE', permanent: true, changedAt: command.now } }];
+        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'CHANGE', permanent: true, changedAt: command.now } }];
       }
       case 'SetPassword':
         requireUser(state);
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'ADMIN_SET', permanent: command.permanent, changedAt: command.now } }];
+        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'ADMIN_SET', permanent: command.permanent, changedAt: command.now } }];
       case 'CompleteNewPasswordChallenge': {
         const user = requireUser(state);
         if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedError('Invalid session for the user.');
         const changed = Object.keys(command.attributes).length > 0 ? updateAttributes(command, user) : [];
         return [
           ...changed,
-          { type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: command.now } },
+          { type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: command.now } },
         ];
       }
       case 'RequirePasswordReset': {
@@ -129,6 +131,12 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         const value = user.pending[command.attribute] ?? user.attributes[command.attribute];
         if (value === undefined) throw new InvalidParameterError(`User has no ${command.attribute} to verify`);
         return [{ type: 'UserAttributeVerified', data: { attribute: command.attribute, value, at: command.now } }];
+      }
+      case 'AddSrpVerifier': {
+        const user = requireUser(state);
+        // Only for the password just proven, and only once.
+        if (user.srp || user.passwordHash !== command.checkedHash) return [];
+        return [{ type: 'SrpVerifierAdded', data: { srp: command.srp, at: command.now } }];
       }
       case 'DeleteUser':
         requireUser(state);
@@ -178,6 +186,8 @@ function updateAttributes(
   ];
 }
 
+const srpOf = (command: { srp?: SrpVerifierData }) => (command.srp ? { srp: command.srp } : {});
+
 function requireUser(state: UserState): ExistingUserState {
   if (!state.exists) throw new UserNotFoundError('User does not exist.');
   return state;
@@ -189,8 +199,8 @@ function notRecent(reuses: boolean): void {
 
 function signUp(command: Extract<UserCommand, { type: 'SignUp' }>, state: UserState): UserEvent[] {
   if (state.exists) throw new UsernameExistsError('User already exists');
-  const { poolId, sub, username, attributes, passwordHash, now } = command;
-  const events: UserEvent[] = [{ type: 'UserSignedUp', data: { poolId, sub, username, attributes, passwordHash, signedUpAt: now } }];
+  const { poolId, sub, username, attributes, passwordHash, srp, now } = command;
+  const events: UserEvent[] = [{ type: 'UserSignedUp', data: { poolId, sub, username, attributes, passwordHash, ...(srp ? { srp } : {}), signedUpAt: now } }];
   if (command.code) events.push({ type: 'ConfirmationCodeSent', data: { purpose: 'SIGN_UP', ...command.code } });
   return events;
 }

@@ -3,6 +3,12 @@ export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD' | 'VERIFY_ATTRIBUTE';
 export type ContactAttribute = 'email' | 'phone_number';
 export type DeliveryMedium = 'EMAIL' | 'SMS';
 
+/** The SRP verifier of a password (salt and g^x mod N, hex): lets SRP sign-ins check it without the password. */
+export interface SrpVerifierData {
+  salt: string;
+  verifier: string;
+}
+
 export type UserSignedUp = {
   type: 'UserSignedUp';
   data: {
@@ -13,6 +19,8 @@ export type UserSignedUp = {
     attributes: Record<string, string>;
     /** argon2id PHC string; never leaves the log (see events/redaction.ts). */
     passwordHash: string;
+    /** Absent in events from before SRP (see SrpVerifierAdded). */
+    srp?: SrpVerifierData;
     signedUpAt: string;
   };
 };
@@ -54,6 +62,7 @@ export type UserCreatedByAdmin = {
     attributes: Record<string, string>;
     /** Hash of the temporary password. */
     passwordHash: string;
+    srp?: SrpVerifierData;
     createdAt: string;
   };
 };
@@ -82,6 +91,8 @@ export type PasswordChanged = {
   type: 'PasswordChanged';
   data: {
     passwordHash: string;
+    /** The new password's SRP verifier; absent: the user has none until their next password sign-in. */
+    srp?: SrpVerifierData;
     /** CHANGE: by the user with the old password; RESET: with a forgot-password code; ADMIN_SET; NEW_PASSWORD_CHALLENGE. */
     reason: 'CHANGE' | 'RESET' | 'ADMIN_SET' | 'NEW_PASSWORD_CHALLENGE';
     /** false: a temporary password (the user must choose a new one at sign-in). */
@@ -89,6 +100,12 @@ export type PasswordChanged = {
     changedAt: string;
   };
 };
+
+/**
+ * A password set before SRP existed gets its verifier at the user's next password sign-in (the
+ * plaintext is at hand then, and proven right against `passwordHash`).
+ */
+export type SrpVerifierAdded = { type: 'SrpVerifierAdded'; data: { srp: SrpVerifierData; at: string } };
 
 /** Every token issued before `at` is no longer accepted. */
 export type UserSignedOutGlobally = { type: 'UserSignedOutGlobally'; data: { at: string } };
@@ -109,7 +126,8 @@ export type UserEvent =
   | PasswordChanged
   | UserSignedOutGlobally
   | UserDisabled
-  | UserEnabled;
+  | UserEnabled
+  | SrpVerifierAdded;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;
 

@@ -1,4 +1,4 @@
-import type { CodePurpose, ContactAttribute, UserEvent } from './user.events.js';
+import type { CodePurpose, ContactAttribute, SrpVerifierData, UserEvent } from './user.events.js';
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
 
@@ -21,6 +21,8 @@ export type ExistingUserState = {
   /** New contact values waiting for verification (the old ones stay in `attributes`). */
   pending: Partial<Record<ContactAttribute, string>>;
   passwordHash: string;
+  /** The current password's SRP verifier (none for passwords set before SRP, until the next sign-in). */
+  srp?: SrpVerifierData;
   /** Hashes of earlier passwords, newest first (for the pool's password history rule). */
   previousPasswordHashes: string[];
   createdAt: string;
@@ -56,6 +58,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       attributes: { ...d.attributes },
       pending: {},
       passwordHash: d.passwordHash,
+      ...(d.srp ? { srp: d.srp } : {}),
       previousPasswordHashes: [],
       createdAt: at,
       updatedAt: at,
@@ -87,8 +90,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         !d.permanent ? 'FORCE_CHANGE_PASSWORD'
         : state.status === 'UNCONFIRMED' && d.reason !== 'ADMIN_SET' ? 'UNCONFIRMED'
         : 'CONFIRMED';
+      const { srp: _old, ...rest } = state;
       return {
-        ...state,
+        ...rest,
+        ...(d.srp ? { srp: d.srp } : {}),
         status,
         passwordHash: d.passwordHash,
         previousPasswordHashes: [state.passwordHash, ...state.previousPasswordHashes].slice(0, HISTORY_KEPT),
@@ -122,6 +127,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       const { [codeKey('VERIFY_ATTRIBUTE', attribute)]: _used, ...codes } = state.codes;
       return { ...state, attributes: { ...state.attributes, [attribute]: value, [`${attribute}_verified`]: 'true' }, pending, codes, updatedAt: at };
     }
+    case 'SrpVerifierAdded':
+      return { ...state, srp: event.data.srp };
     case 'UserSignedOutGlobally':
       return { ...state, signedOutAt: event.data.at };
     case 'UserDisabled':

@@ -6,6 +6,7 @@ import type { ChallengeHandler, ChallengeResponse, SignInAnswer } from '../flows
 import type { SignInServices } from '../sign-in-services.js';
 import { authLogStream, type AuthLogEvent } from '../auth-log.events.js';
 import { withMetadata } from '../../shared/command-handler.js';
+import { passwordCredentials } from '../../user-pools/credentials.js';
 import { userStream } from '../../user-pools/user.events.js';
 import type { PendingSignIn } from '../tokens/token-issuer.js';
 
@@ -30,7 +31,7 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
     Object.fromEntries(Object.entries(responses).filter(([k]) => k.startsWith('userAttributes.')).map(([k, v]) => [k.slice('userAttributes.'.length), v])),
     false,
   );
-  const newPasswordHash = await s.hasher.hash(responses.NEW_PASSWORD);
+  const { passwordHash: newPasswordHash, srp } = await passwordCredentials(s.hasher, pool.poolId, current.username, responses.NEW_PASSWORD);
   const candidates = codeCandidates(s.codes, pool, current.sub, attributes, now);
 
   let signIn: PendingSignIn | undefined;
@@ -42,6 +43,7 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
     command: () => ({
       type: 'CompleteNewPasswordChallenge',
       newPasswordHash,
+      srp,
       attributes,
       verification: verificationRules(pool),
       codes: Object.fromEntries([...candidates].map(([a, c]) => [a, c.toSend])),

@@ -1,5 +1,6 @@
 import type { ChallengeHandler } from '../flows/flow.js';
 import { newPasswordRequired } from './new-password.challenge.js';
+import { passwordVerifier } from './password-verifier.challenge.js';
 
 /**
  * The challenge registry: ChallengeName → handler, for RespondToAuthChallenge and
@@ -7,6 +8,7 @@ import { newPasswordRequired } from './new-password.challenge.js';
  */
 export const CHALLENGES: Readonly<Record<string, ChallengeHandler>> = {
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  PASSWORD_VERIFIER: passwordVerifier,
 };
 
 /** Every ChallengeName Cognito's API defines (ChallengeNameType). */

@@ -1,3 +1,6 @@
+import { newVerifier } from '../../crypto/srp.js';
+import type { ExistingUserState } from '../../user-pools/user.decider.js';
+import { userStream } from '../../user-pools/user.events.js';
 import type { AuthFlowName } from '../auth-log.events.js';
 import type { GuessOutcome } from '../sign-in-guard.js';
 import { decidePasswordSignIn, guessOutcome } from '../sign-in.js';
@@ -39,10 +42,24 @@ async function passwordSignIn(request: SignInRequest, s: SignInServices): Promis
       now: now.toISOString(),
     });
     settled = guessOutcome(outcome);
-    return await recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
+    const answer = await recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
+    // A password set before SRP gets its verifier now that it is proven (then SRP sign-ins work).
+    if (user.exists && !user.srp) await addSrpVerifier(s, request, user, parameters.PASSWORD);
+    return answer;
   } finally {
     await settleGuess(s, guess, settled, now);
   }
+}
+
+async function addSrpVerifier(s: SignInServices, request: SignInRequest, user: ExistingUserState, password: string): Promise<void> {
+  const pool = request.caller.pool;
+  await s.users.run({
+    pool,
+    streamId: userStream(pool.poolId, user.sub),
+    context: request.context,
+    now: request.now,
+    command: () => ({ type: 'AddSrpVerifier', srp: newVerifier(pool.poolId, user.username, password), checkedHash: user.passwordHash, now: request.now.toISOString() }),
+  });
 }
 
 export const userPasswordAuth: AuthFlowHandler = {

@@ -1,6 +1,7 @@
 import type { AuthFlowHandler } from './flow.js';
 import { adminUserPasswordAuth, userPasswordAuth } from './password.flow.js';
 import { refreshTokenAuth } from './refresh.flow.js';
+import { userSrpAuth } from './srp.flow.js';
 
 /**
  * The auth-flow registry: AuthFlow name → handler. InitiateAuth and AdminInitiateAuth look the
@@ -14,6 +15,7 @@ export const AUTH_FLOWS: Readonly<Record<string, AuthFlowHandler>> = {
   ADMIN_NO_SRP_AUTH: adminUserPasswordAuth,
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
+  USER_SRP_AUTH: userSrpAuth,
 };
 
 /** Every AuthFlow value Cognito's API defines (AuthFlowType). */

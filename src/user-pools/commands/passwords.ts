@@ -6,6 +6,7 @@ import { CLOCK, HASHER, type PasswordHashing } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { Codes } from '../codes.js';
+import { passwordCredentials } from '../credentials.js';
 import { assertPasswordPolicy, type PasswordPolicy, reusesRecentPassword } from '../password-policy.js';
 import { TokenCallers } from '../self-service.js';
 import type { UserState } from '../user.decider.js';
@@ -37,7 +38,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
     const found = await this.users.find(pool, input.username);
     if (!found) throw caller?.hidesUserExistence ? new CodeMismatchError('Invalid verification code provided, please try again.') : new UserNotFoundError('User does not exist.');
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
-    const newPasswordHash = await this.hasher.hash(input.password);
+    const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, found.user.username, input.password);
     const now = this.clock.now();
     await this.users.run({
       pool,
@@ -48,6 +49,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
         type: 'ConfirmForgotPassword',
         presentedCodeHash: state.exists ? this.codes.hash(state.sub, 'FORGOT_PASSWORD', undefined, input.code) : '',
         newPasswordHash,
+        srp,
         reusesRecentPassword: await repeatsRecentPassword(this.hasher, state, input.password, pool.settings.passwordPolicy),
         now: now.toISOString(),
       }),
@@ -68,10 +70,10 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePasswordComm
   ) {}
 
   async execute({ input, context }: ChangePasswordCommand): Promise<void> {
-    const { streamId, caller, context: asUser } = await this.callers.resolve(input.accessToken, context);
+    const { streamId, caller, user, context: asUser } = await this.callers.resolve(input.accessToken, context);
     const { pool } = caller;
     assertPasswordPolicy(input.proposed, pool.settings.passwordPolicy);
-    const newPasswordHash = await this.hasher.hash(input.proposed);
+    const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, user.username, input.proposed);
     const now = this.clock.now();
     await this.users.run({
       pool,
@@ -82,6 +84,7 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePasswordComm
         type: 'ChangePassword',
         previousPasswordOk: state.exists && (await this.hasher.verify(state.passwordHash, input.previous)),
         newPasswordHash,
+        srp,
         reusesRecentPassword: await repeatsRecentPassword(this.hasher, state, input.proposed, pool.settings.passwordPolicy),
         now: now.toISOString(),
       }),

@@ -1,7 +1,7 @@
 import AuthenticationHelper from 'amazon-cognito-identity-js/lib/AuthenticationHelper.js';
 import BigInteger from 'amazon-cognito-identity-js/lib/BigInteger.js';
 import { createHmac } from 'node:crypto';
-import { modPowN, N, newVerifier, padHex, parseSrpTimestamp, poolName, serverEphemeral, srpTimestamp, verifyClaim } from './srp-math.js';
+import { modPowN, N, newVerifier, padHex, parseSrpTimestamp, poolName, serverEphemeral, srpTimestamp, verifyClaim } from './srp.js';
 
 const POOL = 'us-east-1_Srp123456';
 
