@@ -12,24 +12,6 @@ export const CHAIN_VERSION = 1;
 /** The "previous hash" of a stream's first hashed event. */
 export const GENESIS_HEX = '0'.repeat(64);
 
-/**
- * Data fields whose values enter the digest as their own SHA-256 (`{"$sealed": hex}`), so an
- * export may leave the secret out and still verify. Frozen for chain version 1: it is the
- * secret-field list of src/events/redaction.ts when the chain began; a unit test fails when that
- * list grows, because a new sealed field needs a new chain version, not an edit here.
- */
-export const SEALED_FIELDS_V1: ReadonlySet<string> = new Set([
-  'passwordHash',
-  'previousPasswordHashes',
-  'codeHash',
-  'secretHash',
-  'encryptedSecret',
-  'encryptedPrivateKey',
-  'encryptedSeed',
-  'refreshTokenHash',
-  'previousTokenHash',
-]);
-
 /** What the digest covers: everything es_events keeps of an event but its positions. */
 export interface DigestInput {
   streamId: string;
@@ -86,22 +68,41 @@ export function isSealed(value: unknown): value is Sealed {
   return keys.length === 1 && keys[0] === '$sealed' && typeof (value as Sealed).$sealed === 'string' && /^[0-9a-f]{64}$/.test((value as Sealed).$sealed);
 }
 
-/** `data` with every sealed field's value replaced by its seal, at any depth (already sealed values stay). */
-export function sealSecrets(input: unknown): unknown {
-  // As JSON.stringify sees it (a Date is its ISO text, not an object without keys).
-  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input;
-  if (Array.isArray(value)) return value.map(sealSecrets);
-  if (!value || typeof value !== 'object') return value;
+/**
+ * `data` with the top-level fields `seal` picks replaced by their seals (already sealed values
+ * stay): an export can leave any field out this way, and the event still verifies.
+ */
+export function sealFields(data: unknown, seal: (field: string, value: unknown) => boolean): unknown {
+  const value = asJson(data);
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key] = SEALED_FIELDS_V1.has(key) && v !== undefined ? (isSealed(v) ? v : { $sealed: sha256Hex(canonicalJson(v)) }) : sealSecrets(v);
+  for (const [field, v] of Object.entries(value)) out[field] = v !== undefined && !isSealed(v) && seal(field, v) ? { $sealed: valueHash(v) } : v;
+  return out;
+}
+
+const asJson = (input: unknown) => (input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const valueHash = (v: unknown) => sha256Hex(canonicalJson(v));
+
+/**
+ * What the digest takes of `data`: each top-level field by the hash of its value (a sealed
+ * field by its seal), so any field can be withheld from an export without knowing in advance
+ * which ones are secret. Data that is not an object is hashed whole.
+ */
+function dataHashes(data: unknown): unknown {
+  const value = asJson(data);
+  if (!isPlainObject(value)) return { $value: valueHash(value) };
+  const out: Record<string, string> = {};
+  for (const [field, v] of Object.entries(value)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out[field] = isSealed(v) ? v.$sealed : valueHash(v);
   }
   return out;
 }
 
 /** The event's digest (hex), as the appender computes it and any verifier recomputes it. */
 export function eventDigest(event: DigestInput): string {
-  const body = canonicalJson({ stream: event.streamId, id: event.eventId, type: event.type, data: sealSecrets(event.data), metadata: event.metadata });
+  const body = canonicalJson({ stream: event.streamId, id: event.eventId, type: event.type, data: dataHashes(event.data), metadata: event.metadata });
   return sha256Hex(`cairn-event-v${CHAIN_VERSION}\n${body}`);
 }
 

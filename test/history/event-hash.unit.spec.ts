@@ -1,5 +1,5 @@
-import { canonicalJson, chainHash, eventDigest, isSealed, SEALED_FIELDS_V1, sealSecrets } from '../../src/event-store/event-hash.js';
-import { SECRET_FIELDS } from '../../src/events/redaction.js';
+import { canonicalJson, chainHash, eventDigest, isSealed, sealFields } from '../../src/event-store/event-hash.js';
+import { sealSecrets } from '../../src/history/verify/export-file.js';
 
 describe('the event digest (hash chain v1)', () => {
   test('canonical JSON follows RFC 8785: sorted keys, no whitespace, ECMAScript numbers, undefined dropped', () => {
@@ -16,25 +16,27 @@ describe('the event digest (hash chain v1)', () => {
     const storedBack = JSON.parse(JSON.stringify(data)) as unknown;
     expect(eventDigest({ streamId: 's', eventId: 'e1', type: 'T', data: storedBack, metadata })).toBe(sent);
     expect(eventDigest({ streamId: 'other', eventId: 'e1', type: 'T', data, metadata })).not.toBe(sent);
+    expect(eventDigest({ streamId: 's', eventId: 'e1', type: 'T', data: { ...data, n: 2 }, metadata })).not.toBe(sent);
   });
 
-  test('secret fields enter the digest sealed, so an export without them (sealed) gives the same digest', () => {
-    const data = { passwordHash: '$argon2id$...', nested: [{ codeHash: 'abc', keep: 1 }] };
-    const sealed = sealSecrets(data) as { passwordHash: unknown; nested: Array<{ codeHash: unknown; keep: number }> };
-    expect(isSealed(sealed.passwordHash)).toBe(true);
-    expect(isSealed(sealed.nested[0].codeHash)).toBe(true);
-    expect(JSON.stringify(sealed)).not.toContain('argon2id');
+  test('any top-level field can be sealed (withheld) without changing the digest; a redacted export seals every secret', () => {
+    const data = { username: 'alice', passwordHash: '$argon2id$...', nested: [{ codeHash: 'abc', keep: 1 }], plain: { keep: true } };
     const input = { streamId: 's', eventId: 'e', type: 'T', metadata: {} };
-    expect(eventDigest({ ...input, data: sealed })).toBe(eventDigest({ ...input, data }));
-    expect(sealSecrets(sealed)).toEqual(sealed);
-  });
-
-  test('chain version 1 seals exactly the secret fields redaction knows (a new one needs a new chain version)', () => {
-    expect([...SECRET_FIELDS].sort()).toEqual([...SEALED_FIELDS_V1].sort());
+    const withheld = sealFields(data, (field) => field === 'username') as Record<string, unknown>;
+    expect(isSealed(withheld.username)).toBe(true);
+    expect(eventDigest({ ...input, data: withheld })).toBe(eventDigest({ ...input, data }));
+    // Sealing follows the secret-field list of redaction.ts whatever it holds when the export is made.
+    const redacted = sealSecrets(data) as Record<string, unknown>;
+    expect(isSealed(redacted.passwordHash)).toBe(true);
+    expect(isSealed(redacted.nested)).toBe(true);
+    expect(redacted).toMatchObject({ username: 'alice', plain: { keep: true } });
+    expect(JSON.stringify(redacted)).not.toContain('argon2id');
+    expect(eventDigest({ ...input, data: redacted })).toBe(eventDigest({ ...input, data }));
+    expect(sealSecrets(redacted)).toEqual(redacted);
   });
 
   test("a link is sha256(previous hash ‖ digest), as es_append's sha256(v_prev || decode(digest, 'hex')) computes it", () => {
-    // Computed by PostgreSQL: SELECT encode(sha256(decode(repeat('00', 32), 'hex') || decode(repeat('ab', 32), 'hex')), 'hex')
+    // PostgreSQL: SELECT encode(sha256(decode(repeat('00', 32), 'hex') || decode(repeat('ab', 32), 'hex')), 'hex')
     expect(chainHash('00'.repeat(32), 'ab'.repeat(32))).toBe('debb3e7acfff6dd18d501042273629f0b79cb206bb8c24f59f62ddb80849403b');
   });
 });

@@ -2,7 +2,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { SqlExecutor } from '../../db/sql.js';
-import { CHAIN_VERSION, sealSecrets } from '../../event-store/event-hash.js';
+import { CHAIN_VERSION, sealFields } from '../../event-store/event-hash.js';
+import { SECRET_FIELDS } from '../../events/redaction.js';
 import { chainHead, readChain, streamHeads } from '../../event-store/sql-chain-reader.js';
 import { parsePosition } from '../../event-store/positions.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
@@ -40,6 +41,15 @@ interface EventLine {
 }
 
 export class ExportFormatError extends InvalidParameterError {}
+
+/** A redacted export seals every top-level field that is, or holds, a secret field (src/events/redaction.ts). */
+export const sealSecrets = (data: unknown) => sealFields(data, (field, value) => SECRET_FIELDS.has(field) || holdsSecret(value));
+
+function holdsSecret(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => SECRET_FIELDS.has(k) || holdsSecret(v));
+}
 
 export async function writeLogExport(eventsDb: SqlExecutor, readDb: SqlExecutor, path: string, options: { redact?: boolean; now?: Date } = {}): Promise<{ events: number; upTo: string | null }> {
   const checkpoints = await readCheckpoints(readDb);
