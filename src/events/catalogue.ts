@@ -4,6 +4,7 @@ import type { SigningKeyEvent } from '../tokens/signing-key.events.js';
 import type { UserPoolEvent } from '../user-pools/user-pool.events.js';
 import type { UserEvent } from '../user-pools/user.events.js';
 import type { ClientEvent } from '../user-pools/clients/client.events.js';
+import { CLIENT_SECRET_CATALOGUE } from '../user-pools/clients/client-secret.catalogue.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
@@ -184,6 +185,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     example: { accessKeyId: 'AKIAEXAMPLE0000000', revokedAt: '2026-01-01T00:00:00.000Z' },
   },
   ...SIGNING_KEY_CATALOGUE,
+  ...CLIENT_SECRET_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

@@ -7,6 +7,7 @@ import { AddCustomAttributesHandler } from './commands/add-custom-attributes.js'
 import { AdminCreateUserHandler } from './commands/admin-create-user.js';
 import { AdminResetUserPasswordHandler, AdminSetUserPasswordHandler } from './commands/admin-passwords.js';
 import { GetUserAttributeVerificationCodeHandler, VerifyUserAttributeHandler } from './commands/attribute-verification.js';
+import { AddUserPoolClientSecretHandler, DeleteUserPoolClientSecretHandler, ListUserPoolClientSecretsHandler } from './commands/client-secrets.js';
 import { ConfirmSignUpHandler } from './commands/confirm-sign-up.js';
 import { CreateUserPoolHandler } from './commands/create-user-pool.js';
 import { DeleteUserPoolHandler } from './commands/delete-user-pool.js';
@@ -52,6 +53,9 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   DeleteUserPoolClientHandler,
   DescribeUserPoolClientHandler,
   ListUserPoolClientsHandler,
+  AddUserPoolClientSecretHandler,
+  DeleteUserPoolClientSecretHandler,
+  ListUserPoolClientSecretsHandler,
   // Users
   SignUpHandler,
   ConfirmSignUpHandler,

@@ -15,7 +15,7 @@ export class ClientCaller {
   constructor(
     readonly client: ActiveClient,
     readonly pool: ActivePool,
-    private readonly secrets: Pick<Secrets, 'decrypt'>,
+    private readonly cipher: Pick<Secrets, 'decrypt'>,
   ) {}
 
   get clientId(): string {
@@ -32,22 +32,27 @@ export class ClientCaller {
     if (!this.client.settings.explicitAuthFlows.includes(flow)) throw new InvalidParameterError(`${name} flow not enabled for this client`);
   }
 
-  /** Cognito's SECRET_HASH for clients with a secret (any of `usernames` may be the hashed one). */
+  /**
+   * Cognito's SECRET_HASH for clients with a secret (any of `usernames` may be the hashed one).
+   * During a rotation the client has two secrets; a hash under either is accepted.
+   */
   checkSecretHash(usernames: readonly string[], presented: string | undefined): void {
-    const secret = this.secret();
-    if (secret === undefined) return;
+    const secrets = this.secrets();
+    if (secrets.length === 0) return;
     const { clientId } = this.client;
     if (!presented) throw new NotAuthorizedError(`Client ${clientId} is configured with secret but SECRET_HASH was not received`);
-    // Every candidate is compared (no early exit): the time does not tell which name matched.
-    const matches = usernames.filter((u) => u.length > 0).map((u) => safeEqual(secretHash(secret, u, clientId), presented));
+    // Every candidate is compared (no early exit): the time does not tell which name or secret matched.
+    const names = usernames.filter((u) => u.length > 0);
+    const matches = secrets.flatMap((secret) => names.map((u) => safeEqual(secretHash(secret, u, clientId), presented)));
     if (!matches.includes(true)) throw new NotAuthorizedError(`Unable to verify secret hash for client ${clientId}`);
   }
 
-  /** For calls that carry the secret itself (GetTokensFromRefreshToken, RevokeToken). */
+  /** For calls that carry the secret itself (GetTokensFromRefreshToken, RevokeToken): any active secret. */
   checkClientSecret(presented: string | undefined): void {
-    const secret = this.secret();
-    if (secret === undefined) return;
-    if (!safeEqual(secret, presented ?? '')) throw new NotAuthorizedError(`Unable to verify secret for client ${this.client.clientId}`);
+    const secrets = this.secrets();
+    if (secrets.length === 0) return;
+    const matches = secrets.map((secret) => safeEqual(secret, presented ?? ''));
+    if (!matches.includes(true)) throw new NotAuthorizedError(`Unable to verify secret for client ${this.client.clientId}`);
   }
 
   /** ReadAttributes: a client with a list sees only those (and the sub). */
@@ -68,8 +73,9 @@ export class ClientCaller {
     return this.client.settings.authSessionValidity;
   }
 
-  private secret(): string | undefined {
-    const { encryptedSecret, clientId } = this.client;
-    return encryptedSecret ? this.secrets.decrypt(encryptedSecret, `client-secret:${clientId}`) : undefined;
+  /** Every active secret in clear (at most two: AddUserPoolClientSecret). */
+  private secrets(): string[] {
+    const { secrets, clientId } = this.client;
+    return secrets.map((s) => this.cipher.decrypt(s.encryptedSecret, `client-secret:${clientId}`));
   }
 }

@@ -1,16 +1,28 @@
 import { type Decider, unreachable } from '../../shared/decider.js';
 import { InvalidParameterError, ResourceConflictError, ResourceNotFoundError } from '../../shared/domain-error.js';
 import type { ClientEvent, ClientSettings, TimeUnit } from './client.events.js';
+import { type ClientSecretCommand, type ClientSecretEntry, decideSecret, evolveSecrets, initialSecrets } from './client-secrets.js';
 
 export type ClientState =
   | { status: 'absent' }
   | { status: 'deleted'; clientId: string; poolId: string }
-  | { status: 'active'; clientId: string; poolId: string; encryptedSecret?: string; createdAt: string; updatedAt: string; settings: ClientSettings };
+  | {
+      status: 'active';
+      clientId: string;
+      poolId: string;
+      /** The oldest active secret (DescribeUserPoolClient shows it); every one of `secrets` is accepted. */
+      encryptedSecret?: string;
+      secrets: ClientSecretEntry[];
+      createdAt: string;
+      updatedAt: string;
+      settings: ClientSettings;
+    };
 
 export type ClientCommand =
   | { type: 'CreateClient'; clientId: string; poolId: string; encryptedSecret?: string; settings: ClientSettings; now: string }
   | { type: 'UpdateClient'; poolId: string; settings: ClientSettings; now: string }
-  | { type: 'DeleteClient'; poolId: string; now: string };
+  | { type: 'DeleteClient'; poolId: string; now: string }
+  | ClientSecretCommand;
 
 const SECONDS: Record<TimeUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
@@ -39,7 +51,13 @@ export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
     switch (event.type) {
       case 'UserPoolClientCreated': {
         const { clientId, poolId, encryptedSecret, createdAt, ...settings } = event.data;
-        return { status: 'active', clientId, poolId, encryptedSecret, createdAt, updatedAt: createdAt, settings };
+        return { status: 'active', clientId, poolId, encryptedSecret, secrets: initialSecrets(clientId, encryptedSecret, createdAt), createdAt, updatedAt: createdAt, settings };
+      }
+      case 'UserPoolClientSecretAdded':
+      case 'UserPoolClientSecretDeleted': {
+        if (state.status !== 'active') return state;
+        const secrets = evolveSecrets(state.secrets, event);
+        return { ...state, secrets, encryptedSecret: secrets[0]?.encryptedSecret };
       }
       case 'UserPoolClientUpdated': {
         if (state.status !== 'active') return state;
@@ -68,6 +86,10 @@ export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
       case 'DeleteClient':
         requireActive(state, command.poolId);
         return [{ type: 'UserPoolClientDeleted', data: { deletedAt: command.now } }];
+      case 'AddClientSecret':
+      case 'DeleteClientSecret':
+        requireActive(state, command.poolId);
+        return decideSecret(state.clientId, state.secrets, command);
       default:
         return unreachable(command);
     }

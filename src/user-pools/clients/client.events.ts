@@ -1,3 +1,5 @@
+import type { ClientSecretEvent } from './client-secret.events.js';
+
 /** Sign-in flows an app client may use (Cognito's ExplicitAuthFlows). */
 export type AuthFlow =
   | 'ALLOW_USER_PASSWORD_AUTH'
@@ -58,6 +60,6 @@ export type UserPoolClientUpdated = {
 
 export type UserPoolClientDeleted = { type: 'UserPoolClientDeleted'; data: { deletedAt: string } };
 
-export type ClientEvent = UserPoolClientCreated | UserPoolClientUpdated | UserPoolClientDeleted;
+export type ClientEvent = UserPoolClientCreated | UserPoolClientUpdated | UserPoolClientDeleted | ClientSecretEvent;
 
 export const clientStream = (clientId: string) => `client-${clientId}`;

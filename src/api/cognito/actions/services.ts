@@ -45,6 +45,7 @@ import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, 
 import { GROUP_ACTIONS } from './group.actions.js';
 import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
+import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -98,6 +99,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...GROUP_ACTIONS,
       ListUsers: listUsersAction,
       AdminListUserAuthEvents: adminListUserAuthEvents,
+      ...CLIENT_SECRET_ACTIONS,
     },
   },
 };
