@@ -112,14 +112,13 @@ export class GroupMembersAsOfHandler implements IQueryHandler<GroupMembersAsOfQu
     const instant = parseInstant(input.at);
     const pool = await this.users.pool(input.poolId, instant);
     await waitForInstant(this.store, this.readModels, instant);
+    const g: unknown[] = [pool.poolId, input.groupName];
+    const group = await this.db.query<{ created_at: string }>(`SELECT created_at FROM ${AS_OF_GROUPS} WHERE pool_id = $1 AND group_name = $2 AND ${heldAt(instant, (v) => `$${g.push(v)}`)}`, g);
+    if (group.rows.length === 0) throw new ResourceNotFoundError('Group not found at that instant.');
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const pid = param(pool.poolId);
-    const name = param(input.groupName);
-    const group = await this.db.query<{ created_at: string }>(`SELECT created_at FROM ${AS_OF_GROUPS} g WHERE pool_id = ${pid} AND group_name = ${name} AND ${heldAt(instant, param, 'g.')}`, params);
-    if (group.rows.length === 0) throw new ResourceNotFoundError('Group not found at that instant.');
     const scope = tokenScope(['group-members', pool.poolId, input.groupName, describeInstant(instant)]);
-    const conditions = [`m.pool_id = ${pid}`, `m.group_name = ${name}`, `m.group_created_at = ${param(group.rows[0].created_at)}`, heldAt(instant, param, 'm.'), heldAt(instant, param, 'u.')];
+    const conditions = [`m.pool_id = ${param(pool.poolId)}`, `m.group_name = ${param(input.groupName)}`, `m.group_created_at = ${param(group.rows[0].created_at)}`, heldAt(instant, param, 'm.'), heldAt(instant, param, 'u.')];
     if (input.nextToken) {
       const [key, sub] = decodeToken(input.nextToken, scope, 2);
       conditions.push(`(u.username_key, u.sub) > (${param(key)}, ${param(sub)})`);
