@@ -5,6 +5,8 @@ import type { UserPoolEvent } from '../user-pools/user-pool.events.js';
 import type { UserEvent } from '../user-pools/user.events.js';
 import type { ClientEvent } from '../user-pools/clients/client.events.js';
 import { CLIENT_SECRET_CATALOGUE } from '../user-pools/clients/client-secret.catalogue.js';
+import { TAG_CATALOGUE } from '../user-pools/tags/tags.catalogue.js';
+import type { TagEvent } from '../user-pools/tags/tags.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
@@ -15,7 +17,7 @@ import type { CatalogueEntry } from './catalogue-entry.js';
 
 export type { CatalogueEntry };
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -186,6 +188,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   },
   ...SIGNING_KEY_CATALOGUE,
   ...CLIENT_SECRET_CATALOGUE,
+  ...TAG_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',
@@ -215,6 +218,30 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     description: 'A user was removed from a group.',
     secretFields: [],
     example: { groupName: 'admins', at: '2026-01-02T00:10:00.000Z' },
+  },
+  SoftwareTokenAssociated: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'AssociateSoftwareToken: a TOTP seed (encrypted under the master key) waits for its first code.',
+    secretFields: ['encryptedSeed'],
+    example: { encryptedSeed: 'v1.iv.body.tag', at: '2026-01-01T00:00:00.000Z' },
+  },
+  SoftwareTokenVerified: {
+    stream: 'user-<poolId>-<sub>',
+    description: "VerifySoftwareToken with a right code: the pending seed is the user's TOTP factor.",
+    secretFields: [],
+    example: { friendlyDeviceName: 'phone', timeStep: 59874939, at: '2026-01-01T00:00:30.000Z' },
+  },
+  SoftwareTokenCodeUsed: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'A TOTP code was accepted at sign-in; its time step cannot be used again.',
+    secretFields: [],
+    example: { timeStep: 59874940, at: '2026-01-01T00:01:00.000Z' },
+  },
+  MfaPreferencesSet: {
+    stream: 'user-<poolId>-<sub>',
+    description: "The user's MFA factor settings (enabled, preferred) for the factors given.",
+    secretFields: [],
+    example: { preferences: { SOFTWARE_TOKEN_MFA: { enabled: true, preferred: true } }, at: '2026-01-01T00:02:00.000Z' },
   },
   SrpVerifierAdded: {
     stream: 'user-<poolId>-<sub>',

@@ -20,6 +20,7 @@ import { UserLifecycleHandler } from './commands/user-lifecycle.js';
 import { ChangeMembershipHandler, CreateGroupHandler, DeleteGroupHandler, UpdateGroupHandler } from './groups/group.commands.js';
 import { GetGroupHandler, ListGroupsForUserHandler, ListGroupsHandler, ListUsersInGroupHandler } from './groups/group.queries.js';
 import { Pools } from './pools.js';
+import { TAG_HANDLERS } from './tags/tag.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -82,4 +83,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ListGroupsHandler,
   ListUsersInGroupHandler,
   ListGroupsForUserHandler,
+  // Tags
+  ...TAG_HANDLERS,
 ];

@@ -96,14 +96,11 @@ const STILL_UNROUTED: Record<string, string> = {
   DescribeTermsByClient: 'issue 12',
   GetUserPoolClientSessionConfiguration: 'issue 12',
   GetUserPoolSessionConfiguration: 'issue 12',
-  ListTagsForResource: 'issue 12',
   ListTerms: 'issue 12',
   ListUserSessions: 'issue 12',
   RevokeUserSession: 'issue 12',
   SetUserPoolClientSessionConfiguration: 'issue 12',
   SetUserPoolSessionConfiguration: 'issue 12',
-  TagResource: 'issue 12',
-  UntagResource: 'issue 12',
   UpdateTerms: 'issue 12',
 };
 
@@ -113,6 +110,10 @@ const ROUTED_BY_ISSUE_12: string[] = [
   'AddUserPoolClientSecret',
   'DeleteUserPoolClientSecret',
   'ListUserPoolClientSecrets',
+  // rest-of-api-tags.e2e.spec.ts
+  'ListTagsForResource',
+  'TagResource',
+  'UntagResource',
 ];
 
 /** The SDK's commands, from the package's own command files. */

@@ -46,6 +46,7 @@ import { GROUP_ACTIONS } from './group.actions.js';
 import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
+import { TAG_ACTIONS } from './tag.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -100,6 +101,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ListUsers: listUsersAction,
       AdminListUserAuthEvents: adminListUserAuthEvents,
       ...CLIENT_SECRET_ACTIONS,
+      ...TAG_ACTIONS,
     },
   },
 };
