@@ -7,8 +7,11 @@ import { loadOrCreateMasterKey } from './crypto/master-key.js';
 import { Secrets } from './crypto/secrets.js';
 import { openStorage } from './platform/platform.js';
 import { systemContext } from './shared/request-context.js';
+import { HISTORY_USAGE, runHistoryCli, type HistoryCliStorage } from './history/history-cli.js';
+import { ProjectionRunner } from '../projections/runner.js';
 
 const USAGE = `usage: npm run cli -- admin-keys <list | create [label] | revoke <access key id>>
+${HISTORY_USAGE}
 
 Manages the deployment's admin access keys (SigV4 for the Cognito API, HTTP Basic for REST).
 Uses the same configuration as the service (DATABASE_URL, or the embedded data folder).
@@ -39,8 +42,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Storage for the history commands (opened only by those that read the database). */
+async function openHistoryStorage(): Promise<HistoryCliStorage> {
+  const config = loadConfig();
+  const release = await claimDataDir(config);
+  const { db, store } = await openStorage(config);
+  const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
+  // The service's runner keeps the as-of read model; the CLI only waits (bounded) for its checkpoint.
+  const checkpoints = new ProjectionRunner(store, db, []);
+  const readModels = {
+    async waitFor(name: string, position: Parameters<ProjectionRunner['waitFor']>[1] | undefined) {
+      if (position && !(await checkpoints.waitFor(name, position, 5000))) process.stderr.write(`warning: read model ${name} is behind the log; answers may miss the newest events\n`);
+    },
+  };
+  return {
+    store,
+    db,
+    secrets: new Secrets(master.key),
+    readModels,
+    close: async () => {
+      if (store.kind === 'eventstoredb') await store.close();
+      await db.close();
+      await release();
+    },
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   const [group, command, arg] = argv;
+  if (group === 'history') {
+    process.exitCode = await runHistoryCli(argv.slice(1), openHistoryStorage, (text) => process.stdout.write(text));
+    return;
+  }
   if (group !== 'admin-keys' || !command) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);

@@ -91,8 +91,11 @@ export class LogVerifier {
   }
 
   add(row: ChainRow): void {
-    if (this.lastPosition && comparePositions(row.position, this.lastPosition) <= 0) throw new RangeError('rows must come in global order');
-    this.lastPosition = row.position;
+    // A source out of global order (an edited export file) is itself a finding; the row still counts for its stream.
+    const outOfOrder = this.lastPosition !== undefined && comparePositions(row.position, this.lastPosition) <= 0;
+    if (outOfOrder) {
+      this.checkpointFindings.push({ kind: 'reordered', by: 'checkpoint', streamId: row.streamId, revision: row.revision.toString(), position: positionText(row.position), eventId: row.eventId, type: row.type, detail: `${row.streamId}@${row.revision} comes after ${positionText(this.lastPosition!)} against the global order` });
+    } else this.lastPosition = row.position;
     this.events++;
     const digest = eventDigest({ streamId: row.streamId, eventId: String(row.metadata.eventId), type: row.type, data: row.data, metadata: row.metadata });
     const selfOk = row.hash !== null && row.prevHash !== null && chainHash(row.prevHash, digest) === row.hash;
@@ -103,7 +106,7 @@ export class LogVerifier {
     // The segment this position falls in: segments are consecutive, so skip the ones it is past.
     while (this.segmentIndex < this.segments.length && comparePositions(row.position, this.segments[this.segmentIndex].last) > 0) this.segmentIndex++;
     const segment = this.segments[this.segmentIndex];
-    if (this.segments.length === 0) return;
+    if (this.segments.length === 0 || outOfOrder) return;
     const leaf = leafHash({ streamId: row.streamId, revision: row.revision, digest });
     const named = { streamId: row.streamId, revision: row.revision, position: row.position, eventId: row.eventId, type: row.type };
     // Every event's leaf, to recognise one that moved to another place (or segment).

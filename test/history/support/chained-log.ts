@@ -7,6 +7,8 @@ import { testEvent } from '../../support/events.js';
 import { freshDatabase } from '../../support/postgres.js';
 
 export interface ChainedLog {
+  /** The database's URL (for the CLI). */
+  url: string;
   db: SqlDatabase;
   store: EventStore;
   /** Stream ids written, each with `perStream` events (revisions 0..perStream-1). */
@@ -32,6 +34,7 @@ export async function chainedLog(count = 3, perStream = 4): Promise<ChainedLog> 
     }
   }
   return {
+    url: fresh.url,
     db,
     store,
     streams,

@@ -1,0 +1,108 @@
+import type { Secrets } from '../crypto/secrets.js';
+import type { SqlDatabase } from '../db/sql.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { ReadModels } from '../shared/ports.js';
+import { systemContext } from '../shared/request-context.js';
+import { Users } from '../user-pools/users.js';
+import { HistoryUsers } from './history-users.js';
+import { GroupMembersAsOfHandler, GroupMembersAsOfQuery, ListUsersAsOfHandler, ListUsersAsOfQuery, UserAsOfHandler, UserAsOfQuery } from './queries/as-of.js';
+import { UserHistoryHandler, UserHistoryQuery } from './queries/user-history.js';
+import { VerifyLogHandler } from './queries/verify-log.js';
+import { verifyLogExport, writeLogExport } from './verify/export-file.js';
+import { formatReport } from './verify/report-text.js';
+
+export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <username | sub> [--limit n] [--next token]
+       npm run cli -- history as-of <poolId> <instant> user <username | sub>
+       npm run cli -- history as-of <poolId> <instant> users [--filter 'name ^= "A"'] [--limit n] [--next token]
+       npm run cli -- history as-of <poolId> <instant> group <groupName> [--limit n] [--next token]
+       npm run cli -- history verify
+       npm run cli -- history export-log <file> [--redacted]
+       npm run cli -- history verify-file <file>
+
+history: a user's every event, the directory as of an instant (a log position <commit>/<prepare>
+or an ISO 8601 time with its zone), the log's hash chains and checkpoints proven (exit 1 names the
+first altered, inserted, removed or reordered event), and the export the offline verifier reads
+(verify-file needs no database: node dist/src/history/verify/verify-export.main.js <file> too).`;
+
+/** What the history commands need; opened only by the commands that read the database. */
+export interface HistoryCliStorage {
+  store: EventStore;
+  db: SqlDatabase;
+  secrets: Secrets;
+  /** Waits for the as-of read model the service keeps (the CLI does not run projections). */
+  readModels: ReadModels;
+  close(): Promise<void>;
+}
+
+/** Runs one history command, printing to `out`; resolves with the exit code. */
+export async function runHistoryCli(argv: readonly string[], open: () => Promise<HistoryCliStorage>, out: (text: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, ...rest] = positional;
+  if (command === 'verify-file') {
+    if (!rest[0]) return usage(out);
+    const report = await verifyLogExport(rest[0]);
+    out(formatReport(report));
+    return report.ok ? 0 : 1;
+  }
+  if (!['user', 'as-of', 'verify', 'export-log'].includes(command ?? '')) return usage(out);
+  const storage = await open();
+  try {
+    const { store, db, secrets, readModels } = storage;
+    const users = new HistoryUsers(store, db, new Users(store, secrets, readModels));
+    const context = systemContext(`cli-history-${Date.now()}`);
+    const limit = flags.limit ? Number(flags.limit) : undefined;
+    const json = (value: unknown) => out(`${JSON.stringify(value, null, 2)}\n`);
+    switch (command) {
+      case 'user': {
+        const [poolId, username] = rest;
+        if (!poolId || !username) return usage(out);
+        json(await new UserHistoryHandler(store, db, readModels, users).execute(new UserHistoryQuery({ poolId, username, limit: limit ?? 1000, ...(flags.next ? { nextToken: flags.next } : {}) }, context)));
+        return 0;
+      }
+      case 'as-of': {
+        const [poolId, at, what, name] = rest;
+        if (!poolId || !at || !what) return usage(out);
+        if (what === 'user' && name) json(await new UserAsOfHandler(store, readModels, users).execute(new UserAsOfQuery({ poolId, username: name, at }, context)));
+        else if (what === 'users') {
+          const input = { poolId, at, limit: limit ?? 60, ...(flags.filter ? { filter: flags.filter } : {}), ...(flags.next ? { paginationToken: flags.next } : {}) };
+          json(await new ListUsersAsOfHandler(store, db, readModels, users).execute(new ListUsersAsOfQuery(input, context)));
+        } else if (what === 'group' && name) {
+          json(await new GroupMembersAsOfHandler(store, db, readModels, users).execute(new GroupMembersAsOfQuery({ poolId, groupName: name, at, limit: limit ?? 60, ...(flags.next ? { nextToken: flags.next } : {}) }, context)));
+        } else return usage(out);
+        return 0;
+      }
+      case 'verify': {
+        const report = await new VerifyLogHandler(store, db).execute();
+        out(formatReport(report));
+        return report.ok ? 0 : 1;
+      }
+      case 'export-log': {
+        if (!rest[0]) return usage(out);
+        if (store.kind === 'eventstoredb') throw new Error('export-log reads the chain columns of es_events: PostgreSQL or the embedded database only');
+        const written = await writeLogExport(db, db, rest[0], { redact: flags.redacted !== undefined });
+        out(`exported ${written.events} events up to ${written.upTo ?? 'the empty log'} to ${rest[0]}${flags.redacted !== undefined ? ' (secret fields sealed)' : ''}\n`);
+        return 0;
+      }
+    }
+    return usage(out);
+  } finally {
+    await storage.close();
+  }
+}
+
+function usage(out: (text: string) => void): number {
+  out(`usage: ${HISTORY_USAGE.trimStart()}\n`);
+  return 2;
+}
+
+function parseArgs(argv: readonly string[]): { positional: string[]; flags: Record<string, string | undefined> } {
+  const positional: string[] = [];
+  const flags: Record<string, string | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--redacted') flags.redacted = '';
+    else if (a.startsWith('--')) flags[a.slice(2)] = argv[++i];
+    else positional.push(a);
+  }
+  return { positional, flags };
+}
