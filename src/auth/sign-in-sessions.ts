@@ -35,8 +35,22 @@ export class SignInSessions {
     return this.secrets.encrypt(body, 'challenge-session');
   }
 
-  /** The pending sign-in of a session presented through `caller`, or NotAuthorized. */
-  resume(caller: ClientCaller, token: string | undefined, challenge: string): PendingChallenge {
+  /**
+   * The pending sign-in of a session presented without a client (AssociateSoftwareToken and
+   * VerifySoftwareToken during MFA_SETUP), for a challenge it must be waiting on.
+   */
+  peek(token: string | undefined, challenge: string): PendingChallenge {
+    const value = this.decrypt(token);
+    if (value.challenge !== challenge) throw invalid();
+    return { poolId: value.poolId, clientId: value.clientId, sub: value.sub, challenge: value.challenge, flow: value.flow ?? 'USER_PASSWORD_AUTH' };
+  }
+
+  /** The same pending sign-in with a fresh lifetime (each step of MFA_SETUP hands out a new Session). */
+  renew(caller: ClientCaller, pending: PendingChallenge): string {
+    return this.open(caller, { sub: pending.sub, challenge: pending.challenge, flow: pending.flow });
+  }
+
+  private decrypt(token: string | undefined): PendingChallenge & { exp: number } {
     if (!token) throw invalid();
     let value: PendingChallenge & { exp: number };
     try {
@@ -45,6 +59,12 @@ export class SignInSessions {
       throw invalid();
     }
     if (this.clock.now().getTime() > value.exp) throw new NotAuthorizedError('Invalid session for the user, session is expired.');
+    return value;
+  }
+
+  /** The pending sign-in of a session presented through `caller`, or NotAuthorized. */
+  resume(caller: ClientCaller, token: string | undefined, challenge: string): PendingChallenge {
+    const value = this.decrypt(token);
     if (value.clientId !== caller.clientId || value.poolId !== caller.pool.poolId || value.challenge !== challenge) throw invalid();
     return { poolId: value.poolId, clientId: value.clientId, sub: value.sub, challenge: value.challenge, flow: value.flow ?? 'NEW_PASSWORD_REQUIRED' };
   }

@@ -39,3 +39,4 @@ export class RefreshTokenReuseError extends error('RefreshTokenReuseException', 
 export class UnsupportedUserStateError extends error('UnsupportedUserStateException', 400) {}
 export class AliasExistsError extends error('AliasExistsException', 400) {}
 export class NotFoundError extends error('NotFoundException', 404) {}
+export class EnableSoftwareTokenMfaError extends error('EnableSoftwareTokenMFAException', 400) {}

@@ -1,6 +1,7 @@
 import { type Decider, constantTimeEqual, unreachable } from '../shared/decider.js';
 import {
   CodeMismatchError,
+  EnableSoftwareTokenMfaError,
   ExpiredCodeError,
   InvalidParameterError,
   InvalidPasswordError,
@@ -9,7 +10,7 @@ import {
   UserNotFoundError,
   UsernameExistsError,
 } from '../shared/domain-error.js';
-import type { CodePurpose, ConfirmationCodeSent, ContactAttribute, SrpVerifierData, UserEvent } from './user.events.js';
+import type { CodePurpose, ConfirmationCodeSent, ContactAttribute, MfaFactor, MfaPreference, SrpVerifierData, UserEvent } from './user.events.js';
 import { type ExistingUserState, type UserState, codeKey, evolveUser } from './user.state.js';
 
 export type { ExistingUserState, PendingCode, UserState, UserStatus } from './user.state.js';
@@ -37,6 +38,11 @@ const CONTACTS: readonly ContactAttribute[] = ['email', 'phone_number'];
 export type UserCommand =
   | ({ type: 'SignUp'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData; code?: CodeToSend } & Now)
   | ({ type: 'CreateUserByAdmin'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData } & Now)
+  /** MFA: a TOTP seed to associate; the first code's check (made by the handler on the fresh state's seed); a sign-in's code; preferences. */
+  | ({ type: 'AssociateSoftwareToken'; encryptedSeed: string } & Now)
+  | ({ type: 'VerifySoftwareToken'; codeOk: boolean; timeStep: number; friendlyDeviceName?: string } & Now)
+  | ({ type: 'UseSoftwareTokenCode'; codeOk: boolean; timeStep: number } & Now)
+  | ({ type: 'SetMfaPreferences'; preferences: Partial<Record<MfaFactor, MfaPreference>> } & Now)
   /** A password sign-in proved `checkedHash` right: record the SRP verifier it made, if the password is still that one. */
   | ({ type: 'AddSrpVerifier'; srp: SrpVerifierData; checkedHash: string } & Now)
   | ({ type: 'ConfirmSignUp'; presentedCodeHash: string } & Now)
@@ -132,6 +138,25 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (value === undefined) throw new InvalidParameterError(`User has no ${command.attribute} to verify`);
         return [{ type: 'UserAttributeVerified', data: { attribute: command.attribute, value, at: command.now } }];
       }
+      case 'AssociateSoftwareToken':
+        requireUser(state);
+        return [{ type: 'SoftwareTokenAssociated', data: { encryptedSeed: command.encryptedSeed, at: command.now } }];
+      case 'VerifySoftwareToken': {
+        const user = requireUser(state);
+        if (!user.mfa?.pendingSeed) throw new InvalidParameterError('Software token has not been associated: call AssociateSoftwareToken first');
+        if (!command.codeOk) throw new EnableSoftwareTokenMfaError('Code mismatch and fail enable Software Token MFA');
+        const name = command.friendlyDeviceName;
+        return [{ type: 'SoftwareTokenVerified', data: { ...(name ? { friendlyDeviceName: name } : {}), timeStep: command.timeStep, at: command.now } }];
+      }
+      case 'UseSoftwareTokenCode': {
+        const user = requireUser(state);
+        const totp = user.mfa?.totp;
+        // A code counts once: a time step at or before the last accepted one is a replay.
+        if (!totp || !command.codeOk || command.timeStep <= totp.lastTimeStep) throw new CodeMismatchError('Invalid code received for user');
+        return [{ type: 'SoftwareTokenCodeUsed', data: { timeStep: command.timeStep, at: command.now } }];
+      }
+      case 'SetMfaPreferences':
+        return setMfaPreferences(command, requireUser(state));
       case 'AddSrpVerifier': {
         const user = requireUser(state);
         // Only for the password just proven, and only once.
@@ -184,6 +209,20 @@ function updateAttributes(
     { type: 'UserAttributesUpdated', data: { attributes: set, ...(Object.keys(pending).length ? { pending } : {}), at: command.now } },
     ...codes.map((code): UserEvent => ({ type: 'ConfirmationCodeSent', data: { purpose: 'VERIFY_ATTRIBUTE', ...code } })),
   ];
+}
+
+function setMfaPreferences(command: Extract<UserCommand, { type: 'SetMfaPreferences' }>, user: ExistingUserState): UserEvent[] {
+  const { preferences } = command;
+  if (Object.values(preferences).filter((p) => p?.preferred).length > 1) throw new InvalidParameterError('Only one MFA method can be preferred');
+  for (const [factor, p] of Object.entries(preferences) as Array<[MfaFactor, MfaPreference | undefined]>) {
+    if (!p) continue;
+    if (p.preferred && !p.enabled) throw new InvalidParameterError('A preferred MFA method must be enabled');
+    if (!p.enabled) continue;
+    if (factor === 'SOFTWARE_TOKEN_MFA' && !user.mfa?.totp) throw new InvalidParameterError('User has not verified software token mfa');
+    if (factor === 'SMS_MFA' && !user.attributes.phone_number) throw new InvalidParameterError('User does not have a phone number for SMS MFA');
+    if (factor === 'EMAIL_OTP' && !user.attributes.email) throw new InvalidParameterError('User does not have an email address for EMAIL_OTP MFA');
+  }
+  return Object.keys(preferences).length ? [{ type: 'MfaPreferencesSet', data: { preferences, at: command.now } }] : [];
 }
 
 const srpOf = (command: { srp?: SrpVerifierData }) => (command.srp ? { srp: command.srp } : {});

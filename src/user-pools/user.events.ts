@@ -107,6 +107,26 @@ export type PasswordChanged = {
  */
 export type SrpVerifierAdded = { type: 'SrpVerifierAdded'; data: { srp: SrpVerifierData; at: string } };
 
+/** An MFA factor's setting for the user (Cognito's SMSMfaSettings / SoftwareTokenMfaSettings / EmailMfaSettings). */
+export interface MfaPreference {
+  enabled: boolean;
+  preferred: boolean;
+}
+
+export type MfaFactor = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
+
+/** AssociateSoftwareToken: a TOTP seed waiting for its first code (encrypted under the master key). */
+export type SoftwareTokenAssociated = { type: 'SoftwareTokenAssociated'; data: { encryptedSeed: string; at: string } };
+
+/** VerifySoftwareToken with a right code: the pending seed becomes the user's TOTP factor. */
+export type SoftwareTokenVerified = { type: 'SoftwareTokenVerified'; data: { friendlyDeviceName?: string; timeStep: number; at: string } };
+
+/** A TOTP code was accepted at sign-in: its time step cannot be used again. */
+export type SoftwareTokenCodeUsed = { type: 'SoftwareTokenCodeUsed'; data: { timeStep: number; at: string } };
+
+/** Set[Admin]UserMFAPreference / Set[Admin]UserSettings: the factors given replace their settings. */
+export type MfaPreferencesSet = { type: 'MfaPreferencesSet'; data: { preferences: Partial<Record<MfaFactor, MfaPreference>>; at: string } };
+
 /** Every token issued before `at` is no longer accepted. */
 export type UserSignedOutGlobally = { type: 'UserSignedOutGlobally'; data: { at: string } };
 export type UserDisabled = { type: 'UserDisabled'; data: { at: string } };
@@ -127,7 +147,11 @@ export type UserEvent =
   | UserSignedOutGlobally
   | UserDisabled
   | UserEnabled
-  | SrpVerifierAdded;
+  | SrpVerifierAdded
+  | SoftwareTokenAssociated
+  | SoftwareTokenVerified
+  | SoftwareTokenCodeUsed
+  | MfaPreferencesSet;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;
 

@@ -1,4 +1,4 @@
-import type { CodePurpose, ContactAttribute, SrpVerifierData, UserEvent } from './user.events.js';
+import type { CodePurpose, ContactAttribute, MfaFactor, MfaPreference, SrpVerifierData, UserEvent } from './user.events.js';
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
 
@@ -33,7 +33,17 @@ export type ExistingUserState = {
   signedOutAt?: string;
   /** Outstanding one-time codes by `codeKey`. */
   codes: Record<string, PendingCode>;
+  /** MFA factors (absent: none set up). */
+  mfa?: UserMfa;
 };
+
+export interface UserMfa {
+  /** A TOTP seed associated and not yet verified (encrypted). */
+  pendingSeed?: string;
+  /** The verified TOTP factor: its seed (encrypted) and the last time step a code was accepted at. */
+  totp?: { encryptedSeed: string; lastTimeStep: number; friendlyDeviceName?: string };
+  preferences: Partial<Record<MfaFactor, MfaPreference>>;
+}
 
 export type UserState = { exists: false; deleted?: boolean } | ExistingUserState;
 
@@ -42,6 +52,8 @@ export const codeKey = (purpose: CodePurpose, attribute?: ContactAttribute) =>
   purpose === 'VERIFY_ATTRIBUTE' ? `VERIFY_ATTRIBUTE:${attribute ?? ''}` : purpose;
 
 const HISTORY_KEPT = 24;
+
+const mfaOf = (state: ExistingUserState): UserMfa => state.mfa ?? { preferences: {} };
 
 /** Folds one event into the user's state. Never throws. */
 export function evolveUser(state: UserState, event: UserEvent): UserState {
@@ -129,6 +141,29 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     }
     case 'SrpVerifierAdded':
       return { ...state, srp: event.data.srp };
+    case 'SoftwareTokenAssociated':
+      return { ...state, mfa: { ...mfaOf(state), pendingSeed: event.data.encryptedSeed } };
+    case 'SoftwareTokenVerified': {
+      const mfa = mfaOf(state);
+      if (!mfa.pendingSeed) return state;
+      const { pendingSeed, ...rest } = mfa;
+      const name = event.data.friendlyDeviceName;
+      return { ...state, mfa: { ...rest, totp: { encryptedSeed: pendingSeed, lastTimeStep: event.data.timeStep, ...(name ? { friendlyDeviceName: name } : {}) } } };
+    }
+    case 'SoftwareTokenCodeUsed': {
+      const mfa = mfaOf(state);
+      return mfa.totp ? { ...state, mfa: { ...mfa, totp: { ...mfa.totp, lastTimeStep: Math.max(mfa.totp.lastTimeStep, event.data.timeStep) } } } : state;
+    }
+    case 'MfaPreferencesSet': {
+      const mfa = mfaOf(state);
+      const given = event.data.preferences;
+      // One preferred factor at most: a newly preferred one takes the mark from the others.
+      const newlyPreferred = Object.entries(given).find(([, p]) => p?.preferred)?.[0];
+      const kept = Object.fromEntries(
+        Object.entries(mfa.preferences).map(([f, p]) => [f, newlyPreferred && f !== newlyPreferred && p ? { ...p, preferred: false } : p]),
+      );
+      return { ...state, mfa: { ...mfa, preferences: { ...kept, ...given } } };
+    }
     case 'UserSignedOutGlobally':
       return { ...state, signedOutAt: event.data.at };
     case 'UserDisabled':

@@ -7,6 +7,7 @@ import { COGNITO_AUTH_FLOWS } from '../../../auth/flows/registry.js';
 import { UserLifecycleCommand } from '../../../user-pools/commands/user-lifecycle.js';
 import { GetUserQuery } from '../../../user-pools/queries/get-user.js';
 import { action } from '../cognito-action.js';
+import { mfaSettingsOf } from './mfa.actions.js';
 import { accessToken, clientId, clientMetadata, userPoolId, username } from './members.js';
 
 const authParameters = z.record(z.string().max(128), z.string().max(131072)).optional();
@@ -91,7 +92,7 @@ export const getUser = action({
   input: z.object({ AccessToken: accessToken }),
   async handle(input, ctx) {
     const { user, attributes } = await ctx.queries.execute(new GetUserQuery({ target: { accessToken: input.AccessToken } }, ctx.request));
-    return { Username: user.username, UserAttributes: attributes, MFAOptions: [], UserMFASettingList: [] };
+    return { Username: user.username, UserAttributes: attributes, ...mfaSettingsOf(user) };
   },
 });
 
