@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { ACCESS_TOKENS } from '../user-pools/access-token.port.js';
 import { AccessTokens } from './access-tokens.js';
 import { InitiateAuthHandler } from './commands/initiate-auth.js';
+import { AssociateSoftwareTokenHandler, SetMfaPreferenceHandler, VerifySoftwareTokenHandler } from './mfa/mfa.use-cases.js';
 import { GetTokensFromRefreshTokenHandler, RevokeTokenHandler } from './commands/refresh-tokens.js';
 import { RespondToAuthChallengeHandler } from './commands/respond-to-auth-challenge.js';
 import { ListUserAuthEventsHandler } from './queries/auth-events.js';
@@ -25,4 +26,7 @@ export const AUTH_PROVIDERS: Provider[] = [
   GetTokensFromRefreshTokenHandler,
   RevokeTokenHandler,
   ListUserAuthEventsHandler,
+  AssociateSoftwareTokenHandler,
+  VerifySoftwareTokenHandler,
+  SetMfaPreferenceHandler,
 ];

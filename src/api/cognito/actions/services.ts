@@ -43,6 +43,7 @@ import {
 } from './user-pool-client.actions.js';
 import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, listUserPools, updateUserPool } from './user-pool.actions.js';
 import { GROUP_ACTIONS } from './group.actions.js';
+import { MFA_ACTIONS } from './mfa.actions.js';
 import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
@@ -98,6 +99,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       GetUserAttributeVerificationCode: getUserAttributeVerificationCodeAction,
       VerifyUserAttribute: verifyUserAttributeAction,
       ...GROUP_ACTIONS,
+      ...MFA_ACTIONS,
       ListUsers: listUsersAction,
       AdminListUserAuthEvents: adminListUserAuthEvents,
       ...CLIENT_SECRET_ACTIONS,
