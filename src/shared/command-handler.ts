@@ -3,7 +3,7 @@ import { WrongExpectedRevisionError } from '../event-store/errors.js';
 import type { AppendResult, DomainEvent, EventStore, NewEvent, StreamWrite, UniqueChange } from '../event-store/event-store.port.js';
 import { activeTraceIds } from '../observability/tracing.js';
 import { type Decider, fold } from './decider.js';
-import { ConcurrentModificationError } from './domain-error.js';
+import { ConcurrentModificationError, PreconditionFailedError } from './domain-error.js';
 import type { RequestContext } from './request-context.js';
 
 export interface HandleOptions<Command, Event extends DomainEvent, State> {
@@ -30,6 +30,12 @@ export interface HandleOptions<Command, Event extends DomainEvent, State> {
    * A retry after a conflict reads as usual.
    */
   newStream?: boolean;
+  /**
+   * A conditional write (REST If-Match): the decider runs only while the stream's last revision
+   * is this one; otherwise PreconditionFailed (412) and nothing is written. Checked at every
+   * attempt, so a conflict that moved the stream on ends as 412 rather than being re-decided.
+   */
+  expectedRevision?: bigint;
 }
 
 export interface HandleResult<Event extends DomainEvent, State> {
@@ -37,6 +43,8 @@ export interface HandleResult<Event extends DomainEvent, State> {
   state: State;
   /** Undefined when the command changed nothing. */
   append?: AppendResult;
+  /** The stream's last revision after the command (undefined: the stream still has no event). */
+  revision?: bigint;
 }
 
 /**
@@ -54,12 +62,16 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     // 1-2. Current state.
     const history = options.newStream && attempt === 0 ? [] : await store.readStream(streamId);
     const state = fold(decider, history as unknown as Event[]);
+    const current = history.length === 0 ? undefined : history[history.length - 1].revision;
+    if (options.expectedRevision !== undefined && current !== options.expectedRevision) {
+      throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${options.expectedRevision}; read it again`);
+    }
     // 3. Decide.
     const command = await options.command(state);
     const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state };
+    if (events.length === 0) return { events, state, ...(current !== undefined ? { revision: current } : {}) };
     // 4. Append with the revision we decided on.
-    const expectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+    const expectedRevision = current ?? 'no_stream';
     const own: StreamWrite = {
       streamId,
       events: withMetadata(events, context, now),
@@ -80,7 +92,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     // 5. A recorded refusal (e.g. a wrong code) is written, then answered with its error.
     const refused = decider.refusal?.(events);
     if (refused) throw refused;
-    return { events, state: events.reduce(decider.evolve, state), append };
+    return { events, state: events.reduce(decider.evolve, state), append, revision: append.nextRevision };
   }
 }
 

@@ -32,6 +32,8 @@ export class LimitExceededError extends error('LimitExceededException', 429) {}
 export class NotAuthorizedError extends error('NotAuthorizedException', 403) {}
 export class UnauthenticatedError extends error('UnauthenticatedException', 401) {}
 export class ConcurrentModificationError extends error('ConcurrentModificationException', 409) {}
+/** A conditional write (REST If-Match) named a revision the resource has moved past: nothing was written. */
+export class PreconditionFailedError extends error('PreconditionFailedException', 412) {}
 export class PayloadTooLargeError extends error('PayloadTooLargeException', 413) {}
 export class UserNotConfirmedError extends error('UserNotConfirmedException', 400) {}
 export class PasswordResetRequiredError extends error('PasswordResetRequiredException', 400) {}

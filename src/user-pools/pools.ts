@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { userPoolDecider, type UserPoolCommand, type UserPoolState } from './user-pool.decider.js';
 import { userPoolStream } from './user-pool.events.js';
-import { type ActivePool, loadPool } from './user-pool.repository.js';
+import { type ActivePool, loadPool, loadPoolRevision } from './user-pool.repository.js';
 
 export type { ActivePool };
 
@@ -24,12 +24,23 @@ export class Pools {
     return loadPool(this.store, poolId);
   }
 
+  /** An existing pool with its stream's last revision (REST's ETag), from one read. */
+  loadWithRevision(poolId: string): Promise<{ pool: ActivePool; revision: bigint }> {
+    return loadPoolRevision(this.store, poolId);
+  }
+
   /**
    * Runs one command on an existing pool's stream: the pool must exist, the command is built
    * and decided again on the fresh state after a conflict, and the answer waits for the read
    * models (read-your-writes).
    */
-  async run(poolId: string, command: (state: UserPoolState, pool: ActivePool, now: string) => UserPoolCommand, context: RequestContext): Promise<UserPoolState> {
+  async run(
+    poolId: string,
+    command: (state: UserPoolState, pool: ActivePool, now: string) => UserPoolCommand,
+    context: RequestContext,
+    /** A conditional write: decided only while the pool's stream is at `expectedRevision`, else PreconditionFailed (412). */
+    options: { expectedRevision?: bigint } = {},
+  ): Promise<UserPoolState> {
     const pool = await this.load(poolId);
     const now = this.clock.now();
     const result = await handleCommand({
@@ -40,6 +51,7 @@ export class Pools {
       now,
       retries: 3,
       command: (state) => command(state, pool, now.toISOString()),
+      expectedRevision: options.expectedRevision,
     });
     await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
     return result.state;

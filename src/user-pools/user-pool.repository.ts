@@ -9,9 +9,14 @@ export type ActivePool = Extract<UserPoolState, { status: 'active' }>;
 
 /** Current state of a pool from its own (short) stream: always up to date, no projection lag. */
 export async function loadPool(store: EventStore, poolId: string): Promise<ActivePool> {
+  return (await loadPoolRevision(store, poolId)).pool;
+}
+
+/** The pool and its stream's last revision, from one read (REST's ETag). */
+export async function loadPoolRevision(store: EventStore, poolId: string): Promise<{ pool: ActivePool; revision: bigint }> {
   if (!USER_POOL_ID.test(poolId)) throw new ResourceNotFoundError(`User pool ${poolId} does not exist.`);
   const events = await store.readStream(userPoolStream(poolId));
   const state = fold(userPoolDecider, events as never as UserPoolEvent[]);
   if (state.status !== 'active') throw new ResourceNotFoundError(`User pool ${poolId} does not exist.`);
-  return state;
+  return { pool: state, revision: events[events.length - 1].revision };
 }

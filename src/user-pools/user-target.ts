@@ -16,6 +16,8 @@ export interface ResolvedUser {
   /** The app client of a token call (its Read/WriteAttributes apply); none for admin calls. */
   caller?: ClientCaller;
   context: RequestContext;
+  /** The user's stream revision as read (admin targets; REST's ETag). */
+  revision?: bigint;
 }
 
 /** Resolves a UserTarget to the pool, the user's fresh state and the acting context. */
@@ -33,7 +35,7 @@ export class UserTargets {
       return { pool: t.caller.pool, user: t.user, streamId: t.streamId, byAdmin: false, caller: t.caller, context: t.context };
     }
     const pool = await this.pools.load(target.poolId);
-    const { user, streamId } = await this.users.byName(pool, target.username);
-    return { pool, user, streamId, byAdmin: true, context };
+    const { user, streamId, revision } = await this.users.byName(pool, target.username);
+    return { pool, user, streamId, byAdmin: true, context, revision };
   }
 }

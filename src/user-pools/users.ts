@@ -17,6 +17,8 @@ export type ExistingUser = ExistingUserState;
 export interface FoundUser {
   user: ExistingUser;
   streamId: string;
+  /** The stream's last revision as read (REST's ETag; a conditional write names it back). */
+  revision: bigint;
 }
 
 export interface RunUserCommand {
@@ -30,6 +32,8 @@ export interface RunUserCommand {
   alongside?: (events: readonly UserEvent[], state: UserState) => readonly StreamWrite[];
   /** A brand-new user (its sub was just generated): no read, `no_stream`. */
   newStream?: boolean;
+  /** A conditional write: decided only while the user's stream is at this revision, else PreconditionFailed (412). */
+  expectedRevision?: bigint;
 }
 
 /**
@@ -46,7 +50,13 @@ export class Users {
   ) {}
 
   async read(streamId: string): Promise<UserState> {
-    return fold(userDecider, (await this.store.readStream(streamId)) as never as UserEvent[]);
+    return (await this.readRevision(streamId)).state;
+  }
+
+  /** The user's state and the stream's last revision, from one read. */
+  private async readRevision(streamId: string): Promise<{ state: UserState; revision: bigint }> {
+    const events = await this.store.readStream(streamId);
+    return { state: fold(userDecider, events as never as UserEvent[]), revision: events.length === 0 ? -1n : events[events.length - 1].revision };
   }
 
   /** The stream of the user a sign-in name (username, email/phone username, verified alias) belongs to. */
@@ -62,8 +72,8 @@ export class Users {
   async find(pool: ActivePool, name: string): Promise<FoundUser | undefined> {
     const streamId = await this.resolve(pool, name);
     if (!streamId) return undefined;
-    const user = await this.read(streamId);
-    return user.exists ? { user, streamId } : undefined;
+    const { state: user, revision } = await this.readRevision(streamId);
+    return user.exists ? { user, streamId, revision } : undefined;
   }
 
   /** A user by sign-in name, or UserNotFoundException ("User does not exist."). */
@@ -76,12 +86,12 @@ export class Users {
   /** A user by sub (tokens name the sub), or UserNotFoundException. */
   async bySub(poolId: string, sub: string): Promise<FoundUser> {
     const streamId = userStream(poolId, sub);
-    const user = await this.read(streamId);
+    const { state: user, revision } = await this.readRevision(streamId);
     if (!user.exists) throw new UserNotFoundError('User does not exist.');
-    return { user, streamId };
+    return { user, streamId, revision };
   }
 
-  async run(args: RunUserCommand): Promise<{ events: UserEvent[]; state: UserState }> {
+  async run(args: RunUserCommand): Promise<{ events: UserEvent[]; state: UserState; revision?: bigint }> {
     let result;
     try {
       result = await handleCommand({
@@ -96,12 +106,13 @@ export class Users {
         command: args.command,
         unique: this.claimsFor(args.pool),
         alongside: args.alongside,
+        expectedRevision: args.expectedRevision,
       });
     } catch (error) {
       throw claimConflict(error, args.pool);
     }
     await this.readModels.waitFor(USER_DIRECTORY, result.append?.position);
-    return { events: result.events, state: result.state };
+    return { events: result.events, state: result.state, revision: result.revision };
   }
 
   /**

@@ -10,6 +10,8 @@ export type PoolView = UserPoolSettings & {
   updatedAt: string;
   /** From the user directory: may lag a write, as Cognito's estimate does. */
   estimatedNumberOfUsers?: number;
+  /** The pool's stream revision as read (DescribeUserPool): REST's ETag. */
+  revision?: bigint;
 };
 
 /** @deprecated name kept for the REST surface's types; same as PoolView. */

@@ -8,6 +8,8 @@ export interface UpdateUserPoolInput extends MutableSettingsInput {
   poolId: string;
   /** Left out: the name stays (the one member Cognito does not reset). */
   name?: string;
+  /** A conditional update (REST If-Match): only while the pool's stream is at this revision, else 412. */
+  expectedRevision?: bigint;
 }
 
 /** UpdateUserPool: replaces the mutable settings; members left out go back to their defaults. */
@@ -27,6 +29,7 @@ export class UpdateUserPoolHandler implements ICommandHandler<UpdateUserPoolComm
         now,
       }),
       context,
+      { expectedRevision: input.expectedRevision },
     );
     if (state.status !== 'active') throw new Error('pool vanished during an update');
     return poolView(state);

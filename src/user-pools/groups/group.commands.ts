@@ -23,7 +23,7 @@ abstract class GroupWriter {
     protected readonly pools: Pools,
   ) {}
 
-  protected async runGroup(poolId: string, groupName: string, command: (now: string) => GroupCommand, context: RequestContext) {
+  protected async runGroup(poolId: string, groupName: string, command: (now: string) => GroupCommand, context: RequestContext, expectedRevision?: bigint) {
     const now = this.clock.now();
     const result = await handleCommand({
       store: this.store,
@@ -34,6 +34,7 @@ abstract class GroupWriter {
       // Safe to retry: each decision is made again from the fresh stream.
       retries: 3,
       command: () => command(now.toISOString()),
+      expectedRevision,
     });
     await this.readModels.waitFor(GROUPS, result.append?.position);
     return result.state;
@@ -44,6 +45,8 @@ export interface GroupInput {
   poolId: string;
   groupName: string;
   settings: GroupSettings;
+  /** A conditional update (REST If-Match): only while the group's stream is at this revision, else 412. */
+  expectedRevision?: bigint;
 }
 
 /** CreateGroup: the group's stream revision makes the name unique (a concurrent create re-decides and gets GroupExists). */
@@ -75,7 +78,7 @@ export class UpdateGroupHandler extends GroupWriter implements ICommandHandler<U
 
   async execute({ input, context }: UpdateGroupCommand): Promise<ActiveGroup> {
     await this.pools.load(input.poolId);
-    const state = await this.runGroup(input.poolId, input.groupName, (now) => ({ type: 'UpdateGroup', settings: input.settings, now }), context);
+    const state = await this.runGroup(input.poolId, input.groupName, (now) => ({ type: 'UpdateGroup', settings: input.settings, now }), context, input.expectedRevision);
     requireGroup(state);
     return state;
   }

@@ -9,7 +9,7 @@ import { type DirectoryUser, type UserRow, toDirectoryUser, userRowColumns } fro
 import { Pools } from '../pools.js';
 import { Users } from '../users.js';
 import type { ActiveGroup } from './group.decider.js';
-import { loadGroup, memberGroups } from './group.repository.js';
+import { loadGroup, loadGroupRevision, memberGroups } from './group.repository.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 
 export interface Page {
@@ -25,8 +25,8 @@ export interface GroupPage {
   nextToken?: string;
 }
 
-/** GetGroup: the group from its own stream (always current). */
-export class GetGroupQuery extends UseCaseQuery<{ poolId: string; groupName: string }, ActiveGroup> {}
+/** GetGroup: the group from its own stream (always current), with the stream's revision (REST's ETag). */
+export class GetGroupQuery extends UseCaseQuery<{ poolId: string; groupName: string }, ActiveGroup & { revision: bigint }> {}
 
 @QueryHandler(GetGroupQuery)
 export class GetGroupHandler implements IQueryHandler<GetGroupQuery> {
@@ -35,9 +35,10 @@ export class GetGroupHandler implements IQueryHandler<GetGroupQuery> {
     private readonly pools: Pools,
   ) {}
 
-  async execute({ input }: GetGroupQuery): Promise<ActiveGroup> {
+  async execute({ input }: GetGroupQuery): Promise<ActiveGroup & { revision: bigint }> {
     await this.pools.load(input.poolId);
-    return loadGroup(this.store, input.poolId, input.groupName);
+    const { group, revision } = await loadGroupRevision(this.store, input.poolId, input.groupName);
+    return { ...group, revision };
   }
 }
 

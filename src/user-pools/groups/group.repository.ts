@@ -17,6 +17,14 @@ export async function loadGroup(store: EventStore, poolId: string, groupName: st
   return state;
 }
 
+/** An existing group with its stream's last revision (REST's ETag), from one read. */
+export async function loadGroupRevision(store: EventStore, poolId: string, groupName: string): Promise<{ group: ActiveGroup; revision: bigint }> {
+  const events = await store.readStream(groupStream(poolId, groupName));
+  const state = fold(groupDecider, events as never as GroupEvent[]);
+  requireGroup(state);
+  return { group: state, revision: events[events.length - 1].revision };
+}
+
 export async function readMemberships(store: EventStore, poolId: string, sub: string): Promise<MembershipState> {
   return fold(membershipDecider, (await store.readStream(membershipStream(poolId, sub))) as never as MembershipEvent[]);
 }

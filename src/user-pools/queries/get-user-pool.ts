@@ -18,9 +18,9 @@ export class GetUserPoolHandler implements IQueryHandler<GetUserPoolQuery> {
   ) {}
 
   async execute({ input }: GetUserPoolQuery): Promise<PoolView> {
-    const pool = await this.pools.load(input.poolId);
+    const { pool, revision } = await this.pools.loadWithRevision(input.poolId);
     // An index-only count on (pool_id, ...): cheap enough to answer every Describe.
     const count = await this.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${USERS_TABLE} WHERE pool_id = $1`, [pool.poolId]);
-    return { ...poolView(pool), estimatedNumberOfUsers: Number(count.rows[0]?.n ?? 0) };
+    return { ...poolView(pool), estimatedNumberOfUsers: Number(count.rows[0]?.n ?? 0), revision };
   }
 }
