@@ -12,7 +12,11 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ADMIN, adminAuth, call, type RunningApp, startApp } from '../support/app.js';
+import { REPO } from '../support/processes.js';
 import { rejection, sdkClient } from '../cognito/support.js';
 import { followProjections } from './support/follow.js';
 import { startHistoryApp } from './support/history-app.js';
@@ -25,7 +29,7 @@ const PASSWORD = 'Correct-Horse-9';
  * group changes and deletion, in global order with who did it and from where, no secrets.
  */
 describe("a user's history (REST, PostgreSQL)", () => {
-  let app: RunningApp;
+  let app: RunningApp & { dataDir: string; databaseUrl?: string };
   let history: { url: string; close(): Promise<void> };
   let follower: Awaited<ReturnType<typeof followProjections>>;
   let poolId: string;
@@ -130,5 +134,15 @@ describe("a user's history (REST, PostgreSQL)", () => {
   test('an unknown user is 404, a missing admin key 401', async () => {
     expect((await get(`/v1/user-pools/${poolId}/users/nobody/history`)).body.error.code).toBe('UserNotFoundException');
     expect((await get(`/v1/user-pools/${poolId}/users/alice/history`, '')).status).toBe(401);
+  });
+
+  test('the CLI shows the same history, and the directory as of now, from the same database', async () => {
+    const cli = async (...args: string[]) =>
+      JSON.parse((await promisify(execFile)(process.execPath, [join(REPO, 'dist/src/cli.js'), 'history', ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir } })).stdout);
+    const rest = (await get(`/v1/user-pools/${poolId}/users/alice/history`)).body;
+    const shown = await cli('user', poolId, 'alice');
+    expect(shown.events.map((e: { eventId: string }) => e.eventId)).toEqual(rest.events.map((e: { eventId: string }) => e.eventId));
+    const now = await cli('as-of', poolId, new Date(Date.now() + 60_000).toISOString(), 'users');
+    expect(now.Users.map((u: { Username: string }) => u.Username)).toEqual(['bob']);
   });
 });

@@ -5,6 +5,7 @@ import type { ReadModels } from '../../../src/shared/ports.js';
 import type { Projection } from '../../../projections/projection.js';
 import { historyAsOfProjection } from '../../../projections/history/as-of.projection.js';
 import { logCheckpointsProjection } from '../../../projections/history/log-checkpoints.projection.js';
+import { advanceCheckpoint, CHECKPOINT_SCHEMA, resetCheckpoint } from '../../../projections/checkpoints.js';
 
 export const HISTORY_PROJECTIONS = [historyAsOfProjection, logCheckpointsProjection];
 
@@ -15,19 +16,23 @@ export const HISTORY_PROJECTIONS = [historyAsOfProjection, logCheckpointsProject
  * resolves once a position is applied, as the platform's does.
  */
 export async function followProjections(store: EventStore, db: SqlDatabase, projections: readonly Projection[] = HISTORY_PROJECTIONS) {
-  for (const p of projections) await db.transaction((tx) => p.setup(tx));
+  await db.exec(CHECKPOINT_SCHEMA);
+  for (const p of projections) await db.transaction(async (tx) => (await p.setup(tx), await resetCheckpoint(tx, p.name, p.version)));
   let applied: GlobalPosition | undefined;
   const waiters = new Set<() => void>();
   let failure: unknown;
   const subscription: Subscription = store.subscribeToAll({
     handler: async (events) => {
+      const next = events[events.length - 1].position;
       await db.transaction(async (tx) => {
+        // Checkpoints too, as the runner keeps them: other processes (the CLI) wait on those.
+        for (const p of projections) await advanceCheckpoint(tx, p.name, applied, next);
         for (const p of projections) {
           const relevant = p.handles ? events.filter((e) => p.handles!.has(e.type)) : events;
           if (relevant.length > 0) await p.apply(tx, relevant);
         }
       });
-      applied = events[events.length - 1].position;
+      applied = next;
       for (const w of waiters) w();
     },
     onError: (error) => {
