@@ -6,6 +6,7 @@ import { AssociateSoftwareTokenHandler, SetMfaPreferenceHandler, VerifySoftwareT
 import { GetTokensFromRefreshTokenHandler, RevokeTokenHandler } from './commands/refresh-tokens.js';
 import { RespondToAuthChallengeHandler } from './commands/respond-to-auth-challenge.js';
 import { ListUserAuthEventsHandler } from './queries/auth-events.js';
+import { SESSION_PROVIDERS } from './sessions/session.use-cases.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { SignInServices } from './sign-in-services.js';
 import { SignInSessions } from './sign-in-sessions.js';
@@ -26,6 +27,7 @@ export const AUTH_PROVIDERS: Provider[] = [
   GetTokensFromRefreshTokenHandler,
   RevokeTokenHandler,
   ListUserAuthEventsHandler,
+  ...SESSION_PROVIDERS,
   AssociateSoftwareTokenHandler,
   VerifySoftwareTokenHandler,
   SetMfaPreferenceHandler,

@@ -21,6 +21,7 @@ import { ChangeMembershipHandler, CreateGroupHandler, DeleteGroupHandler, Update
 import { GetGroupHandler, ListGroupsForUserHandler, ListGroupsHandler, ListUsersInGroupHandler } from './groups/group.queries.js';
 import { Pools } from './pools.js';
 import { TAG_HANDLERS } from './tags/tag.use-cases.js';
+import { SESSION_CONFIG_PROVIDERS } from './sessions/session-config.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -85,4 +86,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ListGroupsForUserHandler,
   // Tags
   ...TAG_HANDLERS,
+  // Session configuration (the sessions themselves are the auth context's)
+  ...SESSION_CONFIG_PROVIDERS,
 ];

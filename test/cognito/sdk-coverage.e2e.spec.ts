@@ -88,19 +88,11 @@ const STILL_UNROUTED: Record<string, string> = {
   UpdateProvisionedLimit: 'issue 12',
   UpdateUserPoolReplica: 'issue 12',
   // Issue 12: client secrets, tags, sessions, terms (being routed now).
-  AdminListUserSessions: 'issue 12',
-  AdminRevokeUserSession: 'issue 12',
   CreateTerms: 'issue 12',
   DeleteTerms: 'issue 12',
   DescribeTerms: 'issue 12',
   DescribeTermsByClient: 'issue 12',
-  GetUserPoolClientSessionConfiguration: 'issue 12',
-  GetUserPoolSessionConfiguration: 'issue 12',
   ListTerms: 'issue 12',
-  ListUserSessions: 'issue 12',
-  RevokeUserSession: 'issue 12',
-  SetUserPoolClientSessionConfiguration: 'issue 12',
-  SetUserPoolSessionConfiguration: 'issue 12',
   UpdateTerms: 'issue 12',
 };
 
@@ -114,6 +106,15 @@ const ROUTED_BY_ISSUE_12: string[] = [
   'ListTagsForResource',
   'TagResource',
   'UntagResource',
+  // rest-of-api-sessions.e2e.spec.ts
+  'AdminListUserSessions',
+  'AdminRevokeUserSession',
+  'GetUserPoolClientSessionConfiguration',
+  'GetUserPoolSessionConfiguration',
+  'ListUserSessions',
+  'RevokeUserSession',
+  'SetUserPoolClientSessionConfiguration',
+  'SetUserPoolSessionConfiguration',
 ];
 
 /** The SDK's commands, from the package's own command files. */

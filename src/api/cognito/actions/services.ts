@@ -48,6 +48,7 @@ import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
 import { TAG_ACTIONS } from './tag.actions.js';
+import { SESSION_ACTIONS } from './session.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -104,6 +105,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       AdminListUserAuthEvents: adminListUserAuthEvents,
       ...CLIENT_SECRET_ACTIONS,
       ...TAG_ACTIONS,
+      ...SESSION_ACTIONS,
     },
   },
 };
