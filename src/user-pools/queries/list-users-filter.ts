@@ -15,7 +15,8 @@ export interface UserFilter {
   value: string;
 }
 
-const malformed = (why: string) => new InvalidParameterError(`Error while parsing filter: ${why}`);
+/** Cognito says only this, whatever is wrong with the filter (the reasons below are for readers of this code). */
+const malformed = (_why: string) => new InvalidParameterError('Error while parsing filter.');
 
 /**
  * Parses ListUsers' Filter. Pure. Empty or blank means "no filter" (Cognito lists everyone);
@@ -40,7 +41,7 @@ export function parseUserFilter(text: string | undefined): UserFilter | undefine
   }
   if (text.slice(i + 1).trim() !== '') throw malformed('only one attribute can be searched at a time');
   const attribute = head[1];
-  if (!(SEARCHABLE as readonly string[]).includes(attribute)) throw new InvalidParameterError(`Invalid search attribute: ${attribute} is not searchable`);
+  if (!(SEARCHABLE as readonly string[]).includes(attribute)) throw new InvalidParameterError(`Invalid search attribute: ${attribute}`);
   return { attribute: attribute as FilterAttribute, match: head[2] === '^=' ? 'prefix' : 'exact', value };
 }
 

@@ -46,12 +46,14 @@ describe('ListUsers filter parser', () => {
       throw new Error('expected a refusal');
     })();
     expect(error).toBeInstanceOf(InvalidParameterError);
-    expect((error as Error).message).toContain(why);
+    // Cognito's one message for every malformed filter; `why` names the case.
+    expect(why).toEqual(expect.any(String));
+    expect((error as Error).message).toBe('Error while parsing filter.');
   });
 
   test.each(['custom:team', 'nickname', 'email_verified', 'Email', 'updated_at'])('given the unsearchable attribute %s, then InvalidParameterException', (name) => {
     expect(() => parseUserFilter(`${name} = "x"`)).toThrow(InvalidParameterError);
-    expect(() => parseUserFilter(`${name} = "x"`)).toThrow(/not searchable/);
+    expect(() => parseUserFilter(`${name} = "x"`)).toThrow(`Invalid search attribute: ${name}`);
   });
 });
 
