@@ -26,11 +26,16 @@ export class CodeDeliveryFailureError extends Error {
   }
 }
 
-/** `a***@example.com` / `+*******1234`, as Cognito shows destinations. */
+/**
+ * Destinations as Cognito shows them: the first character of each side of an email
+ * (`alice@example.com` → `a***@e***`) and of a phone number only the last four digits, each
+ * other digit a `*` (`+14155550123` → `+*******0123`).
+ */
 export function maskDestination(medium: DeliveryMedium, to: string): string {
   if (medium === 'EMAIL') {
-    const [local, domain] = to.split('@');
-    return `${local.slice(0, 1)}***@${domain ?? ''}`;
+    const at = to.lastIndexOf('@');
+    const [local, domain] = at < 0 ? [to, ''] : [to.slice(0, at), to.slice(at + 1)];
+    return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
   }
   return `+${'*'.repeat(Math.max(0, to.length - 5))}${to.slice(-4)}`;
 }

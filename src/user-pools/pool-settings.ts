@@ -2,6 +2,7 @@ import { InvalidParameterError } from '../shared/domain-error.js';
 import { MAX_PASSWORD_HISTORY, type PasswordPolicy, resolvePasswordPolicy } from './password-policy.js';
 import type {
   DeletionProtection,
+  MessageTemplates,
   MutablePoolSettings,
   RecordedPoolSettings,
   RecoveryOption,
@@ -17,10 +18,35 @@ export interface MutableSettingsInput {
   accountRecovery?: RecoveryOption[];
   attributesRequireVerificationBeforeUpdate?: VerifiableAttribute[];
   allowAdminCreateUserOnly?: boolean;
+  /** The templates given; a member left out takes Cognito's default. */
+  messageTemplates?: { verification?: Partial<MessageTemplates['verification']> } & Omit<MessageTemplates, 'verification'>;
 }
 
-/** Sign-up verifies the email unless the pool says otherwise (this project's default since the first release). */
-export const DEFAULT_AUTO_VERIFIED_ATTRIBUTES: VerifiableAttribute[] = ['email'];
+/** Cognito's default: a pool verifies nothing unless it names the attributes (pools created before this default keep theirs, stated in their events). */
+export const DEFAULT_AUTO_VERIFIED_ATTRIBUTES: VerifiableAttribute[] = [];
+
+/** Templates of a pool that set none (and of pools created before templates were kept). */
+export const DEFAULT_MESSAGE_TEMPLATES: MessageTemplates = { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } };
+
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/** Templates in a fixed shape: members left out are absent (so equal templates compare equal), defaults applied. */
+export function resolveTemplates(input: MutableSettingsInput['messageTemplates'] | undefined): MessageTemplates {
+  const v = input?.verification ?? {};
+  const invitation = input?.invitation && defined({ emailMessage: input.invitation.emailMessage, emailSubject: input.invitation.emailSubject, smsMessage: input.invitation.smsMessage });
+  return defined({
+    verification: defined({
+      defaultEmailOption: v.defaultEmailOption ?? DEFAULT_MESSAGE_TEMPLATES.verification.defaultEmailOption,
+      emailMessage: v.emailMessage,
+      emailSubject: v.emailSubject,
+      emailMessageByLink: v.emailMessageByLink,
+      emailSubjectByLink: v.emailSubjectByLink,
+      smsMessage: v.smsMessage,
+    }),
+    smsAuthenticationMessage: input?.smsAuthenticationMessage,
+    invitation: invitation && Object.keys(invitation).length > 0 ? invitation : undefined,
+  });
+}
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -34,6 +60,7 @@ export function resolveMutableSettings(input: MutableSettingsInput, name: string
     ...(input.accountRecovery ? { accountRecovery: [...input.accountRecovery].sort((a, b) => a.priority - b.priority) } : {}),
     attributesRequireVerificationBeforeUpdate: unique(input.attributesRequireVerificationBeforeUpdate ?? []),
     allowAdminCreateUserOnly: input.allowAdminCreateUserOnly ?? false,
+    messageTemplates: resolveTemplates(input.messageTemplates),
   };
 }
 
@@ -48,6 +75,7 @@ export function settingsFromRecord(recorded: RecordedPoolSettings): UserPoolSett
     deletionProtection: recorded.deletionProtection ?? 'INACTIVE',
     attributesRequireVerificationBeforeUpdate: recorded.attributesRequireVerificationBeforeUpdate ?? [],
     allowAdminCreateUserOnly: recorded.allowAdminCreateUserOnly ?? false,
+    messageTemplates: recorded.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES,
   };
 }
 
@@ -61,6 +89,7 @@ export function mutablePart(s: MutablePoolSettings): MutablePoolSettings {
     ...(s.accountRecovery ? { accountRecovery: s.accountRecovery.map(({ name, priority }) => ({ name, priority })) } : {}),
     attributesRequireVerificationBeforeUpdate: s.attributesRequireVerificationBeforeUpdate,
     allowAdminCreateUserOnly: s.allowAdminCreateUserOnly,
+    messageTemplates: resolveTemplates(s.messageTemplates),
   };
 }
 
@@ -87,6 +116,25 @@ export function validateSettings(s: UserPoolSettings): void {
     throw invalid('preferred_username cannot be required when it is an alias.');
   }
   if (s.accountRecovery) validateRecovery(s.accountRecovery);
+  validateTemplates(s.messageTemplates);
+}
+
+/**
+ * What a template must contain for its message to make sense: the code in code messages, a
+ * `{##link text##}` in the link message (the code placeholder `{####}` is not one, though AWS's
+ * pattern lets it through), the username and temporary password in invitations.
+ * The API surface checks lengths and patterns first (in AWS's words); this is Cognito's answer
+ * for the rest, which it gives without naming the template.
+ */
+function validateTemplates(t: MessageTemplates): void {
+  const v = t.verification;
+  const code = [v.emailMessage, v.smsMessage, t.smsAuthenticationMessage].filter((m): m is string => m !== undefined);
+  const invitation = [t.invitation?.emailMessage, t.invitation?.smsMessage].filter((m): m is string => m !== undefined);
+  const ok =
+    code.every((m) => m.includes('{####}')) &&
+    (v.emailMessageByLink === undefined || /\{##[\s\S]+?##\}/.test(v.emailMessageByLink)) &&
+    invitation.every((m) => m.includes('{username}') && m.includes('{####}'));
+  if (!ok) throw invalid('The message is invalid.');
 }
 
 function validateRecovery(options: readonly RecoveryOption[]): void {

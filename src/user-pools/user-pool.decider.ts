@@ -1,6 +1,6 @@
 import { type Decider, unreachable } from '../shared/decider.js';
 import { InvalidParameterError, ResourceConflictError, ResourceNotFoundError } from '../shared/domain-error.js';
-import { sameMutableSettings, settingsFromRecord, validateSettings } from './pool-settings.js';
+import { DEFAULT_MESSAGE_TEMPLATES, sameMutableSettings, settingsFromRecord, validateSettings } from './pool-settings.js';
 import { existingAttribute, isCustom, MAX_CUSTOM_ATTRIBUTES, type SchemaAttribute } from './schema.js';
 import type { MutablePoolSettings, UserPoolEvent, UserPoolSettings } from './user-pool.events.js';
 
@@ -31,9 +31,10 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
       case 'UserPoolUpdated': {
         if (state.status !== 'active') return state;
         const { updatedAt, ...changed } = event.data;
-        // accountRecovery is optional: an update without it drops the previous one.
+        // accountRecovery is optional: an update without it drops the previous one. Updates
+        // recorded before templates were kept carry none: the pool then has the defaults.
         const { accountRecovery: _previous, ...kept } = state.settings;
-        return { ...state, updatedAt, settings: { ...kept, ...changed } };
+        return { ...state, updatedAt, settings: { ...kept, ...changed, messageTemplates: changed.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES } };
       }
       case 'CustomAttributesAdded':
         if (state.status !== 'active') return state;

@@ -50,6 +50,17 @@ describe('user pool decider', () => {
       expect(fold(userPoolDecider, [old])).toMatchObject({
         settings: { deletionProtection: 'INACTIVE', usernameAttributes: [], aliasAttributes: [], schema: [], allowAdminCreateUserOnly: false, passwordPolicy: { passwordHistorySize: 0 } },
       });
+      expect(fold(userPoolDecider, [old])).toMatchObject({ settings: { autoVerifiedAttributes: ['email'], messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } } });
+    });
+    test('a new pool verifies nothing unless told to (Cognito\'s default)', () => {
+      expect(resolveMutableSettings({}, 'p').autoVerifiedAttributes).toEqual([]);
+    });
+    test('message templates must hold their placeholders', () => {
+      const templates = (messageTemplates: Parameters<typeof resolveMutableSettings>[0]['messageTemplates']) => ({ ...create, settings: { ...settings, ...resolveMutableSettings({ messageTemplates }, 'shop') } });
+      expect(when([], templates({ verification: { smsMessage: 'Code {####}' }, invitation: { emailMessage: '{username} / {####}' } }))).toHaveLength(1);
+      expect(() => when([], templates({ verification: { emailMessage: 'no code' } }))).toThrow('The message is invalid.');
+      expect(() => when([], templates({ verification: { emailMessageByLink: 'Click {####}' } }))).toThrow('The message is invalid.');
+      expect(() => when([], templates({ invitation: { smsMessage: 'Password {####}' } }))).toThrow('The message is invalid.');
     });
   });
 
@@ -70,6 +81,17 @@ describe('user pool decider', () => {
     });
     test('a missing pool is not found', () => {
       expect(() => when([], update({}))).toThrow(ResourceNotFoundError);
+    });
+  });
+
+  describe('message templates on update', () => {
+    test('an update replaces the templates; one recorded before templates were kept leaves the defaults', () => {
+      const events = when([created], update({ messageTemplates: { verification: { emailSubject: 'Hello' } } }));
+      expect(fold(userPoolDecider, [created, ...events])).toMatchObject({ settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE', emailSubject: 'Hello' } } } });
+      const { messageTemplates: _templates, ...olderData } = (events[0] as Extract<UserPoolEvent, { type: 'UserPoolUpdated' }>).data;
+      const older: UserPoolEvent = { type: 'UserPoolUpdated', data: olderData };
+      expect(fold(userPoolDecider, [created, ...events, older])).toMatchObject({ settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } } });
+      expect(when([created, ...events], update({ messageTemplates: { verification: { emailSubject: 'Hello' } } }))).toEqual([]);
     });
   });
 

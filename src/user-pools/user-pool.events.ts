@@ -12,6 +12,28 @@ export interface RecoveryOption {
   priority: number;
 }
 
+export type DefaultEmailOption = 'CONFIRM_WITH_CODE' | 'CONFIRM_WITH_LINK';
+
+/**
+ * The words of the messages the pool sends (`{####}` is the code or temporary password,
+ * `{username}` the username). A member left out means Cognito's default text.
+ */
+export interface MessageTemplates {
+  /** VerificationMessageTemplate (EmailVerificationMessage/Subject and SmsVerificationMessage are its older names). */
+  verification: {
+    defaultEmailOption: DefaultEmailOption;
+    emailMessage?: string;
+    emailSubject?: string;
+    emailMessageByLink?: string;
+    emailSubjectByLink?: string;
+    smsMessage?: string;
+  };
+  /** SmsAuthenticationMessage: the text of an SMS sign-in code. */
+  smsAuthenticationMessage?: string;
+  /** AdminCreateUserConfig.InviteMessageTemplate. */
+  invitation?: { emailMessage?: string; emailSubject?: string; smsMessage?: string };
+}
+
 /** The settings UpdateUserPool replaces as a whole (Cognito resets members left out to their defaults). */
 export interface MutablePoolSettings {
   name: string;
@@ -25,6 +47,7 @@ export interface MutablePoolSettings {
   attributesRequireVerificationBeforeUpdate: VerifiableAttribute[];
   /** AdminCreateUserConfig.AllowAdminCreateUserOnly: self-service SignUp is refused. */
   allowAdminCreateUserOnly: boolean;
+  messageTemplates: MessageTemplates;
 }
 
 /** The settings fixed when the pool is created. */
@@ -48,7 +71,8 @@ type AddedLater =
   | 'schema'
   | 'deletionProtection'
   | 'attributesRequireVerificationBeforeUpdate'
-  | 'allowAdminCreateUserOnly';
+  | 'allowAdminCreateUserOnly'
+  | 'messageTemplates';
 
 export type RecordedPoolSettings = Omit<UserPoolSettings, AddedLater | 'passwordPolicy'> &
   Partial<Pick<UserPoolSettings, AddedLater>> & { passwordPolicy: RecordedPasswordPolicy };
@@ -58,10 +82,10 @@ export type UserPoolCreated = {
   data: RecordedPoolSettings & { poolId: string; region: string; createdAt: string };
 };
 
-/** UpdateUserPool: the complete new mutable settings (defaults already applied to members left out). */
+/** UpdateUserPool: the complete new mutable settings (defaults already applied to members left out; older events have no templates). */
 export type UserPoolUpdated = {
   type: 'UserPoolUpdated';
-  data: MutablePoolSettings & { updatedAt: string };
+  data: Omit<MutablePoolSettings, 'messageTemplates'> & Partial<Pick<MutablePoolSettings, 'messageTemplates'>> & { updatedAt: string };
 };
 
 /** AddCustomAttributes: the new attributes, names with their `custom:` prefix. */

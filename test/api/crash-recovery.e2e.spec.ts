@@ -54,7 +54,7 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL in the middle of a burst
       // 1. Start, create a pool.
       let proc = startNode('dist/src/main.js', env);
       await waitUp();
-      const poolId = (await call(url, 'POST', '/v1/user-pools', { name: 'crash' }, admin)).body.poolId as string;
+      const poolId = (await call(url, 'POST', '/v1/user-pools', { name: 'crash', autoVerifiedAttributes: ['email'] }, admin)).body.poolId as string;
 
       // 2. A burst of concurrent sign-ups; SIGKILL once 40 were acknowledged.
       const acked = new Set<string>();

@@ -47,7 +47,7 @@ describe('the injected clock drives every time-dependent rule', () => {
     app = await startApp('pglite', {}, undefined, { clock });
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'clock' }))).UserPool!.Id!;
+    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'clock', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     const client = await admin.send(
       new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], AuthSessionValidity: 5 }),
     );

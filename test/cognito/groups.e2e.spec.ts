@@ -47,7 +47,7 @@ describe('groups through the official Cognito SDK', () => {
     app = await startApp('pglite');
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'groups' }))).UserPool!.Id!;
+    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'groups', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
       .UserPoolClient!.ClientId!;
     for (const name of ['alice', 'bob', 'carol']) await signUpConfirmed(name);

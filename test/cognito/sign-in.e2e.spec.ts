@@ -49,7 +49,7 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     app = await startApp('pglite');
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'signin' }))).UserPool!.Id!;
+    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'signin', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     const client = async (input: Record<string, unknown>) =>
       (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'c', ExplicitAuthFlows: [...FLOWS], ...input }))).UserPoolClient!;
     webClient = (await client({ ClientName: 'web' })).ClientId!;

@@ -48,6 +48,7 @@ describe('user pool settings through the official Cognito SDK', () => {
           ],
           Policies: { PasswordPolicy: { MinimumLength: 10, PasswordHistorySize: 3 } },
           AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+          AutoVerifiedAttributes: ['email'],
           UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
         }),
       )
@@ -124,7 +125,7 @@ describe('user pool settings through the official Cognito SDK', () => {
   });
 
   test('an email-as-username pool: the username is the email, the sub is stored, the email is unique in any case', async () => {
-    const id = (await admin.send(new CreateUserPoolCommand({ PoolName: 'by-email', UsernameAttributes: ['email'] }))).UserPool!.Id!;
+    const id = (await admin.send(new CreateUserPoolCommand({ PoolName: 'by-email', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     expect((await describePool(id)).UsernameAttributes).toEqual(['email']);
     const clientId = await clientOf(id);
     const signed = await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'Dana@Example.test', Password: PASSWORD }));

@@ -94,7 +94,7 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
   private async invite(pool: ActivePool, username: string, attributes: Record<string, string>, password: string, mediums: Array<'EMAIL' | 'SMS'>) {
     for (const medium of mediums) {
       const address = medium === 'EMAIL' ? attributes.email : attributes.phone_number;
-      if (address) await this.codes.invite(pool.poolId, username, { medium, address }, password);
+      if (address) await this.codes.invite(pool, username, { medium, address }, password);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
-import { UserNotFoundError } from '../../shared/domain-error.js';
+import { NotAuthorizedError, UserNotFoundError } from '../../shared/domain-error.js';
 import { CLOCK, HASHER, type PasswordHashing } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { recoveryContact } from '../code-targets.js';
@@ -45,7 +45,12 @@ export class AdminSetUserPasswordHandler implements ICommandHandler<AdminSetUser
   }
 }
 
-/** AdminResetUserPassword: the password stops working; a reset code goes to a verified contact when the user has one. */
+/**
+ * AdminResetUserPassword: the password stops working and a reset code goes to the user's verified
+ * contact. Cognito refuses a disabled user, a user who never set a password of their own (only a
+ * CONFIRMED user, or one already reset, can be reset), a user with no verified email or phone
+ * number, and a pool whose account recovery is admin-only (it needs self-service recovery).
+ */
 export class AdminResetUserPasswordCommand extends UseCaseCommand<{ poolId: string; username: string; clientMetadata?: Record<string, string> }, void> {}
 
 @CommandHandler(AdminResetUserPasswordCommand)
@@ -67,17 +72,15 @@ export class AdminResetUserPasswordHandler implements ICommandHandler<AdminReset
       streamId,
       context,
       now,
+      // Decided on the user as the write finds them.
       command: (user) => {
         if (!user.exists) throw new UserNotFoundError('User does not exist.');
-        issued = undefined;
-        try {
-          issued = this.codes.issue(user.sub, 'FORGOT_PASSWORD', recoveryContact(user.attributes, pool.settings.accountRecovery), now);
-        } catch {
-          // Without a verified contact the reset still happens; an admin then sets a password.
-        }
-        return { type: 'RequirePasswordReset', code: issued?.toSend, now: now.toISOString() };
+        if (!user.enabled) throw new NotAuthorizedError('User is disabled');
+        if (user.status !== 'CONFIRMED' && user.status !== 'RESET_REQUIRED') throw new NotAuthorizedError('User password cannot be reset in the current state.');
+        issued = this.codes.issue(user.sub, 'FORGOT_PASSWORD', recoveryContact(user.attributes, pool.settings.accountRecovery), now);
+        return { type: 'RequirePasswordReset', code: issued.toSend, now: now.toISOString() };
       },
     });
-    if (issued && state.exists) await this.codes.deliver(pool.poolId, state.username, 'FORGOT_PASSWORD', issued);
+    if (issued && state.exists) await this.codes.deliver(pool, state.username, 'FORGOT_PASSWORD', issued);
   }
 }

@@ -56,12 +56,16 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
 
     // 2. Synchronous hooks run before the decision (none configured: nothing happens).
-    await this.triggers.invoke('PreSignUp', {
-      poolId: pool.poolId,
+    await this.triggers.invoke({
+      kind: 'PreSignUp',
       triggerSource: 'PreSignUp_SignUp',
+      poolId: pool.poolId,
+      region: pool.region,
+      lambdaConfig: undefined,
       userName: identity.username,
       ...(caller ? { clientId: caller.clientId } : {}),
       request: { userAttributes: attributes, clientMetadata: input.clientMetadata ?? {} },
+      context,
     });
 
     // 3. Slow and secret work happens here, not in the decider.
@@ -90,7 +94,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     });
 
     // 5. Deliver the code before answering (a failure leaves an unconfirmed user who can ask again).
-    const delivered = issued ? await this.codes.deliver(pool.poolId, identity.username, 'SIGN_UP', issued) : undefined;
+    const delivered = issued ? await this.codes.deliver(pool, identity.username, 'SIGN_UP', issued) : undefined;
     return { userSub: sub, userConfirmed: false, ...(delivered ? { codeDeliveryDetails: delivered } : {}) };
   }
 }

@@ -85,14 +85,14 @@ export class UpdateUserAttributesHandler implements ICommandHandler<UpdateUserAt
       }),
     });
     const username = state.exists ? state.username : target.user.username;
-    return deliverSentCodes(this.codes, target.pool.poolId, username, events, candidates);
+    return deliverSentCodes(this.codes, target.pool, username, events, candidates);
   }
 }
 
-/** Delivers the candidate codes the decider recorded as sent (in event order). */
+/** Delivers the candidate codes the decider recorded as sent (in event order), in the words of the pool's templates. */
 export async function deliverSentCodes(
   codes: Codes,
-  poolId: string,
+  pool: ActivePool | string,
   username: string,
   events: ReadonlyArray<{ type: string; data: unknown }>,
   candidates: ReadonlyMap<ContactAttribute, IssuedCode>,
@@ -101,7 +101,7 @@ export async function deliverSentCodes(
   for (const event of events) {
     if (event.type !== 'ConfirmationCodeSent') continue;
     const issued = candidates.get((event.data as { attribute: ContactAttribute }).attribute);
-    if (issued) out.push(await codes.deliver(poolId, username, 'VERIFY_ATTRIBUTE', issued));
+    if (issued) out.push(await codes.deliver(pool, username, 'VERIFY_ATTRIBUTE', issued));
   }
   return out;
 }

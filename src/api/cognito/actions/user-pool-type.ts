@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidParameterError } from '../../../shared/domain-error.js';
 import type { CreatedUserPool } from '../../../user-pools/commands/pool-view.js';
 import type { MutableSettingsInput } from '../../../user-pools/pool-settings.js';
+import type { MessageTemplates } from '../../../user-pools/user-pool.events.js';
 import { effectiveSchema, type SchemaAttribute, type SchemaAttributeInput } from '../../../user-pools/schema.js';
 import { epochSeconds, userPoolArn } from '../account.js';
 
@@ -19,6 +20,49 @@ export const schemaAttributeInput = z.object({
   Required: z.boolean().optional(),
   NumberAttributeConstraints: z.object({ MinValue: bound.optional(), MaxValue: bound.optional() }).optional(),
   StringAttributeConstraints: z.object({ MinLength: bound.optional(), MaxLength: bound.optional() }).optional(),
+});
+
+/** AWS's patterns, anchored; the validation message shows them bare, as AWS does. */
+const pattern = (source: string) => new RegExp(`^${source}$`, 'u');
+const TEXT = String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`;
+const smsCodeMessage = z.string().min(6).max(140).regex(pattern(String.raw`.*\{####\}.*`));
+const emailCodeMessage = z.string().min(6).max(20000).regex(pattern(String.raw`${TEXT}\{####\}${TEXT}`));
+const emailSubject = z.string().min(1).max(140).regex(pattern(String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`));
+
+const verificationMessageTemplate = z.object({
+  SmsMessage: smsCodeMessage.optional(),
+  EmailMessage: emailCodeMessage.optional(),
+  EmailSubject: emailSubject.optional(),
+  EmailMessageByLink: z.string().min(6).max(20000).regex(pattern(String.raw`${TEXT}\{##${TEXT}##\}${TEXT}`)).optional(),
+  EmailSubjectByLink: emailSubject.optional(),
+  DefaultEmailOption: z.enum(['CONFIRM_WITH_LINK', 'CONFIRM_WITH_CODE']).optional(),
+});
+/** Invitations: the wire allows any text; the pool's rules require {username} and {####}. */
+const inviteMessageTemplate = z.object({
+  SMSMessage: z.string().min(6).max(140).optional(),
+  EmailMessage: z.string().min(6).max(20000).regex(pattern(TEXT)).optional(),
+  EmailSubject: emailSubject.optional(),
+});
+
+/** Cognito's ArnType. LambdaConfig is only validated here; the triggers context gives it its meaning. */
+const arn = z.string().min(20).max(2048).regex(pattern(String.raw`arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`));
+const versionedLambda = (versions: [string, ...string[]]) => z.object({ LambdaVersion: z.enum(versions), LambdaArn: arn });
+export const lambdaConfigInput = z.object({
+  PreSignUp: arn.optional(),
+  CustomMessage: arn.optional(),
+  PostConfirmation: arn.optional(),
+  PreAuthentication: arn.optional(),
+  PostAuthentication: arn.optional(),
+  DefineAuthChallenge: arn.optional(),
+  CreateAuthChallenge: arn.optional(),
+  VerifyAuthChallengeResponse: arn.optional(),
+  PreTokenGeneration: arn.optional(),
+  UserMigration: arn.optional(),
+  PreTokenGenerationConfig: versionedLambda(['V1_0', 'V2_0', 'V3_0']).optional(),
+  CustomSMSSender: versionedLambda(['V1_0']).optional(),
+  CustomEmailSender: versionedLambda(['V1_0']).optional(),
+  KMSKeyID: arn.optional(),
+  InboundFederation: versionedLambda(['V1_0']).optional(),
 });
 
 /** The members CreateUserPool and UpdateUserPool share: the pool's mutable settings. */
@@ -51,9 +95,19 @@ export const mutableSettingsInput = z.object({
     .optional(),
   UserAttributeUpdateSettings: z.object({ AttributesRequireVerificationBeforeUpdate: z.array(verifiable).optional() }).optional(),
   AdminCreateUserConfig: z
-    .object({ AllowAdminCreateUserOnly: z.boolean().optional(), UnusedAccountValidityDays: z.number().int().min(0).max(365).optional() })
+    .object({
+      AllowAdminCreateUserOnly: z.boolean().optional(),
+      UnusedAccountValidityDays: z.number().int().min(0).max(365).optional(),
+      InviteMessageTemplate: inviteMessageTemplate.optional(),
+    })
     .optional(),
   MfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).optional(),
+  LambdaConfig: lambdaConfigInput.optional(),
+  SmsVerificationMessage: smsCodeMessage.optional(),
+  EmailVerificationMessage: emailCodeMessage.optional(),
+  EmailVerificationSubject: emailSubject.optional(),
+  VerificationMessageTemplate: verificationMessageTemplate.optional(),
+  SmsAuthenticationMessage: smsCodeMessage.optional(),
 });
 
 /** Cognito's members to our settings; members left out stay undefined so the command applies the defaults. */
@@ -81,6 +135,25 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
     accountRecovery: recovery?.map((o) => ({ name: o.Name, priority: o.Priority })),
     attributesRequireVerificationBeforeUpdate: input.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate,
     allowAdminCreateUserOnly: input.AdminCreateUserConfig?.AllowAdminCreateUserOnly,
+    messageTemplates: toMessageTemplates(input),
+  };
+}
+
+/** The template members, with their older top-level names as fallbacks (a template member wins when both are given). */
+function toMessageTemplates(input: z.infer<typeof mutableSettingsInput>): MutableSettingsInput['messageTemplates'] {
+  const t = input.VerificationMessageTemplate ?? {};
+  const invite = input.AdminCreateUserConfig?.InviteMessageTemplate;
+  return {
+    verification: {
+      defaultEmailOption: t.DefaultEmailOption,
+      emailMessage: t.EmailMessage ?? input.EmailVerificationMessage,
+      emailSubject: t.EmailSubject ?? input.EmailVerificationSubject,
+      emailMessageByLink: t.EmailMessageByLink,
+      emailSubjectByLink: t.EmailSubjectByLink,
+      smsMessage: t.SmsMessage ?? input.SmsVerificationMessage,
+    },
+    smsAuthenticationMessage: input.SmsAuthenticationMessage,
+    invitation: invite && { emailMessage: invite.EmailMessage, emailSubject: invite.EmailSubject, smsMessage: invite.SMSMessage },
   };
 }
 
@@ -103,6 +176,7 @@ export function toSchemaInput(a: z.infer<typeof schemaAttributeInput>): SchemaAt
 /** Cognito's UserPoolType, as CreateUserPool and DescribeUserPool return it. */
 export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
   const p = pool.passwordPolicy;
+  const invite = pool.messageTemplates.invitation;
   return {
     Id: pool.poolId,
     Name: pool.name,
@@ -131,12 +205,36 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
     MfaConfiguration: 'OFF',
     EstimatedNumberOfUsers: pool.estimatedNumberOfUsers ?? 0,
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.attributesRequireVerificationBeforeUpdate },
+    ...messageTemplateMembers(pool.messageTemplates),
     // UnusedAccountValidityDays is the legacy name of the temporary-password validity.
-    AdminCreateUserConfig: { AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly, UnusedAccountValidityDays: p.temporaryPasswordValidityDays },
+    AdminCreateUserConfig: {
+      AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly,
+      UnusedAccountValidityDays: p.temporaryPasswordValidityDays,
+      ...(invite ? { InviteMessageTemplate: defined({ SMSMessage: invite.smsMessage, EmailMessage: invite.emailMessage, EmailSubject: invite.emailSubject }) } : {}),
+    },
     ...(pool.accountRecovery
       ? { AccountRecoverySetting: { RecoveryMechanisms: pool.accountRecovery.map((o) => ({ Priority: o.priority, Name: o.name })) } }
       : {}),
   };
+}
+
+/** The verification template and its older top-level duplicates, kept in step as Cognito keeps them; unset members are left out. */
+function messageTemplateMembers(t: MessageTemplates) {
+  const v = t.verification;
+  return defined({
+    VerificationMessageTemplate: defined({
+      SmsMessage: v.smsMessage,
+      EmailMessage: v.emailMessage,
+      EmailSubject: v.emailSubject,
+      EmailMessageByLink: v.emailMessageByLink,
+      EmailSubjectByLink: v.emailSubjectByLink,
+      DefaultEmailOption: v.defaultEmailOption,
+    }),
+    SmsVerificationMessage: v.smsMessage,
+    EmailVerificationMessage: v.emailMessage,
+    EmailVerificationSubject: v.emailSubject,
+    SmsAuthenticationMessage: t.smsAuthenticationMessage,
+  });
 }
 
 /** Cognito's SchemaAttributeType: constraint bounds travel as strings. */
