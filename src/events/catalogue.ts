@@ -9,6 +9,8 @@ import { TAG_CATALOGUE } from '../user-pools/tags/tags.catalogue.js';
 import type { TagEvent } from '../user-pools/tags/tags.events.js';
 import { SESSION_CONFIG_CATALOGUE } from '../user-pools/sessions/session-config.catalogue.js';
 import type { SessionConfigEvent } from '../user-pools/sessions/session-config.events.js';
+import { TERMS_CATALOGUE } from '../user-pools/terms/terms.catalogue.js';
+import type { TermsAccepted, TermsEvent } from '../user-pools/terms/terms.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
@@ -19,7 +21,7 @@ import type { CatalogueEntry } from './catalogue-entry.js';
 
 export type { CatalogueEntry };
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent | SessionConfigEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent | SessionConfigEvent | TermsEvent | TermsAccepted;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -192,6 +194,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...CLIENT_SECRET_CATALOGUE,
   ...TAG_CATALOGUE,
   ...SESSION_CONFIG_CATALOGUE,
+  ...TERMS_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

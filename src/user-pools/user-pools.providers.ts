@@ -22,6 +22,7 @@ import { GetGroupHandler, ListGroupsForUserHandler, ListGroupsHandler, ListUsers
 import { Pools } from './pools.js';
 import { TAG_HANDLERS } from './tags/tag.use-cases.js';
 import { SESSION_CONFIG_PROVIDERS } from './sessions/session-config.use-cases.js';
+import { TERMS_PROVIDERS } from './terms/terms.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -88,4 +89,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...TAG_HANDLERS,
   // Session configuration (the sessions themselves are the auth context's)
   ...SESSION_CONFIG_PROVIDERS,
+  // Terms documents
+  ...TERMS_PROVIDERS,
 ];

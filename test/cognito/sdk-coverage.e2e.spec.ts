@@ -87,13 +87,6 @@ const STILL_UNROUTED: Record<string, string> = {
   UpdateManagedLoginBranding: 'issue 12',
   UpdateProvisionedLimit: 'issue 12',
   UpdateUserPoolReplica: 'issue 12',
-  // Issue 12: client secrets, tags, sessions, terms (being routed now).
-  CreateTerms: 'issue 12',
-  DeleteTerms: 'issue 12',
-  DescribeTerms: 'issue 12',
-  DescribeTermsByClient: 'issue 12',
-  ListTerms: 'issue 12',
-  UpdateTerms: 'issue 12',
 };
 
 /** Commands routed by issue 12's work so far (each has its own e2e test). */
@@ -115,6 +108,13 @@ const ROUTED_BY_ISSUE_12: string[] = [
   'RevokeUserSession',
   'SetUserPoolClientSessionConfiguration',
   'SetUserPoolSessionConfiguration',
+  // rest-of-api-terms.e2e.spec.ts
+  'CreateTerms',
+  'DeleteTerms',
+  'DescribeTerms',
+  'DescribeTermsByClient',
+  'ListTerms',
+  'UpdateTerms',
 ];
 
 /** The SDK's commands, from the package's own command files. */

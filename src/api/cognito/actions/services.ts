@@ -49,6 +49,7 @@ import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
 import { TAG_ACTIONS } from './tag.actions.js';
 import { SESSION_ACTIONS } from './session.actions.js';
+import { TERMS_ACTIONS } from './terms.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -106,6 +107,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...CLIENT_SECRET_ACTIONS,
       ...TAG_ACTIONS,
       ...SESSION_ACTIONS,
+      ...TERMS_ACTIONS,
     },
   },
 };
