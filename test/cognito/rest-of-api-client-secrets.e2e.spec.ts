@@ -28,9 +28,14 @@ describe('client secrets: Add/List/DeleteUserPoolClientSecret', () => {
     const error = await rejection(promise);
     return { name: error.name as string, message: error.message as string };
   };
-  const hash = (secret: string, clientId: string, username = 'rita') => createHmac('sha256', secret).update(username + clientId).digest('base64');
+  const hash = (secret: string, clientId: string, username = 'rita') =>
+    createHmac('sha256', secret)
+      .update(username + clientId)
+      .digest('base64');
   const signIn = (clientId: string, secretHash: string) =>
-    anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rita', PASSWORD, SECRET_HASH: secretHash } }));
+    anonymous.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rita', PASSWORD, SECRET_HASH: secretHash } }),
+    );
   const confidential = async () =>
     (
       await admin.send(
@@ -63,7 +68,11 @@ describe('client secrets: Add/List/DeleteUserPoolClientSecret', () => {
     const firstId = listed[0].ClientSecretId!;
 
     const added = (await admin.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }))).ClientSecretDescriptor!;
-    expect(added).toEqual({ ClientSecretId: expect.stringMatching(new RegExp(`^${clientId}--\\d+$`)), ClientSecretValue: expect.stringMatching(/^[a-z0-9]{51}$/), ClientSecretCreateDate: expect.any(Date) });
+    expect(added).toEqual({
+      ClientSecretId: expect.stringMatching(new RegExp(`^${clientId}--\\d+$`)),
+      ClientSecretValue: expect.stringMatching(/^[a-z0-9]{51}$/),
+      ClientSecretCreateDate: expect.any(Date),
+    });
     const second = added.ClientSecretValue!;
     expect(added.ClientSecretId).not.toBe(firstId);
 
@@ -76,24 +85,36 @@ describe('client secrets: Add/List/DeleteUserPoolClientSecret', () => {
     const old = await signIn(clientId, hash(first, clientId));
     const fresh = await signIn(clientId, hash(second, clientId));
     expect(fresh.AuthenticationResult!.AccessToken).toEqual(expect.any(String));
-    const refreshed = await anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: second, RefreshToken: old.AuthenticationResult!.RefreshToken! }));
+    const refreshed = await anonymous.send(
+      new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: second, RefreshToken: old.AuthenticationResult!.RefreshToken! }),
+    );
     expect(refreshed.AuthenticationResult!.AccessToken).toEqual(expect.any(String));
 
     await admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: firstId }));
-    expect(await failure(signIn(clientId, hash(first, clientId)))).toEqual({ name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${clientId}` });
+    expect(await failure(signIn(clientId, hash(first, clientId)))).toEqual({
+      name: 'NotAuthorizedException',
+      message: `Unable to verify secret hash for client ${clientId}`,
+    });
     expect(
-      await failure(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: first, RefreshToken: fresh.AuthenticationResult!.RefreshToken! }))),
+      await failure(
+        anonymous.send(
+          new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: first, RefreshToken: fresh.AuthenticationResult!.RefreshToken! }),
+        ),
+      ),
     ).toEqual({ name: 'NotAuthorizedException', message: `Unable to verify secret for client ${clientId}` });
     expect((await signIn(clientId, hash(second, clientId))).AuthenticationResult!.IdToken).toEqual(expect.any(String));
     // DescribeUserPoolClient shows the secret still active.
     expect((await admin.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!.ClientSecret).toBe(second);
-    expect((await admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: clientId }))).ClientSecrets!.map((s) => s.ClientSecretId)).toEqual([added.ClientSecretId]);
+    expect(
+      (await admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: clientId }))).ClientSecrets!.map((s) => s.ClientSecretId),
+    ).toEqual([added.ClientSecretId]);
   });
 
   test('a secret the caller brings is not echoed back, and signs like any other', async () => {
     const client = await confidential();
     const custom = 'Own_secret_of_the_team_0123456789';
-    const added = (await admin.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: client.ClientId, ClientSecret: custom }))).ClientSecretDescriptor!;
+    const added = (await admin.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: client.ClientId, ClientSecret: custom })))
+      .ClientSecretDescriptor!;
     expect(added.ClientSecretValue).toBeUndefined();
     expect(added.ClientSecretId).toEqual(expect.stringMatching(/--\d+$/));
     expect((await signIn(client.ClientId!, hash(custom, client.ClientId!))).AuthenticationResult!.AccessToken).toEqual(expect.any(String));
@@ -110,11 +131,15 @@ describe('client secrets: Add/List/DeleteUserPoolClientSecret', () => {
 
     const [first, second] = (await admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: clientId }))).ClientSecrets!;
     await admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: first.ClientSecretId }));
-    expect(await failure(admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: second.ClientSecretId })))).toEqual({
+    expect(
+      await failure(admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: second.ClientSecretId }))),
+    ).toEqual({
       name: 'InvalidParameterException',
       message: 'The last client secret of an app client cannot be deleted.',
     });
-    expect(await failure(admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: first.ClientSecretId })))).toEqual({
+    expect(
+      await failure(admin.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: first.ClientSecretId }))),
+    ).toEqual({
       name: 'ResourceNotFoundException',
       message: `Client secret ${first.ClientSecretId} does not exist.`,
     });
@@ -127,7 +152,9 @@ describe('client secrets: Add/List/DeleteUserPoolClientSecret', () => {
     expect((await admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: publicClient.ClientId }))).ClientSecrets).toEqual([]);
 
     const otherPool = (await admin.send(new CreateUserPoolCommand({ PoolName: 'other' }))).UserPool!.Id!;
-    expect((await failure(admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: otherPool, ClientId: clientId })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: otherPool, ClientId: clientId })))).name).toBe(
+      'ResourceNotFoundException',
+    );
     expect(await failure(admin.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecret: 'short' })))).toEqual({
       name: 'InvalidParameterException',
       message: "1 validation error detected: Value at 'clientSecret' failed to satisfy constraint: Member must have length greater than or equal to 24",

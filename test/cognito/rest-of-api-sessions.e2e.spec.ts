@@ -45,7 +45,12 @@ describe('sessions: List/AdminList/Revoke/AdminRevokeUserSession and the session
     const client = async (clientName: string, extra: object = {}) =>
       (
         await admin.send(
-          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: clientName, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...extra }),
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: clientName,
+            ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+            ...extra,
+          }),
         )
       ).UserPoolClient!.ClientId!;
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'sam', MessageAction: 'SUPPRESS' }));
@@ -53,8 +58,16 @@ describe('sessions: List/AdminList/Revoke/AdminRevokeUserSession and the session
     return { poolId, client };
   };
   const signIn = async (poolId: string, clientId: string) =>
-    (await admin.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'sam', PASSWORD } })))
-      .AuthenticationResult!;
+    (
+      await admin.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'sam', PASSWORD },
+        }),
+      )
+    ).AuthenticationResult!;
   const sessionOf = (accessToken: string) => sessionIdOf(String(decodeJwt(accessToken).origin_jti))!;
   const track = (poolId: string, tracking: 'ENABLED' | 'DISABLED' = 'ENABLED') =>
     admin.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: tracking, TokenSession: { MaxPerUser: 20 } }));
@@ -70,27 +83,58 @@ describe('sessions: List/AdminList/Revoke/AdminRevokeUserSession and the session
   test('the pool and client session configuration: defaults, replacement, bounds, tracking required', async () => {
     const { poolId, client } = await setup('config');
     const clientId = await client('web');
-    expect(await admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: poolId }))).toMatchObject({ UserPoolId: poolId, UserSessionTracking: 'DISABLED', TokenSession: { MaxPerUser: 20 } });
-    expect(await failure(admin.send(new SetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId, SSOSession: { MaxValidityMinutes: 120 } })))).toEqual({
+    expect(await admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: poolId }))).toMatchObject({
+      UserPoolId: poolId,
+      UserSessionTracking: 'DISABLED',
+      TokenSession: { MaxPerUser: 20 },
+    });
+    expect(
+      await failure(
+        admin.send(new SetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId, SSOSession: { MaxValidityMinutes: 120 } })),
+      ),
+    ).toEqual({
       name: 'OperationNotEnabledException',
       message: `Session tracking is not enabled for user pool ${poolId}.`,
     });
-    expect(await failure(adminList(poolId))).toEqual({ name: 'OperationNotEnabledException', message: `Session tracking is not enabled for user pool ${poolId}.` });
-
-    const set = await admin.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } }));
-    expect(set).toMatchObject({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } });
-    expect(await admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: poolId }))).toMatchObject({ UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } });
-
-    expect(await admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).toMatchObject({ UserPoolId: poolId, ClientId: clientId, SSOSession: { MaxValidityMinutes: 60 } });
-    await admin.send(new SetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId, SSOSession: { MaxValidityMinutes: 0 } }));
-    expect(await admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).toMatchObject({ SSOSession: { MaxValidityMinutes: 0 } });
-
-    expect((await failure(admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: 'nosuchclient' })))).name).toBe('ResourceNotFoundException');
-    expect(await failure(admin.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 101 } })))).toEqual({
-      name: 'InvalidParameterException',
-      message: "1 validation error detected: Value '101' at 'tokenSession.maxPerUser' failed to satisfy constraint: Member must have value less than or equal to 100",
+    expect(await failure(adminList(poolId))).toEqual({
+      name: 'OperationNotEnabledException',
+      message: `Session tracking is not enabled for user pool ${poolId}.`,
     });
-    expect((await failure(admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: 'eu-west-1_Nope12345' })))).name).toBe('ResourceNotFoundException');
+
+    const set = await admin.send(
+      new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } }),
+    );
+    expect(set).toMatchObject({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } });
+    expect(await admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: poolId }))).toMatchObject({
+      UserSessionTracking: 'ENABLED',
+      TokenSession: { MaxPerUser: 5 },
+    });
+
+    expect(await admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).toMatchObject({
+      UserPoolId: poolId,
+      ClientId: clientId,
+      SSOSession: { MaxValidityMinutes: 60 },
+    });
+    await admin.send(new SetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId, SSOSession: { MaxValidityMinutes: 0 } }));
+    expect(await admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: clientId }))).toMatchObject({
+      SSOSession: { MaxValidityMinutes: 0 },
+    });
+
+    expect((await failure(admin.send(new GetUserPoolClientSessionConfigurationCommand({ UserPoolId: poolId, ClientId: 'nosuchclient' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
+    expect(
+      await failure(
+        admin.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 101 } })),
+      ),
+    ).toEqual({
+      name: 'InvalidParameterException',
+      message:
+        "1 validation error detected: Value '101' at 'tokenSession.maxPerUser' failed to satisfy constraint: Member must have value less than or equal to 100",
+    });
+    expect((await failure(admin.send(new GetUserPoolSessionConfigurationCommand({ UserPoolId: 'eu-west-1_Nope12345' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   test("a user's sign-ins are their sessions: listed by admin and by the user, the caller's own marked", async () => {
@@ -132,12 +176,17 @@ describe('sessions: List/AdminList/Revoke/AdminRevokeUserSession and the session
     const other = await signIn(poolId, web);
     const third = await signIn(poolId, web);
 
-    expect(await failure(anonymous.send(new RevokeUserSessionCommand({ AccessToken: current.AccessToken, SessionId: sessionOf(current.AccessToken!) })))).toEqual({
+    expect(
+      await failure(anonymous.send(new RevokeUserSessionCommand({ AccessToken: current.AccessToken, SessionId: sessionOf(current.AccessToken!) }))),
+    ).toEqual({
       name: 'InvalidParameterException',
       message: 'The session of the access token in the request cannot be revoked.',
     });
     await anonymous.send(new RevokeUserSessionCommand({ AccessToken: current.AccessToken, SessionId: sessionOf(other.AccessToken!) }));
-    expect(await failure(anonymous.send(new GetUserCommand({ AccessToken: other.AccessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    expect(await failure(anonymous.send(new GetUserCommand({ AccessToken: other.AccessToken })))).toEqual({
+      name: 'NotAuthorizedException',
+      message: 'Access Token has been revoked',
+    });
     expect(await failure(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: web, RefreshToken: other.RefreshToken })))).toEqual({
       name: 'NotAuthorizedException',
       message: 'Refresh Token has been revoked',
@@ -145,21 +194,31 @@ describe('sessions: List/AdminList/Revoke/AdminRevokeUserSession and the session
     expect((await anonymous.send(new GetUserCommand({ AccessToken: current.AccessToken }))).Username).toBe('sam');
     // Gone from the list at once, and not revocable twice.
     expect((await adminList(poolId)).map((s) => s.SessionId).sort()).toEqual([sessionOf(current.AccessToken!), sessionOf(third.AccessToken!)].sort());
-    expect(await failure(anonymous.send(new RevokeUserSessionCommand({ AccessToken: current.AccessToken, SessionId: sessionOf(other.AccessToken!) })))).toEqual({
-      name: 'ResourceNotFoundException',
-      message: 'Session does not exist.',
-    });
+    expect(await failure(anonymous.send(new RevokeUserSessionCommand({ AccessToken: current.AccessToken, SessionId: sessionOf(other.AccessToken!) })))).toEqual(
+      {
+        name: 'ResourceNotFoundException',
+        message: 'Session does not exist.',
+      },
+    );
 
     // The admin form names the user: another user's session is not found.
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'tess', MessageAction: 'SUPPRESS' }));
-    expect(await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'tess', SessionId: sessionOf(third.AccessToken!) })))).toEqual({
+    expect(
+      await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'tess', SessionId: sessionOf(third.AccessToken!) }))),
+    ).toEqual({
       name: 'ResourceNotFoundException',
       message: 'Session does not exist.',
     });
-    await admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'sam', SessionId: sessionOf(third.AccessToken!), RevokeAssociatedSessions: 'LINKED' }));
+    await admin.send(
+      new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'sam', SessionId: sessionOf(third.AccessToken!), RevokeAssociatedSessions: 'LINKED' }),
+    );
     expect((await adminList(poolId)).map((s) => s.SessionId)).toEqual([sessionOf(current.AccessToken!)]);
-    expect((await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'nobody', SessionId: sessionOf(third.AccessToken!) })))).name).toBe('UserNotFoundException');
-    expect((await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'sam', SessionId: 'sso0000000000000000000000001' })))).name).toBe('ResourceNotFoundException');
+    expect(
+      (await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'nobody', SessionId: sessionOf(third.AccessToken!) })))).name,
+    ).toBe('UserNotFoundException');
+    expect(
+      (await failure(admin.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'sam', SessionId: 'sso0000000000000000000000001' })))).name,
+    ).toBe('ResourceNotFoundException');
   });
 
   test('a global sign-out ends every session; a rotation moves LastActiveDate; turning tracking off refuses the calls', async () => {

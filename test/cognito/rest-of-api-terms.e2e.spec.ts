@@ -32,9 +32,12 @@ describe('terms: Create/Describe/DescribeByClient/Update/Delete/ListTerms', () =
     const error = await rejection(promise);
     return { name: error.name as string, message: error.message as string };
   };
-  const newClient = async (name = 'web') => (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name }))).UserPoolClient!.ClientId!;
+  const newClient = async (name = 'web') =>
+    (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name }))).UserPoolClient!.ClientId!;
   const create = (clientId: string, termsName: string, links: Record<string, string> = LINKS) =>
-    admin.send(new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: termsName, TermsSource: 'LINK', Enforcement: 'NONE', Links: links }));
+    admin.send(
+      new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: termsName, TermsSource: 'LINK', Enforcement: 'NONE', Links: links }),
+    );
 
   beforeAll(async () => {
     app = await startApp('pglite');
@@ -61,8 +64,15 @@ describe('terms: Create/Describe/DescribeByClient/Update/Delete/ListTerms', () =
     expect((await admin.send(new DescribeTermsByClientCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: 'terms-of-use' }))).Terms).toEqual(created);
 
     // Members left out of an update keep their values.
-    const updated = (await admin.send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: created.TermsId, Links: { 'cognito:default': 'https://example.com/v2' } }))).Terms!;
-    expect(updated).toMatchObject({ TermsId: created.TermsId, TermsName: 'terms-of-use', Links: { 'cognito:default': 'https://example.com/v2' }, CreationDate: created.CreationDate });
+    const updated = (
+      await admin.send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: created.TermsId, Links: { 'cognito:default': 'https://example.com/v2' } }))
+    ).Terms!;
+    expect(updated).toMatchObject({
+      TermsId: created.TermsId,
+      TermsName: 'terms-of-use',
+      Links: { 'cognito:default': 'https://example.com/v2' },
+      CreationDate: created.CreationDate,
+    });
 
     await admin.send(new DeleteTermsCommand({ UserPoolId: poolId, TermsId: created.TermsId }));
     expect(await failure(admin.send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: created.TermsId })))).toEqual({
@@ -79,8 +89,13 @@ describe('terms: Create/Describe/DescribeByClient/Update/Delete/ListTerms', () =
     const clientId = await newClient();
     await create(clientId, 'terms-of-use');
     const privacy = (await create(clientId, 'privacy-policy')).Terms!;
-    expect(await failure(create(clientId, 'terms-of-use'))).toEqual({ name: 'TermsExistsException', message: `Terms named terms-of-use already exist for client ${clientId}.` });
-    expect((await failure(admin.send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: privacy.TermsId, TermsName: 'terms-of-use' })))).name).toBe('TermsExistsException');
+    expect(await failure(create(clientId, 'terms-of-use'))).toEqual({
+      name: 'TermsExistsException',
+      message: `Terms named terms-of-use already exist for client ${clientId}.`,
+    });
+    expect((await failure(admin.send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: privacy.TermsId, TermsName: 'terms-of-use' })))).name).toBe(
+      'TermsExistsException',
+    );
     // Another client may have its own.
     expect((await create(await newClient('other'), 'terms-of-use')).Terms!.TermsName).toBe('terms-of-use');
 
@@ -90,20 +105,42 @@ describe('terms: Create/Describe/DescribeByClient/Update/Delete/ListTerms', () =
       message: 'The link for cognito:default is not a valid URL.',
     });
     expect((await failure(create('nosuchclient', 'terms-of-use'))).name).toBe('ResourceNotFoundException');
-    expect((await failure(admin.send(new DeleteTermsCommand({ UserPoolId: poolId, TermsId: '9b2f4c1e-5d3a-4e7b-8c6d-1a2b3c4d5e6f' })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(admin.send(new DeleteTermsCommand({ UserPoolId: poolId, TermsId: '9b2f4c1e-5d3a-4e7b-8c6d-1a2b3c4d5e6f' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   test("ListTerms pages through the pool's documents; a deleted client's documents go with it", async () => {
     const pool = (await admin.send(new CreateUserPoolCommand({ PoolName: 'listing' }))).UserPool!.Id!;
     const clients = [];
-    for (const name of ['a', 'b', 'c']) clients.push((await admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: name }))).UserPoolClient!.ClientId!);
+    for (const name of ['a', 'b', 'c'])
+      clients.push((await admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: name }))).UserPoolClient!.ClientId!);
     const ids = [];
     for (const clientId of clients) {
-      ids.push((await admin.send(new CreateTermsCommand({ UserPoolId: pool, ClientId: clientId, TermsName: 'privacy-policy', TermsSource: 'LINK', Enforcement: 'NONE', Links: LINKS }))).Terms!.TermsId);
+      ids.push(
+        (
+          await admin.send(
+            new CreateTermsCommand({
+              UserPoolId: pool,
+              ClientId: clientId,
+              TermsName: 'privacy-policy',
+              TermsSource: 'LINK',
+              Enforcement: 'NONE',
+              Links: LINKS,
+            }),
+          )
+        ).Terms!.TermsId,
+      );
     }
     const first = await admin.send(new ListTermsCommand({ UserPoolId: pool, MaxResults: 2 }));
     expect(first.Terms!.map((t) => t.TermsId)).toEqual(ids.slice(0, 2));
-    expect(first.Terms![0]).toEqual({ TermsId: ids[0], TermsName: 'privacy-policy', Enforcement: 'NONE', CreationDate: expect.any(Date), LastModifiedDate: expect.any(Date) });
+    expect(first.Terms![0]).toEqual({
+      TermsId: ids[0],
+      TermsName: 'privacy-policy',
+      Enforcement: 'NONE',
+      CreationDate: expect.any(Date),
+      LastModifiedDate: expect.any(Date),
+    });
     const second = await admin.send(new ListTermsCommand({ UserPoolId: pool, MaxResults: 2, NextToken: first.NextToken }));
     expect(second.Terms!.map((t) => t.TermsId)).toEqual([ids[2]]);
     expect(second.NextToken).toBeUndefined();
@@ -116,18 +153,34 @@ describe('terms: Create/Describe/DescribeByClient/Update/Delete/ListTerms', () =
   test("a user's acceptance of a client's documents is an event on their acceptance stream", async () => {
     const clientId = await newClient('signup');
     const terms = (await create(clientId, 'terms-of-use')).Terms!;
-    const sub = (await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'una', MessageAction: 'SUPPRESS' }))).User!.Attributes!.find((a) => a.Name === 'sub')!.Value!;
+    const sub = (await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'una', MessageAction: 'SUPPRESS' }))).User!.Attributes!.find(
+      (a) => a.Name === 'sub',
+    )!.Value!;
     // The hosted sign-up page (issue 14) runs this use case; no Cognito action sends it.
     const { store, secrets, clock } = app.platform;
     const readModels = { waitFor: async () => undefined };
     const clients = new AppClients(store, secrets);
-    const handler = new RecordTermsAcceptanceHandler(store, clock, new Pools(store, clock, readModels), new Users(store, secrets, readModels), new PoolTerms(store, clients));
+    const handler = new RecordTermsAcceptanceHandler(
+      store,
+      clock,
+      new Pools(store, clock, readModels),
+      new Users(store, secrets, readModels),
+      new PoolTerms(store, clients),
+    );
     await handler.execute(new RecordTermsAcceptanceCommand({ poolId, clientId, sub, termsIds: [terms.TermsId!] }, systemContext('test')));
     const [accepted] = await store.readStream(termsAcceptedStream(poolId, sub));
     expect(accepted.type).toBe('TermsAccepted');
-    expect(accepted.data).toEqual({ poolId, sub, clientId, terms: [{ termsId: terms.TermsId, termsName: 'terms-of-use', links: LINKS }], at: expect.any(String) });
+    expect(accepted.data).toEqual({
+      poolId,
+      sub,
+      clientId,
+      terms: [{ termsId: terms.TermsId, termsName: 'terms-of-use', links: LINKS }],
+      at: expect.any(String),
+    });
     // Documents of another client cannot be accepted through this one.
     const other = (await create(await newClient('elsewhere'), 'privacy-policy')).Terms!;
-    await expect(handler.execute(new RecordTermsAcceptanceCommand({ poolId, clientId, sub, termsIds: [other.TermsId!] }, systemContext('test')))).rejects.toThrow(`Terms ${other.TermsId} do not exist.`);
+    await expect(
+      handler.execute(new RecordTermsAcceptanceCommand({ poolId, clientId, sub, termsIds: [other.TermsId!] }, systemContext('test'))),
+    ).rejects.toThrow(`Terms ${other.TermsId} do not exist.`);
   });
 });

@@ -10,7 +10,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The SessionId of a family, or undefined for a family id that is not a UUID (none is: ids are randomUUID). */
 export function sessionIdOf(familyId: string): string | undefined {
   if (!UUID.test(familyId)) return undefined;
-  return `tkn${BigInt(`0x${familyId.replace(/-/g, '')}`).toString(36).padStart(DIGITS, '0')}`;
+  return `tkn${BigInt(`0x${familyId.replace(/-/g, '')}`)
+    .toString(36)
+    .padStart(DIGITS, '0')}`;
 }
 
 /** The family a SessionId names, or undefined (an SSO session id, or not a session id at all). */

@@ -8,7 +8,11 @@ import { AccessTokens } from '../access-tokens.js';
 import { type SessionOwner, Sessions, type SessionView } from './sessions.js';
 
 /** The caller of a self-service session call: the token's user, and the sign-in (family) the token belongs to. */
-async function tokenOwner(tokens: AccessTokens, accessToken: string, context: RequestContext): Promise<{ owner: SessionOwner; familyId: string; context: RequestContext }> {
+async function tokenOwner(
+  tokens: AccessTokens,
+  accessToken: string,
+  context: RequestContext,
+): Promise<{ owner: SessionOwner; familyId: string; context: RequestContext }> {
   const verified = await tokens.verify(accessToken);
   // The token is verified (signature, expiry, revocation): its claims can be read as they are.
   const familyId = String(decodeJwt(accessToken).origin_jti);

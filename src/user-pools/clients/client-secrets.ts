@@ -39,8 +39,14 @@ export function decideSecret(clientId: string, secrets: readonly ClientSecretEnt
   if (command.type === 'AddClientSecret') {
     // Only confidential clients (created with GenerateSecret) have secrets to rotate.
     if (secrets.length === 0) throw new InvalidParameterError(`Client ${clientId} is not configured with a client secret.`);
-    if (secrets.length >= MAX_CLIENT_SECRETS) throw new LimitExceededError(`Client ${clientId} already has the maximum of ${MAX_CLIENT_SECRETS} client secrets.`);
-    return [{ type: 'UserPoolClientSecretAdded', data: { secretId: freeId(clientId, secrets, command.now), encryptedSecret: command.encryptedSecret, createdAt: command.now } }];
+    if (secrets.length >= MAX_CLIENT_SECRETS)
+      throw new LimitExceededError(`Client ${clientId} already has the maximum of ${MAX_CLIENT_SECRETS} client secrets.`);
+    return [
+      {
+        type: 'UserPoolClientSecretAdded',
+        data: { secretId: freeId(clientId, secrets, command.now), encryptedSecret: command.encryptedSecret, createdAt: command.now },
+      },
+    ];
   }
   if (!secrets.some((s) => s.secretId === command.secretId)) throw new ResourceNotFoundError(`Client secret ${command.secretId} does not exist.`);
   if (secrets.length === 1) throw new InvalidParameterError('The last client secret of an app client cannot be deleted.');

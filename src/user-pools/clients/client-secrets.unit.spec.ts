@@ -6,7 +6,10 @@ import type { ClientEvent } from './client.events.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';
-const created: ClientEvent = { type: 'UserPoolClientCreated', data: { clientId: 'c1', poolId: 'p1', encryptedSecret: 'enc-1', createdAt: T0, ...defaultClientSettings('web') } };
+const created: ClientEvent = {
+  type: 'UserPoolClientCreated',
+  data: { clientId: 'c1', poolId: 'p1', encryptedSecret: 'enc-1', createdAt: T0, ...defaultClientSettings('web') },
+};
 const firstId = `c1--${Date.parse(T0)}`;
 const added: ClientEvent = { type: 'UserPoolClientSecretAdded', data: { secretId: `c1--${Date.parse(T1)}`, encryptedSecret: 'enc-2', createdAt: T1 } };
 const state = (events: ClientEvent[]) => fold(clientDecider, events);
@@ -30,7 +33,9 @@ describe('client secret rotation (client decider)', () => {
     expect(when([created, added], { type: 'DeleteClientSecret', poolId: 'p1', secretId: firstId, now: T1 })()).toEqual([deleted]);
     const s = state([created, added, deleted]);
     expect(s.status === 'active' && [s.encryptedSecret, s.secrets.length]).toEqual(['enc-2', 1]);
-    expect(when([created, added, deleted], { type: 'DeleteClientSecret', poolId: 'p1', secretId: added.data.secretId, now: T1 })).toThrow(InvalidParameterError);
+    expect(when([created, added, deleted], { type: 'DeleteClientSecret', poolId: 'p1', secretId: added.data.secretId, now: T1 })).toThrow(
+      InvalidParameterError,
+    );
     expect(when([created, added, deleted], { type: 'DeleteClientSecret', poolId: 'p1', secretId: firstId, now: T1 })).toThrow(ResourceNotFoundError);
   });
   test('a client without a secret has none to rotate; a client of another pool is not found', () => {

@@ -51,7 +51,16 @@ export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
     switch (event.type) {
       case 'UserPoolClientCreated': {
         const { clientId, poolId, encryptedSecret, createdAt, ...settings } = event.data;
-        return { status: 'active', clientId, poolId, encryptedSecret, secrets: initialSecrets(clientId, encryptedSecret, createdAt), createdAt, updatedAt: createdAt, settings };
+        return {
+          status: 'active',
+          clientId,
+          poolId,
+          encryptedSecret,
+          secrets: initialSecrets(clientId, encryptedSecret, createdAt),
+          createdAt,
+          updatedAt: createdAt,
+          settings,
+        };
       }
       case 'UserPoolClientSecretAdded':
       case 'UserPoolClientSecretDeleted': {

@@ -10,7 +10,12 @@ const set = (userSessionTracking: 'ENABLED' | 'DISABLED', at: string, maxPerUser
 describe('session configuration decider', () => {
   test("Cognito's defaults until set: tracking off, 20 sessions per user", () => {
     expect(fold(sessionConfigDecider, [])).toMatchObject({ userSessionTracking: 'DISABLED', maxPerUser: 20 });
-    expect(sessionConfigDecider.decide({ type: 'SetPoolSessionConfiguration', poolId: 'p1', userSessionTracking: 'DISABLED', maxPerUser: 20, now: 't' }, fold(sessionConfigDecider, []))).toEqual([]);
+    expect(
+      sessionConfigDecider.decide(
+        { type: 'SetPoolSessionConfiguration', poolId: 'p1', userSessionTracking: 'DISABLED', maxPerUser: 20, now: 't' },
+        fold(sessionConfigDecider, []),
+      ),
+    ).toEqual([]);
   });
   test('only sign-ins made while tracking was on are sessions, and only while it is on', () => {
     const on = fold(sessionConfigDecider, [set('ENABLED', '2026-01-02'), set('DISABLED', '2026-01-04'), set('ENABLED', '2026-01-06')]);

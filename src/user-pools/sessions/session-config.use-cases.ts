@@ -33,7 +33,11 @@ export interface ClientSessionConfiguration {
   maxValidityMinutes: number;
 }
 
-const poolView = (poolId: string, s: SessionConfigState): PoolSessionConfiguration => ({ poolId, userSessionTracking: s.userSessionTracking, maxPerUser: s.maxPerUser });
+const poolView = (poolId: string, s: SessionConfigState): PoolSessionConfiguration => ({
+  poolId,
+  userSessionTracking: s.userSessionTracking,
+  maxPerUser: s.maxPerUser,
+});
 const clientView = (poolId: string, clientId: string, s: SessionConfigState): ClientSessionConfiguration => ({
   poolId,
   clientId,
@@ -41,7 +45,10 @@ const clientView = (poolId: string, clientId: string, s: SessionConfigState): Cl
 });
 
 /** SetUserPoolSessionConfiguration: a full replacement of the pool-level settings. */
-export class SetUserPoolSessionConfigurationCommand extends UseCaseCommand<{ poolId: string; userSessionTracking: UserSessionTracking; maxPerUser: number }, PoolSessionConfiguration> {}
+export class SetUserPoolSessionConfigurationCommand extends UseCaseCommand<
+  { poolId: string; userSessionTracking: UserSessionTracking; maxPerUser: number },
+  PoolSessionConfiguration
+> {}
 
 @CommandHandler(SetUserPoolSessionConfigurationCommand)
 export class SetUserPoolSessionConfigurationHandler implements ICommandHandler<SetUserPoolSessionConfigurationCommand> {
@@ -61,7 +68,13 @@ export class SetUserPoolSessionConfigurationHandler implements ICommandHandler<S
       context,
       now,
       retries: 3,
-      command: () => ({ type: 'SetPoolSessionConfiguration' as const, poolId: pool.poolId, userSessionTracking: input.userSessionTracking, maxPerUser: input.maxPerUser, now: now.toISOString() }),
+      command: () => ({
+        type: 'SetPoolSessionConfiguration' as const,
+        poolId: pool.poolId,
+        userSessionTracking: input.userSessionTracking,
+        maxPerUser: input.maxPerUser,
+        now: now.toISOString(),
+      }),
     });
     return poolView(pool.poolId, result.state);
   }
@@ -83,7 +96,10 @@ export class GetUserPoolSessionConfigurationHandler implements IQueryHandler<Get
 }
 
 /** SetUserPoolClientSessionConfiguration: the client's SSO-session reuse, only while the pool tracks sessions. */
-export class SetUserPoolClientSessionConfigurationCommand extends UseCaseCommand<{ poolId: string; clientId: string; maxValidityMinutes: number }, ClientSessionConfiguration> {}
+export class SetUserPoolClientSessionConfigurationCommand extends UseCaseCommand<
+  { poolId: string; clientId: string; maxValidityMinutes: number },
+  ClientSessionConfiguration
+> {}
 
 @CommandHandler(SetUserPoolClientSessionConfigurationCommand)
 export class SetUserPoolClientSessionConfigurationHandler implements ICommandHandler<SetUserPoolClientSessionConfigurationCommand> {
@@ -105,7 +121,13 @@ export class SetUserPoolClientSessionConfigurationHandler implements ICommandHan
       context,
       now,
       retries: 3,
-      command: () => ({ type: 'SetClientSessionConfiguration' as const, poolId: pool.poolId, clientId: input.clientId, maxValidityMinutes: input.maxValidityMinutes, now: now.toISOString() }),
+      command: () => ({
+        type: 'SetClientSessionConfiguration' as const,
+        poolId: pool.poolId,
+        clientId: input.clientId,
+        maxValidityMinutes: input.maxValidityMinutes,
+        now: now.toISOString(),
+      }),
     });
     return clientView(pool.poolId, input.clientId, result.state);
   }

@@ -10,8 +10,7 @@ export interface TagsState {
 }
 
 export type TagCommand =
-  | { type: 'TagPool'; poolId: string; tags: Record<string, string>; now: string }
-  | { type: 'UntagPool'; poolId: string; keys: string[]; now: string };
+  { type: 'TagPool'; poolId: string; tags: Record<string, string>; now: string } | { type: 'UntagPool'; poolId: string; keys: string[]; now: string };
 
 export const tagsDecider: Decider<TagCommand, TagEvent, TagsState> = {
   initialState: () => ({ tags: {} }),

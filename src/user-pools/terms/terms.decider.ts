@@ -36,7 +36,8 @@ function checkLinks(links: Record<string, string>): void {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) throw new InvalidParameterError(`The link for ${language} is not a valid URL.`);
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
+      throw new InvalidParameterError(`The link for ${language} is not a valid URL.`);
   }
 }
 

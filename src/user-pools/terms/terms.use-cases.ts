@@ -70,7 +70,14 @@ export class CreateTermsHandler implements ICommandHandler<CreateTermsCommand> {
     const pool = await this.pools.load(input.poolId);
     await this.clients.load(input.clientId, pool.poolId);
     const termsId = this.ids.uuid();
-    const result = await runTerms(this.store, this.clock, pool.poolId, context, (now) => ({ type: 'CreateTerms', poolId: pool.poolId, termsId, clientId: input.clientId, ...input.document, now }));
+    const result = await runTerms(this.store, this.clock, pool.poolId, context, (now) => ({
+      type: 'CreateTerms',
+      poolId: pool.poolId,
+      termsId,
+      clientId: input.clientId,
+      ...input.document,
+      now,
+    }));
     return result.state.terms.find((t) => t.termsId === termsId)!;
   }
 }
@@ -89,7 +96,12 @@ export class UpdateTermsHandler implements ICommandHandler<UpdateTermsCommand> {
   async execute({ input, context }: UpdateTermsCommand): Promise<StoredTerms> {
     const pool = await this.pools.load(input.poolId);
     await this.terms.byId(pool.poolId, input.termsId);
-    const result = await runTerms(this.store, this.clock, pool.poolId, context, (now) => ({ type: 'UpdateTerms', termsId: input.termsId, changes: input.changes, now }));
+    const result = await runTerms(this.store, this.clock, pool.poolId, context, (now) => ({
+      type: 'UpdateTerms',
+      termsId: input.termsId,
+      changes: input.changes,
+      now,
+    }));
     return result.state.terms.find((t) => t.termsId === input.termsId)!;
   }
 }
@@ -205,7 +217,10 @@ export class RecordTermsAcceptanceHandler implements ICommandHandler<RecordTerms
       context,
       now,
       retries: 3,
-      command: () => ({ type: 'AcceptTerms' as const, data: { poolId: pool.poolId, sub: user.sub, clientId: input.clientId, terms: accepted, at: now.toISOString() } }),
+      command: () => ({
+        type: 'AcceptTerms' as const,
+        data: { poolId: pool.poolId, sub: user.sub, clientId: input.clientId, terms: accepted, at: now.toISOString() },
+      }),
     });
   }
 }

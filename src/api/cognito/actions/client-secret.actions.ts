@@ -19,10 +19,22 @@ const descriptor = (s: ClientSecretView) => ({
 export const addUserPoolClientSecret = action({
   auth: 'admin',
   // ClientSecret as in Cognito's API reference: 24 to 64 word characters or '+'.
-  input: z.object({ UserPoolId: userPoolId, ClientId: clientId, ClientSecret: z.string().min(24).max(64).regex(/^[\w+]+$/).optional() }),
+  input: z.object({
+    UserPoolId: userPoolId,
+    ClientId: clientId,
+    ClientSecret: z
+      .string()
+      .min(24)
+      .max(64)
+      .regex(/^[\w+]+$/)
+      .optional(),
+  }),
   async handle(input, ctx) {
     const added = await ctx.commands.execute(
-      new AddUserPoolClientSecretCommand({ poolId: input.UserPoolId, clientId: input.ClientId, ...(input.ClientSecret !== undefined ? { clientSecret: input.ClientSecret } : {}) }, ctx.request),
+      new AddUserPoolClientSecretCommand(
+        { poolId: input.UserPoolId, clientId: input.ClientId, ...(input.ClientSecret !== undefined ? { clientSecret: input.ClientSecret } : {}) },
+        ctx.request,
+      ),
     );
     return { ClientSecretDescriptor: descriptor(added) };
   },
@@ -42,7 +54,9 @@ export const deleteUserPoolClientSecret = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, ClientId: clientId, ClientSecretId: z.string().min(1).max(128) }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new DeleteUserPoolClientSecretCommand({ poolId: input.UserPoolId, clientId: input.ClientId, secretId: input.ClientSecretId }, ctx.request));
+    await ctx.commands.execute(
+      new DeleteUserPoolClientSecretCommand({ poolId: input.UserPoolId, clientId: input.ClientId, secretId: input.ClientSecretId }, ctx.request),
+    );
     return {};
   },
 });

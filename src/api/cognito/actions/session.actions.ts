@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { AdminListUserSessionsQuery, AdminRevokeUserSessionCommand, ListUserSessionsQuery, RevokeUserSessionCommand } from '../../../auth/sessions/session.use-cases.js';
+import {
+  AdminListUserSessionsQuery,
+  AdminRevokeUserSessionCommand,
+  ListUserSessionsQuery,
+  RevokeUserSessionCommand,
+} from '../../../auth/sessions/session.use-cases.js';
 import type { SessionView } from '../../../auth/sessions/sessions.js';
 import {
   GetUserPoolClientSessionConfigurationQuery,
@@ -42,7 +47,11 @@ export const adminListUserSessions = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    return { Sessions: (await ctx.queries.execute(new AdminListUserSessionsQuery({ poolId: input.UserPoolId, username: input.Username }, ctx.request))).map(sessionType) };
+    return {
+      Sessions: (await ctx.queries.execute(new AdminListUserSessionsQuery({ poolId: input.UserPoolId, username: input.Username }, ctx.request))).map(
+        sessionType,
+      ),
+    };
   },
 });
 
@@ -59,13 +68,23 @@ export const adminRevokeUserSession = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, SessionId: sessionId, RevokeAssociatedSessions: revokeAssociated }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new AdminRevokeUserSessionCommand({ poolId: input.UserPoolId, username: input.Username, sessionId: input.SessionId }, ctx.request));
+    await ctx.commands.execute(
+      new AdminRevokeUserSessionCommand({ poolId: input.UserPoolId, username: input.Username, sessionId: input.SessionId }, ctx.request),
+    );
     return {};
   },
 });
 
-const poolConfig = (c: PoolSessionConfiguration) => ({ UserPoolId: c.poolId, UserSessionTracking: c.userSessionTracking, TokenSession: { MaxPerUser: c.maxPerUser } });
-const clientConfig = (c: ClientSessionConfiguration) => ({ UserPoolId: c.poolId, ClientId: c.clientId, SSOSession: { MaxValidityMinutes: c.maxValidityMinutes } });
+const poolConfig = (c: PoolSessionConfiguration) => ({
+  UserPoolId: c.poolId,
+  UserSessionTracking: c.userSessionTracking,
+  TokenSession: { MaxPerUser: c.maxPerUser },
+});
+const clientConfig = (c: ClientSessionConfiguration) => ({
+  UserPoolId: c.poolId,
+  ClientId: c.clientId,
+  SSOSession: { MaxValidityMinutes: c.maxValidityMinutes },
+});
 
 export const getUserPoolSessionConfiguration = action({
   auth: 'admin',
@@ -78,10 +97,17 @@ export const getUserPoolSessionConfiguration = action({
 export const setUserPoolSessionConfiguration = action({
   auth: 'admin',
   // A full replacement: every member is required (Cognito's API reference).
-  input: z.object({ UserPoolId: userPoolId, UserSessionTracking: z.enum(['ENABLED', 'DISABLED']), TokenSession: z.object({ MaxPerUser: z.number().int().min(1).max(100) }) }),
+  input: z.object({
+    UserPoolId: userPoolId,
+    UserSessionTracking: z.enum(['ENABLED', 'DISABLED']),
+    TokenSession: z.object({ MaxPerUser: z.number().int().min(1).max(100) }),
+  }),
   async handle(input, ctx) {
     const set = await ctx.commands.execute(
-      new SetUserPoolSessionConfigurationCommand({ poolId: input.UserPoolId, userSessionTracking: input.UserSessionTracking, maxPerUser: input.TokenSession.MaxPerUser }, ctx.request),
+      new SetUserPoolSessionConfigurationCommand(
+        { poolId: input.UserPoolId, userSessionTracking: input.UserSessionTracking, maxPerUser: input.TokenSession.MaxPerUser },
+        ctx.request,
+      ),
     );
     return poolConfig(set);
   },
@@ -91,7 +117,9 @@ export const getUserPoolClientSessionConfiguration = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, ClientId: clientId }),
   async handle(input, ctx) {
-    return clientConfig(await ctx.queries.execute(new GetUserPoolClientSessionConfigurationQuery({ poolId: input.UserPoolId, clientId: input.ClientId }, ctx.request)));
+    return clientConfig(
+      await ctx.queries.execute(new GetUserPoolClientSessionConfigurationQuery({ poolId: input.UserPoolId, clientId: input.ClientId }, ctx.request)),
+    );
   },
 });
 
@@ -100,7 +128,10 @@ export const setUserPoolClientSessionConfiguration = action({
   input: z.object({ UserPoolId: userPoolId, ClientId: clientId, SSOSession: z.object({ MaxValidityMinutes: z.number().int().min(0).max(129600) }) }),
   async handle(input, ctx) {
     const set = await ctx.commands.execute(
-      new SetUserPoolClientSessionConfigurationCommand({ poolId: input.UserPoolId, clientId: input.ClientId, maxValidityMinutes: input.SSOSession.MaxValidityMinutes }, ctx.request),
+      new SetUserPoolClientSessionConfigurationCommand(
+        { poolId: input.UserPoolId, clientId: input.ClientId, maxValidityMinutes: input.SSOSession.MaxValidityMinutes },
+        ctx.request,
+      ),
     );
     return clientConfig(set);
   },

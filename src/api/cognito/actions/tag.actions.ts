@@ -8,8 +8,15 @@ const resourceArn = z
   .min(20)
   .max(2048)
   .regex(/^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$/);
-const tagKey = z.string().min(1).max(128).regex(/^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u);
-const tagValue = z.string().max(256).regex(/^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u);
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u);
+const tagValue = z
+  .string()
+  .max(256)
+  .regex(/^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u);
 
 export const tagResource = action({
   auth: 'admin',

@@ -18,7 +18,14 @@ const termsId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}
 const termsSource = z.enum(['LINK']);
 const enforcement = z.enum(['NONE']);
 /** Languages of managed login (`cognito:default`, `cognito:spanish`, ...) to a URL. */
-const links = z.record(z.string().min(1).max(64).regex(/^cognito:[a-z-]+$/), z.string().min(1).max(1024));
+const links = z.record(
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^cognito:[a-z-]+$/),
+  z.string().min(1).max(1024),
+);
 
 const termsType = (t: StoredTerms) => ({
   TermsId: t.termsId,
@@ -34,16 +41,32 @@ const termsType = (t: StoredTerms) => ({
 
 export const createTerms = action({
   auth: 'admin',
-  input: z.object({ UserPoolId: userPoolId, ClientId: clientId, TermsName: termsName, TermsSource: termsSource, Enforcement: enforcement, Links: links.optional() }),
+  input: z.object({
+    UserPoolId: userPoolId,
+    ClientId: clientId,
+    TermsName: termsName,
+    TermsSource: termsSource,
+    Enforcement: enforcement,
+    Links: links.optional(),
+  }),
   async handle(input, ctx) {
     const document = { termsName: input.TermsName, termsSource: input.TermsSource, enforcement: input.Enforcement, links: input.Links ?? {} };
-    return { Terms: termsType(await ctx.commands.execute(new CreateTermsCommand({ poolId: input.UserPoolId, clientId: input.ClientId, document }, ctx.request))) };
+    return {
+      Terms: termsType(await ctx.commands.execute(new CreateTermsCommand({ poolId: input.UserPoolId, clientId: input.ClientId, document }, ctx.request))),
+    };
   },
 });
 
 export const updateTerms = action({
   auth: 'admin',
-  input: z.object({ UserPoolId: userPoolId, TermsId: termsId, TermsName: termsName.optional(), TermsSource: termsSource.optional(), Enforcement: enforcement.optional(), Links: links.optional() }),
+  input: z.object({
+    UserPoolId: userPoolId,
+    TermsId: termsId,
+    TermsName: termsName.optional(),
+    TermsSource: termsSource.optional(),
+    Enforcement: enforcement.optional(),
+    Links: links.optional(),
+  }),
   async handle(input, ctx) {
     const changes = {
       ...(input.TermsName !== undefined ? { termsName: input.TermsName } : {}),
@@ -76,7 +99,13 @@ export const describeTermsByClient = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, ClientId: clientId, TermsName: termsName }),
   async handle(input, ctx) {
-    return { Terms: termsType(await ctx.queries.execute(new DescribeTermsByClientQuery({ poolId: input.UserPoolId, clientId: input.ClientId, termsName: input.TermsName }, ctx.request))) };
+    return {
+      Terms: termsType(
+        await ctx.queries.execute(
+          new DescribeTermsByClientQuery({ poolId: input.UserPoolId, clientId: input.ClientId, termsName: input.TermsName }, ctx.request),
+        ),
+      ),
+    };
   },
 });
 
@@ -85,10 +114,19 @@ export const listTerms = action({
   input: z.object({ UserPoolId: userPoolId, MaxResults: z.number().int().min(1).max(60).optional(), NextToken: nextToken.optional() }),
   async handle(input, ctx) {
     const page = await ctx.queries.execute(
-      new ListTermsQuery({ poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken !== undefined ? { nextToken: input.NextToken } : {}) }, ctx.request),
+      new ListTermsQuery(
+        { poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken !== undefined ? { nextToken: input.NextToken } : {}) },
+        ctx.request,
+      ),
     );
     return {
-      Terms: page.terms.map((t) => ({ TermsId: t.termsId, TermsName: t.termsName, Enforcement: t.enforcement, CreationDate: epochSeconds(t.createdAt), LastModifiedDate: epochSeconds(t.updatedAt) })),
+      Terms: page.terms.map((t) => ({
+        TermsId: t.termsId,
+        TermsName: t.termsName,
+        Enforcement: t.enforcement,
+        CreationDate: epochSeconds(t.createdAt),
+        LastModifiedDate: epochSeconds(t.updatedAt),
+      })),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   },
