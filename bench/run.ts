@@ -6,6 +6,8 @@
  */
 import { benchAppends } from './appends.js';
 import { benchArgon2 } from './argon2-bindings.js';
+import { benchHistoryAsOf } from './history-as-of.js';
+import { benchHistoryChain } from './history-chain.js';
 import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
 import { benchProjectionLag } from './projection-lag.js';
@@ -18,6 +20,8 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['rebuild', benchRebuild],
   ['argon2-bindings', benchArgon2],
   ['sign-in', benchSignIn],
+  ['history-chain', benchHistoryChain],
+  ['history-as-of', benchHistoryAsOf],
 ];
 
 export async function runAll(): Promise<void> {
