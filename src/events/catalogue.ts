@@ -225,6 +225,30 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     secretFields: [],
     example: { groupName: 'admins', at: '2026-01-02T00:10:00.000Z' },
   },
+  SoftwareTokenAssociated: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'AssociateSoftwareToken: a TOTP seed (encrypted under the master key) waits for its first code.',
+    secretFields: ['encryptedSeed'],
+    example: { encryptedSeed: 'v1.iv.body.tag', at: '2026-01-01T00:00:00.000Z' },
+  },
+  SoftwareTokenVerified: {
+    stream: 'user-<poolId>-<sub>',
+    description: "VerifySoftwareToken with a right code: the pending seed is the user's TOTP factor.",
+    secretFields: [],
+    example: { friendlyDeviceName: 'phone', timeStep: 59874939, at: '2026-01-01T00:00:30.000Z' },
+  },
+  SoftwareTokenCodeUsed: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'A TOTP code was accepted at sign-in; its time step cannot be used again.',
+    secretFields: [],
+    example: { timeStep: 59874940, at: '2026-01-01T00:01:00.000Z' },
+  },
+  MfaPreferencesSet: {
+    stream: 'user-<poolId>-<sub>',
+    description: "The user's MFA factor settings (enabled, preferred) for the factors given.",
+    secretFields: [],
+    example: { preferences: { SOFTWARE_TOKEN_MFA: { enabled: true, preferred: true } }, at: '2026-01-01T00:02:00.000Z' },
+  },
   SrpVerifierAdded: {
     stream: 'user-<poolId>-<sub>',
     description: "A password set before SRP got its SRP verifier at the user's next password sign-in.",
