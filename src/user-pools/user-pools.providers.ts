@@ -23,6 +23,7 @@ import { Pools } from './pools.js';
 import { TAG_HANDLERS } from './tags/tag.use-cases.js';
 import { SESSION_CONFIG_PROVIDERS } from './sessions/session-config.use-cases.js';
 import { TERMS_PROVIDERS } from './terms/terms.use-cases.js';
+import { REPLICA_HANDLERS } from './replicas/replica.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -91,4 +92,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...SESSION_CONFIG_PROVIDERS,
   // Terms documents
   ...TERMS_PROVIDERS,
+  // Replicas (one region)
+  ...REPLICA_HANDLERS,
 ];

@@ -64,9 +64,7 @@ const STILL_UNROUTED: Record<string, string> = {
   AdminUpdateAuthEventFeedback: 'issue 12',
   CreateManagedLoginBranding: 'issue 12',
   CreateUserImportJob: 'issue 12',
-  CreateUserPoolReplica: 'issue 12',
   DeleteManagedLoginBranding: 'issue 12',
-  DeleteUserPoolReplica: 'issue 12',
   DescribeManagedLoginBranding: 'issue 12',
   DescribeManagedLoginBrandingByClient: 'issue 12',
   DescribeRiskConfiguration: 'issue 12',
@@ -77,7 +75,6 @@ const STILL_UNROUTED: Record<string, string> = {
   GetProvisionedLimit: 'issue 12',
   GetUICustomization: 'issue 12',
   ListUserImportJobs: 'issue 12',
-  ListUserPoolReplicas: 'issue 12',
   SetLogDeliveryConfiguration: 'issue 12',
   SetRiskConfiguration: 'issue 12',
   SetUICustomization: 'issue 12',
@@ -86,7 +83,6 @@ const STILL_UNROUTED: Record<string, string> = {
   UpdateAuthEventFeedback: 'issue 12',
   UpdateManagedLoginBranding: 'issue 12',
   UpdateProvisionedLimit: 'issue 12',
-  UpdateUserPoolReplica: 'issue 12',
 };
 
 /** Commands routed by issue 12's work so far (each has its own e2e test). */
@@ -115,6 +111,11 @@ const ROUTED_BY_ISSUE_12: string[] = [
   'DescribeTermsByClient',
   'ListTerms',
   'UpdateTerms',
+  // rest-of-api-replicas.e2e.spec.ts
+  'CreateUserPoolReplica',
+  'DeleteUserPoolReplica',
+  'ListUserPoolReplicas',
+  'UpdateUserPoolReplica',
 ];
 
 /** The SDK's commands, from the package's own command files. */

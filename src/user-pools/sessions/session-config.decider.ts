@@ -1,12 +1,8 @@
 import { type Decider, unreachable } from '../../shared/decider.js';
-import { DomainError } from '../../shared/domain-error.js';
+import { OperationNotEnabledError } from '../operation-not-enabled.js';
 import type { SessionConfigEvent, UserSessionTracking } from './session-config.events.js';
 
-/** Cognito's OperationNotEnabledException: the pool's configuration does not allow the operation. */
-export class OperationNotEnabledError extends DomainError {
-  readonly code = 'OperationNotEnabledException';
-  readonly status = 400;
-}
+export { OperationNotEnabledError };
 
 export const trackingDisabled = (poolId: string) => new OperationNotEnabledError(`Session tracking is not enabled for user pool ${poolId}.`);
 

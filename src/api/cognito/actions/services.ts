@@ -50,6 +50,7 @@ import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
 import { TAG_ACTIONS } from './tag.actions.js';
 import { SESSION_ACTIONS } from './session.actions.js';
 import { TERMS_ACTIONS } from './terms.actions.js';
+import { REPLICA_ACTIONS } from './replica.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -108,6 +109,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...TAG_ACTIONS,
       ...SESSION_ACTIONS,
       ...TERMS_ACTIONS,
+      ...REPLICA_ACTIONS,
     },
   },
 };
