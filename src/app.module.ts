@@ -8,7 +8,7 @@ import { HealthController } from './api/rest/health.controller.js';
 import { JwksController } from './api/rest/jwks.controller.js';
 import { MetricsController } from './api/rest/metrics.controller.js';
 import { SigningKeysController } from './api/rest/signing-keys.controller.js';
-import { UserPoolsController } from './api/rest/user-pools.controller.js';
+import { REST_CONTROLLERS, REST_PROVIDERS } from './api/rest/rest.parts.js';
 import { AUTH_PROVIDERS } from './auth/auth.providers.js';
 import type { Platform } from './platform/platform.js';
 import { platformProviders } from './platform/providers.js';
@@ -25,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UserPoolsController, AdminController, HealthController, JwksController, SigningKeysController, MetricsController],
+      controllers: [...REST_CONTROLLERS, AdminController, HealthController, JwksController, SigningKeysController, MetricsController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         ...platformProviders(platform),
@@ -33,6 +33,7 @@ export class AppModule {
         ...AUTH_PROVIDERS,
         ...ADMIN_PROVIDERS,
         AdminGuard,
+        ...REST_PROVIDERS,
         CognitoRoute,
       ],
     };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RestExceptionFilter } from './api/rest/rest-exception.filter.js';
+import { PROBLEM_JSON, RestExceptionFilter, problem } from './api/rest/rest-exception.filter.js';
 import { parseJsonBody } from './api/untrusted-input.js';
 import { meterRequests, traceRequests } from './observability/http.js';
 import { traceUseCases } from './observability/use-case-spans.js';
@@ -46,7 +46,8 @@ export async function createServer(platform: Platform): Promise<NestFastifyAppli
     await reply
       .status(405)
       .header('allow', allowed.join(', '))
-      .send({ error: { code: 'MethodNotAllowedException', message: `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}` } });
+      .header('content-type', PROBLEM_JSON)
+      .send(JSON.stringify(problem(405, 'MethodNotAllowedException', `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}`)));
   });
   traceUseCases(app.get(CommandBus), app.get(QueryBus));
   app.useGlobalFilters(new RestExceptionFilter(platform.logger));

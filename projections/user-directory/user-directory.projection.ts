@@ -38,7 +38,7 @@ export const userDirectoryProjection: Projection = {
     'UserPoolUpdated',
     'UserSignedUp',
   ]),
-  // 2: app clients. 3: admin-created users, attribute changes, deletions. The users table's shape
+  // 2: app clients. 3: admin-created users, attribute changes, deletions. 4: search keys. The users table's shape
   // and version are declared with its columns (src/user-pools/directory/user-rows.ts).
   version: USER_DIRECTORY_VERSION,
 
@@ -64,7 +64,7 @@ export const userDirectoryProjection: Projection = {
     )`);
     await db.query(`CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_pool ON ${CLIENTS_TABLE} (pool_id, client_id)`);
     for (const index of USER_INDEXES) {
-      await db.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${USERS_TABLE}_${index.name} ON ${USERS_TABLE} (${index.columns.join(', ')})`);
+      await db.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${USERS_TABLE}_${index.name} ON ${USERS_TABLE} USING ${index.method} (${index.columns.join(', ')})`);
     }
   },
 

@@ -36,7 +36,7 @@ describe('admin access keys', () => {
     const keys = (await call(app.url, 'GET', '/v1/admin/keys', undefined, { authorization: adminAuth })).body.keys as Array<{ accessKeyId: string }>;
     expect(keys).toHaveLength(1);
     const r = await call(app.url, 'DELETE', `/v1/admin/keys/${keys[0].accessKeyId}`, undefined, { authorization: adminAuth });
-    expect(r.body.error.code).toBe('InvalidParameterException');
+    expect(r.body.code).toBe('InvalidParameterException');
   });
 
   test('the CLI makes, lists and revokes keys; with the embedded database it refuses while the service runs', async () => {

@@ -32,7 +32,7 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     expect(poolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
     const got = await call(app.url, 'GET', `/v1/user-pools/${poolId}`, undefined, admin);
     expect(got.body).toMatchObject({ name: 'shop', passwordPolicy: { minimumLength: 8, requireSymbols: true }, usernameCaseSensitive: false });
-    expect((await call(app.url, 'POST', '/v1/user-pools', { name: 'x' })).body.error.code).toBe('UnauthenticatedException');
+    expect((await call(app.url, 'POST', '/v1/user-pools', { name: 'x' })).body.code).toBe('UnauthenticatedException');
     const wrong = `Basic ${Buffer.from('AKIATESTADMIN0000001:wrong-secret').toString('base64')}`;
     const denied = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users`, undefined, { authorization: wrong });
     expect(denied.status).toBe(401);
@@ -53,7 +53,7 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
   test('usernames are unique per pool, case-insensitively by default; concurrent sign-ups of one name: exactly one wins', async () => {
     const dup = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'ALICE', password: STRONG });
     expect(dup.status).toBe(409);
-    expect(dup.body.error.code).toBe('UsernameExistsException');
+    expect(dup.body.code).toBe('UsernameExistsException');
     const results = await Promise.all(
       Array.from({ length: 12 }, () => call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'racer', password: STRONG })),
     );
@@ -66,11 +66,11 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     const code = await latestCode(app, poolId, 'carol');
     const wrong = code === '000000' ? '111111' : '000000';
     const miss = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'carol', code: wrong });
-    expect(miss.body.error.code).toBe('CodeMismatchException');
+    expect(miss.body.code).toBe('CodeMismatchException');
     const ok = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'CAROL', code });
     expect(ok.status).toBe(200);
     const again = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'carol', code });
-    expect(again.body.error.code).toBe('NotAuthorizedException');
+    expect(again.body.code).toBe('NotAuthorizedException');
     const list = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?emailPrefix=carol@`, undefined, admin);
     expect(list.body.users).toEqual([expect.objectContaining({ username: 'carol', status: 'CONFIRMED', attributes: expect.objectContaining({ email_verified: 'true' }) })]);
   });
@@ -80,11 +80,11 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     const code = await latestCode(app, poolId, 'dave');
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      expect((await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code: wrong })).body.error.code).toBe('CodeMismatchException');
+      expect((await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code: wrong })).body.code).toBe('CodeMismatchException');
     }
     const locked = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code });
     expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('TooManyFailedAttemptsException');
+    expect(locked.body.code).toBe('TooManyFailedAttemptsException');
   });
 
   test('lists filter by username and email prefix and paginate with an opaque cursor', async () => {
@@ -106,7 +106,7 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     const wildcard = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?usernamePrefix=%25`, undefined, admin);
     expect(wildcard.body.users).toEqual([]);
     const badCursor = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?cursor=nonsense`, undefined, admin);
-    expect(badCursor.body.error.code).toBe('InvalidParameterException');
+    expect(badCursor.body.code).toBe('InvalidParameterException');
   });
 
   test('bad input gets a 4xx with a typed code and writes nothing', async () => {
@@ -128,7 +128,7 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     ];
     for (const [what, path, body, status, code] of cases) {
       const r = await call(app.url, 'POST', path, body, path === '/v1/user-pools' ? admin : {});
-      expect({ what, status: r.status, code: r.body?.error?.code }).toEqual({ what, status, code });
+      expect({ what, status: r.status, code: r.body?.code }).toEqual({ what, status, code });
     }
     expect(await eventCount(app)).toBe(before);
   });

@@ -67,7 +67,8 @@ describe('Cognito JSON 1.1 framing beside the REST surface', () => {
     expect(created.status).toBe(201);
     const missing = await call(app.url, 'GET', '/v1/user-pools/us-east-1_Nope12345', undefined, { authorization: adminAuth });
     expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('ResourceNotFoundException');
+    expect(missing.body).toMatchObject({ status: 404, code: 'ResourceNotFoundException', type: 'urn:cairn:problem:ResourceNotFoundException' });
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(missing.headers.get('x-amzn-errortype')).toBeNull();
     const health = await call(app.url, 'GET', '/health');
     expect(health.status).toBe(200);

@@ -82,7 +82,9 @@ describe('a PostgreSQL restart under sign-up load (issue 19: defects 1-3, throug
       expect(refused).toMatchObject({ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503, attempts: 3 } });
       retrying.destroy();
       const rest = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'rest-while-down', password: PASSWORD });
-      expect(rest).toMatchObject({ status: 503, body: { error: { code: 'ServiceUnavailable' } } });
+      expect(rest).toMatchObject({ status: 503, body: { status: 503, code: 'ServiceUnavailable' } });
+      expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(rest.headers.get('retry-after')).toBe('1');
       await eventually(() => load.outcomes.filter((o) => o.status === 503).length >= 5, 30_000, 'refusals under load');
       await server.start();
       const backAt = Date.now();

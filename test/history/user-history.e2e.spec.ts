@@ -128,11 +128,11 @@ describe("a user's history (REST, PostgreSQL)", () => {
     expect(bob.body.events.map((e: { type: string }) => e.type)).toEqual(['UserSignedUp']);
     const refused = await get(`/v1/user-pools/${poolId}/users/alice/history?nextToken=${encodeURIComponent(bob.body.nextToken)}`);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.code).toBe('InvalidParameterException');
+    expect(refused.body.code).toBe('InvalidParameterException');
   });
 
   test('an unknown user is 404, a missing admin key 401', async () => {
-    expect((await get(`/v1/user-pools/${poolId}/users/nobody/history`)).body.error.code).toBe('UserNotFoundException');
+    expect((await get(`/v1/user-pools/${poolId}/users/nobody/history`)).body.code).toBe('UserNotFoundException');
     expect((await get(`/v1/user-pools/${poolId}/users/alice/history`, '')).status).toBe(401);
   });
 

@@ -67,7 +67,7 @@ describe('tokens end to end: JWKS, discovery, rotation, independent verifiers', 
     for (const path of ['/us-east-1_NoSuchPool/.well-known/jwks.json', '/not-a-pool/.well-known/openid-configuration', '/v1/.well-known/jwks.json']) {
       const r = await call(app.url, 'GET', path);
       expect(r.status).toBe(404);
-      expect(r.body.error.code).toBe('ResourceNotFoundException');
+      expect(r.body.code).toBe('ResourceNotFoundException');
       expect(r.headers.get('cache-control')).not.toBe('public, max-age=300');
     }
     expect((await call(app.url, 'GET', '/health')).status).toBe(200);

@@ -1,29 +1,25 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { AdminKeys } from '../../admin/admin-keys.js';
-import { UnauthenticatedError } from '../../shared/domain-error.js';
+import type { FastifyReply } from 'fastify';
+import { ADMIN_CHALLENGE, AdminCredentials } from './admin-credentials.js';
 import type { AuthenticatedRequest } from './request-context.js';
 
 /**
- * Admin routes take the deployment's admin access key as HTTP Basic credentials
- * (access key id : secret access key). Use HTTPS in front of the service outside loopback.
+ * Admin routes take an admin access key: HTTP Basic (access key id : secret access key) or an
+ * AWS SigV4 signature (service `cairn`). Use HTTPS in front of the service outside loopback.
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(private readonly adminKeys: AdminKeys) {}
+  constructor(private readonly credentials: AdminCredentials) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Basic ([A-Za-z0-9+/=]+)$/.exec(header) : null;
-    if (!match) throw new UnauthenticatedError('admin credentials required (HTTP Basic with an admin access key)');
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const id = colon > 0 ? decoded.slice(0, colon) : '';
-    const secret = colon > 0 ? decoded.slice(colon + 1) : '';
-    if (!id || !(await this.adminKeys.verify(id, secret))) {
-      throw new UnauthenticatedError('invalid admin credentials');
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    try {
+      request.adminKeyId = await this.credentials.authenticate(request);
+    } catch (error) {
+      void http.getResponse<FastifyReply>().header('www-authenticate', ADMIN_CHALLENGE);
+      throw error;
     }
-    request.adminKeyId = id;
     return true;
   }
 }

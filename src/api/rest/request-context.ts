@@ -3,7 +3,12 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../shared/request-context.js';
 
-export type AuthenticatedRequest = FastifyRequest & { adminKeyId?: string; correlationId?: string };
+export type AuthenticatedRequest = FastifyRequest & {
+  adminKeyId?: string;
+  correlationId?: string;
+  /** The body's bytes as received, kept only for SigV4-signed REST and GraphQL requests (raw-body.ts). */
+  rawBody?: Buffer;
+};
 
 /** The RequestContext of the current HTTP request (correlation id, actor, address, agent). */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {

@@ -1,19 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
 import type { RequestContext } from '../../shared/request-context.js';
-import { ConfirmSignUpCommand } from '../../user-pools/commands/confirm-sign-up.js';
+import { AddCustomAttributesCommand } from '../../user-pools/commands/add-custom-attributes.js';
 import { CreateUserPoolCommand } from '../../user-pools/commands/create-user-pool.js';
-import { SignUpCommand } from '../../user-pools/commands/sign-up.js';
+import { DeleteUserPoolCommand } from '../../user-pools/commands/delete-user-pool.js';
+import { UpdateUserPoolCommand } from '../../user-pools/commands/update-user-pool.js';
 import { GetUserPoolQuery } from '../../user-pools/queries/get-user-pool.js';
-import { ListUsersQuery } from '../../user-pools/queries/list-users.js';
-import type { UserFilter } from '../../user-pools/queries/list-users-filter.js';
+import { ListUserPoolsQuery } from '../../user-pools/queries/list-user-pools.js';
 import { AdminGuard } from './admin.guard.js';
+import { IfMatch, withEtag } from './conditional.js';
+import { poolOut } from './presenters.js';
 import { Ctx } from './request-context.js';
-import { confirmSignUpBody, createUserPoolBody, listUsersQuery, signUpBody } from './schemas.js';
+import { addCustomAttributesBody, createUserPoolBody, pageQuery, updateUserPoolBody } from './schemas.js';
 import { parse } from './validation.js';
 
-/** The user-pool slice over REST; thin: parse, build a command or query, return its result. */
+/** User pools (admin): thin, as every REST controller: parse, build one command or query, map its result. */
 @Controller('v1/user-pools')
+@UseGuards(AdminGuard)
 export class UserPoolsController {
   constructor(
     private readonly commands: CommandBus,
@@ -21,47 +25,41 @@ export class UserPoolsController {
   ) {}
 
   @Post()
-  @UseGuards(AdminGuard)
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new CreateUserPoolCommand(parse(createUserPoolBody, body), ctx));
+    const { customAttributes, ...input } = parse(createUserPoolBody, body);
+    return poolOut(await this.commands.execute(new CreateUserPoolCommand({ ...input, ...(customAttributes ? { schema: customAttributes } : {}) }, ctx)));
+  }
+
+  /** Every region's pools (Cognito's ListUserPools lists the region of the call's scope). */
+  @Get()
+  async list(@Query() query: unknown, @Ctx() ctx: RequestContext) {
+    const q = parse(pageQuery, query);
+    const page = await this.queries.execute(new ListUserPoolsQuery({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }, ctx));
+    return { pools: page.pools, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   @Get(':poolId')
-  @UseGuards(AdminGuard)
-  async get(@Param('poolId') poolId: string, @Ctx() ctx: RequestContext) {
-    return this.queries.execute(new GetUserPoolQuery({ poolId }, ctx));
+  async get(@Param('poolId') poolId: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const pool = await this.queries.execute(new GetUserPoolQuery({ poolId }, ctx));
+    return withEtag(reply, pool.revision, poolOut(pool));
   }
 
-  @Post(':poolId/sign-up')
-  async signUp(@Param('poolId') poolId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
-    const input = parse(signUpBody, body);
-    const result = await this.commands.execute(
-      new SignUpCommand({ via: { poolId }, username: input.username, password: input.password, attributes: input.attributes ?? {} }, ctx),
-    );
-    const delivery = result.codeDeliveryDetails;
-    return {
-      userSub: result.userSub,
-      userConfirmed: result.userConfirmed,
-      ...(delivery ? { codeDeliveryDetails: { destination: delivery.Destination, deliveryMedium: delivery.DeliveryMedium, attributeName: delivery.AttributeName } } : {}),
-    };
+  /** Replaces the mutable settings (members left out take their defaults, as UpdateUserPool); If-Match makes it conditional. */
+  @Put(':poolId')
+  async update(@Param('poolId') poolId: string, @Body() body: unknown, @IfMatch() expectedRevision: bigint | undefined, @Ctx() ctx: RequestContext) {
+    const input = parse(updateUserPoolBody, body);
+    return poolOut(await this.commands.execute(new UpdateUserPoolCommand({ ...input, poolId, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx)));
   }
 
-  @Post(':poolId/confirm-sign-up')
-  @HttpCode(200)
-  async confirmSignUp(@Param('poolId') poolId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
-    const input = parse(confirmSignUpBody, body);
-    await this.commands.execute(new ConfirmSignUpCommand({ via: { poolId }, username: input.username, code: input.code }, ctx));
-    return { confirmed: true };
+  @Delete(':poolId')
+  @HttpCode(204)
+  async delete(@Param('poolId') poolId: string, @Ctx() ctx: RequestContext) {
+    await this.commands.execute(new DeleteUserPoolCommand({ poolId }, ctx));
   }
 
-  @Get(':poolId/users')
-  @UseGuards(AdminGuard)
-  async listUsers(@Param('poolId') poolId: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
-    const input = parse(listUsersQuery, query);
-    const filters: UserFilter[] = [];
-    if (input.usernamePrefix) filters.push({ attribute: 'username', match: 'prefix', value: input.usernamePrefix });
-    if (input.emailPrefix) filters.push({ attribute: 'email', match: 'prefix', value: input.emailPrefix });
-    const page = await this.queries.execute(new ListUsersQuery({ poolId, filters, limit: input.limit, ...(input.cursor ? { paginationToken: input.cursor } : {}) }, ctx));
-    return { users: page.users, ...(page.paginationToken ? { nextCursor: page.paginationToken } : {}) };
+  @Post(':poolId/custom-attributes')
+  @HttpCode(204)
+  async addCustomAttributes(@Param('poolId') poolId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    await this.commands.execute(new AddCustomAttributesCommand({ poolId, attributes: parse(addCustomAttributesBody, body).customAttributes }, ctx));
   }
 }

@@ -54,7 +54,16 @@ export function codeCandidates(codes: Codes, pool: ActivePool, sub: string, attr
 }
 
 /** Update[Admin]UserAttributes: what becomes unverified, waits or gets a code is decided on the fresh state. */
-export class UpdateUserAttributesCommand extends UseCaseCommand<{ target: UserTarget; attributes: Record<string, string>; clientMetadata?: Record<string, string> }, CodeDeliveryDetails[]> {}
+export class UpdateUserAttributesCommand extends UseCaseCommand<
+  {
+    target: UserTarget;
+    attributes: Record<string, string>;
+    clientMetadata?: Record<string, string>;
+    /** A conditional update (REST If-Match): only while the user's stream is at this revision, else 412. */
+    expectedRevision?: bigint;
+  },
+  CodeDeliveryDetails[]
+> {}
 
 @CommandHandler(UpdateUserAttributesCommand)
 export class UpdateUserAttributesHandler implements ICommandHandler<UpdateUserAttributesCommand> {
@@ -76,6 +85,7 @@ export class UpdateUserAttributesHandler implements ICommandHandler<UpdateUserAt
       streamId: target.streamId,
       context: target.context,
       now,
+      expectedRevision: input.expectedRevision,
       command: () => ({
         type: 'UpdateAttributes',
         attributes,

@@ -10,6 +10,7 @@ import { type DirectoryUser, type UserRow, USER_ROW_COLUMNS, toDirectoryUser } f
 import { Pools } from '../pools.js';
 import { effectiveSchema } from '../schema.js';
 import { filterCondition, parseUserFilter, type UserFilter } from './list-users-filter.js';
+import { MAX_CONDITIONS, SORTS, searchConditions, type UserSearch } from './user-search.js';
 
 export type { DirectoryUser };
 
@@ -23,6 +24,8 @@ export interface ListUsersInput {
   attributesToGet?: readonly string[];
   limit: number;
   paginationToken?: string;
+  /** The search beyond Cognito's Filter (REST, GraphQL): several attributes, custom ones, status, group, creation time, order. */
+  search?: UserSearch;
 }
 
 export interface UserPage {
@@ -32,8 +35,9 @@ export interface UserPage {
 }
 
 /**
- * ListUsers (Cognito) and GET /v1/user-pools/{id}/users (REST): the user-directory read model,
- * ordered by (username key, sub) so pages are stable while users come and go. Read-your-writes
+ * ListUsers (Cognito), GET /v1/user-pools/{id}/users (REST) and GraphQL's users: the user-directory
+ * read model, ordered by (username key, sub) — or by (creation time, sub) for a search that asks —
+ * so pages are stable while users come and go. Read-your-writes
  * holds because every write waits for this read model before it answers.
  */
 export class ListUsersQuery extends UseCaseQuery<ListUsersInput, UserPage> {}
@@ -53,20 +57,29 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
     const keep = input.attributesToGet && input.attributesToGet.length > 0 ? input.attributesToGet : undefined;
     const known = new Set(effectiveSchema(pool.settings.schema).map((a) => a.name));
     if (keep?.some((name) => !known.has(name))) throw new InvalidParameterError('One or more requested attributes do not exist.');
+    const search = input.search;
+    const conditions = search?.conditions ?? [];
+    if (conditions.length > MAX_CONDITIONS) throw new InvalidParameterError(`At most ${MAX_CONDITIONS} search conditions.`);
+    const unknown = conditions.find((c) => c.attribute !== 'username' && c.attribute !== 'sub' && !known.has(c.attribute));
+    if (unknown) throw new InvalidParameterError(`Invalid search attribute: ${unknown.attribute} is not an attribute of this user pool.`);
+    const sort = SORTS[search?.sort ?? 'username'];
 
     // 2. One parameterised query: pool, filters, page start, limit + 1 (to know whether more follow).
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const where = [`pool_id = ${param(pool.poolId)}`];
     for (const filter of filters) where.push(filterCondition(filter, pool.settings.usernameCaseSensitive, param));
-    const scope = tokenScope(pool.poolId, filters);
+    if (search) where.push(...searchConditions(search, pool.poolId, pool.settings.usernameCaseSensitive, param));
+    const scope = tokenScope(pool.poolId, filters, search);
+    const key = sort.key === 'created_at' ? 'u.created_at' : 'u.username_key';
     if (input.paginationToken) {
-      const [key, sub] = decodeToken(input.paginationToken, scope);
-      where.push(`(username_key, sub) > (${param(key)}, ${param(sub)})`);
+      const [value, sub] = decodeToken(input.paginationToken, scope);
+      where.push(`(${key}, u.sub) ${sort.descending ? '<' : '>'} (${param(value)}${sort.key === 'created_at' ? '::timestamptz' : ''}, ${param(sub)})`);
     }
     const limit = param(input.limit + 1);
+    const order = sort.descending ? 'DESC' : 'ASC';
     const result = await this.db.query<UserRow>(
-      `SELECT ${USER_ROW_COLUMNS} FROM ${USERS_TABLE} WHERE ${where.join(' AND ')} ORDER BY username_key, sub LIMIT ${limit}`,
+      `SELECT ${USER_ROW_COLUMNS} FROM ${USERS_TABLE} u WHERE ${where.join(' AND ')} ORDER BY ${key} ${order}, u.sub ${order} LIMIT ${limit}`,
       params,
     );
 
@@ -74,7 +87,9 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
     const rows = result.rows.slice(0, input.limit);
     const last = rows[rows.length - 1];
     const users = rows.map((row) => keepAttributes(toDirectoryUser(row), keep));
-    return result.rows.length > input.limit && last ? { users, paginationToken: encodeToken(scope, last.username_key, last.sub) } : { users };
+    if (!(result.rows.length > input.limit && last)) return { users };
+    const continueFrom = sort.key === 'created_at' ? toDirectoryUser(last).createdAt : last.username_key;
+    return { users, paginationToken: encodeToken(scope, continueFrom, last.sub) };
   }
 }
 
@@ -84,9 +99,12 @@ function keepAttributes(user: DirectoryUser, keep: readonly string[] | undefined
   return { ...user, attributes: Object.fromEntries(Object.entries(all).filter(([name]) => !keep || keep.includes(name))) };
 }
 
-/** Binds a token to its pool and filters, so it cannot be replayed against another listing. */
-function tokenScope(poolId: string, filters: readonly UserFilter[]): string {
-  return createHash('sha256').update(JSON.stringify([poolId, filters.length === 1 ? filters[0] : filters.length === 0 ? null : filters])).digest('base64url').slice(0, 16);
+/** Binds a token to its pool, filters and search (order included), so it cannot be replayed against another listing. */
+function tokenScope(poolId: string, filters: readonly UserFilter[], search?: UserSearch): string {
+  const scope: unknown[] = [poolId, filters.length === 1 ? filters[0] : filters.length === 0 ? null : filters];
+  // Tokens of listings without a search keep the scope they always had.
+  if (search) scope.push(search);
+  return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 16);
 }
 
 function encodeToken(scope: string, key: string, sub: string): string {
