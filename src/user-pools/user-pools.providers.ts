@@ -24,6 +24,7 @@ import { TAG_HANDLERS } from './tags/tag.use-cases.js';
 import { SESSION_CONFIG_PROVIDERS } from './sessions/session-config.use-cases.js';
 import { TERMS_PROVIDERS } from './terms/terms.use-cases.js';
 import { REPLICA_HANDLERS } from './replicas/replica.use-cases.js';
+import { UI_CUSTOMIZATION_HANDLERS } from './branding/ui-customization.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -94,4 +95,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...TERMS_PROVIDERS,
   // Replicas (one region)
   ...REPLICA_HANDLERS,
+  // Hosted UI branding (stored for the hosted pages)
+  ...UI_CUSTOMIZATION_HANDLERS,
 ];

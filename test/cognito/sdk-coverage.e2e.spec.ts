@@ -73,11 +73,9 @@ const STILL_UNROUTED: Record<string, string> = {
   GetClientToken: 'issue 12',
   GetLogDeliveryConfiguration: 'issue 12',
   GetProvisionedLimit: 'issue 12',
-  GetUICustomization: 'issue 12',
   ListUserImportJobs: 'issue 12',
   SetLogDeliveryConfiguration: 'issue 12',
   SetRiskConfiguration: 'issue 12',
-  SetUICustomization: 'issue 12',
   StartUserImportJob: 'issue 12',
   StopUserImportJob: 'issue 12',
   UpdateAuthEventFeedback: 'issue 12',
@@ -116,6 +114,9 @@ const ROUTED_BY_ISSUE_12: string[] = [
   'DeleteUserPoolReplica',
   'ListUserPoolReplicas',
   'UpdateUserPoolReplica',
+  // rest-of-api-ui-customization.e2e.spec.ts
+  'GetUICustomization',
+  'SetUICustomization',
 ];
 
 /** The SDK's commands, from the package's own command files. */

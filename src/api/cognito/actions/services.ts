@@ -51,6 +51,7 @@ import { TAG_ACTIONS } from './tag.actions.js';
 import { SESSION_ACTIONS } from './session.actions.js';
 import { TERMS_ACTIONS } from './terms.actions.js';
 import { REPLICA_ACTIONS } from './replica.actions.js';
+import { UI_CUSTOMIZATION_ACTIONS } from './ui-customization.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -110,6 +111,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...SESSION_ACTIONS,
       ...TERMS_ACTIONS,
       ...REPLICA_ACTIONS,
+      ...UI_CUSTOMIZATION_ACTIONS,
     },
   },
 };
