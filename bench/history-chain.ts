@@ -12,7 +12,7 @@ import type { SqlDatabase } from '../src/db/sql.js';
 import { eventDigest } from '../src/event-store/event-hash.js';
 import type { GlobalPosition, NewEvent } from '../src/event-store/event-store.port.js';
 import { SqlEventStore } from '../src/event-store/sql-event-store.js';
-import { applyCheckpoints, CHECKPOINTS_DDL } from '../src/history/log-checkpoints.js';
+import { applyCheckpoints, setupCheckpoints } from '../src/history/log-checkpoints.js';
 import { withMetadata } from '../src/shared/command-handler.js';
 import { PRE_CHAIN_APPEND } from './history-prechain.js';
 import { cpuMeter, formatCpu, type CpuUse } from './support/cpu.js';
@@ -152,7 +152,7 @@ async function measureCheckpoints(db: SqlDatabase): Promise<CheckpointRate> {
     await bulkAppendNewStreams(db, streams);
   }
   await db.query('VACUUM ANALYZE es_events');
-  await db.query(CHECKPOINTS_DDL);
+  await setupCheckpoints(db);
   const scan = async (apply: boolean) => {
     const t0 = performance.now();
     let after: GlobalPosition | undefined;

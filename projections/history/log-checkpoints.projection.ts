@@ -1,4 +1,4 @@
-import { applyCheckpoints, CHECKPOINTS_DDL, LOG_CHECKPOINTS } from '../../src/history/log-checkpoints.js';
+import { applyCheckpoints, LOG_CHECKPOINTS, setupCheckpoints } from '../../src/history/log-checkpoints.js';
 import type { Projection } from '../projection.js';
 
 /**
@@ -15,7 +15,7 @@ export const logCheckpointsProjection: Projection = {
   name: LOG_CHECKPOINTS,
   version: 1,
   async setup(db) {
-    await db.query(CHECKPOINTS_DDL);
+    await setupCheckpoints(db);
   },
   async drop() {
     // Never: see above.

@@ -3,6 +3,7 @@ import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
 import { verifyStoredLog } from '../../src/history/verify/verify-database.js';
 import { testEvent } from '../support/events.js';
 import { freshDatabase } from '../support/postgres.js';
+import { settled } from './support/chained-log.js';
 
 /**
  * Concurrent appends to the same streams on PostgreSQL (no expected revision, so none is
@@ -28,6 +29,7 @@ test('writers racing on the same streams leave every chain intact (PostgreSQL)',
       }),
     );
     const db = new PgDatabase({ connectionString: fresh.url, max: 1 });
+    await settled(db);
     const report = await verifyStoredLog(stores[0], db, db);
     await db.close();
     expect(report.findings).toEqual([]);

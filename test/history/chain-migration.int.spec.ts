@@ -3,10 +3,14 @@ import { PgliteDatabase } from '../../src/db/pglite-database.js';
 import type { SqlDatabase } from '../../src/db/sql.js';
 import type { NewEvent } from '../../src/event-store/event-store.port.js';
 import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
-import { applyCheckpoints, CHECKPOINTS_DDL } from '../../src/history/log-checkpoints.js';
+import { applyCheckpoints, setupCheckpoints } from '../../src/history/log-checkpoints.js';
 import { verifyStoredLog } from '../../src/history/verify/verify-database.js';
 import { testEvent } from '../support/events.js';
 import { freshDatabase } from '../support/postgres.js';
+import { settled } from './support/chained-log.js';
+
+/** The verifier, once every row written is final for readers. */
+const verifyAll = async (...args: Parameters<typeof verifyStoredLog>) => (await settled(args[1] as SqlDatabase), verifyStoredLog(...args));
 
 type Opened = { db: SqlDatabase; drop: () => Promise<void> };
 const databases: Record<string, () => Promise<Opened>> = {
@@ -58,7 +62,7 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
     expect(rows.filter((r) => r.hash === null).map((r) => `${r.stream_id}@${r.revision}`)).toEqual(['old-a@0', 'old-a@1', 'old-a@2', 'old-b@0', 'old-b@1']);
     expect(rows.find((r) => r.stream_id === 'old-a' && r.revision === '3')!.prev).toBe('0'.repeat(64));
     expect(rows.find((r) => r.stream_id === 'old-a' && r.revision === '4')!.prev).toBe(rows.find((r) => r.stream_id === 'old-a' && r.revision === '3')!.hash);
-    const report = await verifyStoredLog(upgraded, db, db);
+    const report = await verifyAll(upgraded, db, db);
     expect(report).toMatchObject({ ok: true, events: 8, chained: 3, preChain: 5 });
   });
 
@@ -69,11 +73,12 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
     await legacyAppend(db, 'old-a', [testEvent('Old', { n: 0 }), testEvent('Old', { n: 1 })]);
     const upgraded = await SqlEventStore.open(db);
     await upgraded.append('old-a', [testEvent('New', { n: 2 })], { expectedRevision: 1n });
-    await db.query(CHECKPOINTS_DDL);
+    await setupCheckpoints(db);
+    await settled(db);
     const all = await upgraded.readAll();
     await db.transaction((tx) => applyCheckpoints(tx, all, 2));
     await db.query(`UPDATE es_events SET data = '{"n": 99}' WHERE stream_id = 'old-a' AND revision = 1`);
-    const report = await verifyStoredLog(upgraded, db, db);
+    const report = await verifyAll(upgraded, db, db);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ kind: 'altered', by: 'checkpoint', streamId: 'old-a', revision: '1' });
   });
@@ -83,7 +88,7 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
     const store = await SqlEventStore.open(db);
     await store.append('s', [testEvent(), testEvent(), testEvent()], { expectedRevision: 'no_stream' });
     await db.query(`UPDATE es_events SET hash = NULL, prev_hash = NULL WHERE stream_id = 's' AND revision = 2`);
-    const report = await verifyStoredLog(store, db, db);
+    const report = await verifyAll(store, db, db);
     expect(report.findings[0]).toMatchObject({ kind: 'inserted', streamId: 's', revision: '2' });
   });
 
@@ -106,7 +111,7 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
       ['y@0', true],
       ['y@1', false],
     ]);
-    const report = await verifyStoredLog(store, db, db);
+    const report = await verifyAll(store, db, db);
     expect(report.findings).toEqual([expect.objectContaining({ kind: 'inserted', streamId: 'y', revision: '1', type: 'FromAnOldWriter' })]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO } from '../support/processes.js';
-import { chainedLog, checkpointAll, type ChainedLog } from './support/chained-log.js';
+import { chainedLog, checkpointAll, type ChainedLog, settled } from './support/chained-log.js';
 
 const run = promisify(execFile);
 
@@ -38,9 +38,11 @@ describe('history verify, export-log and the offline verifier', () => {
 
   beforeAll(async () => {
     log = await chainedLog(3, 4);
+    await settled(log.db);
     await checkpointAll(log, 5);
     dir = await mkdtemp(join(tmpdir(), 'cairn-history-'));
     env = { DATABASE_URL: log.url, DATA_DIR: dir };
+    await settled(log.db);
     const exported = await node('dist/src/cli.js', ['history', 'export-log', join(dir, 'log.ndjson')], env);
     expect(exported).toMatchObject({ code: 0, out: expect.stringContaining('exported 12 events') });
   });

@@ -1,5 +1,5 @@
 import { verifyStoredLog } from '../../src/history/verify/verify-database.js';
-import { chainedLog, checkpointAll, type ChainedLog, rowOf } from './support/chained-log.js';
+import { chainedLog, checkpointAll, type ChainedLog, rowOf, settled } from './support/chained-log.js';
 
 /**
  * Tampering done by hand with SQL on a real PostgreSQL, each caught by the verifier and named:
@@ -15,7 +15,7 @@ describe('the verifier catches tampering done with SQL (PostgreSQL)', () => {
     await log.close();
   });
 
-  const verify = () => verifyStoredLog(log.store, log.db, log.db);
+  const verify = async () => (await settled(log.db), verifyStoredLog(log.store, log.db, log.db));
 
   test('an untouched log verifies: every event chained, nothing found', async () => {
     await checkpointAll(log, 5);

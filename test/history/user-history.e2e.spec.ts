@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { ADMIN, adminAuth, call, type RunningApp, startApp } from '../support/app.js';
 import { REPO } from '../support/processes.js';
 import { rejection, sdkClient } from '../cognito/support.js';
+import { settled } from './support/chained-log.js';
 import { followProjections } from './support/follow.js';
 import { startHistoryApp } from './support/history-app.js';
 
@@ -58,6 +59,8 @@ describe("a user's history (REST, PostgreSQL)", () => {
     await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'staff' }));
     await admin.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'staff' }));
     await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'alice' }));
+    // Readers (the projections among them) see an event once no older transaction is still running, server-wide.
+    await settled(app.platform.db);
     await follower.caughtUp();
   });
 

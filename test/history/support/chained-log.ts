@@ -2,9 +2,10 @@ import { PgDatabase } from '../../../src/db/pg-database.js';
 import type { SqlDatabase } from '../../../src/db/sql.js';
 import type { EventStore } from '../../../src/event-store/event-store.port.js';
 import { SqlEventStore } from '../../../src/event-store/sql-event-store.js';
-import { applyCheckpoints, CHECKPOINTS_DDL } from '../../../src/history/log-checkpoints.js';
+import { applyCheckpoints, setupCheckpoints } from '../../../src/history/log-checkpoints.js';
 import { testEvent } from '../../support/events.js';
 import { freshDatabase } from '../../support/postgres.js';
+import { eventually } from '../../support/wait.js';
 
 export interface ChainedLog {
   /** The database's URL (for the CLI). */
@@ -49,7 +50,8 @@ const event = (stream: string, r: number) => testEvent('ThingHappened', { stream
 
 /** Runs the checkpoint projection's apply over the whole log, as the runner would. */
 export async function checkpointAll(log: ChainedLog, segmentEvents: number): Promise<void> {
-  await log.db.query(CHECKPOINTS_DDL);
+  await settled(log.db);
+  await setupCheckpoints(log.db);
   const events = await log.store.readAll({ maxCount: 100_000 });
   await log.db.transaction((tx) => applyCheckpoints(tx, events, segmentEvents));
 }
@@ -61,4 +63,23 @@ export async function rowOf(db: SqlDatabase, stream: string, revision: number): 
     [stream, revision],
   );
   return r.rows[0];
+}
+
+/**
+ * Waits until every event written so far is below the visibility horizon, which the verifier
+ * (like every reader) stops at. The horizon is server-wide: a neighbour's long transaction on
+ * the shared test server holds it back for a while.
+ */
+export async function settled(db: SqlDatabase): Promise<void> {
+  await eventually(
+    async () => {
+      const r = await db.query<{ newest: string | null; horizon: string }>(
+        `SELECT (SELECT max(transaction_id::text::bigint) FROM es_events)::text AS newest, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
+      );
+      const { newest, horizon } = r.rows[0];
+      return newest === null || BigInt(horizon) > BigInt(newest);
+    },
+    60_000,
+    'the visibility horizon to pass the newest event',
+  );
 }
