@@ -13,6 +13,8 @@ import { TERMS_CATALOGUE } from '../user-pools/terms/terms.catalogue.js';
 import type { TermsAccepted, TermsEvent } from '../user-pools/terms/terms.events.js';
 import { UI_CUSTOMIZATION_CATALOGUE } from '../user-pools/branding/ui-customization.catalogue.js';
 import type { UICustomizationEvent } from '../user-pools/branding/ui-customization.events.js';
+import { MANAGED_LOGIN_CATALOGUE } from '../user-pools/branding/managed-login.catalogue.js';
+import type { ManagedLoginBrandingEvent } from '../user-pools/branding/managed-login.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
@@ -23,7 +25,7 @@ import type { CatalogueEntry } from './catalogue-entry.js';
 
 export type { CatalogueEntry };
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent | SessionConfigEvent | TermsEvent | TermsAccepted | UICustomizationEvent;
+export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent | SessionConfigEvent | TermsEvent | TermsAccepted | UICustomizationEvent | ManagedLoginBrandingEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -198,6 +200,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...SESSION_CONFIG_CATALOGUE,
   ...TERMS_CATALOGUE,
   ...UI_CUSTOMIZATION_CATALOGUE,
+  ...MANAGED_LOGIN_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

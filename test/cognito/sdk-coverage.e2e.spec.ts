@@ -62,11 +62,7 @@ const STILL_UNROUTED: Record<string, string> = {
   // Issue 12, not done yet.
   AdminDeleteSoftwareToken: 'issue 12',
   AdminUpdateAuthEventFeedback: 'issue 12',
-  CreateManagedLoginBranding: 'issue 12',
   CreateUserImportJob: 'issue 12',
-  DeleteManagedLoginBranding: 'issue 12',
-  DescribeManagedLoginBranding: 'issue 12',
-  DescribeManagedLoginBrandingByClient: 'issue 12',
   DescribeRiskConfiguration: 'issue 12',
   DescribeUserImportJob: 'issue 12',
   GetCSVHeader: 'issue 12',
@@ -79,7 +75,6 @@ const STILL_UNROUTED: Record<string, string> = {
   StartUserImportJob: 'issue 12',
   StopUserImportJob: 'issue 12',
   UpdateAuthEventFeedback: 'issue 12',
-  UpdateManagedLoginBranding: 'issue 12',
   UpdateProvisionedLimit: 'issue 12',
 };
 
@@ -117,6 +112,12 @@ const ROUTED_BY_ISSUE_12: string[] = [
   // rest-of-api-ui-customization.e2e.spec.ts
   'GetUICustomization',
   'SetUICustomization',
+  // rest-of-api-managed-login.e2e.spec.ts
+  'CreateManagedLoginBranding',
+  'DeleteManagedLoginBranding',
+  'DescribeManagedLoginBranding',
+  'DescribeManagedLoginBrandingByClient',
+  'UpdateManagedLoginBranding',
 ];
 
 /** The SDK's commands, from the package's own command files. */

@@ -52,6 +52,7 @@ import { SESSION_ACTIONS } from './session.actions.js';
 import { TERMS_ACTIONS } from './terms.actions.js';
 import { REPLICA_ACTIONS } from './replica.actions.js';
 import { UI_CUSTOMIZATION_ACTIONS } from './ui-customization.actions.js';
+import { MANAGED_LOGIN_ACTIONS } from './managed-login.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -112,6 +113,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...TERMS_ACTIONS,
       ...REPLICA_ACTIONS,
       ...UI_CUSTOMIZATION_ACTIONS,
+      ...MANAGED_LOGIN_ACTIONS,
     },
   },
 };
