@@ -108,7 +108,7 @@ describe('the directory as of an instant', () => {
       expect(names(await list(at(4), `&filter=${encodeURIComponent('status = "Disabled"')}`))).toEqual(['bob']);
       const first = await list(at(6), '&limit=1');
       expect(names(first)).toEqual(['bob']);
-      expect(names(await list(at(6), `&limit=1&paginationToken=${encodeURIComponent(first.PaginationToken)}`))).toEqual(['carol']);
+      expect(names(await list(at(6), `&limit=1&cursor=${encodeURIComponent(first.nextCursor)}`))).toEqual(['carol']);
       const only = await list(at(6), '&attributesToGet=name');
       expect(only.Users[0].Attributes).toEqual([{ Name: 'name', Value: 'Bob' }]);
     });
@@ -119,13 +119,13 @@ describe('the directory as of an instant', () => {
       expect(attr((await user(3)).body.user, 'name')).toBe('Alice');
       expect(attr((await user(4)).body.user, 'name')).toBe('Alice Smith');
       expect((await user(5)).body.user.UserStatus).toBe('CONFIRMED');
-      expect((await user(6)).body.error.code).toBe('UserNotFoundException');
-      expect((await user(1, 'carol')).body.error.code).toBe('UserNotFoundException');
+      expect((await user(6)).body.code).toBe('UserNotFoundException');
+      expect((await user(1, 'carol')).body.code).toBe('UserNotFoundException');
       expect((await user(4, 'bob')).body.user.Enabled).toBe(false);
     });
 
     test("a group's members at each instant, and its second incarnation without the first one's members", async () => {
-      expect((await members(at(2))).body.error.code).toBe('ResourceNotFoundException');
+      expect((await members(at(2))).body.code).toBe('ResourceNotFoundException');
       expect(names((await members(at(3))).body)).toEqual(['alice']);
       expect(names((await members(at(4))).body)).toEqual(['alice', 'bob']);
       expect(names((await members(at(5))).body)).toEqual(['bob']);
@@ -147,7 +147,7 @@ describe('the directory as of an instant', () => {
   test('an instant that is neither a position nor a time with its zone is refused', async () => {
     const r = await get(`/v1/user-pools/${poolId}/as-of/users?at=yesterday`);
     expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('InvalidParameterException');
+    expect(r.body.code).toBe('InvalidParameterException');
     expect((await get(`/v1/user-pools/${poolId}/as-of/users?at=2026-03-01`)).status).toBe(400);
   });
 });

@@ -117,9 +117,9 @@ describe("a user's history (REST, PostgreSQL)", () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const r = await get(`/v1/user-pools/${poolId}/users/alice/history?limit=4${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`);
+      const r = await get(`/v1/user-pools/${poolId}/users/alice/history?limit=4${token ? `&cursor=${encodeURIComponent(token)}` : ''}`);
       seen.push(...r.body.events);
-      token = r.body.nextToken;
+      token = r.body.nextCursor;
       pages++;
     } while (token);
     expect(pages).toBe(Math.ceil(all.length / 4));
@@ -129,7 +129,7 @@ describe("a user's history (REST, PostgreSQL)", () => {
   test("another user's history holds only their own events; a token of one user's history is refused for another's", async () => {
     const bob = await get(`/v1/user-pools/${poolId}/users/bob/history?limit=1`);
     expect(bob.body.events.map((e: { type: string }) => e.type)).toEqual(['UserSignedUp']);
-    const refused = await get(`/v1/user-pools/${poolId}/users/alice/history?nextToken=${encodeURIComponent(bob.body.nextToken)}`);
+    const refused = await get(`/v1/user-pools/${poolId}/users/alice/history?cursor=${encodeURIComponent(bob.body.nextCursor)}`);
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('InvalidParameterException');
   });
@@ -147,5 +147,15 @@ describe("a user's history (REST, PostgreSQL)", () => {
     expect(shown.events.map((e: { eventId: string }) => e.eventId)).toEqual(rest.events.map((e: { eventId: string }) => e.eventId));
     const now = await cli('as-of', poolId, new Date(Date.now() + 60_000).toISOString(), 'users');
     expect(now.Users.map((u: { Username: string }) => u.Username)).toEqual(['bob']);
+  });
+
+  test("the log verification route proves the app's whole log: every event chained, checkpoints matching", async () => {
+    await settled(app.platform.db);
+    await follower.caughtUp();
+    const r = await get('/v1/admin/log/verification');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, findings: [], preChain: 0 });
+    expect(r.body.chained).toBe(r.body.events);
+    expect(r.body.checkpoints.eventsCovered).toBe(r.body.events);
   });
 });

@@ -10,7 +10,8 @@ import { Ctx } from './request-context.js';
 import { parse } from './validation.js';
 
 /** Query strings of the history routes (docs/history.md); the OpenAPI paths below are built from them. */
-export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), nextToken: z.string().max(2048).optional() }).strict();
+const cursor = z.string().min(1).max(2048);
+export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: cursor.optional() }).strict();
 const at = z.string().min(1).max(64);
 export const userAsOfQuery = z.object({ at }).strict();
 export const listUsersAsOfQuery = z
@@ -20,10 +21,16 @@ export const listUsersAsOfQuery = z
     /** Comma-separated attribute names. */
     attributesToGet: z.string().max(2048).optional(),
     limit: z.coerce.number().int().min(1).max(60).default(60),
-    paginationToken: z.string().max(2048).optional(),
+    cursor: cursor.optional(),
   })
   .strict();
-export const groupMembersAsOfQuery = z.object({ at, limit: z.coerce.number().int().min(1).max(60).default(60), nextToken: z.string().max(2048).optional() }).strict();
+export const groupMembersAsOfQuery = z.object({ at, limit: z.coerce.number().int().min(1).max(60).default(60), cursor: cursor.optional() }).strict();
+
+/** REST v1 pages by `cursor` / `nextCursor`; the use cases answer in Cognito's names. */
+function withCursor<T extends object>(result: T, key: 'nextToken' | 'PaginationToken' | 'NextToken'): Omit<T, typeof key> & { nextCursor?: string } {
+  const { [key]: next, ...rest } = result as T & Record<string, string | undefined>;
+  return { ...(rest as Omit<T, typeof key>), ...(next ? { nextCursor: next } : {}) };
+}
 
 /**
  * Auditors' routes (admin key): a user's history, the directory as of an instant (`at`: a log
@@ -35,9 +42,9 @@ export class HistoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('user-pools/:poolId/users/:username/history')
-  history(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
+  async history(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(historyQuery, query);
-    return this.queries.execute(new UserHistoryQuery({ poolId, username, limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) }, ctx));
+    return withCursor(await this.queries.execute(new UserHistoryQuery({ poolId, username, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)), 'nextToken');
   }
 
   @Get('user-pools/:poolId/as-of/users/:username')
@@ -46,21 +53,17 @@ export class HistoryController {
   }
 
   @Get('user-pools/:poolId/as-of/users')
-  listUsersAsOf(@Param('poolId') poolId: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
+  async listUsersAsOf(@Param('poolId') poolId: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(listUsersAsOfQuery, query);
     const attributesToGet = q.attributesToGet?.split(',').map((a) => a.trim()).filter(Boolean);
-    return this.queries.execute(
-      new ListUsersAsOfQuery(
-        { poolId, at: q.at, limit: q.limit, ...(q.filter ? { filter: q.filter } : {}), ...(attributesToGet ? { attributesToGet } : {}), ...(q.paginationToken ? { paginationToken: q.paginationToken } : {}) },
-        ctx,
-      ),
-    );
+    const input = { poolId, at: q.at, limit: q.limit, ...(q.filter ? { filter: q.filter } : {}), ...(attributesToGet ? { attributesToGet } : {}), ...(q.cursor ? { paginationToken: q.cursor } : {}) };
+    return withCursor(await this.queries.execute(new ListUsersAsOfQuery(input, ctx)), 'PaginationToken');
   }
 
   @Get('user-pools/:poolId/as-of/groups/:groupName/members')
-  groupMembersAsOf(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
+  async groupMembersAsOf(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(groupMembersAsOfQuery, query);
-    return this.queries.execute(new GroupMembersAsOfQuery({ poolId, groupName, at: q.at, limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) }, ctx));
+    return withCursor(await this.queries.execute(new GroupMembersAsOfQuery({ poolId, groupName, at: q.at, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)), 'NextToken');
   }
 
   /** Reads the whole log: for operators and auditors, not for polling. */
@@ -70,32 +73,63 @@ export class HistoryController {
   }
 }
 
-const queryParams = (schema: z.ZodObject) =>
-  Object.entries(schema.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: z.toJSONSchema(s as z.ZodType, { io: 'input', unrepresentable: 'any' }) }));
-const path = (...names: string[]) => names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-const responses = (what: string) => ({
-  '200': { description: what },
-  '400': { description: 'Invalid input (typed error code)' },
-  '401': { description: 'Missing or invalid admin credentials' },
-  '404': { description: 'Unknown pool, user or group (at that instant)' },
+const attribute = z.object({ Name: z.string(), Value: z.string() });
+const userType = z.object({ Username: z.string(), Attributes: z.array(attribute), UserCreateDate: z.number(), UserLastModifiedDate: z.number(), Enabled: z.boolean(), UserStatus: z.string() });
+const asOf = z.union([z.object({ position: z.string() }), z.object({ time: z.string() })]);
+export const historyPageResponse = z.object({
+  poolId: z.string(),
+  sub: z.string(),
+  events: z.array(
+    z.object({
+      position: z.string(),
+      streamId: z.string(),
+      stream: z.enum(['user', 'authlog', 'groups', 'refresh']),
+      revision: z.string(),
+      type: z.string(),
+      eventId: z.string(),
+      occurredAt: z.string(),
+      actor: z.object({ kind: z.string(), id: z.string().optional() }),
+      clientIp: z.string().optional(),
+      userAgent: z.string().optional(),
+      correlationId: z.string(),
+      causationId: z.string(),
+      data: z.unknown(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
 });
-const admin = [{ adminKey: [] }];
+export const userAsOfResponse = z.object({ asOf, user: z.object({ Username: z.string(), UserAttributes: z.array(attribute), UserCreateDate: z.number(), UserLastModifiedDate: z.number(), Enabled: z.boolean(), UserStatus: z.string() }) });
+export const usersAsOfResponse = z.object({ asOf, Users: z.array(userType), nextCursor: z.string().optional() });
+export const verificationResponse = z.object({
+  ok: z.boolean(),
+  events: z.number(),
+  streams: z.number(),
+  chained: z.number(),
+  preChain: z.number(),
+  checkpoints: z.object({ sealed: z.number(), open: z.number(), eventsCovered: z.number(), eventsAfter: z.number() }),
+  anchor: z.string().nullable(),
+  findings: z.array(z.object({ kind: z.string(), by: z.string(), streamId: z.string().optional(), revision: z.string().optional(), position: z.string().optional(), eventId: z.string().optional(), type: z.string().optional(), detail: z.string() })),
+});
 
-/** The routes above for src/api/rest/openapi.ts (`...HISTORY_OPENAPI_PATHS` in its `paths`). */
-export const HISTORY_OPENAPI_PATHS = {
+/**
+ * The routes above in the shape of src/api/rest/openapi.ts' OPERATIONS entries, for
+ * `...HISTORY_OPERATIONS` in it (the document is then built from the same zod schemas that
+ * validate these requests).
+ */
+export const HISTORY_OPERATIONS = {
   '/v1/user-pools/{poolId}/users/{username}/history': {
-    get: { summary: "A user's history: every event, in global order, secrets removed", security: admin, parameters: [...path('poolId', 'username'), ...queryParams(historyQuery)], responses: responses('A page of events') },
+    get: { summary: "A user's history: every event in global order, with actor, address and correlation ids, secrets removed", auth: 'admin', query: historyQuery, ok: [200, 'A page of events', historyPageResponse], errors: [404] },
   },
   '/v1/user-pools/{poolId}/as-of/users/{username}': {
-    get: { summary: 'AdminGetUser as of an instant', security: admin, parameters: [...path('poolId', 'username'), ...queryParams(userAsOfQuery)], responses: responses('The user as it stood') },
+    get: { summary: 'AdminGetUser as of an instant (`at`: a log position or an ISO 8601 time)', auth: 'admin', query: userAsOfQuery, ok: [200, 'The user as it stood', userAsOfResponse], errors: [404] },
   },
   '/v1/user-pools/{poolId}/as-of/users': {
-    get: { summary: 'ListUsers as of an instant', security: admin, parameters: [...path('poolId'), ...queryParams(listUsersAsOfQuery)], responses: responses('A page of users') },
+    get: { summary: 'ListUsers as of an instant', auth: 'admin', query: listUsersAsOfQuery, ok: [200, 'A page of users', usersAsOfResponse], errors: [404] },
   },
   '/v1/user-pools/{poolId}/as-of/groups/{groupName}/members': {
-    get: { summary: "A group's members as of an instant", security: admin, parameters: [...path('poolId', 'groupName'), ...queryParams(groupMembersAsOfQuery)], responses: responses('A page of users') },
+    get: { summary: "A group's members as of an instant", auth: 'admin', query: groupMembersAsOfQuery, ok: [200, 'A page of users', usersAsOfResponse], errors: [404] },
   },
   '/v1/admin/log/verification': {
-    get: { summary: "Verify the log's hash chains and checkpoints", security: admin, responses: { '200': { description: 'The verification report' }, '401': responses('')['401'] } },
+    get: { summary: "Verify the log's hash chains and checkpoints (reads the whole log)", auth: 'admin', ok: [200, 'The verification report', verificationResponse] },
   },
-};
+} satisfies Record<string, { get: { summary: string; auth: 'admin'; query?: z.ZodObject; ok: [number, string, z.ZodType]; errors?: number[] } }>;

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AdminGuard } from '../../../src/api/rest/admin.guard.js';
 import { HistoryController } from '../../../src/api/rest/history.controller.js';
 import { RestExceptionFilter } from '../../../src/api/rest/rest-exception.filter.js';
+import { REST_PROVIDERS } from '../../../src/api/rest/rest.parts.js';
 import { HISTORY_PROVIDERS } from '../../../src/history/history.providers.js';
 import type { Platform } from '../../../src/platform/platform.js';
 import { platformProviders } from '../../../src/platform/providers.js';
@@ -20,7 +21,7 @@ class HistoryTestModule {
       imports: [CqrsModule.forRoot()],
       controllers: [HistoryController],
       // The platform's ports, then the waits of the test's projection follower in place of the platform runner's.
-      providers: [...platformProviders(platform), { provide: READ_MODELS, useValue: readModels }, Users, ...HISTORY_PROVIDERS, AdminGuard],
+      providers: [...platformProviders(platform), { provide: READ_MODELS, useValue: readModels }, Users, ...HISTORY_PROVIDERS, AdminGuard, ...REST_PROVIDERS],
     };
   }
 }
