@@ -30,7 +30,8 @@ export function recoveryContact(
   recovery: ReadonlyArray<{ name: string; priority: number }> | undefined,
 ): CodeTarget {
   const order = recovery ? [...recovery].sort((a, b) => a.priority - b.priority).map((r) => r.name) : ['verified_phone_number', 'verified_email'];
-  if (order.includes('admin_only')) throw new NotAuthorizedError('Cannot reset password for the user as the user pool allows only administrators to reset passwords');
+  // Cognito's words for a pool that lets only administrators reset passwords.
+  if (order.includes('admin_only')) throw new NotAuthorizedError('Contact administrator to reset password.');
   for (const name of order) {
     const attribute: ContactAttribute = name === 'verified_email' ? 'email' : 'phone_number';
     if (attributes[attribute] && attributes[`${attribute}_verified`] === 'true') return { attribute, to: attributes[attribute] };
