@@ -9,6 +9,7 @@ import { JwksController } from './api/rest/jwks.controller.js';
 import { MetricsController } from './api/rest/metrics.controller.js';
 import { SigningKeysController } from './api/rest/signing-keys.controller.js';
 import { REST_CONTROLLERS, REST_PROVIDERS } from './api/rest/rest.parts.js';
+import { GRAPHQL_CONTROLLERS, GRAPHQL_PROVIDERS, graphqlModule } from './api/graphql/graphql.parts.js';
 import { AUTH_PROVIDERS } from './auth/auth.providers.js';
 import type { Platform } from './platform/platform.js';
 import { platformProviders } from './platform/providers.js';
@@ -24,8 +25,8 @@ export class AppModule {
   static with(platform: Platform): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [...REST_CONTROLLERS, AdminController, HealthController, JwksController, SigningKeysController, MetricsController],
+      imports: [CqrsModule.forRoot(), graphqlModule()],
+      controllers: [...REST_CONTROLLERS, ...GRAPHQL_CONTROLLERS, AdminController, HealthController, JwksController, SigningKeysController, MetricsController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         ...platformProviders(platform),
@@ -34,6 +35,7 @@ export class AppModule {
         ...ADMIN_PROVIDERS,
         AdminGuard,
         ...REST_PROVIDERS,
+        ...GRAPHQL_PROVIDERS,
         CognitoRoute,
       ],
     };

@@ -1,0 +1,255 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+/**
+ * The GraphQL surface's types (code-first). They mirror the REST shapes (src/api/rest/presenters.ts
+ * builds both); revisions are strings because a stream revision can outgrow GraphQL's Int.
+ */
+
+@ObjectType({ description: 'One attribute of a user' })
+export class Attribute {
+  @Field() name!: string;
+  @Field() value!: string;
+}
+
+@ObjectType()
+export class PasswordPolicy {
+  @Field(() => Int) minimumLength!: number;
+  @Field() requireUppercase!: boolean;
+  @Field() requireLowercase!: boolean;
+  @Field() requireNumbers!: boolean;
+  @Field() requireSymbols!: boolean;
+  @Field(() => Int) temporaryPasswordValidityDays!: number;
+}
+
+@ObjectType()
+export class UserPool {
+  @Field(() => ID) poolId!: string;
+  @Field() name!: string;
+  @Field() region!: string;
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+  @Field(() => PasswordPolicy) passwordPolicy!: PasswordPolicy;
+  @Field() usernameCaseSensitive!: boolean;
+  @Field(() => [String]) autoVerifiedAttributes!: string[];
+  @Field(() => Int, { nullable: true }) estimatedNumberOfUsers?: number;
+  @Field({ nullable: true, description: "The pool's revision (DescribeUserPool only): pass it as expectedRevision to update conditionally" }) revision?: string;
+}
+
+@ObjectType()
+export class UserPoolSummary {
+  @Field(() => ID) poolId!: string;
+  @Field() name!: string;
+  @Field() region!: string;
+  @Field() createdAt!: string;
+}
+
+@ObjectType()
+export class UserPoolPage {
+  @Field(() => [UserPoolSummary]) nodes!: UserPoolSummary[];
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class AppClient {
+  @Field(() => ID) clientId!: string;
+  @Field() poolId!: string;
+  @Field() clientName!: string;
+  @Field({ nullable: true, description: 'Present when the client has a secret' }) clientSecret?: string;
+  @Field(() => [String]) explicitAuthFlows!: string[];
+  @Field(() => Int) accessTokenValidity!: number;
+  @Field(() => Int) idTokenValidity!: number;
+  @Field(() => Int) refreshTokenValidity!: number;
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+}
+
+@ObjectType()
+export class AppClientSummary {
+  @Field(() => ID) clientId!: string;
+  @Field() poolId!: string;
+  @Field() clientName!: string;
+}
+
+@ObjectType()
+export class AppClientPage {
+  @Field(() => [AppClientSummary]) nodes!: AppClientSummary[];
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class User {
+  @Field(() => ID) sub!: string;
+  @Field() username!: string;
+  @Field() status!: string;
+  @Field() enabled!: boolean;
+  @Field(() => [Attribute]) attributes!: Attribute[];
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+  @Field({ nullable: true, description: "The user's revision (admin reads): pass it as expectedRevision to update conditionally" }) revision?: string;
+}
+
+@ObjectType({ description: 'A page of users; pass endCursor as `after` for the next one (null: no more)' })
+export class UserConnection {
+  @Field(() => [User]) nodes!: User[];
+  @Field({ nullable: true }) endCursor?: string;
+  @Field() hasNextPage!: boolean;
+}
+
+@ObjectType()
+export class Group {
+  @Field(() => ID) groupName!: string;
+  @Field() poolId!: string;
+  @Field({ nullable: true }) description?: string;
+  @Field(() => Int, { nullable: true }) precedence?: number;
+  @Field({ nullable: true }) roleArn?: string;
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+  @Field({ nullable: true, description: "The group's revision (group query only)" }) revision?: string;
+}
+
+@ObjectType()
+export class GroupPage {
+  @Field(() => [Group]) nodes!: Group[];
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class AuthEvent {
+  @Field(() => ID) eventId!: string;
+  @Field() type!: string;
+  @Field() at!: string;
+  @Field() outcome!: string;
+  @Field() passwordOk!: boolean;
+  @Field({ nullable: true }) clientIp?: string;
+  @Field({ nullable: true }) userAgent?: string;
+}
+
+@ObjectType({ description: 'Sign-in attempts, newest first. To poll: ask for the first page and stop at an eventId already seen' })
+export class AuthEventPage {
+  @Field(() => [AuthEvent]) nodes!: AuthEvent[];
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class CodeDelivery {
+  @Field() destination!: string;
+  @Field() deliveryMedium!: string;
+  @Field() attributeName!: string;
+}
+
+@ObjectType()
+export class SignUpResult {
+  @Field() userSub!: string;
+  @Field() userConfirmed!: boolean;
+  @Field(() => CodeDelivery, { nullable: true }) codeDeliveryDetails?: CodeDelivery;
+}
+
+@ObjectType()
+export class Tokens {
+  @Field() accessToken!: string;
+  @Field() idToken!: string;
+  @Field({ nullable: true }) refreshToken?: string;
+  @Field(() => Int) expiresIn!: number;
+  @Field() tokenType!: string;
+}
+
+@ObjectType()
+export class Challenge {
+  @Field() name!: string;
+  @Field({ nullable: true }) session?: string;
+  @Field(() => [Attribute], { description: 'The challenge parameters' }) parameters!: Attribute[];
+}
+
+@ObjectType({ description: 'Either tokens or the next challenge' })
+export class SignInResult {
+  @Field(() => Tokens, { nullable: true }) tokens?: Tokens;
+  @Field(() => Challenge, { nullable: true }) challenge?: Challenge;
+}
+
+export enum MatchKind {
+  EXACT = 'exact',
+  PREFIX = 'prefix',
+}
+registerEnumType(MatchKind, { name: 'MatchKind' });
+
+export enum UserSortOrder {
+  USERNAME = 'username',
+  USERNAME_DESC = '-username',
+  CREATED = 'created',
+  CREATED_DESC = '-created',
+}
+registerEnumType(UserSortOrder, { name: 'UserSortOrder' });
+
+@InputType({ description: 'Input pairs (attributes, challenge responses, parameters)' })
+export class AttributeInput {
+  @Field() name!: string;
+  @Field() value!: string;
+}
+
+@InputType({ description: '`username`, `sub`, or any standard or custom attribute (custom:tier); values compare case-insensitively' })
+export class AttributeConditionInput {
+  @Field() attribute!: string;
+  @Field(() => MatchKind, { defaultValue: MatchKind.EXACT }) match!: MatchKind;
+  @Field() value!: string;
+}
+
+@InputType({ description: 'Every given condition must hold' })
+export class UserFilterInput {
+  @Field(() => [AttributeConditionInput], { nullable: true }) attributes?: AttributeConditionInput[];
+  @Field({ nullable: true }) status?: string;
+  @Field({ nullable: true }) enabled?: boolean;
+  @Field({ nullable: true, description: 'Members of this group' }) group?: string;
+  @Field({ nullable: true, description: 'ISO 8601; created at or after' }) createdAfter?: string;
+  @Field({ nullable: true, description: 'ISO 8601; created before' }) createdBefore?: string;
+}
+
+@InputType()
+export class PasswordPolicyInput {
+  @Field(() => Int, { nullable: true }) minimumLength?: number;
+  @Field({ nullable: true }) requireUppercase?: boolean;
+  @Field({ nullable: true }) requireLowercase?: boolean;
+  @Field({ nullable: true }) requireNumbers?: boolean;
+  @Field({ nullable: true }) requireSymbols?: boolean;
+  @Field(() => Int, { nullable: true }) temporaryPasswordValidityDays?: number;
+}
+
+@InputType()
+export class CustomAttributeInput {
+  @Field() name!: string;
+  @Field({ nullable: true, description: 'String, Number, DateTime or Boolean' }) dataType?: string;
+  @Field({ nullable: true }) mutable?: boolean;
+}
+
+@InputType({ description: 'Settings UpdateUserPool replaces: left out, they take their defaults' })
+export class UserPoolSettingsInput {
+  @Field({ nullable: true }) name?: string;
+  @Field(() => PasswordPolicyInput, { nullable: true }) passwordPolicy?: PasswordPolicyInput;
+  @Field(() => [String], { nullable: true }) autoVerifiedAttributes?: string[];
+  @Field({ nullable: true, description: 'ACTIVE or INACTIVE' }) deletionProtection?: string;
+  @Field({ nullable: true }) allowAdminCreateUserOnly?: boolean;
+}
+
+@InputType()
+export class CreateUserPoolInput extends UserPoolSettingsInput {
+  @Field({ nullable: true }) usernameCaseSensitive?: boolean;
+  @Field(() => [String], { nullable: true }) usernameAttributes?: string[];
+  @Field(() => [String], { nullable: true }) aliasAttributes?: string[];
+  @Field(() => [CustomAttributeInput], { nullable: true }) customAttributes?: CustomAttributeInput[];
+}
+
+@InputType()
+export class AppClientInput {
+  @Field({ nullable: true }) clientName?: string;
+  @Field({ nullable: true }) generateSecret?: boolean;
+  @Field(() => [String], { nullable: true }) explicitAuthFlows?: string[];
+  @Field(() => Int, { nullable: true }) accessTokenValidity?: number;
+  @Field(() => Int, { nullable: true }) idTokenValidity?: number;
+  @Field(() => Int, { nullable: true }) refreshTokenValidity?: number;
+}
+
+@InputType()
+export class GroupInput {
+  @Field({ nullable: true }) description?: string;
+  @Field(() => Int, { nullable: true }) precedence?: number;
+  @Field({ nullable: true }) roleArn?: string;
+}
