@@ -31,9 +31,14 @@ const ERROR_MEANING: Record<number, string> = {
   429: 'Too many attempts',
 };
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** JSON Schema 2020-12 is OpenAPI 3.1's own dialect: the `$schema` of each embedded schema says nothing. */
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+};
 const content = (schema: z.ZodType, type = 'application/json') => ({ [type]: { schema: jsonSchema(schema) } });
-const problem = (status: number) => ({ description: ERROR_MEANING[status] ?? 'Error', content: content(s.problemBody, 'application/problem+json') });
+/** Every error answer is the one Problem schema (components), so the document states it once. */
+const problem = (status: number) => ({ description: ERROR_MEANING[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 const SECURITY: Record<Auth, unknown[] | undefined> = {
   admin: [{ adminBasic: [] }, { adminSigV4: [] }],
   user: [{ userAccessToken: [] }],
@@ -214,6 +219,7 @@ export function openApiDocument(_publicBaseUrl?: string) {
     },
     servers: [{ url: '/' }],
     components: {
+      schemas: { Problem: jsonSchema(s.problemBody) },
       securitySchemes: {
         adminBasic: { type: 'http', scheme: 'basic', description: 'An admin access key: access key id : secret access key' },
         adminSigV4: {
