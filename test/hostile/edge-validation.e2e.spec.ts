@@ -84,6 +84,7 @@ describe.each(['pglite', 'postgres'] as const)('hostile bytes are refused at the
         body: Buffer.concat([Buffer.from('{"username":"'), bad, Buffer.from(`","password":"${PASSWORD}"}`)]),
       });
       expect(rest.status).toBe(400);
+      expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(((await rest.json()) as any).code).toBe('SerializationException');
     }
     expect(await events()).toBe(before);

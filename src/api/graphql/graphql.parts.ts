@@ -1,5 +1,6 @@
 import { GraphQLModule } from '@nestjs/graphql';
-import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import { DeferredMercuriusDriver } from './driver.js';
 import { AuthResolver } from './auth.resolver.js';
 import { MAX_DEPTH, costLimit } from './cost.js';
 import { GroupsResolver } from './groups.resolver.js';
@@ -15,7 +16,7 @@ import { UsersResolver } from './users.resolver.js';
  */
 export const graphqlModule = () =>
   GraphQLModule.forRoot<MercuriusDriverConfig>({
-    driver: MercuriusDriver,
+    driver: DeferredMercuriusDriver,
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
