@@ -12,6 +12,7 @@ import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
 import { benchProjectionLag } from './projection-lag.js';
 import { benchRebuild } from './rebuild.js';
+import { benchSearch } from './search.js';
 import { benchSignIn } from './sign-in.js';
 
 const BENCHMARKS: [string, () => Promise<void>][] = [
@@ -22,6 +23,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['sign-in', benchSignIn],
   ['history-chain', benchHistoryChain],
   ['history-as-of', benchHistoryAsOf],
+  ['search', benchSearch],
 ];
 
 export async function runAll(): Promise<void> {
