@@ -44,8 +44,90 @@ const UNINDEXED_QUERIES = scaled(30);
 const PAGE = 60;
 const TARGET_P99_MS = 50;
 
-const GIVEN = ['Ada', 'Alan', 'Alice', 'Ben', 'Bea', 'Carl', 'Cora', 'Dan', 'Dora', 'Eve', 'Emil', 'Finn', 'Fay', 'Gus', 'Gwen', 'Hal', 'Ida', 'Ivo', 'Jan', 'Joy', 'Kai', 'Kim', 'Lea', 'Leo', 'Mia', 'Max', 'Nia', 'Ned', 'Ola', 'Otto', 'Pia', 'Paul', 'Rex', 'Rita', 'Sam', 'Sue', 'Tom', 'Tess', 'Uma', 'Vic'];
-const FAMILY = ['Smith', 'Stone', 'Stark', 'Baker', 'Banks', 'Carter', 'Cole', 'Dunn', 'Drake', 'Evans', 'Ford', 'Fox', 'Grant', 'Gray', 'Hale', 'Hart', 'Irwin', 'James', 'Jones', 'King', 'Knox', 'Lane', 'Lee', 'Marsh', 'Moore', 'Nash', 'Noble', 'Owen', 'Park', 'Price', 'Quinn', 'Reed', 'Rowe', 'Shaw', 'Todd', 'Vance', 'Wade', 'Ward', 'Young', 'Zane'];
+const GIVEN = [
+  'Ada',
+  'Alan',
+  'Alice',
+  'Ben',
+  'Bea',
+  'Carl',
+  'Cora',
+  'Dan',
+  'Dora',
+  'Eve',
+  'Emil',
+  'Finn',
+  'Fay',
+  'Gus',
+  'Gwen',
+  'Hal',
+  'Ida',
+  'Ivo',
+  'Jan',
+  'Joy',
+  'Kai',
+  'Kim',
+  'Lea',
+  'Leo',
+  'Mia',
+  'Max',
+  'Nia',
+  'Ned',
+  'Ola',
+  'Otto',
+  'Pia',
+  'Paul',
+  'Rex',
+  'Rita',
+  'Sam',
+  'Sue',
+  'Tom',
+  'Tess',
+  'Uma',
+  'Vic',
+];
+const FAMILY = [
+  'Smith',
+  'Stone',
+  'Stark',
+  'Baker',
+  'Banks',
+  'Carter',
+  'Cole',
+  'Dunn',
+  'Drake',
+  'Evans',
+  'Ford',
+  'Fox',
+  'Grant',
+  'Gray',
+  'Hale',
+  'Hart',
+  'Irwin',
+  'James',
+  'Jones',
+  'King',
+  'Knox',
+  'Lane',
+  'Lee',
+  'Marsh',
+  'Moore',
+  'Nash',
+  'Noble',
+  'Owen',
+  'Park',
+  'Price',
+  'Quinn',
+  'Reed',
+  'Rowe',
+  'Shaw',
+  'Todd',
+  'Vance',
+  'Wade',
+  'Ward',
+  'Young',
+  'Zane',
+];
 const TIERS = ['gold', 'silver', 'bronze'];
 const REGIONS = ['eu-1', 'eu-2', 'eu-3', 'us-1', 'us-2', 'us-3', 'ap-1', 'ap-2', 'sa-1', 'af-1'];
 
@@ -119,22 +201,51 @@ interface Kind {
 const KINDS: Kind[] = [
   {
     name: 'custom:tier = t AND custom:region = r (exact, exact; by username)',
-    build: (r) => ({ search: { conditions: [{ attribute: 'custom:tier', match: 'exact', value: pick(r, TIERS) }, { attribute: 'custom:region', match: 'exact', value: pick(r, REGIONS) }] } }),
+    build: (r) => ({
+      search: {
+        conditions: [
+          { attribute: 'custom:tier', match: 'exact', value: pick(r, TIERS) },
+          { attribute: 'custom:region', match: 'exact', value: pick(r, REGIONS) },
+        ],
+      },
+    }),
   },
   {
     name: 'family_name ^= 3 chars AND custom:tier = t (prefix, exact; by username)',
-    build: (r) => ({ search: { conditions: [{ attribute: 'family_name', match: 'prefix', value: pick(r, FAMILY).slice(0, 3) }, { attribute: 'custom:tier', match: 'exact', value: pick(r, TIERS) }] } }),
+    build: (r) => ({
+      search: {
+        conditions: [
+          { attribute: 'family_name', match: 'prefix', value: pick(r, FAMILY).slice(0, 3) },
+          { attribute: 'custom:tier', match: 'exact', value: pick(r, TIERS) },
+        ],
+      },
+    }),
   },
   {
     name: "email ^= a user's first 10 chars AND given_name = theirs (long prefix, exact; by username)",
     build: (r) => {
       const p = person(Math.floor(r() * USERS));
-      return { search: { conditions: [{ attribute: 'email', match: 'prefix', value: p.email.slice(0, 10) }, { attribute: 'given_name', match: 'exact', value: p.given }] } };
+      return {
+        search: {
+          conditions: [
+            { attribute: 'email', match: 'prefix', value: p.email.slice(0, 10) },
+            { attribute: 'given_name', match: 'exact', value: p.given },
+          ],
+        },
+      };
     },
   },
   {
     name: 'given_name = g AND custom:region = r (exact, exact; newest first)',
-    build: (r) => ({ search: { conditions: [{ attribute: 'given_name', match: 'exact', value: pick(r, GIVEN) }, { attribute: 'custom:region', match: 'exact', value: pick(r, REGIONS) }], sort: '-created' } }),
+    build: (r) => ({
+      search: {
+        conditions: [
+          { attribute: 'given_name', match: 'exact', value: pick(r, GIVEN) },
+          { attribute: 'custom:region', match: 'exact', value: pick(r, REGIONS) },
+        ],
+        sort: '-created',
+      },
+    }),
   },
 ];
 
@@ -172,9 +283,11 @@ async function measure(label: string, db: SqlDatabase) {
   const projectSeconds = (performance.now() - projectStart) / 1000;
   // Autovacuum analyses a table this size within a minute of the inserts; the benchmark does not wait for it.
   await db.query(`VACUUM ANALYZE ${USERS_TABLE}`);
-  const size = (await db.query<{ table: string; search: string }>(
-    `SELECT pg_size_pretty(pg_total_relation_size('${USERS_TABLE}')) AS table, pg_size_pretty(pg_relation_size('${USERS_TABLE}_search')) AS search`,
-  )).rows[0];
+  const size = (
+    await db.query<{ table: string; search: string }>(
+      `SELECT pg_size_pretty(pg_total_relation_size('${USERS_TABLE}')) AS table, pg_size_pretty(pg_relation_size('${USERS_TABLE}_search')) AS search`,
+    )
+  ).rows[0];
 
   const handler = new ListUsersHandler(new Pools(store, systemClock, noWait), db);
   const run = async (kind: Kind, r: () => number) => {

@@ -19,7 +19,9 @@ describe('GraphQL cost rule', () => {
 
   test('aliases and fragments count every time they are used', () => {
     const page = 'users(first: 50) { ...f }';
-    expect(errors(`fragment f on Page { nodes { name attributes { name value } } } { a: ${page} b: ${page} c: ${page} }`, 500)).toEqual(['QueryTooComplexException']);
+    expect(errors(`fragment f on Page { nodes { name attributes { name value } } } { a: ${page} b: ${page} c: ${page} }`, 500)).toEqual([
+      'QueryTooComplexException',
+    ]);
     expect(errors('{ one { name } }', 2)).toEqual([]);
   });
 });

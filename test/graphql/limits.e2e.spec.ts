@@ -12,7 +12,15 @@ describe('GraphQL limits and malformed input', () => {
   beforeAll(async () => {
     app = await startApp('pglite');
     admin = adminClient(app.url);
-    poolId = (await admin.request<{ createUserPool: { poolId: string } }>(gql`mutation { createUserPool(input: { name: "limits" }) { poolId } }`)).createUserPool.poolId;
+    poolId = (
+      await admin.request<{ createUserPool: { poolId: string } }>(gql`
+        mutation {
+          createUserPool(input: { name: "limits" }) {
+            poolId
+          }
+        }
+      `)
+    ).createUserPool.poolId;
   });
 
   afterAll(async () => {
@@ -20,7 +28,8 @@ describe('GraphQL limits and malformed input', () => {
   });
 
   test('an expensive operation (many aliased full pages) is refused by the cost rule', async () => {
-    const page = (i: number) => `p${i}: users(poolId: "${poolId}", first: 60) { nodes { sub username status enabled createdAt updatedAt attributes { name value } } }`;
+    const page = (i: number) =>
+      `p${i}: users(poolId: "${poolId}", first: 60) { nodes { sub username status enabled createdAt updatedAt attributes { name value } } }`;
     const one = await admin.request<Record<string, unknown>>(`{ ${page(0)} }`);
     expect(one.p0).toBeDefined();
     const many = await refusal(admin.request(`{ ${Array.from({ length: 20 }, (_, i) => page(i)).join('\n')} }`));
@@ -36,13 +45,76 @@ describe('GraphQL limits and malformed input', () => {
 
   test('malformed input is a typed error and writes nothing', async () => {
     const before = await eventCount(app.platform.db);
-    expect(await refusal(admin.request(gql`mutation { createUserPool(input: { name: "" }) { poolId } }`))).toMatchObject({ codes: ['InvalidParameterException'] });
-    expect(await refusal(admin.request(gql`mutation { createUserPool(input: { name: "x", passwordPolicy: { minimumLength: 2 } }) { poolId } }`))).toMatchObject({ codes: ['InvalidParameterException'] });
-    expect(await refusal(admin.request(gql`query($p: String!) { users(poolId: $p, first: 500) { nodes { sub } } }`, { p: poolId }))).toMatchObject({ codes: ['InvalidParameterException'] });
-    expect(await refusal(admin.request(gql`query($p: String!) { users(poolId: $p, filter: { attributes: [{ attribute: "shoe_size", value: "9" }] }) { nodes { sub } } }`, { p: poolId }))).toMatchObject({
+    expect(
+      await refusal(
+        admin.request(gql`
+          mutation {
+            createUserPool(input: { name: "" }) {
+              poolId
+            }
+          }
+        `),
+      ),
+    ).toMatchObject({ codes: ['InvalidParameterException'] });
+    expect(
+      await refusal(
+        admin.request(gql`
+          mutation {
+            createUserPool(input: { name: "x", passwordPolicy: { minimumLength: 2 } }) {
+              poolId
+            }
+          }
+        `),
+      ),
+    ).toMatchObject({ codes: ['InvalidParameterException'] });
+    expect(
+      await refusal(
+        admin.request(
+          gql`
+            query ($p: String!) {
+              users(poolId: $p, first: 500) {
+                nodes {
+                  sub
+                }
+              }
+            }
+          `,
+          { p: poolId },
+        ),
+      ),
+    ).toMatchObject({ codes: ['InvalidParameterException'] });
+    expect(
+      await refusal(
+        admin.request(
+          gql`
+            query ($p: String!) {
+              users(poolId: $p, filter: { attributes: [{ attribute: "shoe_size", value: "9" }] }) {
+                nodes {
+                  sub
+                }
+              }
+            }
+          `,
+          { p: poolId },
+        ),
+      ),
+    ).toMatchObject({
       codes: ['InvalidParameterException'],
     });
-    expect(await refusal(admin.request(gql`mutation($p: String!) { updateUserAttributes(poolId: $p, username: "x", attributes: [], expectedRevision: "abc") { attributeName } }`, { p: poolId }))).toMatchObject({
+    expect(
+      await refusal(
+        admin.request(
+          gql`
+            mutation ($p: String!) {
+              updateUserAttributes(poolId: $p, username: "x", attributes: [], expectedRevision: "abc") {
+                attributeName
+              }
+            }
+          `,
+          { p: poolId },
+        ),
+      ),
+    ).toMatchObject({
       codes: ['InvalidParameterException'],
     });
     const syntax = await refusal(admin.request('{ users(poolId: '));

@@ -7,7 +7,8 @@ describe('REST request details', () => {
     expect(expectedRevisionOf('W/"7"')).toBe(7n);
     expect(expectedRevisionOf(undefined)).toBeUndefined();
     expect(expectedRevisionOf('*')).toBeUndefined();
-    for (const bad of ['7', '"a"', '"1", "2"', '"99999999999999999999"']) expect(() => expectedRevisionOf(bad)).toThrow(expect.objectContaining({ status: 400 }));
+    for (const bad of ['7', '"a"', '"1", "2"', '"99999999999999999999"'])
+      expect(() => expectedRevisionOf(bad)).toThrow(expect.objectContaining({ status: 400 }));
   });
 
   test('Bearer tokens: the scheme and a token68, else 401', () => {
@@ -16,6 +17,12 @@ describe('REST request details', () => {
   });
 
   test('problem details name the code in type, title and code', () => {
-    expect(problem(412, 'PreconditionFailedException', 'stale')).toEqual({ type: 'urn:cairn:problem:PreconditionFailedException', title: 'Precondition failed', status: 412, detail: 'stale', code: 'PreconditionFailedException' });
+    expect(problem(412, 'PreconditionFailedException', 'stale')).toEqual({
+      type: 'urn:cairn:problem:PreconditionFailedException',
+      title: 'Precondition failed',
+      status: 412,
+      detail: 'stale',
+      code: 'PreconditionFailedException',
+    });
   });
 });

@@ -46,7 +46,19 @@ function poisoned(members: Record<string, unknown>, poison: Poison, member: stri
  */
 describe('fuzzing the REST surface', () => {
   let app: RunningApp;
-  let doc: { paths: Record<string, Record<string, { security?: Array<Record<string, unknown>>; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; parameters?: Array<{ in: string; name: string }> }>> };
+  let doc: {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          security?: Array<Record<string, unknown>>;
+          requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+          parameters?: Array<{ in: string; name: string }>;
+        }
+      >
+    >;
+  };
   let fill: (path: string) => string;
   let accessToken: string;
 
@@ -71,7 +83,12 @@ describe('fuzzing the REST surface', () => {
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([, op]) => op.requestBody)
-        .map(([method, op]) => ({ method: method.toUpperCase(), path: fill(path), headers: credentials(op.security), members: Object.keys(op.requestBody!.content['application/json'].schema.properties ?? {}) })),
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          path: fill(path),
+          headers: credentials(op.security),
+          members: Object.keys(op.requestBody!.content['application/json'].schema.properties ?? {}),
+        })),
     );
     expect(routes.length).toBeGreaterThan(25);
     const known = [...new Set(routes.flatMap((r) => r.members))];
@@ -85,9 +102,18 @@ describe('fuzzing the REST surface', () => {
         fc.constantFrom(...known),
         async (route, members, poison, member) => {
           seen.add(`${route.method} ${route.path}`);
-          const r = await fetch(app.url + route.path, { method: route.method, headers: { 'content-type': 'application/json', ...route.headers }, body: poisoned(members, poison, member, known) });
+          const r = await fetch(app.url + route.path, {
+            method: route.method,
+            headers: { 'content-type': 'application/json', ...route.headers },
+            body: poisoned(members, poison, member, known),
+          });
           const body = (await r.json().catch(() => undefined)) as { code?: string } | undefined;
-          const ok = r.status >= 400 && r.status < 500 && typeof body?.code === 'string' && /Exception$/.test(body.code) && (r.headers.get('content-type') ?? '').startsWith('application/problem+json');
+          const ok =
+            r.status >= 400 &&
+            r.status < 500 &&
+            typeof body?.code === 'string' &&
+            /Exception$/.test(body.code) &&
+            (r.headers.get('content-type') ?? '').startsWith('application/problem+json');
           if (!ok) throw new Error(`${route.method} ${route.path} (${poison}) answered ${r.status} ${JSON.stringify(body)}`);
         },
       ),
@@ -101,13 +127,24 @@ describe('fuzzing the REST surface', () => {
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([, op]) => op.parameters?.some((p) => p.in === 'query'))
-        .map(([method, op]) => ({ method: method.toUpperCase(), path: fill(path), headers: credentials(op.security), names: op.parameters!.filter((p) => p.in === 'query').map((p) => p.name) })),
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          path: fill(path),
+          headers: credentials(op.security),
+          names: op.parameters!.filter((p) => p.in === 'query').map((p) => p.name),
+        })),
     );
     const before = await eventCount(app.platform.db);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'filter', 'sort', 'createdAfter', 'names', 'status', 'nope')), fc.oneof(fc.string(), fc.constantFrom('0', '-1', '61', 'abc', 'x^=', '=', 'username^=%', '\u0000'))), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom('limit', 'cursor', 'filter', 'sort', 'createdAfter', 'names', 'status', 'nope')),
+            fc.oneof(fc.string(), fc.constantFrom('0', '-1', '61', 'abc', 'x^=', '=', 'username^=%', '\u0000')),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
         async (route, pairs) => {
           // Each query carries a value its route refuses: an unknown name or an out-of-range limit.
           const query = new URLSearchParams([...pairs, ['limit', '1000']]).toString();

@@ -44,12 +44,21 @@ describe('REST resources', () => {
 
   test('app clients: create with a secret, list, describe, replace, delete', async () => {
     const base = `/v1/user-pools/${poolId}/clients`;
-    const created = await call(app.url, 'POST', base, { clientName: 'backend', generateSecret: true, explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] }, admin);
+    const created = await call(
+      app.url,
+      'POST',
+      base,
+      { clientName: 'backend', generateSecret: true, explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
+      admin,
+    );
     expect(created.status).toBe(201);
     expect(created.body.clientSecret).toEqual(expect.any(String));
     const id = created.body.clientId;
     expect((await call(app.url, 'GET', base, undefined, admin)).body.clients.map((c: { clientId: string }) => c.clientId)).toContain(id);
-    expect((await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).body).toMatchObject({ clientName: 'backend', explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] });
+    expect((await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).body).toMatchObject({
+      clientName: 'backend',
+      explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+    });
     const updated = await call(app.url, 'PUT', `${base}/${id}`, { clientName: 'backend-2', refreshTokenValidity: 5 }, admin);
     expect(updated.body).toMatchObject({ clientName: 'backend-2', refreshTokenValidity: 5 });
     expect((await call(app.url, 'DELETE', `${base}/${id}`, undefined, admin)).status).toBe(204);
@@ -58,7 +67,13 @@ describe('REST resources', () => {
 
   test('users: create, get with an ETag, conditional attribute update, lifecycle, passwords, attributes, delete', async () => {
     const base = `/v1/user-pools/${poolId}/users`;
-    const created = await call(app.url, 'POST', base, { username: 'carol', attributes: { email: 'carol@rest.test', email_verified: 'true', 'custom:tier': 'gold' }, messageAction: 'SUPPRESS' }, admin);
+    const created = await call(
+      app.url,
+      'POST',
+      base,
+      { username: 'carol', attributes: { email: 'carol@rest.test', email_verified: 'true', 'custom:tier': 'gold' }, messageAction: 'SUPPRESS' },
+      admin,
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'carol', status: 'FORCE_CHANGE_PASSWORD', enabled: true });
     expect(JSON.stringify(created.body)).not.toMatch(/hash/i);
@@ -105,12 +120,17 @@ describe('REST resources', () => {
 
     const got = await call(app.url, 'GET', `${base}/admins`, undefined, admin);
     const etag = got.headers.get('etag')!;
-    expect((await call(app.url, 'PATCH', `${base}/admins`, { description: 'changed' }, { ...admin, 'if-match': etag })).body).toMatchObject({ description: 'changed', precedence: 1 });
+    expect((await call(app.url, 'PATCH', `${base}/admins`, { description: 'changed' }, { ...admin, 'if-match': etag })).body).toMatchObject({
+      description: 'changed',
+      precedence: 1,
+    });
     expect((await call(app.url, 'PATCH', `${base}/admins`, { description: 'stale' }, { ...admin, 'if-match': etag })).status).toBe(412);
 
     expect((await call(app.url, 'PUT', `${base}/admins/members/erin`, undefined, admin)).status).toBe(204);
     expect((await call(app.url, 'GET', `${base}/admins/members`, undefined, admin)).body.users.map((u: { username: string }) => u.username)).toEqual(['erin']);
-    expect((await call(app.url, 'GET', `/v1/user-pools/${poolId}/users/erin/groups`, undefined, admin)).body.groups.map((g: { groupName: string }) => g.groupName)).toEqual(['admins']);
+    expect(
+      (await call(app.url, 'GET', `/v1/user-pools/${poolId}/users/erin/groups`, undefined, admin)).body.groups.map((g: { groupName: string }) => g.groupName),
+    ).toEqual(['admins']);
     expect((await call(app.url, 'DELETE', `${base}/admins/members/erin`, undefined, admin)).status).toBe(204);
     expect((await call(app.url, 'GET', `${base}/admins/members`, undefined, admin)).body.users).toEqual([]);
     expect((await call(app.url, 'DELETE', `${base}/admins`, undefined, admin)).status).toBe(204);

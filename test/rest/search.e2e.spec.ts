@@ -14,7 +14,19 @@ describe.each<Storage>(['pglite', 'postgres'])('user search (%s)', (storage) => 
 
   beforeAll(async () => {
     app = await startApp(storage);
-    const pool = await call(app.url, 'POST', '/v1/user-pools', { name: 'search', customAttributes: [{ name: 'tier', dataType: 'String' }, { name: 'region', dataType: 'String' }] }, admin);
+    const pool = await call(
+      app.url,
+      'POST',
+      '/v1/user-pools',
+      {
+        name: 'search',
+        customAttributes: [
+          { name: 'tier', dataType: 'String' },
+          { name: 'region', dataType: 'String' },
+        ],
+      },
+      admin,
+    );
     poolId = pool.body.poolId;
     base = `/v1/user-pools/${poolId}/users`;
     const people: Array<[string, Record<string, string>]> = [
@@ -89,8 +101,20 @@ describe.each<Storage>(['pglite', 'postgres'])('user search (%s)', (storage) => 
   test('GraphQL: the same search, cursor-paginated', async () => {
     const query = gql`
       query ($poolId: String!, $after: String) {
-        users(poolId: $poolId, first: 1, sort: USERNAME, after: $after, filter: { attributes: [{ attribute: "custom:tier", value: "gold" }, { attribute: "family_name", match: PREFIX, value: "stone" }], enabled: true }) {
-          nodes { username attributes { name value } }
+        users(
+          poolId: $poolId
+          first: 1
+          sort: USERNAME
+          after: $after
+          filter: { attributes: [{ attribute: "custom:tier", value: "gold" }, { attribute: "family_name", match: PREFIX, value: "stone" }], enabled: true }
+        ) {
+          nodes {
+            username
+            attributes {
+              name
+              value
+            }
+          }
           endCursor
           hasNextPage
         }
@@ -100,13 +124,27 @@ describe.each<Storage>(['pglite', 'postgres'])('user search (%s)', (storage) => 
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const { users } = await client.request<{ users: { nodes: Array<{ username: string }>; endCursor?: string; hasNextPage: boolean } }>(query, { poolId, after });
+      const { users } = await client.request<{ users: { nodes: Array<{ username: string }>; endCursor?: string; hasNextPage: boolean } }>(query, {
+        poolId,
+        after,
+      });
       seen.push(...users.nodes.map((u) => u.username));
       if (!users.hasNextPage) break;
       after = users.endCursor;
     }
     expect(seen).toEqual(['amy', 'bob', 'dan']);
-    const grouped = await client.request<{ users: { nodes: Array<{ username: string }> } }>(gql`query($poolId: String!) { users(poolId: $poolId, filter: { group: "vip" }, sort: CREATED_DESC) { nodes { username } } }`, { poolId });
+    const grouped = await client.request<{ users: { nodes: Array<{ username: string }> } }>(
+      gql`
+        query ($poolId: String!) {
+          users(poolId: $poolId, filter: { group: "vip" }, sort: CREATED_DESC) {
+            nodes {
+              username
+            }
+          }
+        }
+      `,
+      { poolId },
+    );
     expect(grouped.users.nodes.map((u) => u.username)).toEqual(['dan', 'bob']);
   });
 });

@@ -28,16 +28,31 @@ describe('REST sign-in and self-service', () => {
     expect((await call(app.url, 'POST', `${base}/resend-confirmation-code`, { username: 'fay' })).body.codeDeliveryDetails.attributeName).toBe('email');
     expect((await call(app.url, 'POST', `${base}/confirm-sign-up`, { username: 'fay', code: await codeFor(app.url, pool.poolId, 'fay') })).status).toBe(200);
     expect((await call(app.url, 'POST', `${base}/forgot-password`, { username: 'fay' })).status).toBe(200);
-    const reset = await call(app.url, 'POST', `${base}/confirm-forgot-password`, { username: 'fay', code: await codeFor(app.url, pool.poolId, 'fay'), password: 'Another-Horse-7' });
+    const reset = await call(app.url, 'POST', `${base}/confirm-forgot-password`, {
+      username: 'fay',
+      code: await codeFor(app.url, pool.poolId, 'fay'),
+      password: 'Another-Horse-7',
+    });
     expect(reset.status).toBe(204);
     const old = await call(app.url, 'POST', `${base}/sign-in`, { clientId: pool.clientId, username: 'fay', password: PASSWORD });
     expect(old.body).toMatchObject({ status: 403, code: 'NotAuthorizedException' });
     const signedIn = await call(app.url, 'POST', `${base}/sign-in`, { clientId: pool.clientId, username: 'fay', password: 'Another-Horse-7' });
-    expect(signedIn.body.tokens).toMatchObject({ accessToken: expect.any(String), idToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer' });
+    expect(signedIn.body.tokens).toMatchObject({
+      accessToken: expect.any(String),
+      idToken: expect.any(String),
+      refreshToken: expect.any(String),
+      tokenType: 'Bearer',
+    });
   });
 
   test('a user created by an admin answers NEW_PASSWORD_REQUIRED and gets tokens', async () => {
-    await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/users`, { username: 'gus', temporaryPassword: 'Temp-Horse-11', messageAction: 'SUPPRESS' }, admin);
+    await call(
+      app.url,
+      'POST',
+      `/v1/user-pools/${pool.poolId}/users`,
+      { username: 'gus', temporaryPassword: 'Temp-Horse-11', messageAction: 'SUPPRESS' },
+      admin,
+    );
     const first = await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/sign-in`, { clientId: pool.clientId, username: 'gus', password: 'Temp-Horse-11' });
     expect(first.body.challenge).toMatchObject({ name: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });
     const answered = await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/sign-in/challenge`, {
@@ -54,7 +69,9 @@ describe('REST sign-in and self-service', () => {
     const refreshed = await call(app.url, 'POST', '/v1/tokens/refresh', { clientId: pool.clientId, refreshToken: tokens.refreshToken });
     expect(refreshed.body.tokens.accessToken).toEqual(expect.any(String));
     expect((await call(app.url, 'POST', '/v1/tokens/revoke', { clientId: pool.clientId, token: tokens.refreshToken })).status).toBe(204);
-    expect((await call(app.url, 'POST', '/v1/tokens/refresh', { clientId: pool.clientId, refreshToken: tokens.refreshToken })).body.code).toBe('NotAuthorizedException');
+    expect((await call(app.url, 'POST', '/v1/tokens/refresh', { clientId: pool.clientId, refreshToken: tokens.refreshToken })).body.code).toBe(
+      'NotAuthorizedException',
+    );
   });
 
   test('self-service with the access token: read, update, delete attributes, change password, verify, sign out, delete', async () => {
@@ -73,7 +90,11 @@ describe('REST sign-in and self-service', () => {
     expect((await call(app.url, 'POST', '/v1/me/sign-out', undefined, me)).status).toBe(204);
     expect((await call(app.url, 'GET', '/v1/me', undefined, me)).body.code).toBe('NotAuthorizedException');
 
-    const again = await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/sign-in`, { clientId: pool.clientId, username: 'ivy', password: 'Brand-New-Horse-3' });
+    const again = await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/sign-in`, {
+      clientId: pool.clientId,
+      username: 'ivy',
+      password: 'Brand-New-Horse-3',
+    });
     expect((await call(app.url, 'DELETE', '/v1/me', undefined, bearer(again.body.tokens.accessToken))).status).toBe(204);
     expect((await call(app.url, 'GET', `/v1/user-pools/${pool.poolId}/users/ivy`, undefined, admin)).status).toBe(404);
   });
@@ -101,7 +122,9 @@ describe('REST sign-in and self-service', () => {
     const crossed = await call(app.url, 'POST', `/v1/user-pools/${pool.poolId}/sign-in`, { clientId: other.clientId, username: 'kim', password: PASSWORD });
     expect(crossed.status).toBe(404);
     // A refresh token of this pool with the other pool's client.
-    expect((await call(app.url, 'POST', '/v1/tokens/refresh', { clientId: other.clientId, refreshToken: tokens.refreshToken })).body.code).toBe('NotAuthorizedException');
+    expect((await call(app.url, 'POST', '/v1/tokens/refresh', { clientId: other.clientId, refreshToken: tokens.refreshToken })).body.code).toBe(
+      'NotAuthorizedException',
+    );
   });
 
   test('SigV4 with the admin key (service cairn) works on admin routes, GET and POST; a wrong signature is 401', async () => {

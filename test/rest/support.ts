@@ -11,7 +11,12 @@ export async function signedCall(url: string, method: string, path: string, body
   const { host, hostname, port } = new URL(url);
   const [pathname, query = ''] = path.split('?');
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const signer = new SignatureV4({ credentials: { accessKeyId: ADMIN.id, secretAccessKey: secret }, region: 'eu-west-1', service: 'cairn', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: ADMIN.id, secretAccessKey: secret },
+    region: 'eu-west-1',
+    service: 'cairn',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign({
     method,
     protocol: 'http:',
@@ -38,14 +43,24 @@ export async function codeFor(url: string, poolId: string, username: string): Pr
 export async function poolWithClient(url: string, name: string, extra: Record<string, unknown> = {}) {
   const pool = await call(url, 'POST', '/v1/user-pools', { name, autoVerifiedAttributes: ['email'], ...extra }, admin);
   if (pool.status !== 201) throw new Error(`pool: ${JSON.stringify(pool.body)}`);
-  const client = await call(url, 'POST', `/v1/user-pools/${pool.body.poolId}/clients`, { clientName: 'web', explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }, admin);
+  const client = await call(
+    url,
+    'POST',
+    `/v1/user-pools/${pool.body.poolId}/clients`,
+    { clientName: 'web', explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+    admin,
+  );
   if (client.status !== 201) throw new Error(`client: ${JSON.stringify(client.body)}`);
   return { poolId: pool.body.poolId as string, clientId: client.body.clientId as string };
 }
 
 /** A confirmed user (signed up and confirmed with the emailed code), signed in: its tokens. */
 export async function signedInUser(url: string, poolId: string, clientId: string, username: string, attributes: Record<string, string> = {}) {
-  const up = await call(url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username, password: PASSWORD, attributes: { email: `${username}@rest.test`, ...attributes } });
+  const up = await call(url, 'POST', `/v1/user-pools/${poolId}/sign-up`, {
+    username,
+    password: PASSWORD,
+    attributes: { email: `${username}@rest.test`, ...attributes },
+  });
   if (up.status !== 201) throw new Error(`sign-up: ${JSON.stringify(up.body)}`);
   await call(url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username, code: await codeFor(url, poolId, username) });
   const r = await call(url, 'POST', `/v1/user-pools/${poolId}/sign-in`, { clientId, username, password: PASSWORD });

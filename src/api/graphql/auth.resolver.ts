@@ -13,7 +13,17 @@ import { UserLifecycleCommand } from '../../user-pools/commands/user-lifecycle.j
 import { GetUserQuery } from '../../user-pools/queries/get-user.js';
 import { deliveryOut, signInOut, tokensOut, userOut } from '../rest/presenters.js';
 import type { AuthenticatedRequest } from '../rest/request-context.js';
-import { attributeMap, challengeBody, changePasswordBody, confirmForgotPasswordBody, confirmSignUpBody, refreshBody, revokeBody, signInBody, signUpBody } from '../rest/schemas.js';
+import {
+  attributeMap,
+  challengeBody,
+  changePasswordBody,
+  confirmForgotPasswordBody,
+  confirmSignUpBody,
+  refreshBody,
+  revokeBody,
+  signInBody,
+  signUpBody,
+} from '../rest/schemas.js';
 import { parse } from '../rest/validation.js';
 import { GraphqlCallers, GraphqlErrorFilter, defined, toList, toMap } from './support.js';
 import { AttributeInput, CodeDelivery, SignInResult, SignUpResult, Tokens, User } from './types.js';
@@ -42,12 +52,26 @@ export class AuthResolver {
     @Args('attributes', { type: () => [AttributeInput], nullable: true }) attributes?: AttributeInput[],
   ) {
     const input = parse(signUpBody, { username, password, attributes: toMap(attributes) });
-    const result = await this.commands.execute(new SignUpCommand({ via: { poolId }, username: input.username, password: input.password, attributes: input.attributes ?? {} }, this.callers.anonymous(req)));
-    return { userSub: result.userSub, userConfirmed: result.userConfirmed, codeDeliveryDetails: result.codeDeliveryDetails && deliveryOut(result.codeDeliveryDetails) };
+    const result = await this.commands.execute(
+      new SignUpCommand(
+        { via: { poolId }, username: input.username, password: input.password, attributes: input.attributes ?? {} },
+        this.callers.anonymous(req),
+      ),
+    );
+    return {
+      userSub: result.userSub,
+      userConfirmed: result.userConfirmed,
+      codeDeliveryDetails: result.codeDeliveryDetails && deliveryOut(result.codeDeliveryDetails),
+    };
   }
 
   @Mutation(() => Boolean)
-  async confirmSignUp(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('username') username: string, @Args('code') code: string) {
+  async confirmSignUp(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('username') username: string,
+    @Args('code') code: string,
+  ) {
     const input = parse(confirmSignUpBody, { username, code });
     await this.commands.execute(new ConfirmSignUpCommand({ via: { poolId }, ...input }, this.callers.anonymous(req)));
     return true;
@@ -59,17 +83,32 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean)
-  async confirmForgotPassword(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('username') username: string, @Args('code') code: string, @Args('password') password: string) {
+  async confirmForgotPassword(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('username') username: string,
+    @Args('code') code: string,
+    @Args('password') password: string,
+  ) {
     const input = parse(confirmForgotPasswordBody, { username, code, password });
     await this.commands.execute(new ConfirmForgotPasswordCommand({ via: { poolId }, ...input }, this.callers.anonymous(req)));
     return true;
   }
 
   @Mutation(() => SignInResult, { description: "Password sign-in (USER_PASSWORD_AUTH) through one of the pool's app clients" })
-  async signIn(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('clientId') clientId: string, @Args('username') username: string, @Args('password') password: string) {
+  async signIn(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('clientId') clientId: string,
+    @Args('username') username: string,
+    @Args('password') password: string,
+  ) {
     const input = parse(signInBody, { clientId, username, password });
     const answer = await this.commands.execute(
-      new InitiateAuthCommand({ flow: input.flow, surface: 'public', clientId: input.clientId, poolId, parameters: { USERNAME: username, PASSWORD: password } }, this.callers.anonymous(req)),
+      new InitiateAuthCommand(
+        { flow: input.flow, surface: 'public', clientId: input.clientId, poolId, parameters: { USERNAME: username, PASSWORD: password } },
+        this.callers.anonymous(req),
+      ),
     );
     return signInResult(answer);
   }
@@ -85,19 +124,32 @@ export class AuthResolver {
   ) {
     const input = parse(challengeBody, { clientId, challengeName, session, responses: toMap(responses) });
     const answer = await this.commands.execute(
-      new RespondToAuthChallengeCommand({ challenge: input.challengeName, surface: 'public', clientId: input.clientId, poolId, session: input.session, responses: input.responses }, this.callers.anonymous(req)),
+      new RespondToAuthChallengeCommand(
+        { challenge: input.challengeName, surface: 'public', clientId: input.clientId, poolId, session: input.session, responses: input.responses },
+        this.callers.anonymous(req),
+      ),
     );
     return signInResult(answer);
   }
 
   @Mutation(() => Tokens)
-  async refreshTokens(@Context('req') req: AuthenticatedRequest, @Args('clientId') clientId: string, @Args('refreshToken') refreshToken: string, @Args('clientSecret', { nullable: true }) clientSecret?: string) {
+  async refreshTokens(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('clientId') clientId: string,
+    @Args('refreshToken') refreshToken: string,
+    @Args('clientSecret', { nullable: true }) clientSecret?: string,
+  ) {
     const input = parse(refreshBody, defined({ clientId, refreshToken, clientSecret }));
     return tokensOut(await this.commands.execute(new GetTokensFromRefreshTokenCommand(input, this.callers.anonymous(req))));
   }
 
   @Mutation(() => Boolean)
-  async revokeToken(@Context('req') req: AuthenticatedRequest, @Args('clientId') clientId: string, @Args('token') token: string, @Args('clientSecret', { nullable: true }) clientSecret?: string) {
+  async revokeToken(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('clientId') clientId: string,
+    @Args('token') token: string,
+    @Args('clientSecret', { nullable: true }) clientSecret?: string,
+  ) {
     await this.commands.execute(new RevokeTokenCommand(parse(revokeBody, defined({ clientId, token, clientSecret })), this.callers.anonymous(req)));
     return true;
   }
@@ -113,15 +165,23 @@ export class AuthResolver {
   @Mutation(() => [CodeDelivery])
   async updateMyAttributes(@Context('req') req: AuthenticatedRequest, @Args('attributes', { type: () => [AttributeInput] }) attributes: AttributeInput[]) {
     const accessToken = this.callers.token(req);
-    const sent = await this.commands.execute(new UpdateUserAttributesCommand({ target: { accessToken }, attributes: parse(attributeMap, toMap(attributes)) }, this.callers.anonymous(req)));
+    const sent = await this.commands.execute(
+      new UpdateUserAttributesCommand({ target: { accessToken }, attributes: parse(attributeMap, toMap(attributes)) }, this.callers.anonymous(req)),
+    );
     return sent.map(deliveryOut);
   }
 
   @Mutation(() => Boolean)
-  async changeMyPassword(@Context('req') req: AuthenticatedRequest, @Args('previousPassword') previousPassword: string, @Args('proposedPassword') proposedPassword: string) {
+  async changeMyPassword(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('previousPassword') previousPassword: string,
+    @Args('proposedPassword') proposedPassword: string,
+  ) {
     const accessToken = this.callers.token(req);
     const input = parse(changePasswordBody, { previousPassword, proposedPassword });
-    await this.commands.execute(new ChangePasswordCommand({ accessToken, previous: input.previousPassword, proposed: input.proposedPassword }, this.callers.anonymous(req)));
+    await this.commands.execute(
+      new ChangePasswordCommand({ accessToken, previous: input.previousPassword, proposed: input.proposedPassword }, this.callers.anonymous(req)),
+    );
     return true;
   }
 

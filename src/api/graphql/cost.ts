@@ -31,7 +31,12 @@ export function costLimit(max = MAX_COST): ValidationRule {
       if (!root) return;
       const cost = selectionCost(context, schema, node.selectionSet, root, new Set());
       if (cost > max) {
-        context.reportError(new GraphQLError(`The operation costs ${cost}, more than the limit of ${max}: ask for smaller pages or fewer fields`, { nodes: [node], extensions: { code: 'QueryTooComplexException', cost, max } }));
+        context.reportError(
+          new GraphQLError(`The operation costs ${cost}, more than the limit of ${max}: ask for smaller pages or fewer fields`, {
+            nodes: [node],
+            extensions: { code: 'QueryTooComplexException', cost, max },
+          }),
+        );
       }
     },
   });

@@ -21,7 +21,12 @@ export class GroupsResolver {
   ) {}
 
   @Query(() => GroupPage)
-  async groups(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { nullable: true }) after?: string) {
+  async groups(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
     const ctx = await this.callers.admin(req);
     const page = await this.queries.execute(new ListGroupsQuery({ poolId, page: { limit: pageSize(first), ...(after ? { nextToken: after } : {}) } }, ctx));
     return { nodes: page.groups.map(groupOut), endCursor: page.nextToken };
@@ -42,12 +47,23 @@ export class GroupsResolver {
     @Args('after', { nullable: true }) after?: string,
   ) {
     const ctx = await this.callers.admin(req);
-    const page = await this.queries.execute(new ListUsersInGroupQuery({ poolId, groupName, page: { limit: pageSize(first), ...(after ? { nextToken: after } : {}) } }, ctx));
-    return { nodes: page.users.map((u) => ({ ...directoryUserOut(u), attributes: toList(u.attributes) })), endCursor: page.nextToken, hasNextPage: page.nextToken !== undefined };
+    const page = await this.queries.execute(
+      new ListUsersInGroupQuery({ poolId, groupName, page: { limit: pageSize(first), ...(after ? { nextToken: after } : {}) } }, ctx),
+    );
+    return {
+      nodes: page.users.map((u) => ({ ...directoryUserOut(u), attributes: toList(u.attributes) })),
+      endCursor: page.nextToken,
+      hasNextPage: page.nextToken !== undefined,
+    };
   }
 
   @Mutation(() => Group)
-  async createGroup(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('groupName') groupName: string, @Args('input', { nullable: true }) input?: GroupInput) {
+  async createGroup(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('groupName') groupName: string,
+    @Args('input', { nullable: true }) input?: GroupInput,
+  ) {
     const ctx = await this.callers.admin(req);
     const { groupName: name, ...settings } = parse(createGroupBody, defined({ groupName, ...input }));
     return groupOut(await this.commands.execute(new CreateGroupCommand({ poolId, groupName: name, settings }, ctx)));
@@ -64,7 +80,11 @@ export class GroupsResolver {
     const ctx = await this.callers.admin(req);
     const revision = revisionIn(expectedRevision);
     const settings = parse(updateGroupBody, defined(input));
-    return groupOut(await this.commands.execute(new UpdateGroupCommand({ poolId, groupName, settings, ...(revision !== undefined ? { expectedRevision: revision } : {}) }, ctx)));
+    return groupOut(
+      await this.commands.execute(
+        new UpdateGroupCommand({ poolId, groupName, settings, ...(revision !== undefined ? { expectedRevision: revision } : {}) }, ctx),
+      ),
+    );
   }
 
   @Mutation(() => Boolean)
@@ -74,13 +94,23 @@ export class GroupsResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Idempotent' })
-  async addUserToGroup(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('groupName') groupName: string, @Args('username') username: string) {
+  async addUserToGroup(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('groupName') groupName: string,
+    @Args('username') username: string,
+  ) {
     await this.commands.execute(new ChangeMembershipCommand({ poolId, groupName, username, action: 'AddUserToGroup' }, await this.callers.admin(req)));
     return true;
   }
 
   @Mutation(() => Boolean, { description: 'Idempotent' })
-  async removeUserFromGroup(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('groupName') groupName: string, @Args('username') username: string) {
+  async removeUserFromGroup(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('groupName') groupName: string,
+    @Args('username') username: string,
+  ) {
     await this.commands.execute(new ChangeMembershipCommand({ poolId, groupName, username, action: 'RemoveUserFromGroup' }, await this.callers.admin(req)));
     return true;
   }

@@ -26,7 +26,11 @@ export class PoolsResolver {
   ) {}
 
   @Query(() => UserPoolPage, { description: 'Every region’s pools' })
-  async userPools(@Context('req') req: AuthenticatedRequest, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { nullable: true }) after?: string) {
+  async userPools(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
     const ctx = await this.callers.admin(req);
     const page = await this.queries.execute(new ListUserPoolsQuery({ limit: pageSize(first), ...(after ? { cursor: after } : {}) }, ctx));
     return { nodes: page.pools, endCursor: page.nextCursor };
@@ -55,7 +59,9 @@ export class PoolsResolver {
     const ctx = await this.callers.admin(req);
     const settings = parse(updateUserPoolBody, defined(input));
     const revision = revisionIn(expectedRevision);
-    return poolOut(await this.commands.execute(new UpdateUserPoolCommand({ ...settings, poolId, ...(revision !== undefined ? { expectedRevision: revision } : {}) }, ctx)));
+    return poolOut(
+      await this.commands.execute(new UpdateUserPoolCommand({ ...settings, poolId, ...(revision !== undefined ? { expectedRevision: revision } : {}) }, ctx)),
+    );
   }
 
   @Mutation(() => Boolean)
@@ -65,7 +71,12 @@ export class PoolsResolver {
   }
 
   @Query(() => AppClientPage)
-  async appClients(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { nullable: true }) after?: string) {
+  async appClients(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
     const ctx = await this.callers.admin(req);
     const page = await this.queries.execute(new ListUserPoolClientsQuery({ poolId, maxResults: pageSize(first), ...(after ? { nextToken: after } : {}) }, ctx));
     return { nodes: page.clients, endCursor: page.nextToken };
@@ -84,7 +95,12 @@ export class PoolsResolver {
   }
 
   @Mutation(() => AppClient, { description: "Replaces the client's configuration (left out: defaults)" })
-  async updateAppClient(@Context('req') req: AuthenticatedRequest, @Args('poolId') poolId: string, @Args('clientId') clientId: string, @Args('input') input: AppClientInput) {
+  async updateAppClient(
+    @Context('req') req: AuthenticatedRequest,
+    @Args('poolId') poolId: string,
+    @Args('clientId') clientId: string,
+    @Args('input') input: AppClientInput,
+  ) {
     const ctx = await this.callers.admin(req);
     return this.commands.execute(new UpdateUserPoolClientCommand({ poolId, clientId, settings: parse(updateClientBody, defined(input)) }, ctx));
   }

@@ -50,7 +50,11 @@ export class GraphqlCallers {
 export function defined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(defined) as T;
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, defined(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value as object)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, defined(v)]),
+  ) as T;
 }
 
 export const toList = (map: Record<string, string>) => Object.entries(map).map(([name, value]) => ({ name, value }));

@@ -29,7 +29,9 @@ export class UsersResolver {
     private readonly callers: GraphqlCallers,
   ) {}
 
-  @Query(() => UserConnection, { description: 'The user search: any standard or custom attribute (exact or prefix), status, enabled, group, created between; ordered; cursor-paginated' })
+  @Query(() => UserConnection, {
+    description: 'The user search: any standard or custom attribute (exact or prefix), status, enabled, group, created between; ordered; cursor-paginated',
+  })
   async users(
     @Context('req') req: AuthenticatedRequest,
     @Args('poolId') poolId: string,
@@ -84,7 +86,10 @@ export class UsersResolver {
     const ctx = await this.callers.admin(req);
     const revision = revisionIn(expectedRevision);
     const sent = await this.commands.execute(
-      new UpdateUserAttributesCommand({ target: { poolId, username }, attributes: parse(attributeMap, toMap(attributes)), ...(revision !== undefined ? { expectedRevision: revision } : {}) }, ctx),
+      new UpdateUserAttributesCommand(
+        { target: { poolId, username }, attributes: parse(attributeMap, toMap(attributes)), ...(revision !== undefined ? { expectedRevision: revision } : {}) },
+        ctx,
+      ),
     );
     return sent.map(deliveryOut);
   }
@@ -143,7 +148,9 @@ export class UsersResolver {
     @Args('after', { nullable: true }) after?: string,
   ) {
     const ctx = await this.callers.admin(req);
-    const page = await this.queries.execute(new ListUserAuthEventsQuery({ poolId, username, maxResults: pageSize(first), ...(after ? { nextToken: after } : {}) }, ctx));
+    const page = await this.queries.execute(
+      new ListUserAuthEventsQuery({ poolId, username, maxResults: pageSize(first), ...(after ? { nextToken: after } : {}) }, ctx),
+    );
     return { nodes: page.events.map(authEventOut), endCursor: page.nextToken };
   }
 
@@ -156,7 +163,9 @@ export class UsersResolver {
     @Args('after', { nullable: true }) after?: string,
   ) {
     const ctx = await this.callers.admin(req);
-    const page = await this.queries.execute(new ListGroupsForUserQuery({ poolId, username, page: { limit: pageSize(first), ...(after ? { nextToken: after } : {}) } }, ctx));
+    const page = await this.queries.execute(
+      new ListGroupsForUserQuery({ poolId, username, page: { limit: pageSize(first), ...(after ? { nextToken: after } : {}) } }, ctx),
+    );
     return { nodes: page.groups.map(groupOut), endCursor: page.nextToken };
   }
 

@@ -38,7 +38,8 @@ export class AdminCredentials {
         throw new UnauthenticatedError(`invalid admin signature: ${(error as Error).message}`);
       }
     }
-    if (/^Bearer\s/i.test(header)) throw new UnauthenticatedError('admin routes take an admin access key (Basic or SigV4); access tokens are not admin credentials');
+    if (/^Bearer\s/i.test(header))
+      throw new UnauthenticatedError('admin routes take an admin access key (Basic or SigV4); access tokens are not admin credentials');
     const match = BASIC.exec(header);
     if (!match) throw new UnauthenticatedError('admin credentials required (HTTP Basic or AWS SigV4 with an admin access key)');
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');

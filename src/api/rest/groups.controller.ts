@@ -34,16 +34,31 @@ export class GroupsController {
   }
 
   @Get(':groupName')
-  async get(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('poolId') poolId: string,
+    @Param('groupName') groupName: string,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const group = await this.queries.execute(new GetGroupQuery({ poolId, groupName }, ctx));
     return withEtag(reply, group.revision, groupOut(group));
   }
 
   /** Settings left out keep their values (UpdateGroup); If-Match makes it conditional on the group's revision. */
   @Patch(':groupName')
-  async update(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Body() body: unknown, @IfMatch() expectedRevision: bigint | undefined, @Ctx() ctx: RequestContext) {
+  async update(
+    @Param('poolId') poolId: string,
+    @Param('groupName') groupName: string,
+    @Body() body: unknown,
+    @IfMatch() expectedRevision: bigint | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
     const settings = parse(updateGroupBody, body);
-    return groupOut(await this.commands.execute(new UpdateGroupCommand({ poolId, groupName, settings, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx)));
+    return groupOut(
+      await this.commands.execute(
+        new UpdateGroupCommand({ poolId, groupName, settings, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx),
+      ),
+    );
   }
 
   @Delete(':groupName')
@@ -55,7 +70,9 @@ export class GroupsController {
   @Get(':groupName/members')
   async members(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(pageQuery, query);
-    const page = await this.queries.execute(new ListUsersInGroupQuery({ poolId, groupName, page: { limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) } }, ctx));
+    const page = await this.queries.execute(
+      new ListUsersInGroupQuery({ poolId, groupName, page: { limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) } }, ctx),
+    );
     return { users: page.users.map(directoryUserOut), ...(page.nextToken ? { nextCursor: page.nextToken } : {}) };
   }
 

@@ -33,14 +33,19 @@ export class MeController {
   @Patch()
   async update(@BearerToken() accessToken: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const input = parse(updateAttributesBody, body);
-    const sent = await this.commands.execute(new UpdateUserAttributesCommand({ target: { accessToken }, attributes: input.attributes, clientMetadata: input.clientMetadata }, ctx));
+    const sent = await this.commands.execute(
+      new UpdateUserAttributesCommand({ target: { accessToken }, attributes: input.attributes, clientMetadata: input.clientMetadata }, ctx),
+    );
     return { codeDeliveryDetails: sent.map(deliveryOut) };
   }
 
   @Delete('attributes')
   @HttpCode(204)
   async deleteAttributes(@BearerToken() accessToken: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
-    const names = parse(attributeNamesQuery, query).names.split(',').map((n) => n.trim()).filter(Boolean);
+    const names = parse(attributeNamesQuery, query)
+      .names.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
     await this.commands.execute(new DeleteUserAttributesCommand({ target: { accessToken }, names }, ctx));
   }
 

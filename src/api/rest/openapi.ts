@@ -38,7 +38,10 @@ const jsonSchema = (schema: z.ZodType) => {
 };
 const content = (schema: z.ZodType, type = 'application/json') => ({ [type]: { schema: jsonSchema(schema) } });
 /** Every error answer is the one Problem schema (components), so the document states it once. */
-const problem = (status: number) => ({ description: ERROR_MEANING[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const problem = (status: number) => ({
+  description: ERROR_MEANING[status] ?? 'Error',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
 const SECURITY: Record<Auth, unknown[] | undefined> = {
   admin: [{ adminBasic: [] }, { adminSigV4: [] }],
   user: [{ userAccessToken: [] }],
@@ -53,7 +56,17 @@ function operation(path: string, op: Operation) {
     required: !(schema as z.ZodType).safeParse(undefined).success,
     schema: jsonSchema(schema as z.ZodType),
   }));
-  const ifMatch = op.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, description: 'The ETag a GET answered: the write happens only at that revision', schema: { type: 'string' } }] : [];
+  const ifMatch = op.ifMatch
+    ? [
+        {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description: 'The ETag a GET answered: the write happens only at that revision',
+          schema: { type: 'string' },
+        },
+      ]
+    : [];
   const parameters = [...pathParams, ...queryParams, ...ifMatch];
   const [status, description, schema] = op.ok;
   const errors = [400, ...(op.auth === 'public' ? [] : [401]), ...(op.ifMatch ? [412] : []), ...(op.errors ?? [])];
@@ -84,25 +97,51 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/v1/user-pools/{poolId}': {
     get: { summary: 'Describe a user pool', auth: 'admin', ok: [200, 'The pool', s.userPoolResponse], errors: [404], etag: true },
-    put: { summary: 'Replace the mutable settings (left out: defaults)', auth: 'admin', body: s.updateUserPoolBody, ok: [200, 'The pool', s.userPoolResponse], errors: [404], ifMatch: true },
+    put: {
+      summary: 'Replace the mutable settings (left out: defaults)',
+      auth: 'admin',
+      body: s.updateUserPoolBody,
+      ok: [200, 'The pool', s.userPoolResponse],
+      errors: [404],
+      ifMatch: true,
+    },
     delete: { summary: 'Delete a user pool (refused while deletion protection is on)', auth: 'admin', ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/custom-attributes': {
     post: { summary: 'Add custom attributes to the schema', auth: 'admin', body: s.addCustomAttributesBody, ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/clients': {
-    post: { summary: 'Create an app client', auth: 'admin', body: s.createClientBody, ok: [201, 'The client (with its secret when generated)', s.clientResponse], errors: [404] },
+    post: {
+      summary: 'Create an app client',
+      auth: 'admin',
+      body: s.createClientBody,
+      ok: [201, 'The client (with its secret when generated)', s.clientResponse],
+      errors: [404],
+    },
     get: { summary: 'List app clients', auth: 'admin', query: s.pageQuery, ok: page(s.clientPageResponse, 'A page of clients'), errors: [404] },
   },
   '/v1/user-pools/{poolId}/clients/{clientId}': {
     get: { summary: 'Describe an app client', auth: 'admin', ok: [200, 'The client', s.clientResponse], errors: [404] },
-    put: { summary: "Replace an app client's configuration (left out: defaults)", auth: 'admin', body: s.updateClientBody, ok: [200, 'The client', s.clientResponse], errors: [404] },
+    put: {
+      summary: "Replace an app client's configuration (left out: defaults)",
+      auth: 'admin',
+      body: s.updateClientBody,
+      ok: [200, 'The client', s.clientResponse],
+      errors: [404],
+    },
     delete: { summary: 'Delete an app client', auth: 'admin', ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/users': {
-    post: { summary: 'Create a user (invited with a temporary password unless SUPPRESS)', auth: 'admin', body: s.createUserBody, ok: [201, 'The user', s.userResponse], errors: [404, 409] },
+    post: {
+      summary: 'Create a user (invited with a temporary password unless SUPPRESS)',
+      auth: 'admin',
+      body: s.createUserBody,
+      ok: [201, 'The user', s.userResponse],
+      errors: [404, 409],
+    },
     get: {
-      summary: 'Search users: repeatable `filter` (`attr=value` exact, `attr^=value` prefix; any standard or custom attribute, username, sub), status, enabled, group, created between, sort; paginated',
+      summary:
+        'Search users: repeatable `filter` (`attr=value` exact, `attr^=value` prefix; any standard or custom attribute, username, sub), status, enabled, group, created between, sort; paginated',
       auth: 'admin',
       query: s.listUsersQuery,
       ok: page(s.userPageResponse, 'A page of users'),
@@ -111,7 +150,14 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/v1/user-pools/{poolId}/users/{username}': {
     get: { summary: 'Get a user', auth: 'admin', ok: [200, 'The user', s.userResponse], errors: [404], etag: true },
-    patch: { summary: "Set a user's attributes", auth: 'admin', body: s.updateAttributesBody, ok: [200, 'Codes sent for changed contacts', s.deliveryListResponse], errors: [404], ifMatch: true },
+    patch: {
+      summary: "Set a user's attributes",
+      auth: 'admin',
+      body: s.updateAttributesBody,
+      ok: [200, 'Codes sent for changed contacts', s.deliveryListResponse],
+      errors: [404],
+      ifMatch: true,
+    },
     delete: { summary: 'Delete a user', auth: 'admin', ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/users/{username}/attributes': {
@@ -119,8 +165,12 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/v1/user-pools/{poolId}/users/{username}/disable': { post: { summary: 'Disable a user', auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] } },
   '/v1/user-pools/{poolId}/users/{username}/enable': { post: { summary: 'Enable a user', auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] } },
-  '/v1/user-pools/{poolId}/users/{username}/confirm': { post: { summary: "Confirm a user's sign-up (no code)", auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] } },
-  '/v1/user-pools/{poolId}/users/{username}/sign-out': { post: { summary: 'Sign a user out everywhere (global sign-out)', auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] } },
+  '/v1/user-pools/{poolId}/users/{username}/confirm': {
+    post: { summary: "Confirm a user's sign-up (no code)", auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] },
+  },
+  '/v1/user-pools/{poolId}/users/{username}/sign-out': {
+    post: { summary: 'Sign a user out everywhere (global sign-out)', auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] },
+  },
   '/v1/user-pools/{poolId}/users/{username}/reset-password': {
     post: { summary: "Reset a user's password (a code is sent; the user must set a new one)", auth: 'admin', body: s.lifecycleBody, ok: done, errors: [404] },
   },
@@ -128,7 +178,13 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
     put: { summary: "Set a user's password (temporary unless permanent)", auth: 'admin', body: s.setPasswordBody, ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/users/{username}/auth-events': {
-    get: { summary: "A user's sign-in attempts, newest first (poll the first page; stop at an eventId already seen)", auth: 'admin', query: s.pageQuery, ok: page(s.authEventPageResponse, 'A page of events'), errors: [404] },
+    get: {
+      summary: "A user's sign-in attempts, newest first (poll the first page; stop at an eventId already seen)",
+      auth: 'admin',
+      query: s.pageQuery,
+      ok: page(s.authEventPageResponse, 'A page of events'),
+      errors: [404],
+    },
   },
   '/v1/user-pools/{poolId}/users/{username}/groups': {
     get: { summary: "A user's groups", auth: 'admin', query: s.pageQuery, ok: page(s.groupPageResponse, 'A page of groups'), errors: [404] },
@@ -139,7 +195,14 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/v1/user-pools/{poolId}/groups/{groupName}': {
     get: { summary: 'Get a group', auth: 'admin', ok: [200, 'The group', s.groupResponse], errors: [404], etag: true },
-    patch: { summary: "Change a group's settings (left out: unchanged)", auth: 'admin', body: s.updateGroupBody, ok: [200, 'The group', s.groupResponse], errors: [404], ifMatch: true },
+    patch: {
+      summary: "Change a group's settings (left out: unchanged)",
+      auth: 'admin',
+      body: s.updateGroupBody,
+      ok: [200, 'The group', s.groupResponse],
+      errors: [404],
+      ifMatch: true,
+    },
     delete: { summary: 'Delete a group (its memberships end)', auth: 'admin', ok: done, errors: [404] },
   },
   '/v1/user-pools/{poolId}/groups/{groupName}/members': {
@@ -153,52 +216,114 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
     post: { summary: 'Sign a user up', auth: 'public', body: s.signUpBody, ok: [201, 'Signed up', s.signUpResponse], errors: [404, 409] },
   },
   '/v1/user-pools/{poolId}/confirm-sign-up': {
-    post: { summary: 'Confirm a sign-up with the code sent to the user', auth: 'public', body: s.confirmSignUpBody, ok: [200, 'Confirmed'], errors: [404, 429] },
+    post: {
+      summary: 'Confirm a sign-up with the code sent to the user',
+      auth: 'public',
+      body: s.confirmSignUpBody,
+      ok: [200, 'Confirmed'],
+      errors: [404, 429],
+    },
   },
   '/v1/user-pools/{poolId}/resend-confirmation-code': {
-    post: { summary: 'Send a new sign-up code', auth: 'public', body: s.usernameBody, ok: [200, 'Where the code went', s.deliveryResponse], errors: [404, 429] },
+    post: {
+      summary: 'Send a new sign-up code',
+      auth: 'public',
+      body: s.usernameBody,
+      ok: [200, 'Where the code went', s.deliveryResponse],
+      errors: [404, 429],
+    },
   },
   '/v1/user-pools/{poolId}/forgot-password': {
-    post: { summary: 'Send a password reset code', auth: 'public', body: s.usernameBody, ok: [200, 'Where the code went', s.deliveryResponse], errors: [404, 429] },
+    post: {
+      summary: 'Send a password reset code',
+      auth: 'public',
+      body: s.usernameBody,
+      ok: [200, 'Where the code went', s.deliveryResponse],
+      errors: [404, 429],
+    },
   },
   '/v1/user-pools/{poolId}/confirm-forgot-password': {
     post: { summary: 'Set a new password with the reset code', auth: 'public', body: s.confirmForgotPasswordBody, ok: done, errors: [404, 429] },
   },
   '/v1/user-pools/{poolId}/sign-in': {
-    post: { summary: "Sign in through one of the pool's app clients: tokens, or a challenge", auth: 'public', body: s.signInBody, ok: [200, 'Tokens or a challenge', s.signInResponse], errors: [403, 404, 429] },
+    post: {
+      summary: "Sign in through one of the pool's app clients: tokens, or a challenge",
+      auth: 'public',
+      body: s.signInBody,
+      ok: [200, 'Tokens or a challenge', s.signInResponse],
+      errors: [403, 404, 429],
+    },
   },
   '/v1/user-pools/{poolId}/sign-in/challenge': {
-    post: { summary: 'Answer a sign-in challenge (e.g. NEW_PASSWORD_REQUIRED)', auth: 'public', body: s.challengeBody, ok: [200, 'Tokens or the next challenge', s.signInResponse], errors: [403, 404] },
+    post: {
+      summary: 'Answer a sign-in challenge (e.g. NEW_PASSWORD_REQUIRED)',
+      auth: 'public',
+      body: s.challengeBody,
+      ok: [200, 'Tokens or the next challenge', s.signInResponse],
+      errors: [403, 404],
+    },
   },
-  '/v1/tokens/refresh': { post: { summary: 'New tokens from a refresh token', auth: 'public', body: s.refreshBody, ok: [200, 'Tokens', s.tokensResponse], errors: [403, 404] } },
-  '/v1/tokens/revoke': { post: { summary: 'Revoke a refresh token (and the tokens issued from it)', auth: 'public', body: s.revokeBody, ok: done, errors: [403, 404] } },
+  '/v1/tokens/refresh': {
+    post: { summary: 'New tokens from a refresh token', auth: 'public', body: s.refreshBody, ok: [200, 'Tokens', s.tokensResponse], errors: [403, 404] },
+  },
+  '/v1/tokens/revoke': {
+    post: { summary: 'Revoke a refresh token (and the tokens issued from it)', auth: 'public', body: s.revokeBody, ok: done, errors: [403, 404] },
+  },
   '/v1/me': {
     get: { summary: 'The access token’s user (attributes the app client may read)', auth: 'user', ok: [200, 'The user', s.userResponse], errors: [403] },
-    patch: { summary: 'Set own attributes', auth: 'user', body: s.updateAttributesBody, ok: [200, 'Codes sent for changed contacts', s.deliveryListResponse], errors: [403] },
+    patch: {
+      summary: 'Set own attributes',
+      auth: 'user',
+      body: s.updateAttributesBody,
+      ok: [200, 'Codes sent for changed contacts', s.deliveryListResponse],
+      errors: [403],
+    },
     delete: { summary: 'Delete own account', auth: 'user', ok: done, errors: [403] },
   },
   '/v1/me/attributes': { delete: { summary: 'Delete own attributes', auth: 'user', query: s.attributeNamesQuery, ok: done, errors: [403] } },
   '/v1/me/password': { post: { summary: 'Change own password', auth: 'user', body: s.changePasswordBody, ok: done, errors: [403, 429] } },
   '/v1/me/attributes/{name}/verification-code': {
-    post: { summary: 'Send a code to verify own email or phone number', auth: 'user', ok: [200, 'Where the code went', s.deliveryResponse], errors: [403, 429] },
+    post: {
+      summary: 'Send a code to verify own email or phone number',
+      auth: 'user',
+      ok: [200, 'Where the code went', s.deliveryResponse],
+      errors: [403, 429],
+    },
   },
-  '/v1/me/attributes/{name}/verify': { post: { summary: 'Verify own email or phone number with the code', auth: 'user', body: s.verifyAttributeBody, ok: done, errors: [403, 429] } },
+  '/v1/me/attributes/{name}/verify': {
+    post: { summary: 'Verify own email or phone number with the code', auth: 'user', body: s.verifyAttributeBody, ok: done, errors: [403, 429] },
+  },
   '/v1/me/sign-out': { post: { summary: 'Sign out everywhere', auth: 'user', ok: done, errors: [403] } },
   '/v1/user-pools/{poolId}/signing-keys/rotate': {
-    post: { summary: "Rotate the pool's token signing key (the new key is published before it signs)", auth: 'admin', ok: [200, 'The new (or still pending) key id and when it activates'], errors: [404] },
+    post: {
+      summary: "Rotate the pool's token signing key (the new key is published before it signs)",
+      auth: 'admin',
+      ok: [200, 'The new (or still pending) key id and when it activates'],
+      errors: [404],
+    },
   },
   '/v1/admin/outbox': {
-    get: { summary: 'Messages (with codes) sent while no SMTP server is configured; off in production mode', auth: 'admin', query: s.outboxQuery, ok: [200, 'Newest first'], errors: [404] },
+    get: {
+      summary: 'Messages (with codes) sent while no SMTP server is configured; off in production mode',
+      auth: 'admin',
+      query: s.outboxQuery,
+      ok: [200, 'Newest first'],
+      errors: [404],
+    },
   },
   '/v1/admin/keys': {
     get: { summary: 'Admin access keys (ids and labels, never secrets)', auth: 'admin', ok: [200, 'Keys'] },
     post: { summary: 'Create an admin access key (the secret is in this answer only)', auth: 'admin', body: s.createKeyBody, ok: [201, 'The new key pair'] },
   },
-  '/v1/admin/keys/{accessKeyId}': { delete: { summary: 'Revoke an admin access key (the last one cannot be revoked)', auth: 'admin', ok: [204, 'Revoked'], errors: [404] } },
+  '/v1/admin/keys/{accessKeyId}': {
+    delete: { summary: 'Revoke an admin access key (the last one cannot be revoked)', auth: 'admin', ok: [204, 'Revoked'], errors: [404] },
+  },
   '/v1/admin/projections': { get: { summary: 'Projection checkpoints and lag', auth: 'admin', ok: [200, 'Lag per projection'] } },
   '/v1/admin/projections/{name}/rebuild': { post: { summary: 'Drop and replay a read model', auth: 'admin', ok: [202, 'Rebuild started'], errors: [404] } },
   '/{poolId}/.well-known/jwks.json': { get: { summary: "The pool's public signing keys (JWKS)", auth: 'public', ok: [200, 'JWKS'], errors: [404] } },
-  '/{poolId}/.well-known/openid-configuration': { get: { summary: 'OpenID Connect discovery document', auth: 'public', ok: [200, 'Discovery'], errors: [404] } },
+  '/{poolId}/.well-known/openid-configuration': {
+    get: { summary: 'OpenID Connect discovery document', auth: 'public', ok: [200, 'Discovery'], errors: [404] },
+  },
   '/health': { get: { summary: 'Liveness', auth: 'public', ok: [200, 'OK'] } },
 };
 
@@ -231,6 +356,8 @@ export function openApiDocument(_publicBaseUrl?: string) {
         userAccessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A user's access token (from sign-in)" },
       },
     },
-    paths: Object.fromEntries(Object.entries(OPERATIONS).map(([path, ops]) => [path, Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(path, op!)]))])),
+    paths: Object.fromEntries(
+      Object.entries(OPERATIONS).map(([path, ops]) => [path, Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(path, op!)]))]),
+    ),
   };
 }

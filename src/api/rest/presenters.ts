@@ -60,7 +60,8 @@ export const tokensOut = (t: AuthenticationResult) => ({
 export const signInOut = (answer: SignInAnswer) =>
   'AuthenticationResult' in answer
     ? { tokens: tokensOut(answer.AuthenticationResult) }
-    : { challenge: { name: answer.ChallengeName, ...(answer.Session !== undefined ? { session: answer.Session } : {}), parameters: answer.ChallengeParameters } };
+    : {
+        challenge: { name: answer.ChallengeName, ...(answer.Session !== undefined ? { session: answer.Session } : {}), parameters: answer.ChallengeParameters },
+      };
 
 export const authEventOut = (e: AuthEventView) => e;
-

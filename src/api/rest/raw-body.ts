@@ -32,7 +32,9 @@ export class RawBodyCapture implements OnModuleInit {
         },
       });
       // Fastify reads the declared length from the stream it is given.
-      (tee as unknown as { receivedEncodedLength?: number }).receivedEncodedLength = (payload as unknown as { receivedEncodedLength?: number }).receivedEncodedLength;
+      (tee as unknown as { receivedEncodedLength?: number }).receivedEncodedLength = (
+        payload as unknown as { receivedEncodedLength?: number }
+      ).receivedEncodedLength;
       return payload.pipe(tee);
     });
   }

@@ -28,7 +28,10 @@ export interface RestError {
 
 /** `InvalidParameterException` → `Invalid parameter`: one title per type, as RFC 9457 asks. */
 const titleOf = (code: string) => {
-  const words = code.replace(/Exception$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = code
+    .replace(/Exception$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
@@ -53,7 +56,8 @@ export function toRestError(error: unknown, logger?: Logger): RestError {
   }
   // Fastify's own request errors (body too large, bad JSON, wrong content type).
   if (typed && typeof typed.code === 'string' && typed.code.startsWith('FST_') && typeof typed.statusCode === 'number') {
-    const code = typed.statusCode === 413 ? 'PayloadTooLargeException' : typed.statusCode === 415 ? 'UnsupportedMediaTypeException' : 'InvalidParameterException';
+    const code =
+      typed.statusCode === 413 ? 'PayloadTooLargeException' : typed.statusCode === 415 ? 'UnsupportedMediaTypeException' : 'InvalidParameterException';
     return rest(typed.statusCode, code, String(typed.message));
   }
   if (error instanceof HttpException) {

@@ -5,20 +5,36 @@ import { z } from 'zod';
  * (openapi.ts) and the GraphQL surface validates its inputs with the same ones. Limits follow
  * Cognito's API reference where it has one.
  */
-export const poolIdParam = z.string().min(1).max(55).regex(/^[\w-]+_[0-9a-zA-Z]+$/);
+export const poolIdParam = z
+  .string()
+  .min(1)
+  .max(55)
+  .regex(/^[\w-]+_[0-9a-zA-Z]+$/);
 const username = z.string().min(1).max(128);
 const password = z.string().min(1).max(256);
 const attributeName = z.string().min(1).max(32);
 // `u`: characters, not UTF-16 units, as the JSON Schema pattern reads it.
 const code = z.string().regex(/^\S{1,10}$/u);
-const clientId = z.string().min(1).max(128).regex(/^[\w+]+$/);
+const clientId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w+]+$/);
 const clientSecret = z.string().min(1).max(64);
-const secretHash = z.string().min(1).max(128).regex(/^[\w+=/]+$/);
+const secretHash = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w+=/]+$/);
 const metadata = z.record(z.string().min(1).max(256), z.string().max(2048));
 export const attributeMap = z.record(z.string().min(1).max(64), z.string().max(2048));
 const cursor = z.string().min(1).max(2048);
 const pageLimit = z.coerce.number().int().min(1).max(60).default(60);
-export const groupNameParam = z.string().min(1).max(128).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
+export const groupNameParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
 const contact = z.enum(['email', 'phone_number']);
 
 export const passwordPolicySchema = z
@@ -35,7 +51,11 @@ export const passwordPolicySchema = z
 
 export const customAttributeSchema = z
   .object({
-    name: z.string().min(1).max(20).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
+    name: z
+      .string()
+      .min(1)
+      .max(20)
+      .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
     dataType: z.enum(['String', 'Number', 'DateTime', 'Boolean']).optional(),
     mutable: z.boolean().optional(),
     required: z.boolean().optional(),
@@ -55,7 +75,11 @@ const mutablePoolSettings = {
   allowAdminCreateUserOnly: z.boolean().optional(),
   attributesRequireVerificationBeforeUpdate: z.array(contact).max(2).optional(),
 };
-const poolName = z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/);
+const poolName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w\s+=,.@-]+$/);
 
 export const createUserPoolBody = z
   .object({
@@ -63,7 +87,10 @@ export const createUserPoolBody = z
     ...mutablePoolSettings,
     usernameCaseSensitive: z.boolean().optional(),
     usernameAttributes: z.array(contact).max(2).optional(),
-    aliasAttributes: z.array(z.enum(['email', 'phone_number', 'preferred_username'])).max(3).optional(),
+    aliasAttributes: z
+      .array(z.enum(['email', 'phone_number', 'preferred_username']))
+      .max(3)
+      .optional(),
     /** Custom attributes (named without the `custom:` prefix, as in Cognito's schema). */
     customAttributes: z.array(customAttributeSchema).max(50).optional(),
   })
@@ -78,7 +105,16 @@ const url = z.string().min(1).max(1024);
 /** App-client settings; members left out take Cognito's defaults (on update too: PUT replaces). */
 const clientSettings = {
   explicitAuthFlows: z
-    .array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_USER_AUTH']))
+    .array(
+      z.enum([
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_CUSTOM_AUTH',
+        'ALLOW_USER_AUTH',
+      ]),
+    )
     .max(6)
     .optional(),
   accessTokenValidity: z.number().int().min(1).max(315360000).optional(),
@@ -93,7 +129,11 @@ const clientSettings = {
   callbackURLs: z.array(url).max(100).optional(),
   logoutURLs: z.array(url).max(100).optional(),
 };
-const clientName = z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/);
+const clientName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w\s+=,.@-]+$/);
 export const createClientBody = z.object({ clientName, generateSecret: z.boolean().optional(), ...clientSettings }).strict();
 export const updateClientBody = z.object({ clientName: clientName.optional(), ...clientSettings }).strict();
 
@@ -103,11 +143,16 @@ export const createUserBody = z
     attributes: attributeMap.optional(),
     temporaryPassword: password.optional(),
     messageAction: z.enum(['RESEND', 'SUPPRESS']).optional(),
-    desiredDeliveryMediums: z.array(z.enum(['EMAIL', 'SMS'])).max(2).optional(),
+    desiredDeliveryMediums: z
+      .array(z.enum(['EMAIL', 'SMS']))
+      .max(2)
+      .optional(),
     clientMetadata: metadata.optional(),
   })
   .strict();
-export const updateAttributesBody = z.object({ attributes: attributeMap.refine((a) => Object.keys(a).length > 0, 'at least one attribute'), clientMetadata: metadata.optional() }).strict();
+export const updateAttributesBody = z
+  .object({ attributes: attributeMap.refine((a) => Object.keys(a).length > 0, 'at least one attribute'), clientMetadata: metadata.optional() })
+  .strict();
 /** Comma-separated attribute names. */
 export const attributeNamesQuery = z.object({ names: z.string().min(1).max(4096) }).strict();
 export const setPasswordBody = z.object({ password, permanent: z.boolean().optional() }).strict();
@@ -173,13 +218,19 @@ export const signInBody = z
 export const challengeBody = z
   .object({
     clientId,
-    challengeName: z.string().min(1).max(64).regex(/^[A-Z_]+$/),
+    challengeName: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Z_]+$/),
     session: z.string().min(20).max(2048),
     responses: z.record(z.string().min(1).max(256), z.string().max(131072)),
     clientMetadata: metadata.optional(),
   })
   .strict();
-export const refreshBody = z.object({ clientId, clientSecret: clientSecret.optional(), refreshToken: z.string().min(1).max(131072), clientMetadata: metadata.optional() }).strict();
+export const refreshBody = z
+  .object({ clientId, clientSecret: clientSecret.optional(), refreshToken: z.string().min(1).max(131072), clientMetadata: metadata.optional() })
+  .strict();
 export const revokeBody = z.object({ clientId, clientSecret: clientSecret.optional(), token: z.string().min(1).max(131072) }).strict();
 
 export const changePasswordBody = z.object({ previousPassword: password, proposedPassword: password }).strict();
@@ -189,9 +240,7 @@ export const attributeNameParam = attributeName;
 
 export const createKeyBody = z.object({ label: z.string().min(1).max(64).optional() }).strict();
 
-export const outboxQuery = z
-  .object({ poolId: z.string().max(64).optional(), username: z.string().max(128).optional() })
-  .strict();
+export const outboxQuery = z.object({ poolId: z.string().max(64).optional(), username: z.string().max(128).optional() }).strict();
 
 // ---- Responses (documented; the server builds them in presenters.ts) ----
 
@@ -226,8 +275,17 @@ export const poolPageResponse = z.object({
   pools: z.array(z.object({ poolId: z.string(), name: z.string(), region: z.string(), createdAt: z.string() })),
   nextCursor: z.string().optional(),
 });
-export const clientResponse = z.looseObject({ clientId: z.string(), poolId: z.string(), clientName: z.string(), clientSecret: z.string().optional(), explicitAuthFlows: z.array(z.string()) });
-export const clientPageResponse = z.object({ clients: z.array(z.object({ clientId: z.string(), poolId: z.string(), clientName: z.string() })), nextCursor: z.string().optional() });
+export const clientResponse = z.looseObject({
+  clientId: z.string(),
+  poolId: z.string(),
+  clientName: z.string(),
+  clientSecret: z.string().optional(),
+  explicitAuthFlows: z.array(z.string()),
+});
+export const clientPageResponse = z.object({
+  clients: z.array(z.object({ clientId: z.string(), poolId: z.string(), clientName: z.string() })),
+  nextCursor: z.string().optional(),
+});
 
 const deliveryDetails = z.object({ destination: z.string(), deliveryMedium: z.string(), attributeName: z.string() });
 export const signUpResponse = z.object({ userSub: z.string(), userConfirmed: z.boolean(), codeDeliveryDetails: deliveryDetails.optional() });
@@ -271,7 +329,13 @@ export const authEventPageResponse = z.object({
   nextCursor: z.string().optional(),
 });
 
-const tokens = z.object({ accessToken: z.string(), idToken: z.string(), refreshToken: z.string().optional(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
+const tokens = z.object({
+  accessToken: z.string(),
+  idToken: z.string(),
+  refreshToken: z.string().optional(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+});
 export const signInResponse = z.object({
   tokens: tokens.optional(),
   challenge: z.object({ name: z.string(), session: z.string().optional(), parameters: z.record(z.string(), z.string()) }).optional(),

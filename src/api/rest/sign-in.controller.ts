@@ -25,7 +25,9 @@ export class SignInController {
   @Post('user-pools/:poolId/sign-up')
   async signUp(@Param('poolId') poolId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const input = parse(signUpBody, body);
-    const result = await this.commands.execute(new SignUpCommand({ via: { poolId }, username: input.username, password: input.password, attributes: input.attributes ?? {} }, ctx));
+    const result = await this.commands.execute(
+      new SignUpCommand({ via: { poolId }, username: input.username, password: input.password, attributes: input.attributes ?? {} }, ctx),
+    );
     const delivery = result.codeDeliveryDetails;
     return { userSub: result.userSub, userConfirmed: result.userConfirmed, ...(delivery ? { codeDeliveryDetails: deliveryOut(delivery) } : {}) };
   }
@@ -56,7 +58,9 @@ export class SignInController {
   @HttpCode(204)
   async confirmForgotPassword(@Param('poolId') poolId: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
     const input = parse(confirmForgotPasswordBody, body);
-    await this.commands.execute(new ConfirmForgotPasswordCommand({ via: { poolId }, username: input.username, code: input.code, password: input.password }, ctx));
+    await this.commands.execute(
+      new ConfirmForgotPasswordCommand({ via: { poolId }, username: input.username, code: input.code, password: input.password }, ctx),
+    );
   }
 
   /** InitiateAuth: tokens, or the challenge to answer at sign-in/challenge. */
@@ -83,7 +87,15 @@ export class SignInController {
     const input = parse(challengeBody, body);
     const answer = await this.commands.execute(
       new RespondToAuthChallengeCommand(
-        { challenge: input.challengeName, surface: 'public', clientId: input.clientId, poolId, session: input.session, responses: input.responses, clientMetadata: input.clientMetadata },
+        {
+          challenge: input.challengeName,
+          surface: 'public',
+          clientId: input.clientId,
+          poolId,
+          session: input.session,
+          responses: input.responses,
+          clientMetadata: input.clientMetadata,
+        },
         ctx,
       ),
     );

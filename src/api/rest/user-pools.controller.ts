@@ -48,7 +48,9 @@ export class UserPoolsController {
   @Put(':poolId')
   async update(@Param('poolId') poolId: string, @Body() body: unknown, @IfMatch() expectedRevision: bigint | undefined, @Ctx() ctx: RequestContext) {
     const input = parse(updateUserPoolBody, body);
-    return poolOut(await this.commands.execute(new UpdateUserPoolCommand({ ...input, poolId, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx)));
+    return poolOut(
+      await this.commands.execute(new UpdateUserPoolCommand({ ...input, poolId, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx)),
+    );
   }
 
   @Delete(':poolId')

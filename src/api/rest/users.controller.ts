@@ -51,7 +51,9 @@ export class UsersController {
       ...(q.createdAfter ? { createdAfter: q.createdAfter } : {}),
       ...(q.createdBefore ? { createdBefore: q.createdBefore } : {}),
     };
-    const page = await this.queries.execute(new ListUsersQuery({ poolId, filters, search, limit: q.limit, ...(q.cursor ? { paginationToken: q.cursor } : {}) }, ctx));
+    const page = await this.queries.execute(
+      new ListUsersQuery({ poolId, filters, search, limit: q.limit, ...(q.cursor ? { paginationToken: q.cursor } : {}) }, ctx),
+    );
     return { users: page.users.map(directoryUserOut), ...(page.paginationToken ? { nextCursor: page.paginationToken } : {}) };
   }
 
@@ -63,10 +65,24 @@ export class UsersController {
 
   /** Sets attributes (AdminUpdateUserAttributes); If-Match makes it conditional on the user's revision. */
   @Patch(':username')
-  async updateAttributes(@Param('poolId') poolId: string, @Param('username') username: string, @Body() body: unknown, @IfMatch() expectedRevision: bigint | undefined, @Ctx() ctx: RequestContext) {
+  async updateAttributes(
+    @Param('poolId') poolId: string,
+    @Param('username') username: string,
+    @Body() body: unknown,
+    @IfMatch() expectedRevision: bigint | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
     const input = parse(updateAttributesBody, body);
     const sent = await this.commands.execute(
-      new UpdateUserAttributesCommand({ target: { poolId, username }, attributes: input.attributes, clientMetadata: input.clientMetadata, ...(expectedRevision !== undefined ? { expectedRevision } : {}) }, ctx),
+      new UpdateUserAttributesCommand(
+        {
+          target: { poolId, username },
+          attributes: input.attributes,
+          clientMetadata: input.clientMetadata,
+          ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+        },
+        ctx,
+      ),
     );
     return { codeDeliveryDetails: sent.map(deliveryOut) };
   }
@@ -74,7 +90,10 @@ export class UsersController {
   @Delete(':username/attributes')
   @HttpCode(204)
   async deleteAttributes(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
-    const names = parse(attributeNamesQuery, query).names.split(',').map((n) => n.trim()).filter(Boolean);
+    const names = parse(attributeNamesQuery, query)
+      .names.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
     await this.commands.execute(new DeleteUserAttributesCommand({ target: { poolId, username }, names }, ctx));
   }
 
@@ -140,7 +159,9 @@ export class UsersController {
   @Get(':username/groups')
   async groups(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(pageQuery, query);
-    const page = await this.queries.execute(new ListGroupsForUserQuery({ poolId, username, page: { limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) } }, ctx));
+    const page = await this.queries.execute(
+      new ListGroupsForUserQuery({ poolId, username, page: { limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) } }, ctx),
+    );
     return { groups: page.groups.map(groupOut), ...(page.nextToken ? { nextCursor: page.nextToken } : {}) };
   }
 }

@@ -69,7 +69,8 @@ export function searchConditions(search: UserSearch, poolId: string, usernameCas
     } else {
       const chars = [...c.value];
       keys.push(searchKey('p', c.attribute, chars.slice(0, PREFIX_KEY_LENGTH).join('')));
-      if (chars.length > PREFIX_KEY_LENGTH) where.push(`lower(u.attributes ->> ${param(c.attribute)}) LIKE ${param(likePrefix(c.value.toLowerCase()))} ESCAPE '\\'`);
+      if (chars.length > PREFIX_KEY_LENGTH)
+        where.push(`lower(u.attributes ->> ${param(c.attribute)}) LIKE ${param(likePrefix(c.value.toLowerCase()))} ESCAPE '\\'`);
     }
   }
   if (keys.length > 0) where.unshift(`u.search_keys @> ${param(JSON.stringify(keys))}::jsonb`);
