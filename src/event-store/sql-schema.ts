@@ -38,11 +38,36 @@ CREATE INDEX IF NOT EXISTS es_events_global_order ON es_events (transaction_id, 
 -- digest), per stream, set by es_append in the append's transaction. Rows written before the
 -- chain existed keep NULL in both (the pre-chain prefix). Added only when missing: ALTER TABLE
 -- takes an exclusive lock even when IF NOT EXISTS finds the column, and this runs at every start.
+-- es_streams.chain is [the hash the stream's last append chained from, then each of its events'
+-- hashes]: its last element is the stream's head hash, read and moved under the row lock step 1 of
+-- es_append takes anyway, so an append needs no look-up of its predecessor.
 DO $es_chain$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'es_events'::regclass AND attname = 'hash' AND NOT attisdropped) THEN
     ALTER TABLE es_events ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'es_streams'::regclass AND attname = 'chain' AND NOT attisdropped) THEN
+    ALTER TABLE es_streams ADD COLUMN chain bytea[];
+  END IF;
 END $es_chain$;
+-- The chain of one append: [p_prev (genesis when NULL), then each event's hash]; an event without a
+-- digest (a writer older than the chain) gets none and leaves the running hash where it was.
+CREATE OR REPLACE FUNCTION es_chain(p_prev bytea, p_events jsonb) RETURNS bytea[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $es_chain_fn$
+DECLARE
+  v_hash bytea := coalesce(p_prev, decode('${GENESIS_HEX}', 'hex'));
+  v_out bytea[] := ARRAY[v_hash];
+  v_digest text;
+BEGIN
+  FOR v_i IN 0 .. jsonb_array_length(p_events) - 1 LOOP
+    v_digest := p_events -> v_i ->> 'digest';
+    IF v_digest IS NOT NULL THEN
+      v_hash := sha256(v_hash || decode(v_digest, 'hex'));
+    END IF;
+    v_out := v_out || v_hash;
+  END LOOP;
+  RETURN v_out;
+END
+$es_chain_fn$;
 -- Values that must be unique (username per pool, alias, external login), written in the
 -- same transaction as the events that claim or release them.
 CREATE TABLE IF NOT EXISTS es_unique (
@@ -70,30 +95,32 @@ DECLARE
   v_change jsonb;
   v_index bigint;
   v_prev bytea;
-  v_digest text;
-  v_prevs bytea[] := ARRAY[]::bytea[];
-  v_hashes bytea[] := ARRAY[]::bytea[];
+  v_chain bytea[];
 BEGIN
   IF v_count = 0 THEN
     RAISE EXCEPTION 'es_append needs at least one event';
   END IF;
-  -- 1. Move the stream's revision, failing on the wrong expectation.
+  -- 1. Move the stream's revision, failing on the wrong expectation, and its chain (from the head
+  -- hash the row holds; a row with none predates the chain and is resolved in step 3).
   IF p_expected = 'any' THEN
-    INSERT INTO es_streams AS s (stream_id, revision) VALUES (p_stream, v_count - 1)
-    ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count
-    RETURNING s.revision INTO o_revision;
+    INSERT INTO es_streams AS s (stream_id, revision, chain) VALUES (p_stream, v_count - 1, es_chain(NULL, p_events))
+    ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count,
+      chain = CASE WHEN s.chain IS NULL THEN NULL ELSE es_chain(s.chain[array_upper(s.chain, 1)], p_events) END
+    RETURNING s.revision, s.chain INTO o_revision, v_chain;
   ELSIF p_expected = 'no_stream' THEN
-    INSERT INTO es_streams (stream_id, revision) VALUES (p_stream, v_count - 1)
+    INSERT INTO es_streams (stream_id, revision, chain) VALUES (p_stream, v_count - 1, es_chain(NULL, p_events))
     ON CONFLICT (stream_id) DO NOTHING
-    RETURNING revision INTO o_revision;
+    RETURNING revision, chain INTO o_revision, v_chain;
   ELSIF p_expected = 'stream_exists' THEN
-    UPDATE es_streams SET revision = revision + v_count
+    UPDATE es_streams SET revision = revision + v_count,
+      chain = CASE WHEN chain IS NULL THEN NULL ELSE es_chain(chain[array_upper(chain, 1)], p_events) END
      WHERE stream_id = p_stream
-    RETURNING revision INTO o_revision;
+    RETURNING revision, chain INTO o_revision, v_chain;
   ELSE
-    UPDATE es_streams SET revision = revision + v_count
+    UPDATE es_streams SET revision = revision + v_count,
+      chain = CASE WHEN chain IS NULL THEN NULL ELSE es_chain(chain[array_upper(chain, 1)], p_events) END
      WHERE stream_id = p_stream AND revision = p_expected::bigint
-    RETURNING revision INTO o_revision;
+    RETURNING revision, chain INTO o_revision, v_chain;
   END IF;
   IF o_revision IS NULL THEN
     SELECT revision INTO v_actual FROM es_streams WHERE stream_id = p_stream;
@@ -124,33 +151,21 @@ BEGIN
       RAISE EXCEPTION 'es_append: unknown unique change %', v_change->>'change';
     END IF;
   END LOOP;
-  -- 3. Chain the events to the stream's last hashed event (the row lock of step 1 orders the
-  -- stream's writers, and each statement here sees every append committed before it). The
-  -- previous revision is one index probe; only a stream's first append after the chain began
-  -- looks further back, over its pre-chain rows, and starts from the genesis hash.
-  IF o_revision - v_count >= 0 THEN
-    SELECT hash INTO v_prev FROM es_events WHERE stream_id = p_stream AND revision = o_revision - v_count;
-    IF v_prev IS NULL THEN
-      SELECT hash INTO v_prev FROM es_events
-       WHERE stream_id = p_stream AND revision < o_revision - v_count AND hash IS NOT NULL
-       ORDER BY revision DESC LIMIT 1;
-    END IF;
+  -- 3. A stream whose row predates the chain: chain from its last hashed event if it has one
+  -- (none: its rows are the pre-chain prefix, and the chain starts at genesis). Once per stream.
+  IF v_chain IS NULL THEN
+    SELECT hash INTO v_prev FROM es_events
+     WHERE stream_id = p_stream AND revision <= o_revision - v_count AND hash IS NOT NULL
+     ORDER BY revision DESC LIMIT 1;
+    v_chain := es_chain(v_prev, p_events);
+    UPDATE es_streams SET chain = v_chain WHERE stream_id = p_stream;
   END IF;
-  v_prev := coalesce(v_prev, decode('${GENESIS_HEX}', 'hex'));
-  FOR v_digest IN SELECT e.ev->>'digest' FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, n) ORDER BY e.n LOOP
-    IF v_digest IS NULL THEN
-      v_prevs := v_prevs || NULL::bytea;
-      v_hashes := v_hashes || NULL::bytea;
-    ELSE
-      v_prevs := v_prevs || v_prev;
-      v_prev := sha256(v_prev || decode(v_digest, 'hex'));
-      v_hashes := v_hashes || v_prev;
-    END IF;
-  END LOOP;
-  -- 4. The events with consecutive revisions; positions follow the array's order.
+  -- 4. The events with consecutive revisions; positions follow the array's order. Each event's
+  -- hash is its slot of the chain and its predecessor's the slot before (none without a digest).
   WITH written AS (
     INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata, prev_hash, hash)
-    SELECT p_stream, o_revision - v_count + e.n, (e.ev->>'id')::uuid, e.ev->>'type', e.ev->'data', e.ev->'metadata', v_prevs[e.n], v_hashes[e.n]
+    SELECT p_stream, o_revision - v_count + e.n, (e.ev->>'id')::uuid, e.ev->>'type', e.ev->'data', e.ev->'metadata',
+           CASE WHEN e.ev ? 'digest' THEN v_chain[e.n] END, CASE WHEN e.ev ? 'digest' THEN v_chain[e.n + 1] END
       FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(ev, n)
      ORDER BY e.n
     RETURNING position

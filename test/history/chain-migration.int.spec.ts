@@ -66,6 +66,18 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
     expect(report).toMatchObject({ ok: true, events: 8, chained: 3, preChain: 5 });
   });
 
+  test('a stream row without its chain column (or with it lost) goes on from its last hashed event, once', async () => {
+    const { db } = opened;
+    const store = await SqlEventStore.open(db);
+    await store.append('kept', [testEvent(), testEvent()], { expectedRevision: 'no_stream' });
+    await db.query(`UPDATE es_streams SET chain = NULL WHERE stream_id = 'kept'`);
+    await store.append('kept', [testEvent()], { expectedRevision: 1n });
+    await store.append('kept', [testEvent()], { expectedRevision: 2n });
+    const rows = await hashes(db);
+    expect(rows.map((r) => r.prev)).toEqual(['0'.repeat(64), rows[0].hash, rows[1].hash, rows[2].hash]);
+    expect((await verifyAll(store, db, db)).ok).toBe(true);
+  });
+
   test('the first checkpoint seals the pre-chain prefix: a later edit of an old row is caught and named', async () => {
     const { db } = opened;
     const store = await SqlEventStore.open(db);
