@@ -273,7 +273,7 @@ reference, reading that user's main stream alone: ${lat(busyRead)} (${ratio(p50(
   as-of read model (\`rm_history_users_v1\`: one row per version of a user, with the interval of the log it held for). No snapshots are needed on top:
   a page costs ${ratio(p50(asOfFirst), p50(nowFirst))} of today's ListUsers.
 - AdminGetUser as of an instant replays only the user's own stream (a few events): ${ratio(p50(getAsOf), p50(getNow))} of AdminGetUser's own read,
-  the extra being the name's lookup in the read model (a past name may belong to a deleted user).
+  the extra being three more reads: the pool's stream (as it stood then), the head the read model is waited for, and the name's lookup in the read model (a past name may belong to a deleted user).
 - A user's refresh-token families come from the read model: a scan of the log costs ${ratio(p50(familiesScan), p50(familiesModel))} of it and grows with the log.
   Considered and not taken: an expression index on es_events (a write on every sign-in's append, on the append path, SQL stores only), and a join from the
   user's sign-ins to the family written in the same transaction (no new write, but it rests on that convention, which EventStoreDB's appendMany does not
