@@ -92,7 +92,10 @@ async function measure(db: SqlDatabase) {
   const store = await SqlEventStore.open(db, { wakeFor: () => false });
   await createBenchPool(store);
   // The pool was decided "now"; a time instant in the past must see it, so it is dated with the first part of the log.
-  await db.query(`UPDATE es_events SET metadata = jsonb_set(metadata, '{occurredAt}', to_jsonb($1::text)) WHERE stream_id = $2`, [BEFORE_AT.toISOString(), `userpool-${BENCH_POOL}`]);
+  await db.query(`UPDATE es_events SET metadata = jsonb_set(metadata, '{occurredAt}', to_jsonb($1::text)) WHERE stream_id = $2`, [
+    BEFORE_AT.toISOString(),
+    `userpool-${BENCH_POOL}`,
+  ]);
 
   // 1. The log before the instant: users signed up and confirmed, then each renamed once.
   console.log(`history-as-of: seeding ${num(USERS_BEFORE)} users before the instant`);
@@ -117,7 +120,8 @@ async function measure(db: SqlDatabase) {
     subs.push(u.streamId.slice(`user-${BENCH_POOL}-`.length));
     return withMetadata(u.events, benchContext, at).map((event) => ({ streamId: u.streamId, event }));
   };
-  const rename = (sub: string, n: number, at: Date): NewEvent => withMetadata([{ type: 'UserAttributesUpdated', data: { attributes: { name: `Renamed ${n}` }, at: at.toISOString() } }], benchContext, at)[0];
+  const rename = (sub: string, n: number, at: Date): NewEvent =>
+    withMetadata([{ type: 'UserAttributesUpdated', data: { attributes: { name: `Renamed ${n}` }, at: at.toISOString() } }], benchContext, at)[0];
   for (let n = 0; n < USERS_BEFORE; n++) for (const r of user(n, BEFORE_AT)) await push(r.streamId, r.event);
   for (let n = 0; n < USERS_BEFORE; n++) await push(`user-${BENCH_POOL}-${subs[n]}`, rename(subs[n], n, BEFORE_AT));
   await flush(true);
@@ -131,7 +135,19 @@ async function measure(db: SqlDatabase) {
     const familyId = randomUUID();
     const at = AFTER_AT.toISOString();
     const ok: SignInSucceeded = { type: 'SignInSucceeded', data: { poolId: BENCH_POOL, sub, clientId: 'benchclient', flow: 'USER_PASSWORD_AUTH', at } };
-    const issued: RefreshTokenIssued = { type: 'RefreshTokenIssued', data: { familyId, poolId: BENCH_POOL, sub, clientId: 'benchclient', refreshTokenHash: randomBytes(32).toString('base64url'), authTime: at, issuedAt: at, expiresAt: at } };
+    const issued: RefreshTokenIssued = {
+      type: 'RefreshTokenIssued',
+      data: {
+        familyId,
+        poolId: BENCH_POOL,
+        sub,
+        clientId: 'benchclient',
+        refreshTokenHash: randomBytes(32).toString('base64url'),
+        authTime: at,
+        issuedAt: at,
+        expiresAt: at,
+      },
+    };
     const [a, b] = withMetadata([ok, issued], { ...benchContext, clientIp: '203.0.113.7', userAgent: 'bench' }, AFTER_AT);
     await push(authLogStream(BENCH_POOL, sub), a);
     await push(refreshFamilyStream(familyId), b);
@@ -141,8 +157,14 @@ async function measure(db: SqlDatabase) {
   let signIns = 0;
   let created = 0;
   for (let i = 0; updates < AFTER.updates || signIns < AFTER.signIns || created < AFTER.newUsers; i++) {
-    if (updates < AFTER.updates) await push(`user-${BENCH_POOL}-${pick(i)}`, rename(pick(i), i, AFTER_AT)), updates++;
-    if (signIns < AFTER.signIns && i % 8 < 5) await signIn(signIns < BUSY_SIGN_INS ? busy : pick(i + 1)), signIns++;
+    if (updates < AFTER.updates) {
+      await push(`user-${BENCH_POOL}-${pick(i)}`, rename(pick(i), i, AFTER_AT));
+      updates++;
+    }
+    if (signIns < AFTER.signIns && i % 8 < 5) {
+      await signIn(signIns < BUSY_SIGN_INS ? busy : pick(i + 1));
+      signIns++;
+    }
     if (created < AFTER.newUsers && i % 8 === 0) for (const r of user(USERS_BEFORE + created++, AFTER_AT)) await push(r.streamId, r.event);
   }
   await flush(true);
@@ -181,9 +203,15 @@ async function measure(db: SqlDatabase) {
   const history = new UserHistoryHandler(store, db, noWait, users);
   const sample = (i: number) => (i * 104729) % USERS_BEFORE;
   console.log('history-as-of: AdminGetUser as of the instant, and today (reference)');
-  const getNow = await samples(scaled(200), (i) => store.readStream(`user-${BENCH_POOL}-${subs[sample(i)]}`).then((e) => fold(userDecider, e as never as UserEvent[])));
-  const getAsOf = await samples(scaled(200), (i) => userAsOf.execute(new UserAsOfQuery({ poolId: BENCH_POOL, username: `BenchUser${sample(i)}`, at: at.position }, ctx)));
-  const getAsOfTime = await samples(scaled(200), (i) => userAsOf.execute(new UserAsOfQuery({ poolId: BENCH_POOL, username: `BenchUser${sample(i)}`, at: at.time }, ctx)));
+  const getNow = await samples(scaled(200), (i) =>
+    store.readStream(`user-${BENCH_POOL}-${subs[sample(i)]}`).then((e) => fold(userDecider, e as never as UserEvent[])),
+  );
+  const getAsOf = await samples(scaled(200), (i) =>
+    userAsOf.execute(new UserAsOfQuery({ poolId: BENCH_POOL, username: `BenchUser${sample(i)}`, at: at.position }, ctx)),
+  );
+  const getAsOfTime = await samples(scaled(200), (i) =>
+    userAsOf.execute(new UserAsOfQuery({ poolId: BENCH_POOL, username: `BenchUser${sample(i)}`, at: at.time }, ctx)),
+  );
   console.log('history-as-of: ListUsers as of the instant, and today (reference)');
   const page = { limit: 60 };
   const nowFirst = await samples(30, () => listNow.execute(new ListUsersQuery({ poolId: BENCH_POOL, ...page }, ctx)));
@@ -196,7 +224,12 @@ async function measure(db: SqlDatabase) {
   const mid = await listAsOf.execute(new ListUsersAsOfQuery({ poolId: BENCH_POOL, at: at.position, filter: 'username ^= "benchuser5"', limit: 1 }, ctx));
   const walk = async () => {
     let token = mid.PaginationToken;
-    for (let k = 0; k < 20 && token; k++) token = (await listAsOf.execute(new ListUsersAsOfQuery({ poolId: BENCH_POOL, at: at.position, filter: 'username ^= "benchuser5"', limit: 60, paginationToken: token }, ctx))).PaginationToken;
+    for (let k = 0; k < 20 && token; k++)
+      token = (
+        await listAsOf.execute(
+          new ListUsersAsOfQuery({ poolId: BENCH_POOL, at: at.position, filter: 'username ^= "benchuser5"', limit: 60, paginationToken: token }, ctx),
+        )
+      ).PaginationToken;
   };
   const deep = await samples(3, walk);
 
@@ -213,7 +246,9 @@ async function measure(db: SqlDatabase) {
 
   console.log("history-as-of: finding users' refresh-token families");
   const familyUsers = Array.from({ length: 20 }, (_, i) => pick(i * 3 + 1));
-  const familiesModel = await samples(familyUsers.length, (i) => db.query(`SELECT family_id FROM ${AS_OF_FAMILIES} WHERE pool_id = $1 AND sub = $2`, [BENCH_POOL, familyUsers[i]]));
+  const familiesModel = await samples(familyUsers.length, (i) =>
+    db.query(`SELECT family_id FROM ${AS_OF_FAMILIES} WHERE pool_id = $1 AND sub = $2`, [BENCH_POOL, familyUsers[i]]),
+  );
   const familiesScan = await samples(3, (i) =>
     db.query(`SELECT stream_id FROM es_events WHERE type = 'RefreshTokenIssued' AND data->>'poolId' = $1 AND data->>'sub' = $2`, [BENCH_POOL, familyUsers[i]]),
   );
@@ -231,13 +266,28 @@ async function measure(db: SqlDatabase) {
   const table = markdownTable(
     ['Query (at the instant)', 'As of the instant p50 / p99', 'Reference (today) p50 / p99', 'Ratio (p50)'],
     [
-      ['AdminGetUser by username, at a log position (name from the read model, then the user\'s stream replayed)', lat(getAsOf), `${lat(getNow)} (read + fold of the user's stream, as AdminGetUser)`, `**${ratio(p50(getAsOf), p50(getNow))}**`],
+      [
+        "AdminGetUser by username, at a log position (name from the read model, then the user's stream replayed)",
+        lat(getAsOf),
+        `${lat(getNow)} (read + fold of the user's stream, as AdminGetUser)`,
+        `**${ratio(p50(getAsOf), p50(getNow))}**`,
+      ],
       ['AdminGetUser by username, at a time', lat(getAsOfTime), lat(getNow), ratio(p50(getAsOfTime), p50(getNow))],
-      ['ListUsers, first page of 60, at a log position', lat(asOfFirst), `${lat(nowFirst)} (ListUsers on the user directory)`, `**${ratio(p50(asOfFirst), p50(nowFirst))}**`],
+      [
+        'ListUsers, first page of 60, at a log position',
+        lat(asOfFirst),
+        `${lat(nowFirst)} (ListUsers on the user directory)`,
+        `**${ratio(p50(asOfFirst), p50(nowFirst))}**`,
+      ],
       ['ListUsers, first page of 60, at a time', lat(asOfFirstTime), lat(nowFirst), ratio(p50(asOfFirstTime), p50(nowFirst))],
       [`ListUsers with Filter \`${filter}\``, lat(asOfFiltered), lat(nowFiltered), ratio(p50(asOfFiltered), p50(nowFiltered))],
       ['ListUsers, 20 pages of 60 in a row from the middle (per walk)', lat(deep), 'n/a', 'n/a'],
-      ['ListUsers first page by replaying the log from its start to the instant', lat(replays), lat(asOfFirst) + ' (the read model, above)', `**${ratio(p50(replays), p50(asOfFirst))}**`],
+      [
+        'ListUsers first page by replaying the log from its start to the instant',
+        lat(replays),
+        lat(asOfFirst) + ' (the read model, above)',
+        `**${ratio(p50(replays), p50(asOfFirst))}**`,
+      ],
     ],
   );
   const families = markdownTable(

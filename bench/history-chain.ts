@@ -112,13 +112,14 @@ async function measureAppends(label: string, db: SqlDatabase): Promise<ArmResult
     const { stream, expected } = arm.next(w);
     const e = signUp(n++);
     const json = { id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata };
-    const events = fn === 'es_append' ? [{ ...json, digest: eventDigest({ streamId: stream, eventId: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }) }] : [json];
-    const r = await db.queryPrepared<{ rev: string }>(`SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM ${fn}($1, $2, $3::jsonb, $4::jsonb)`, [
-      stream,
-      String(expected),
-      JSON.stringify(events),
-      null,
-    ]);
+    const events =
+      fn === 'es_append'
+        ? [{ ...json, digest: eventDigest({ streamId: stream, eventId: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }) }]
+        : [json];
+    const r = await db.queryPrepared<{ rev: string }>(
+      `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM ${fn}($1, $2, $3::jsonb, $4::jsonb)`,
+      [stream, String(expected), JSON.stringify(events), null],
+    );
     arm.done(w, BigInt(r.rows[0].rev));
   };
   const chained = append('es_append', chainedArm);
@@ -227,7 +228,10 @@ const backendPids = new Map<SqlDatabase, number[]>();
 async function findBackends(db: SqlDatabase): Promise<void> {
   if (db.dialect !== 'postgres') return;
   const r = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cairn-bench'`);
-  backendPids.set(db, r.rows.map((row) => row.pid));
+  backendPids.set(
+    db,
+    r.rows.map((row) => row.pid),
+  );
 }
 
 /** Per writer, a new stream every 10 events (streams stay short, as in bench/appends.ts). */
@@ -305,9 +309,23 @@ function report(arms: ArmResults[], checkpoints: CheckpointRate | undefined, dig
   const cpuCost = (a: ArmResults) => total(a.cpu.chained) / total(a.cpu.unchained);
   const rateCost = (a: ArmResults) => a.unchained.perSecond / a.chained.perSecond;
   const us = (v: number) => `${num(v)} µs`;
-  const cpuText = (a: ArmResults, c: CpuPerAppend) => (a.label === 'PGlite' ? `${us(c.node)} (all in Node)` : `${us(total(c))} (Node ${us(c.node)}, PostgreSQL ${us(c.server)})`);
+  const cpuText = (a: ArmResults, c: CpuPerAppend) =>
+    a.label === 'PGlite' ? `${us(c.node)} (all in Node)` : `${us(total(c))} (Node ${us(c.node)}, PostgreSQL ${us(c.server)})`;
   const table = markdownTable(
-    ['Database', 'Chained appends/s', 'Reference: pre-chain appends/s', 'Rate cost (ref / chained)', 'CPU per chained append', 'CPU per pre-chain append', 'CPU cost (chained / ref)', 'The function alone, inside the database (chained / pre-chain)', 'Per round (chained / pre-chain)', 'Chained p50 / p99', 'Pre-chain p50 / p99', 'CPU during chained'],
+    [
+      'Database',
+      'Chained appends/s',
+      'Reference: pre-chain appends/s',
+      'Rate cost (ref / chained)',
+      'CPU per chained append',
+      'CPU per pre-chain append',
+      'CPU cost (chained / ref)',
+      'The function alone, inside the database (chained / pre-chain)',
+      'Per round (chained / pre-chain)',
+      'Chained p50 / p99',
+      'Pre-chain p50 / p99',
+      'CPU during chained',
+    ],
     arms.map((a) => [
       a.label,
       `**${num(a.chained.perSecond)}**`,

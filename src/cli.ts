@@ -52,7 +52,8 @@ async function openHistoryStorage(): Promise<HistoryCliStorage> {
   const checkpoints = new ProjectionRunner(store, db, []);
   const readModels = {
     async waitFor(name: string, position: Parameters<ProjectionRunner['waitFor']>[1] | undefined) {
-      if (position && !(await checkpoints.waitFor(name, position, 5000))) process.stderr.write(`warning: read model ${name} is behind the log; answers may miss the newest events\n`);
+      if (position && !(await checkpoints.waitFor(name, position, 5000)))
+        process.stderr.write(`warning: read model ${name} is behind the log; answers may miss the newest events\n`);
     },
   };
   return {

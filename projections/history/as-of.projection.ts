@@ -1,6 +1,16 @@
 import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { AS_OF_DDL, AS_OF_FAMILIES, AS_OF_GROUPS, AS_OF_MEMBERS, AS_OF_POOLS, AS_OF_TABLES, AS_OF_USERS, HISTORY_AS_OF, HISTORY_AS_OF_VERSION } from '../../src/history/as-of/tables.js';
+import {
+  AS_OF_DDL,
+  AS_OF_FAMILIES,
+  AS_OF_GROUPS,
+  AS_OF_MEMBERS,
+  AS_OF_POOLS,
+  AS_OF_TABLES,
+  AS_OF_USERS,
+  HISTORY_AS_OF,
+  HISTORY_AS_OF_VERSION,
+} from '../../src/history/as-of/tables.js';
 import { evolveSnapshot, type UserSnapshot, VERSIONED_USER_EVENTS } from '../../src/history/as-of/user-snapshot.js';
 import type { RefreshTokenIssued } from '../../src/auth/refresh-token.events.js';
 import type { GroupEvent } from '../../src/user-pools/groups/group.events.js';
@@ -20,7 +30,15 @@ import type { Projection } from '../projection.js';
 export const historyAsOfProjection: Projection = {
   name: HISTORY_AS_OF,
   version: HISTORY_AS_OF_VERSION,
-  handles: new Set([...VERSIONED_USER_EVENTS, 'UserPoolCreated', 'GroupCreated', 'GroupDeleted', 'UserAddedToGroup', 'UserRemovedFromGroup', 'RefreshTokenIssued']),
+  handles: new Set([
+    ...VERSIONED_USER_EVENTS,
+    'UserPoolCreated',
+    'GroupCreated',
+    'GroupDeleted',
+    'UserAddedToGroup',
+    'UserRemovedFromGroup',
+    'RefreshTokenIssued',
+  ]),
 
   async setup(db) {
     for (const statement of AS_OF_DDL) await db.query(statement);
@@ -31,10 +49,19 @@ export const historyAsOfProjection: Projection = {
   },
 
   async apply(tx, events) {
-    await applyPools(tx, events.filter((e): e is RecordedEvent<UserPoolCreated> => e.type === 'UserPoolCreated'));
-    await applyUsers(tx, events.filter((e): e is RecordedEvent<UserEvent> => VERSIONED_USER_EVENTS.has(e.type) && e.streamId.startsWith('user-')));
+    await applyPools(
+      tx,
+      events.filter((e): e is RecordedEvent<UserPoolCreated> => e.type === 'UserPoolCreated'),
+    );
+    await applyUsers(
+      tx,
+      events.filter((e): e is RecordedEvent<UserEvent> => VERSIONED_USER_EVENTS.has(e.type) && e.streamId.startsWith('user-')),
+    );
     for (const e of events as ReadonlyArray<RecordedEvent<GroupEvent | MembershipEvent>>) await applyGroupEvent(tx, e);
-    await applyFamilies(tx, events.filter((e): e is RecordedEvent<RefreshTokenIssued> => e.type === 'RefreshTokenIssued'));
+    await applyFamilies(
+      tx,
+      events.filter((e): e is RecordedEvent<RefreshTokenIssued> => e.type === 'RefreshTokenIssued'),
+    );
   },
 };
 
@@ -102,13 +129,25 @@ async function applyUsers(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent<U
     );
     for (const row of r.rows) {
       const { sub: _sub, ...attributes } = typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, string>) : row.attributes;
-      const snapshot: UserSnapshot = { poolId: row.pool_id, sub: row.sub, username: row.username, status: row.status, enabled: row.enabled, attributes, createdAt: row.created_at, updatedAt: row.updated_at };
+      const snapshot: UserSnapshot = {
+        poolId: row.pool_id,
+        sub: row.sub,
+        username: row.username,
+        status: row.status,
+        enabled: row.enabled,
+        attributes,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
       current.set(key(row.pool_id, row.sub), { snapshot, usernameKey: row.username_key, from: [row.from_commit, row.from_prepare, row.from_at], stored: true });
     }
   }
   const caseSensitive = new Map<string, boolean>();
   if (pools.size > 0) {
-    const r = await tx.query<{ pool_id: string; username_case_sensitive: boolean }>(`SELECT pool_id, username_case_sensitive FROM ${AS_OF_POOLS} WHERE pool_id = ANY($1::text[])`, [[...pools]]);
+    const r = await tx.query<{ pool_id: string; username_case_sensitive: boolean }>(
+      `SELECT pool_id, username_case_sensitive FROM ${AS_OF_POOLS} WHERE pool_id = ANY($1::text[])`,
+      [[...pools]],
+    );
     for (const row of r.rows) caseSensitive.set(row.pool_id, row.username_case_sensitive);
   }
 
@@ -141,7 +180,15 @@ async function applyUsers(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent<U
       `UPDATE ${AS_OF_USERS} u SET to_commit = k.tc, to_prepare = k.tp, to_at = k.ta::timestamptz
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[]) AS k(pool_id, sub, fc, fp, tc, tp, ta)
         WHERE u.pool_id = k.pool_id AND u.sub = k.sub AND u.from_commit = k.fc AND u.from_prepare = k.fp`,
-      [closed.map((c) => c.poolId), closed.map((c) => c.sub), closed.map((c) => c.from[0]), closed.map((c) => c.from[1]), closed.map((c) => c.to[0]), closed.map((c) => c.to[1]), closed.map((c) => c.to[2])],
+      [
+        closed.map((c) => c.poolId),
+        closed.map((c) => c.sub),
+        closed.map((c) => c.from[0]),
+        closed.map((c) => c.from[1]),
+        closed.map((c) => c.to[0]),
+        closed.map((c) => c.to[1]),
+        closed.map((c) => c.to[2]),
+      ],
     );
   }
   if (opened.length > 0) {
@@ -192,13 +239,10 @@ async function applyGroupEvent(tx: SqlExecutor, e: RecordedEvent<GroupEvent | Me
       );
       return;
     case 'GroupDeleted':
-      await tx.query(`UPDATE ${AS_OF_GROUPS} SET to_commit = $3, to_prepare = $4, to_at = $5::timestamptz WHERE pool_id = $1 AND group_name = $2 AND to_commit IS NULL`, [
-        e.data.poolId,
-        e.data.groupName,
-        c,
-        p,
-        at,
-      ]);
+      await tx.query(
+        `UPDATE ${AS_OF_GROUPS} SET to_commit = $3, to_prepare = $4, to_at = $5::timestamptz WHERE pool_id = $1 AND group_name = $2 AND to_commit IS NULL`,
+        [e.data.poolId, e.data.groupName, c, p, at],
+      );
       return;
     case 'UserAddedToGroup':
     case 'UserRemovedFromGroup': {
@@ -228,6 +272,12 @@ async function applyFamilies(tx: SqlExecutor, events: ReadonlyArray<RecordedEven
   await tx.query(
     `INSERT INTO ${AS_OF_FAMILIES} (family_id, pool_id, sub, issued_commit, issued_prepare)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) ON CONFLICT (family_id) DO NOTHING`,
-    [events.map((e) => e.data.familyId), events.map((e) => e.data.poolId), events.map((e) => e.data.sub), events.map((e) => e.position.commit.toString()), events.map((e) => e.position.prepare.toString())],
+    [
+      events.map((e) => e.data.familyId),
+      events.map((e) => e.data.poolId),
+      events.map((e) => e.data.sub),
+      events.map((e) => e.position.commit.toString()),
+      events.map((e) => e.position.prepare.toString()),
+    ],
   );
 }

@@ -34,7 +34,10 @@ export function canonicalJson(value: unknown): string {
 
 function canonical(input: unknown, inArray: boolean): string | undefined {
   if (typeof input === 'string') return JSON.stringify(input);
-  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input;
+  const value =
+    input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function'
+      ? (input as { toJSON(): unknown }).toJSON()
+      : input;
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -84,7 +87,10 @@ export function sealFields(data: unknown, seal: (field: string, value: unknown) 
   return out;
 }
 
-const asJson = (input: unknown) => (input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(): unknown }).toJSON() : input);
+const asJson = (input: unknown) =>
+  input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function'
+    ? (input as { toJSON(): unknown }).toJSON()
+    : input;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const valueHash = (v: unknown) => sha256Hex(canonicalJson(v));
 

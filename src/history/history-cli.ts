@@ -56,18 +56,33 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
       case 'user': {
         const [poolId, username] = rest;
         if (!poolId || !username) return usage(out);
-        json(await new UserHistoryHandler(store, db, readModels, users).execute(new UserHistoryQuery({ poolId, username, limit: limit ?? 1000, ...(flags.next ? { nextToken: flags.next } : {}) }, context)));
+        json(
+          await new UserHistoryHandler(store, db, readModels, users).execute(
+            new UserHistoryQuery({ poolId, username, limit: limit ?? 1000, ...(flags.next ? { nextToken: flags.next } : {}) }, context),
+          ),
+        );
         return 0;
       }
       case 'as-of': {
         const [poolId, at, what, name] = rest;
         if (!poolId || !at || !what) return usage(out);
-        if (what === 'user' && name) json(await new UserAsOfHandler(store, readModels, users).execute(new UserAsOfQuery({ poolId, username: name, at }, context)));
+        if (what === 'user' && name)
+          json(await new UserAsOfHandler(store, readModels, users).execute(new UserAsOfQuery({ poolId, username: name, at }, context)));
         else if (what === 'users') {
-          const input = { poolId, at, limit: limit ?? 60, ...(flags.filter ? { filter: flags.filter } : {}), ...(flags.next ? { paginationToken: flags.next } : {}) };
+          const input = {
+            poolId,
+            at,
+            limit: limit ?? 60,
+            ...(flags.filter ? { filter: flags.filter } : {}),
+            ...(flags.next ? { paginationToken: flags.next } : {}),
+          };
           json(await new ListUsersAsOfHandler(store, db, readModels, users).execute(new ListUsersAsOfQuery(input, context)));
         } else if (what === 'group' && name) {
-          json(await new GroupMembersAsOfHandler(store, db, readModels, users).execute(new GroupMembersAsOfQuery({ poolId, groupName: name, at, limit: limit ?? 60, ...(flags.next ? { nextToken: flags.next } : {}) }, context)));
+          json(
+            await new GroupMembersAsOfHandler(store, db, readModels, users).execute(
+              new GroupMembersAsOfQuery({ poolId, groupName: name, at, limit: limit ?? 60, ...(flags.next ? { nextToken: flags.next } : {}) }, context),
+            ),
+          );
         } else return usage(out);
         return 0;
       }
@@ -80,7 +95,9 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
         if (!rest[0]) return usage(out);
         if (store.kind === 'eventstoredb') throw new Error('export-log reads the chain columns of es_events: PostgreSQL or the embedded database only');
         const written = await writeLogExport(db, db, rest[0], { redact: flags.redacted !== undefined });
-        out(`exported ${written.events} events up to ${written.upTo ?? 'the empty log'} to ${rest[0]}${flags.redacted !== undefined ? ' (secret fields sealed)' : ''}\n`);
+        out(
+          `exported ${written.events} events up to ${written.upTo ?? 'the empty log'} to ${rest[0]}${flags.redacted !== undefined ? ' (secret fields sealed)' : ''}\n`,
+        );
         return 0;
       }
     }

@@ -66,7 +66,8 @@ export class HistoryUsers {
     if (instant) where.push(heldAt(instant, param));
     const r = await this.db.query<{ sub: string }>(`SELECT DISTINCT sub FROM ${AS_OF_USERS} WHERE ${where.join(' AND ')} ORDER BY sub`, params);
     if (r.rows.length === 1) return r.rows[0].sub;
-    if (r.rows.length > 1) throw new InvalidParameterError(`Several users have had the username ${name}: ${r.rows.map((x) => x.sub).join(', ')}; name one by its sub.`);
+    if (r.rows.length > 1)
+      throw new InvalidParameterError(`Several users have had the username ${name}: ${r.rows.map((x) => x.sub).join(', ')}; name one by its sub.`);
     throw new UserNotFoundError(instant ? 'User does not exist at that instant.' : 'User does not exist.');
   }
 }

@@ -9,4 +9,11 @@ import { VerifyLogHandler } from './queries/verify-log.js';
  * verification (docs/history.md). Needs the user-pools context's Users (name resolution) and the
  * history_as_of and log_checkpoints projections (projections/history/).
  */
-export const HISTORY_PROVIDERS: Provider[] = [HistoryUsers, UserHistoryHandler, UserAsOfHandler, ListUsersAsOfHandler, GroupMembersAsOfHandler, VerifyLogHandler];
+export const HISTORY_PROVIDERS: Provider[] = [
+  HistoryUsers,
+  UserHistoryHandler,
+  UserAsOfHandler,
+  ListUsersAsOfHandler,
+  GroupMembersAsOfHandler,
+  VerifyLogHandler,
+];

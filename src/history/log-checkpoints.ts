@@ -91,7 +91,14 @@ export async function applyCheckpoints(tx: SqlExecutor, events: readonly Recorde
   const next = (seq: number, prevHash: string): Segment => ({ seq, count: 0, prevHash, added: [] });
   let segment: Segment =
     latest && latest.hash === null
-      ? { seq: Number(latest.seq), first: { commit: BigInt(latest.first_commit), prepare: BigInt(latest.first_prepare) }, last: covered, count: latest.event_count, prevHash: latest.prev_hash, added: [] }
+      ? {
+          seq: Number(latest.seq),
+          first: { commit: BigInt(latest.first_commit), prepare: BigInt(latest.first_prepare) },
+          last: covered,
+          count: latest.event_count,
+          prevHash: latest.prev_hash,
+          added: [],
+        }
       : next(latest ? Number(latest.seq) + 1 : 1, latest?.hash ?? FIRST_CHECKPOINT_PREV);
   for (const event of events) {
     if (covered && comparePositions(event.position, covered) <= 0) continue;
@@ -122,7 +129,10 @@ async function writeSegment(tx: SqlExecutor, s: Segment, seal: boolean): Promise
   let hash: string | null = null;
   let leaves: string | null = null;
   if (seal) {
-    const r = await tx.query<{ leaves: string }>(`SELECT coalesce(string_agg(encode(leaf, 'hex'), '' ORDER BY idx), '') AS leaves FROM ${OPEN_LEAVES_TABLE} WHERE seq = $1`, [s.seq]);
+    const r = await tx.query<{ leaves: string }>(
+      `SELECT coalesce(string_agg(encode(leaf, 'hex'), '' ORDER BY idx), '') AS leaves FROM ${OPEN_LEAVES_TABLE} WHERE seq = $1`,
+      [s.seq],
+    );
     leaves = r.rows[0].leaves;
     hash = checkpointHash({ seq: s.seq, first: positionText(first), last: positionText(last), count: s.count, leaves, prevHash: s.prevHash });
   }

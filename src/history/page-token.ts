@@ -19,7 +19,8 @@ export function decodeToken(token: string, scope: string, length: number): strin
     value = undefined;
   }
   const t = value as { v?: unknown; s?: unknown; k?: unknown } | undefined;
-  if (!t || t.v !== 1 || !Array.isArray(t.k) || t.k.length !== length || !t.k.every((k) => typeof k === 'string')) throw new InvalidParameterError('Invalid pagination token.');
+  if (!t || t.v !== 1 || !Array.isArray(t.k) || t.k.length !== length || !t.k.every((k) => typeof k === 'string'))
+    throw new InvalidParameterError('Invalid pagination token.');
   if (t.s !== scope) throw new InvalidParameterError('The pagination token does not belong to this query.');
   return t.k as string[];
 }

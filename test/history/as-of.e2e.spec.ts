@@ -41,7 +41,18 @@ describe('the directory as of an instant', () => {
     instants[day] = { time: `2026-03-0${day}T10:30:00.000Z`, position: formatPosition((await app.platform.store.headPosition())!) };
   };
   const create = (username: string, name: string) =>
-    admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-Horse-9', UserAttributes: [{ Name: 'name', Value: name }, { Name: 'email', Value: `${username}@asof.test` }] }));
+    admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        TemporaryPassword: 'Temp-Horse-9',
+        UserAttributes: [
+          { Name: 'name', Value: name },
+          { Name: 'email', Value: `${username}@asof.test` },
+        ],
+      }),
+    );
   const get = (path: string) => call(history.url, 'GET', path, undefined, { authorization: adminAuth });
   const list = async (at: string, query = '') => (await get(`/v1/user-pools/${poolId}/as-of/users?at=${encodeURIComponent(at)}${query}`)).body;
   const names = (body: { Users: Array<{ Username: string }> }) => body.Users.map((u) => u.Username);
@@ -63,7 +74,9 @@ describe('the directory as of an instant', () => {
       await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'staff' }));
     });
     await step(4, async () => {
-      await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Alice Smith' }] }));
+      await admin.send(
+        new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Alice Smith' }] }),
+      );
       await admin.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'bob' }));
       await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'bob', GroupName: 'staff' }));
     });
@@ -113,7 +126,7 @@ describe('the directory as of an instant', () => {
       expect(only.Users[0].Attributes).toEqual([{ Name: 'name', Value: 'Bob' }]);
     });
 
-    test("AdminGetUser at each instant, by the name the user had then (alice after her deletion too)", async () => {
+    test('AdminGetUser at each instant, by the name the user had then (alice after her deletion too)', async () => {
       const user = async (k: number, name = 'alice') => get(`/v1/user-pools/${poolId}/as-of/users/${name}?at=${encodeURIComponent(at(k))}`);
       expect((await user(1)).body.user).toMatchObject({ Username: 'alice', UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true });
       expect(attr((await user(3)).body.user, 'name')).toBe('Alice');
@@ -139,7 +152,11 @@ describe('the directory as of an instant', () => {
         const replay = await replayDirectory(app.platform.store, parseInstant(instants[k][kind]));
         const expected = replay.poolUsers(poolId).map(userTypeShape);
         expect([k, kind, (await list(instants[k][kind])).Users]).toEqual([k, kind, expected]);
-        expect([k, kind, ((await members(instants[k][kind])).body.Users ?? []).map((u: { Username: string }) => u.Username)]).toEqual([k, kind, replay.members(poolId, 'staff').map((u) => u.username)]);
+        expect([k, kind, ((await members(instants[k][kind])).body.Users ?? []).map((u: { Username: string }) => u.Username)]).toEqual([
+          k,
+          kind,
+          replay.members(poolId, 'staff').map((u) => u.username),
+        ]);
       }
     }
   });

@@ -27,16 +27,28 @@ const databases: Record<string, () => Promise<Opened>> = {
 
 /** A row as a writer older than the chain left it: the same columns, no hash. */
 async function legacyAppend(db: SqlDatabase, stream: string, events: readonly NewEvent[]): Promise<void> {
-  await db.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`, [stream, events.length - 1]);
+  await db.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`, [
+    stream,
+    events.length - 1,
+  ]);
   for (const [i, e] of events.entries()) {
-    await db.query(`INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`, [stream, i, e.metadata.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]);
+    await db.query(`INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`, [
+      stream,
+      i,
+      e.metadata.eventId,
+      e.type,
+      JSON.stringify(e.data),
+      JSON.stringify(e.metadata),
+    ]);
   }
 }
 
 const hashes = async (db: SqlDatabase) =>
-  (await db.query<{ stream_id: string; revision: string; prev: string | null; hash: string | null }>(
-    `SELECT stream_id, revision::text, encode(prev_hash, 'hex') AS prev, encode(hash, 'hex') AS hash FROM es_events ORDER BY stream_id, revision`,
-  )).rows;
+  (
+    await db.query<{ stream_id: string; revision: string; prev: string | null; hash: string | null }>(
+      `SELECT stream_id, revision::text, encode(prev_hash, 'hex') AS prev, encode(hash, 'hex') AS hash FROM es_events ORDER BY stream_id, revision`,
+    )
+  ).rows;
 
 describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
   let opened: Opened;
@@ -49,7 +61,7 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
 
   test('a database from before the chain: its columns are added, old rows are the pre-chain prefix, new appends chain from genesis', async () => {
     const { db } = opened;
-    const store = await SqlEventStore.open(db);
+    await SqlEventStore.open(db);
     // As a deployment older than the chain has it: no hash columns, rows written without them.
     await db.query(`ALTER TABLE es_events DROP COLUMN hash, DROP COLUMN prev_hash`);
     await legacyAppend(db, 'old-a', [testEvent('Old', { n: 0 }), testEvent('Old', { n: 1 }), testEvent('Old', { n: 2 })]);
@@ -80,7 +92,7 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
 
   test('the first checkpoint seals the pre-chain prefix: a later edit of an old row is caught and named', async () => {
     const { db } = opened;
-    const store = await SqlEventStore.open(db);
+    await SqlEventStore.open(db);
     await db.query(`ALTER TABLE es_events DROP COLUMN hash, DROP COLUMN prev_hash`);
     await legacyAppend(db, 'old-a', [testEvent('Old', { n: 0 }), testEvent('Old', { n: 1 })]);
     const upgraded = await SqlEventStore.open(db);
@@ -114,7 +126,9 @@ describe.each(Object.keys(databases))('the hash chain on %s', (name) => {
     await store.append('x', [testEvent()], { expectedRevision: 'any' });
     // A writer that sends no digest (older than the chain, mid-upgrade) gets its row written, without a hash.
     const e = testEvent('FromAnOldWriter');
-    await db.query(`SELECT * FROM es_append('y', 'any', $1::jsonb, NULL)`, [JSON.stringify([{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }])]);
+    await db.query(`SELECT * FROM es_append('y', 'any', $1::jsonb, NULL)`, [
+      JSON.stringify([{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }]),
+    ]);
     const rows = await hashes(db);
     expect(rows.map((r) => [`${r.stream_id}@${r.revision}`, r.hash !== null])).toEqual([
       ['x@0', true],

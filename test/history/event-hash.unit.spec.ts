@@ -3,7 +3,9 @@ import { sealSecrets } from '../../src/history/verify/export-file.js';
 
 describe('the event digest (hash chain v1)', () => {
   test('canonical JSON follows RFC 8785: sorted keys, no whitespace, ECMAScript numbers, undefined dropped', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, undefined, 1e21, 0.1], c: undefined, 'é': 'x', A: -0 })).toBe('{"A":0,"a":[true,null,null,1e+21,0.1],"b":1,"é":"x"}');
+    expect(canonicalJson({ b: 1, a: [true, null, undefined, 1e21, 0.1], c: undefined, é: 'x', A: -0 })).toBe(
+      '{"A":0,"a":[true,null,null,1e+21,0.1],"b":1,"é":"x"}',
+    );
     expect(canonicalJson({ at: new Date('2026-01-01T00:00:00.000Z') })).toBe('{"at":"2026-01-01T00:00:00.000Z"}');
     // Sorted by UTF-16 code units, as RFC 8785 says (an astral character sorts before U+FFFF).
     expect(canonicalJson({ '\uffff': 1, '😀': 2 })).toBe('{"😀":2,"\uffff":1}');

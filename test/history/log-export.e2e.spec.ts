@@ -52,7 +52,10 @@ describe('history verify, export-log and the offline verifier', () => {
   });
 
   test('the CLI proves the stored log, and the standalone verifier the export, with no database', async () => {
-    expect(await node('dist/src/cli.js', ['history', 'verify'], env)).toMatchObject({ code: 0, out: expect.stringContaining('OK: 12 events in 3 streams; 12 chained') });
+    expect(await node('dist/src/cli.js', ['history', 'verify'], env)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('OK: 12 events in 3 streams; 12 chained'),
+    });
     const checked = await offline(join(dir, 'log.ndjson'));
     expect(checked.code).toBe(0);
     expect(checked.out).toContain('checkpoints: 2 sealed, 1 open; 12 events covered');
@@ -96,7 +99,9 @@ describe('history verify, export-log and the offline verifier', () => {
   });
 
   test('a row changed with SQL: the CLI exits 1 and names it first', async () => {
-    await log.db.query(`UPDATE es_events SET metadata = jsonb_set(metadata, '{actor}', '{"kind":"admin","id":"AKIAFORGED"}') WHERE stream_id = 'thing-2' AND revision = 1`);
+    await log.db.query(
+      `UPDATE es_events SET metadata = jsonb_set(metadata, '{actor}', '{"kind":"admin","id":"AKIAFORGED"}') WHERE stream_id = 'thing-2' AND revision = 1`,
+    );
     const r = await node('dist/src/cli.js', ['history', 'verify'], env);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^TAMPERED/);

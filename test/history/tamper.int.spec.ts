@@ -31,7 +31,14 @@ describe('the verifier catches tampering done with SQL (PostgreSQL)', () => {
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ kind: 'altered', by: 'stream-chain', streamId: 'thing-1', revision: '2', eventId: target.id, position: target.position });
+    expect(report.findings[0]).toMatchObject({
+      kind: 'altered',
+      by: 'stream-chain',
+      streamId: 'thing-1',
+      revision: '2',
+      eventId: target.id,
+      position: target.position,
+    });
   });
 
   test('INSERT of a row after a stream\'s last event: "inserted", naming the new row', async () => {
@@ -67,7 +74,7 @@ describe('the verifier catches tampering done with SQL (PostgreSQL)', () => {
     expect(report.findings[0].detail).toContain('revision 1 missing');
   });
 
-  test("DELETE of a stream's last row: \"removed\", from the stream's recorded head", async () => {
+  test('DELETE of a stream\'s last row: "removed", from the stream\'s recorded head', async () => {
     await log.db.query(`DELETE FROM es_events WHERE stream_id = 'thing-0' AND revision = 3`);
     const report = await verify();
     expect(report.findings).toHaveLength(1);
@@ -88,10 +95,9 @@ describe('the verifier catches tampering done with SQL (PostgreSQL)', () => {
     await checkpointAll(log, 100);
     const moved = await rowOf(log.db, 'thing-0', 0);
     // Give the first event the transaction id of the last one: it now sorts near the end.
-    await log.db.query(
-      `UPDATE es_events SET transaction_id = (SELECT max(transaction_id::text::bigint)::text::xid8 FROM es_events) WHERE event_id = $1`,
-      [moved.id],
-    );
+    await log.db.query(`UPDATE es_events SET transaction_id = (SELECT max(transaction_id::text::bigint)::text::xid8 FROM es_events) WHERE event_id = $1`, [
+      moved.id,
+    ]);
     const report = await verify();
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ kind: 'reordered', by: 'checkpoint', streamId: 'thing-0', revision: '0', eventId: moved.id });
@@ -103,10 +109,12 @@ describe('the verifier catches tampering done with SQL (PostgreSQL)', () => {
     // A careful forger: new data and a hash recomputed so the stream's chain holds (digest and link
     // are both computable by anyone). Only the checkpoint, taken before, still knows the old event.
     const { eventDigest, chainHash } = await import('../../src/event-store/event-hash.js');
-    const row = (await log.db.query<{ data: Record<string, unknown>; metadata: Record<string, unknown>; type: string; prev: string }>(
-      `SELECT data, metadata, type, encode(prev_hash, 'hex') AS prev FROM es_events WHERE event_id = $1`,
-      [target.id],
-    )).rows[0];
+    const row = (
+      await log.db.query<{ data: Record<string, unknown>; metadata: Record<string, unknown>; type: string; prev: string }>(
+        `SELECT data, metadata, type, encode(prev_hash, 'hex') AS prev FROM es_events WHERE event_id = $1`,
+        [target.id],
+      )
+    ).rows[0];
     const data = { ...row.data, label: 'forged, with a valid chain' };
     const hash = chainHash(row.prev, eventDigest({ streamId: 'thing-1', eventId: target.id, type: row.type, data, metadata: row.metadata }));
     await log.db.query(`UPDATE es_events SET data = $2::jsonb, hash = decode($3, 'hex') WHERE event_id = $1`, [target.id, JSON.stringify(data), hash]);

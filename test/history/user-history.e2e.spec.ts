@@ -45,11 +45,24 @@ describe("a user's history (REST, PostgreSQL)", () => {
     const admin = sdkClient(app.url);
     const anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'history' }))).UserPool!.Id!;
-    const clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
-    const signIn = (username: string, password: string) => anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+    const clientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      )
+    ).UserPoolClient!.ClientId!;
+    const signIn = (username: string, password: string) =>
+      anonymous.send(
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+      );
 
-    aliceSub = (await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'alice', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'alice@history.test' }] }))).UserSub!;
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'bob', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'bob@history.test' }] }));
+    aliceSub = (
+      await anonymous.send(
+        new SignUpCommand({ ClientId: clientId, Username: 'alice', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'alice@history.test' }] }),
+      )
+    ).UserSub!;
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: 'bob', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'bob@history.test' }] }),
+    );
     await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'alice' }));
     await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Alice' }] }));
     const tokens = (await signIn('alice', PASSWORD)).AuthenticationResult!;
@@ -77,11 +90,23 @@ describe("a user's history (REST, PostgreSQL)", () => {
     const events = r.body.events as Array<{ type: string; stream: string; streamId: string; position: string }>;
     // Only this user's streams: their own, sign-ins, memberships, and the one sign-in's refresh tokens.
     const family = events.find((e) => e.type === 'RefreshTokenIssued')!.streamId;
-    for (const e of events) expect([`user-${poolId}-${aliceSub}`, `authlog-${poolId}-${aliceSub}`, `groups-${poolId}-${aliceSub}`, family]).toContain(e.streamId);
+    for (const e of events)
+      expect([`user-${poolId}-${aliceSub}`, `authlog-${poolId}-${aliceSub}`, `groups-${poolId}-${aliceSub}`, family]).toContain(e.streamId);
     const positions = events.map((e) => e.position.split('/').map(BigInt));
     expect(positions.every((p, i) => i === 0 || p[0] > positions[i - 1][0] || (p[0] === positions[i - 1][0] && p[1] > positions[i - 1][1]))).toBe(true);
     // The changes this test made, in the order it made them (other events, e.g. an SRP verifier recorded at sign-in, may sit between).
-    const made = ['UserSignedUp', 'UserConfirmed', 'UserAttributesUpdated', 'SignInSucceeded', 'RefreshTokenIssued', 'SignInFailed', 'RefreshTokenFamilyRevoked', 'UserAddedToGroup', 'UserRemovedFromGroup', 'UserDeleted'];
+    const made = [
+      'UserSignedUp',
+      'UserConfirmed',
+      'UserAttributesUpdated',
+      'SignInSucceeded',
+      'RefreshTokenIssued',
+      'SignInFailed',
+      'RefreshTokenFamilyRevoked',
+      'UserAddedToGroup',
+      'UserRemovedFromGroup',
+      'UserDeleted',
+    ];
     const seen = events.map((e) => `${e.stream}:${e.type}`).filter((t) => made.includes(t.split(':')[1]));
     expect(seen).toEqual([
       'user:UserSignedUp',
@@ -105,7 +130,13 @@ describe("a user's history (REST, PostgreSQL)", () => {
     expect(byType.UserConfirmed.actor).toEqual({ kind: 'admin', id: ADMIN.id });
     expect(byType.UserSignedUp.actor).toEqual({ kind: 'anonymous' });
     expect(byType.SignInFailed).toMatchObject({ clientIp: '127.0.0.1', data: { reason: 'WRONG_PASSWORD' } });
-    for (const e of Object.values(byType)) expect(e).toMatchObject({ correlationId: expect.any(String), causationId: expect.any(String), eventId: expect.any(String), occurredAt: expect.any(String) });
+    for (const e of Object.values(byType))
+      expect(e).toMatchObject({
+        correlationId: expect.any(String),
+        causationId: expect.any(String),
+        eventId: expect.any(String),
+        occurredAt: expect.any(String),
+      });
     const text = JSON.stringify(r.body);
     for (const secret of ['passwordHash', 'codeHash', 'refreshTokenHash', '"srp"', '$argon2id']) expect(text).not.toContain(secret);
     expect(byType.UserSignedUp.data).toMatchObject({ username: 'alice', attributes: { email: 'alice@history.test' } });
@@ -141,7 +172,14 @@ describe("a user's history (REST, PostgreSQL)", () => {
 
   test('the CLI shows the same history, and the directory as of now, from the same database', async () => {
     const cli = async (...args: string[]) =>
-      JSON.parse((await promisify(execFile)(process.execPath, [join(REPO, 'dist/src/cli.js'), 'history', ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir } })).stdout);
+      JSON.parse(
+        (
+          await promisify(execFile)(process.execPath, [join(REPO, 'dist/src/cli.js'), 'history', ...args], {
+            cwd: REPO,
+            env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir },
+          })
+        ).stdout,
+      );
     const rest = (await get(`/v1/user-pools/${poolId}/users/alice/history`)).body;
     const shown = await cli('user', poolId, 'alice');
     expect(shown.events.map((e: { eventId: string }) => e.eventId)).toEqual(rest.events.map((e: { eventId: string }) => e.eventId));

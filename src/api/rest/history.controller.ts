@@ -44,7 +44,10 @@ export class HistoryController {
   @Get('user-pools/:poolId/users/:username/history')
   async history(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(historyQuery, query);
-    return withCursor(await this.queries.execute(new UserHistoryQuery({ poolId, username, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)), 'nextToken');
+    return withCursor(
+      await this.queries.execute(new UserHistoryQuery({ poolId, username, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)),
+      'nextToken',
+    );
   }
 
   @Get('user-pools/:poolId/as-of/users/:username')
@@ -55,15 +58,28 @@ export class HistoryController {
   @Get('user-pools/:poolId/as-of/users')
   async listUsersAsOf(@Param('poolId') poolId: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(listUsersAsOfQuery, query);
-    const attributesToGet = q.attributesToGet?.split(',').map((a) => a.trim()).filter(Boolean);
-    const input = { poolId, at: q.at, limit: q.limit, ...(q.filter ? { filter: q.filter } : {}), ...(attributesToGet ? { attributesToGet } : {}), ...(q.cursor ? { paginationToken: q.cursor } : {}) };
+    const attributesToGet = q.attributesToGet
+      ?.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const input = {
+      poolId,
+      at: q.at,
+      limit: q.limit,
+      ...(q.filter ? { filter: q.filter } : {}),
+      ...(attributesToGet ? { attributesToGet } : {}),
+      ...(q.cursor ? { paginationToken: q.cursor } : {}),
+    };
     return withCursor(await this.queries.execute(new ListUsersAsOfQuery(input, ctx)), 'PaginationToken');
   }
 
   @Get('user-pools/:poolId/as-of/groups/:groupName/members')
   async groupMembersAsOf(@Param('poolId') poolId: string, @Param('groupName') groupName: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
     const q = parse(groupMembersAsOfQuery, query);
-    return withCursor(await this.queries.execute(new GroupMembersAsOfQuery({ poolId, groupName, at: q.at, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)), 'NextToken');
+    return withCursor(
+      await this.queries.execute(new GroupMembersAsOfQuery({ poolId, groupName, at: q.at, limit: q.limit, ...(q.cursor ? { nextToken: q.cursor } : {}) }, ctx)),
+      'NextToken',
+    );
   }
 
   /** Reads the whole log: for operators and auditors, not for polling. */
@@ -74,7 +90,14 @@ export class HistoryController {
 }
 
 const attribute = z.object({ Name: z.string(), Value: z.string() });
-const userType = z.object({ Username: z.string(), Attributes: z.array(attribute), UserCreateDate: z.number(), UserLastModifiedDate: z.number(), Enabled: z.boolean(), UserStatus: z.string() });
+const userType = z.object({
+  Username: z.string(),
+  Attributes: z.array(attribute),
+  UserCreateDate: z.number(),
+  UserLastModifiedDate: z.number(),
+  Enabled: z.boolean(),
+  UserStatus: z.string(),
+});
 const asOf = z.union([z.object({ position: z.string() }), z.object({ time: z.string() })]);
 export const historyPageResponse = z.object({
   poolId: z.string(),
@@ -98,7 +121,17 @@ export const historyPageResponse = z.object({
   ),
   nextCursor: z.string().optional(),
 });
-export const userAsOfResponse = z.object({ asOf, user: z.object({ Username: z.string(), UserAttributes: z.array(attribute), UserCreateDate: z.number(), UserLastModifiedDate: z.number(), Enabled: z.boolean(), UserStatus: z.string() }) });
+export const userAsOfResponse = z.object({
+  asOf,
+  user: z.object({
+    Username: z.string(),
+    UserAttributes: z.array(attribute),
+    UserCreateDate: z.number(),
+    UserLastModifiedDate: z.number(),
+    Enabled: z.boolean(),
+    UserStatus: z.string(),
+  }),
+});
 export const usersAsOfResponse = z.object({ asOf, Users: z.array(userType), nextCursor: z.string().optional() });
 export const verificationResponse = z.object({
   ok: z.boolean(),
@@ -108,7 +141,18 @@ export const verificationResponse = z.object({
   preChain: z.number(),
   checkpoints: z.object({ sealed: z.number(), open: z.number(), eventsCovered: z.number(), eventsAfter: z.number() }),
   anchor: z.string().nullable(),
-  findings: z.array(z.object({ kind: z.string(), by: z.string(), streamId: z.string().optional(), revision: z.string().optional(), position: z.string().optional(), eventId: z.string().optional(), type: z.string().optional(), detail: z.string() })),
+  findings: z.array(
+    z.object({
+      kind: z.string(),
+      by: z.string(),
+      streamId: z.string().optional(),
+      revision: z.string().optional(),
+      position: z.string().optional(),
+      eventId: z.string().optional(),
+      type: z.string().optional(),
+      detail: z.string(),
+    }),
+  ),
 });
 
 /**
@@ -118,18 +162,40 @@ export const verificationResponse = z.object({
  */
 export const HISTORY_OPERATIONS = {
   '/v1/user-pools/{poolId}/users/{username}/history': {
-    get: { summary: "A user's history: every event in global order, with actor, address and correlation ids, secrets removed", auth: 'admin', query: historyQuery, ok: [200, 'A page of events', historyPageResponse], errors: [404] },
+    get: {
+      summary: "A user's history: every event in global order, with actor, address and correlation ids, secrets removed",
+      auth: 'admin',
+      query: historyQuery,
+      ok: [200, 'A page of events', historyPageResponse],
+      errors: [404],
+    },
   },
   '/v1/user-pools/{poolId}/as-of/users/{username}': {
-    get: { summary: 'AdminGetUser as of an instant (`at`: a log position or an ISO 8601 time)', auth: 'admin', query: userAsOfQuery, ok: [200, 'The user as it stood', userAsOfResponse], errors: [404] },
+    get: {
+      summary: 'AdminGetUser as of an instant (`at`: a log position or an ISO 8601 time)',
+      auth: 'admin',
+      query: userAsOfQuery,
+      ok: [200, 'The user as it stood', userAsOfResponse],
+      errors: [404],
+    },
   },
   '/v1/user-pools/{poolId}/as-of/users': {
     get: { summary: 'ListUsers as of an instant', auth: 'admin', query: listUsersAsOfQuery, ok: [200, 'A page of users', usersAsOfResponse], errors: [404] },
   },
   '/v1/user-pools/{poolId}/as-of/groups/{groupName}/members': {
-    get: { summary: "A group's members as of an instant", auth: 'admin', query: groupMembersAsOfQuery, ok: [200, 'A page of users', usersAsOfResponse], errors: [404] },
+    get: {
+      summary: "A group's members as of an instant",
+      auth: 'admin',
+      query: groupMembersAsOfQuery,
+      ok: [200, 'A page of users', usersAsOfResponse],
+      errors: [404],
+    },
   },
   '/v1/admin/log/verification': {
-    get: { summary: "Verify the log's hash chains and checkpoints (reads the whole log)", auth: 'admin', ok: [200, 'The verification report', verificationResponse] },
+    get: {
+      summary: "Verify the log's hash chains and checkpoints (reads the whole log)",
+      auth: 'admin',
+      ok: [200, 'The verification report', verificationResponse],
+    },
   },
 } satisfies Record<string, { get: { summary: string; auth: 'admin'; query?: z.ZodObject; ok: [number, string, z.ZodType]; errors?: number[] } }>;

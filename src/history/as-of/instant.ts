@@ -20,7 +20,8 @@ export function parseInstant(text: string): Instant {
   return { time };
 }
 
-export const describeInstant = (instant: Instant) => ('position' in instant ? { position: formatPosition(instant.position) } : { time: instant.time.toISOString() });
+export const describeInstant = (instant: Instant) =>
+  'position' in instant ? { position: formatPosition(instant.position) } : { time: instant.time.toISOString() };
 
 /** Whether an event is part of the log as of `instant`. */
 export function includes(instant: Instant, event: { position: GlobalPosition; metadata: { occurredAt: string } }): boolean {

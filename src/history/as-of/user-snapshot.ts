@@ -22,7 +22,16 @@ export interface UserSnapshot {
 export function snapshotOf(state: UserState): UserSnapshot | undefined {
   if (!state.exists) return undefined;
   const { sub: _sub, ...attributes } = state.attributes;
-  return { poolId: state.poolId, sub: state.sub, username: state.username, status: state.status, enabled: state.enabled, attributes, createdAt: state.createdAt, updatedAt: state.updatedAt };
+  return {
+    poolId: state.poolId,
+    sub: state.sub,
+    username: state.username,
+    status: state.status,
+    enabled: state.enabled,
+    attributes,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+  };
 }
 
 /**
@@ -77,10 +86,24 @@ const attributeList = (s: UserSnapshot) => [{ Name: 'sub', Value: s.sub }, ...Ob
 
 /** AdminGetUser's answer (dates in epoch seconds, as on the Cognito wire). */
 export function adminGetUserShape(s: UserSnapshot) {
-  return { Username: s.username, UserAttributes: attributeList(s), UserCreateDate: epochSeconds(s.createdAt), UserLastModifiedDate: epochSeconds(s.updatedAt), Enabled: s.enabled, UserStatus: s.status };
+  return {
+    Username: s.username,
+    UserAttributes: attributeList(s),
+    UserCreateDate: epochSeconds(s.createdAt),
+    UserLastModifiedDate: epochSeconds(s.updatedAt),
+    Enabled: s.enabled,
+    UserStatus: s.status,
+  };
 }
 
 /** Cognito's UserType (ListUsers, ListUsersInGroup). */
 export function userTypeShape(s: UserSnapshot) {
-  return { Username: s.username, Attributes: attributeList(s), UserCreateDate: epochSeconds(s.createdAt), UserLastModifiedDate: epochSeconds(s.updatedAt), Enabled: s.enabled, UserStatus: s.status };
+  return {
+    Username: s.username,
+    Attributes: attributeList(s),
+    UserCreateDate: epochSeconds(s.createdAt),
+    UserLastModifiedDate: epochSeconds(s.updatedAt),
+    Enabled: s.enabled,
+    UserStatus: s.status,
+  };
 }

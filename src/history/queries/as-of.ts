@@ -88,16 +88,26 @@ export class ListUsersAsOfHandler implements IQueryHandler<ListUsersAsOfQuery> {
       where.push(`(username_key, sub) > (${param(key)}, ${param(sub)})`);
     }
     const limit = param(input.limit + 1);
-    const r = await this.db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM ${AS_OF_USERS} WHERE ${where.join(' AND ')} ORDER BY username_key, sub LIMIT ${limit}`, params);
+    const r = await this.db.query<VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM ${AS_OF_USERS} WHERE ${where.join(' AND ')} ORDER BY username_key, sub LIMIT ${limit}`,
+      params,
+    );
     const rows = r.rows.slice(0, input.limit);
     const last = rows.at(-1);
     const Users = rows.map((row) => keepAttributes(userTypeShape(snapshotOfRow(pool.poolId, row)), keep));
-    return { asOf: describeInstant(instant), Users, ...(r.rows.length > input.limit && last ? { PaginationToken: encodeToken(scope, [last.username_key, last.sub]) } : {}) };
+    return {
+      asOf: describeInstant(instant),
+      Users,
+      ...(r.rows.length > input.limit && last ? { PaginationToken: encodeToken(scope, [last.username_key, last.sub]) } : {}),
+    };
   }
 }
 
 /** ListUsersInGroup as of an instant: the members of the group as it existed then (the incarnation of that instant). */
-export class GroupMembersAsOfQuery extends UseCaseQuery<{ poolId: string; groupName: string; at: string; limit: number; nextToken?: string }, { asOf: AsOf; Users: UserType[]; NextToken?: string }> {}
+export class GroupMembersAsOfQuery extends UseCaseQuery<
+  { poolId: string; groupName: string; at: string; limit: number; nextToken?: string },
+  { asOf: AsOf; Users: UserType[]; NextToken?: string }
+> {}
 
 @QueryHandler(GroupMembersAsOfQuery)
 export class GroupMembersAsOfHandler implements IQueryHandler<GroupMembersAsOfQuery> {
@@ -113,19 +123,30 @@ export class GroupMembersAsOfHandler implements IQueryHandler<GroupMembersAsOfQu
     const pool = await this.users.pool(input.poolId, instant);
     await waitForInstant(this.store, this.readModels, instant);
     const g: unknown[] = [pool.poolId, input.groupName];
-    const group = await this.db.query<{ created_at: string }>(`SELECT created_at FROM ${AS_OF_GROUPS} WHERE pool_id = $1 AND group_name = $2 AND ${heldAt(instant, (v) => `$${g.push(v)}`)}`, g);
+    const group = await this.db.query<{ created_at: string }>(
+      `SELECT created_at FROM ${AS_OF_GROUPS} WHERE pool_id = $1 AND group_name = $2 AND ${heldAt(instant, (v) => `$${g.push(v)}`)}`,
+      g,
+    );
     if (group.rows.length === 0) throw new ResourceNotFoundError('Group not found at that instant.');
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const scope = tokenScope(['group-members', pool.poolId, input.groupName, describeInstant(instant)]);
-    const conditions = [`m.pool_id = ${param(pool.poolId)}`, `m.group_name = ${param(input.groupName)}`, `m.group_created_at = ${param(group.rows[0].created_at)}`, heldAt(instant, param, 'm.'), heldAt(instant, param, 'u.')];
+    const conditions = [
+      `m.pool_id = ${param(pool.poolId)}`,
+      `m.group_name = ${param(input.groupName)}`,
+      `m.group_created_at = ${param(group.rows[0].created_at)}`,
+      heldAt(instant, param, 'm.'),
+      heldAt(instant, param, 'u.'),
+    ];
     if (input.nextToken) {
       const [key, sub] = decodeToken(input.nextToken, scope, 2);
       conditions.push(`(u.username_key, u.sub) > (${param(key)}, ${param(sub)})`);
     }
     const limit = param(input.limit + 1);
     const r = await this.db.query<VersionRow>(
-      `SELECT ${VERSION_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}
+      `SELECT ${VERSION_COLUMNS.split(', ')
+        .map((c) => `u.${c}`)
+        .join(', ')}
          FROM ${AS_OF_MEMBERS} m JOIN ${AS_OF_USERS} u ON u.pool_id = m.pool_id AND u.sub = m.sub
         WHERE ${conditions.join(' AND ')}
         ORDER BY u.username_key, u.sub LIMIT ${limit}`,
@@ -156,7 +177,16 @@ interface VersionRow {
 
 function snapshotOfRow(poolId: string, row: VersionRow): UserSnapshot {
   const { sub: _sub, ...attributes } = typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, string>) : row.attributes;
-  return { poolId, sub: row.sub, username: row.username, status: row.status, enabled: row.enabled, attributes, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    poolId,
+    sub: row.sub,
+    username: row.username,
+    status: row.status,
+    enabled: row.enabled,
+    attributes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function keepAttributes(user: UserType, keep: readonly string[] | undefined): UserType {

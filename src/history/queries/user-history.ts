@@ -74,8 +74,16 @@ export class UserHistoryHandler implements IQueryHandler<UserHistoryQuery> {
     const after = input.nextToken ? parsePosition(decodeToken(input.nextToken, scope, 1)[0]) : undefined;
     // Families started up to now are indexed once the read model has reached the head.
     await this.readModels.waitFor(HISTORY_AS_OF, await this.store.headPosition());
-    const families = await this.db.query<{ family_id: string }>(`SELECT family_id FROM ${AS_OF_FAMILIES} WHERE pool_id = $1 AND sub = $2 ORDER BY issued_commit, issued_prepare`, [pool.poolId, sub]);
-    const streams = [userStream(pool.poolId, sub), authLogStream(pool.poolId, sub), membershipStream(pool.poolId, sub), ...families.rows.map((f) => refreshFamilyStream(f.family_id))];
+    const families = await this.db.query<{ family_id: string }>(
+      `SELECT family_id FROM ${AS_OF_FAMILIES} WHERE pool_id = $1 AND sub = $2 ORDER BY issued_commit, issued_prepare`,
+      [pool.poolId, sub],
+    );
+    const streams = [
+      userStream(pool.poolId, sub),
+      authLogStream(pool.poolId, sub),
+      membershipStream(pool.poolId, sub),
+      ...families.rows.map((f) => refreshFamilyStream(f.family_id)),
+    ];
     const events: RecordedEvent[] = [];
     for (let i = 0; i < streams.length; i += READ_CHUNK) {
       const read = await this.store.readStreams(streams.slice(i, i + READ_CHUNK).map((streamId) => ({ streamId })));

@@ -51,14 +51,26 @@ function holdsSecret(value: unknown): boolean {
   return Object.entries(value).some(([k, v]) => SECRET_FIELDS.has(k) || holdsSecret(v));
 }
 
-export async function writeLogExport(eventsDb: SqlExecutor, readDb: SqlExecutor, path: string, options: { redact?: boolean; now?: Date } = {}): Promise<{ events: number; upTo: string | null }> {
+export async function writeLogExport(
+  eventsDb: SqlExecutor,
+  readDb: SqlExecutor,
+  path: string,
+  options: { redact?: boolean; now?: Date } = {},
+): Promise<{ events: number; upTo: string | null }> {
   const checkpoints = await readCheckpoints(readDb);
   const upTo = await chainHead(eventsDb);
   const out = createWriteStream(path, { encoding: 'utf8' });
   const write = async (value: unknown) => {
     if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, 'drain');
   };
-  const header: Header = { format: EXPORT_FORMAT, version: 1, chain: CHAIN_VERSION, upTo: upTo ? `${upTo.commit}/${upTo.prepare}` : null, exportedAt: (options.now ?? new Date()).toISOString(), redacted: options.redact ?? false };
+  const header: Header = {
+    format: EXPORT_FORMAT,
+    version: 1,
+    chain: CHAIN_VERSION,
+    upTo: upTo ? `${upTo.commit}/${upTo.prepare}` : null,
+    exportedAt: (options.now ?? new Date()).toISOString(),
+    redacted: options.redact ?? false,
+  };
   await write(header);
   for (const checkpoint of checkpoints) await write({ checkpoint });
   let events = 0;

@@ -8,7 +8,9 @@ export function formatReport(report: VerifyReport): string {
     `anchor (newest sealed checkpoint): ${report.anchor ?? 'none yet'}`,
   ];
   report.findings.forEach((f, i) => {
-    const where = [f.streamId && `${f.streamId}@${f.revision}`, f.position && `position ${f.position}`, f.eventId && `event ${f.eventId}`, f.type].filter(Boolean).join(', ');
+    const where = [f.streamId && `${f.streamId}@${f.revision}`, f.position && `position ${f.position}`, f.eventId && `event ${f.eventId}`, f.type]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`${i === 0 ? 'FIRST ' : ''}${f.kind.toUpperCase()} (${f.by})${where ? ` ${where}` : ''}: ${f.detail}`);
   });
   return `${lines.join('\n')}\n`;

@@ -94,14 +94,32 @@ export class LogVerifier {
     // A source out of global order (an edited export file) is itself a finding; the row still counts for its stream.
     const outOfOrder = this.lastPosition !== undefined && comparePositions(row.position, this.lastPosition) <= 0;
     if (outOfOrder) {
-      this.checkpointFindings.push({ kind: 'reordered', by: 'checkpoint', streamId: row.streamId, revision: row.revision.toString(), position: positionText(row.position), eventId: row.eventId, type: row.type, detail: `${row.streamId}@${row.revision} comes after ${positionText(this.lastPosition!)} against the global order` });
+      this.checkpointFindings.push({
+        kind: 'reordered',
+        by: 'checkpoint',
+        streamId: row.streamId,
+        revision: row.revision.toString(),
+        position: positionText(row.position),
+        eventId: row.eventId,
+        type: row.type,
+        detail: `${row.streamId}@${row.revision} comes after ${positionText(this.lastPosition!)} against the global order`,
+      });
     } else this.lastPosition = row.position;
     this.events++;
     const digest = eventDigest({ streamId: row.streamId, eventId: String(row.metadata.eventId), type: row.type, data: row.data, metadata: row.metadata });
     const selfOk = row.hash !== null && row.prevHash !== null && chainHash(row.prevHash, digest) === row.hash;
     const list = this.streams.get(row.streamId) ?? [];
     if (list.length === 0) this.streams.set(row.streamId, list);
-    list.push({ revision: row.revision, position: row.position, eventId: row.eventId, type: row.type, hash: row.hash, prev: row.prevHash, selfOk, idOk: row.eventId === row.metadata.eventId });
+    list.push({
+      revision: row.revision,
+      position: row.position,
+      eventId: row.eventId,
+      type: row.type,
+      hash: row.hash,
+      prev: row.prevHash,
+      selfOk,
+      idOk: row.eventId === row.metadata.eventId,
+    });
 
     // The segment this position falls in: segments are consecutive, so skip the ones it is past.
     while (this.segmentIndex < this.segments.length && comparePositions(row.position, this.segments[this.segmentIndex].last) > 0) this.segmentIndex++;
@@ -125,7 +143,11 @@ export class LogVerifier {
   /** The last revision read per stream (to ask the store for its recorded heads). */
   lastRevisions(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const [streamId, rows] of this.streams) out.set(streamId, rows.reduce((m, r) => (r.revision > m ? r.revision : m), -1n));
+    for (const [streamId, rows] of this.streams)
+      out.set(
+        streamId,
+        rows.reduce((m, r) => (r.revision > m ? r.revision : m), -1n),
+      );
     return out;
   }
 
@@ -143,7 +165,13 @@ export class LogVerifier {
     }
     for (const [streamId, head] of heads) {
       if (!this.streams.has(streamId)) {
-        findings.push({ kind: 'removed', by: 'stream-chain', streamId, revision: `0..${head}`, detail: `every event of ${streamId} (revisions 0 to ${head}) is missing` });
+        findings.push({
+          kind: 'removed',
+          by: 'stream-chain',
+          streamId,
+          revision: `0..${head}`,
+          detail: `every event of ${streamId} (revisions 0 to ${head}) is missing`,
+        });
       }
     }
     let covered = 0;
@@ -178,7 +206,12 @@ export class LogVerifier {
       if (c.hash === null && i !== this.segments.length - 1) problems.push('an open segment is followed by another');
       if (c.hash !== null && c.hash !== checkpointHash(c)) problems.push('its hash does not match its contents');
       if (problems.length > 0) {
-        this.checkpointFindings.push({ kind: 'checkpoint', by: 'checkpoint', position: c.last, detail: `checkpoint ${c.seq} (${c.first} .. ${c.last}) was altered: ${problems.join('; ')}` });
+        this.checkpointFindings.push({
+          kind: 'checkpoint',
+          by: 'checkpoint',
+          position: c.last,
+          detail: `checkpoint ${c.seq} (${c.first} .. ${c.last}) was altered: ${problems.join('; ')}`,
+        });
       }
       prev = c.hash ?? prev;
     });
@@ -198,21 +231,55 @@ export class LogVerifier {
     if (i === expected.length && i === found.length) return undefined;
     const where = `checkpoint ${segment.record.seq} (${segment.record.first} .. ${segment.record.last})`;
     const counts = `it recorded ${stored.length} events, the log has ${found.length} in that range`;
-    const name = (r: Segment['rows'][number]) => ({ streamId: r.streamId, revision: r.revision.toString(), position: positionText(r.position), eventId: r.eventId, type: r.type });
+    const name = (r: Segment['rows'][number]) => ({
+      streamId: r.streamId,
+      revision: r.revision.toString(),
+      position: positionText(r.position),
+      eventId: r.eventId,
+      type: r.type,
+    });
     const at = (r: Segment['rows'][number]) => `${r.streamId}@${r.revision}`;
     this.storedLeaves ??= new Set(this.segments.flatMap((s) => splitLeaves(s.record.leaves)));
     const storedElsewhere = (leaf: string) => this.storedLeaves!.has(leaf);
     // The checkpointed event at i is missing here (the log goes on with what came after it).
     if (i < stored.length && (i >= found.length || found[i] === stored[i + 1])) {
       const moved = this.leafRows.get(stored[i]);
-      if (moved) return { kind: 'reordered', by: 'checkpoint', ...name(moved), detail: `${where}: ${at(moved)} was checkpointed as event ${i + 1} of the segment and now stands at ${positionText(moved.position)}; ${counts}` };
+      if (moved)
+        return {
+          kind: 'reordered',
+          by: 'checkpoint',
+          ...name(moved),
+          detail: `${where}: ${at(moved)} was checkpointed as event ${i + 1} of the segment and now stands at ${positionText(moved.position)}; ${counts}`,
+        };
       const before = segment.rows[i - 1];
-      return { kind: 'removed', by: 'checkpoint', position: before ? positionText(before.position) : segment.record.first, detail: `${where}: event ${i + 1} of the segment is missing${before ? ` (it came after ${at(before)})` : ''}; ${counts}` };
+      return {
+        kind: 'removed',
+        by: 'checkpoint',
+        position: before ? positionText(before.position) : segment.record.first,
+        detail: `${where}: event ${i + 1} of the segment is missing${before ? ` (it came after ${at(before)})` : ''}; ${counts}`,
+      };
     }
     const row = segment.rows[i];
-    if (storedElsewhere(found[i])) return { kind: 'reordered', by: 'checkpoint', ...name(row), detail: `${where}: ${at(row)} was checkpointed at another place in the global order; ${counts}` };
-    if (i >= expected.length || found[i + 1] === stored[i]) return { kind: 'inserted', by: 'checkpoint', ...name(row), detail: `${where}: ${at(row)} was not in the log when the segment was checkpointed; ${counts}` };
-    return { kind: 'altered', by: 'checkpoint', ...name(row), detail: `${where}: ${at(row)} differs from the event checkpointed there (its content, stream or revision changed); ${counts}` };
+    if (storedElsewhere(found[i]))
+      return {
+        kind: 'reordered',
+        by: 'checkpoint',
+        ...name(row),
+        detail: `${where}: ${at(row)} was checkpointed at another place in the global order; ${counts}`,
+      };
+    if (i >= expected.length || found[i + 1] === stored[i])
+      return {
+        kind: 'inserted',
+        by: 'checkpoint',
+        ...name(row),
+        detail: `${where}: ${at(row)} was not in the log when the segment was checkpointed; ${counts}`,
+      };
+    return {
+      kind: 'altered',
+      by: 'checkpoint',
+      ...name(row),
+      detail: `${where}: ${at(row)} differs from the event checkpointed there (its content, stream or revision changed); ${counts}`,
+    };
   }
 }
 
@@ -230,7 +297,16 @@ const byPosition = (a: Finding, b: Finding) => {
 function verifyStream(streamId: string, rows: readonly Compact[], head: bigint | undefined): { chained: number; preChain: number; finding?: Finding } {
   const problems: Finding[] = [];
   const note = (kind: FindingKind, r: Compact, detail: string) =>
-    problems.push({ kind, by: 'stream-chain', streamId, revision: r.revision.toString(), position: positionText(r.position), eventId: r.eventId, type: r.type, detail });
+    problems.push({
+      kind,
+      by: 'stream-chain',
+      streamId,
+      revision: r.revision.toString(),
+      position: positionText(r.position),
+      eventId: r.eventId,
+      type: r.type,
+      detail,
+    });
   const byHash = new Map<string, number>();
   rows.forEach((r, i) => r.hash !== null && byHash.set(r.hash, i));
   let expectRevision = 0n;
@@ -241,7 +317,8 @@ function verifyStream(streamId: string, rows: readonly Compact[], head: bigint |
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     const at = `${streamId}@${r.revision}`;
-    if (head !== undefined && r.revision > head) note('inserted', r, `${at} is beyond the stream's recorded head (revision ${head}): it was not appended by the store`);
+    if (head !== undefined && r.revision > head)
+      note('inserted', r, `${at} is beyond the stream's recorded head (revision ${head}): it was not appended by the store`);
     if (r.revision > expectRevision) {
       const missing = r.revision - 1n === expectRevision ? `revision ${expectRevision}` : `revisions ${expectRevision} to ${r.revision - 1n}`;
       note('removed', r, `${streamId}: ${missing} missing, before ${at}`);
@@ -249,7 +326,8 @@ function verifyStream(streamId: string, rows: readonly Compact[], head: bigint |
     expectRevision = r.revision + 1n;
     // Checked after the chain, which names a forged row better than its id does.
     const noted = problems.length;
-    const checkId = () => !r.idOk && problems.length === noted && note('altered', r, `${at}: its event_id column differs from the id its metadata (and hash) carry`);
+    const checkId = () =>
+      !r.idOk && problems.length === noted && note('altered', r, `${at}: its event_id column differs from the id its metadata (and hash) carry`);
     if (r.hash === null) {
       if (!started) {
         preChain++;
@@ -264,15 +342,23 @@ function verifyStream(streamId: string, rows: readonly Compact[], head: bigint |
       chained++;
     } else if (r.selfOk) {
       const j = byHash.get(r.prev ?? '');
-      if (j !== undefined && j > i) note('reordered', r, `${at} follows ${streamId}@${rows[j].revision} in its chain, which now stands after it: revisions were swapped or moved`);
-      else if (j !== undefined) note('inserted', rows[i - 1] ?? r, `${at} chains to ${streamId}@${rows[j].revision}: what stands between them was not in the chain`);
+      if (j !== undefined && j > i)
+        note('reordered', r, `${at} follows ${streamId}@${rows[j].revision} in its chain, which now stands after it: revisions were swapped or moved`);
+      else if (j !== undefined)
+        note('inserted', rows[i - 1] ?? r, `${at} chains to ${streamId}@${rows[j].revision}: what stands between them was not in the chain`);
       else note('removed', r, `${at} follows an event (hash ${r.prev?.slice(0, 12)}...) that is no longer in the stream`);
     } else if (linked) {
       note('altered', r, `${at}: its content no longer matches its hash (data, metadata, type or stream changed)`);
     } else {
       const next = rows[i + 1];
       const healed = !next || next.prev === expectPrev;
-      note(healed ? 'inserted' : 'altered', r, healed ? `${at} is not part of the chain (its hash matches neither its content nor its place): inserted` : `${at}: neither its content nor its link matches its hash`);
+      note(
+        healed ? 'inserted' : 'altered',
+        r,
+        healed
+          ? `${at} is not part of the chain (its hash matches neither its content nor its place): inserted`
+          : `${at}: neither its content nor its link matches its hash`,
+      );
       if (healed) continue;
     }
     checkId();
@@ -292,5 +378,11 @@ function verifyStream(streamId: string, rows: readonly Compact[], head: bigint |
   }
   const [first, ...rest] = problems;
   if (!first) return { chained, preChain };
-  return { chained, preChain, finding: rest.length ? { ...first, detail: `${first.detail} (and ${rest.length} more inconsistenc${rest.length === 1 ? 'y' : 'ies'} in this stream)` } : first };
+  return {
+    chained,
+    preChain,
+    finding: rest.length
+      ? { ...first, detail: `${first.detail} (and ${rest.length} more inconsistenc${rest.length === 1 ? 'y' : 'ies'} in this stream)` }
+      : first,
+  };
 }

@@ -46,7 +46,8 @@ export async function chainedLog(count = 3, perStream = 4): Promise<ChainedLog> 
   };
 }
 
-const event = (stream: string, r: number) => testEvent('ThingHappened', { stream, n: r, label: `event ${r} of ${stream}`, passwordHash: `$argon2id$secret-${stream}-${r}` });
+const event = (stream: string, r: number) =>
+  testEvent('ThingHappened', { stream, n: r, label: `event ${r} of ${stream}`, passwordHash: `$argon2id$secret-${stream}-${r}` });
 
 /** Runs the checkpoint projection's apply over the whole log, as the runner would. */
 export async function checkpointAll(log: ChainedLog, segmentEvents: number): Promise<void> {
