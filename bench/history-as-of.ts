@@ -39,7 +39,7 @@ import { bulkAppend, type SeedRow } from './history-seed.js';
 import { freshPgDatabase, serverUrl } from './support/databases.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
-import { type SectionId, writeSection } from './support/results.js';
+import { writeSection } from './support/results.js';
 import { scaled, scaleNote } from './support/scale.js';
 import { distribution, markdownTable, ms, num, ratio } from './support/stats.js';
 import { BENCH_POOL, benchContext, createBenchPool, newUser } from './support/user-events.js';
@@ -64,7 +64,7 @@ export async function benchHistoryAsOf(): Promise<void> {
     const db = new PgDatabase({ connectionString: fresh.url, max: 8, applicationName: 'cairn-bench' });
     try {
       const body = await measure(db);
-      writeSection('history-as-of' as SectionId, `${body.head}\n${formatMachine(machine, 'node dist/bench/history-as-of.js')}${scaleNote()}\n${body.rest}`);
+      writeSection('history-as-of', `${body.head}\n${formatMachine(machine, 'node dist/bench/history-as-of.js')}${scaleNote()}\n${body.rest}`);
     } finally {
       await db.close();
     }

@@ -21,7 +21,7 @@ import { freshPgDatabase, serverUrl, tempPglite } from './support/databases.js';
 import { closedLoop, mergeRounds, type ClosedLoopResult } from './support/load.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
-import { type SectionId, writeSection } from './support/results.js';
+import { writeSection } from './support/results.js';
 import { scaled, scaleNote } from './support/scale.js';
 import { bulkAppendNewStreams, type NewStream } from './support/seed.js';
 import { distribution, markdownTable, ms, num, ratio } from './support/stats.js';
@@ -93,7 +93,7 @@ export async function benchHistoryChain(): Promise<void> {
   const digestMicros = measureDigest();
   // 'history-chain' is not in bench/support/results.ts' SECTIONS yet: writeSection files unknown
   // sections after the known ones.
-  writeSection('history-chain' as SectionId, report(arms, checkpoints, digestMicros, formatMachine(machine, 'node dist/bench/history-chain.js'), liteVersion));
+  writeSection('history-chain', report(arms, checkpoints, digestMicros, formatMachine(machine, 'node dist/bench/history-chain.js'), liteVersion));
 }
 
 /** A sign-up as the user-pool slice writes it (attributes, a PHC-sized hash): a typical event to digest. */

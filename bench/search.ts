@@ -27,7 +27,7 @@ import { userDirectoryProjection } from '../projections/user-directory/user-dire
 import { freshPgDatabase, serverUrl } from './support/databases.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
-import { type SectionId, writeSection } from './support/results.js';
+import { writeSection } from './support/results.js';
 import { scaled, scaleNote } from './support/scale.js';
 import { bulkAppendNewStreams, type NewStream } from './support/seed.js';
 import { distribution, markdownTable, ms, num, ratio } from './support/stats.js';
@@ -362,7 +362,7 @@ ${markdownTable(['Search', 'Queries', 'Users per page (mean)', 'p50', 'p99', 'ma
 - The cost grows with the users that match both conditions (kind 1 matches about 3,300 of 100,000 and sorts them for a page of 60): a condition matching a third of the pool alone is the slow case. An index on (pool, created) or (pool, username) serves the order when the planner prefers walking it.
 - Next steps: measure on a machine where PostgreSQL does not share 2 cores with the benchmark; a per-pool key prefix if many pools share common values.
 `;
-  writeSection('search' as SectionId, body);
+  writeSection('search', body);
 }
 
 if (isMain(import.meta.url)) runAlone(benchSearch);

@@ -11,6 +11,7 @@ import { SigningKeysController } from './api/rest/signing-keys.controller.js';
 import { REST_CONTROLLERS, REST_PROVIDERS } from './api/rest/rest.parts.js';
 import { GRAPHQL_CONTROLLERS, GRAPHQL_PROVIDERS, graphqlModule } from './api/graphql/graphql.parts.js';
 import { AUTH_PROVIDERS } from './auth/auth.providers.js';
+import { HISTORY_PROVIDERS } from './history/history.providers.js';
 import type { Platform } from './platform/platform.js';
 import { platformProviders } from './platform/providers.js';
 import { PLATFORM } from './platform/platform.token.js';
@@ -33,6 +34,7 @@ export class AppModule {
         ...USER_POOLS_PROVIDERS,
         ...AUTH_PROVIDERS,
         ...ADMIN_PROVIDERS,
+        ...HISTORY_PROVIDERS,
         AdminGuard,
         ...REST_PROVIDERS,
         ...GRAPHQL_PROVIDERS,

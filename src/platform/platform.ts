@@ -6,6 +6,9 @@ import { KafkaForwarder } from '../../projections/kafka-forwarder.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
 import { groupsProjection } from '../../projections/groups/groups.projection.js';
+import { userSessionsProjection } from '../../projections/user-sessions/user-sessions.projection.js';
+import { historyAsOfProjection } from '../../projections/history/as-of.projection.js';
+import { logCheckpointsProjection } from '../../projections/history/log-checkpoints.projection.js';
 import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
@@ -64,7 +67,7 @@ export interface Platform {
 
 export { createLogger };
 
-export const PROJECTIONS = [userDirectoryProjection, groupsProjection];
+export const PROJECTIONS = [userDirectoryProjection, groupsProjection, userSessionsProjection, historyAsOfProjection, logCheckpointsProjection];
 
 /** Stream categories kept in memory by the platform's store (see CachingEventStore). */
 export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];
@@ -90,8 +93,10 @@ export async function openStorage(config: AppConfig, logger?: Logger): Promise<{
  * next poll, within 200 ms — also a forwarder that runs in a separate projections process.
  */
 function wakeFor(config: AppConfig): ((written: AppendNotice) => boolean) | undefined {
-  if (config.KAFKA_BROKERS || PROJECTIONS.some((p) => !p.handles)) return undefined;
-  const types = new Set(PROJECTIONS.flatMap((p) => [...(p.handles ?? [])]));
+  // The log checkpoints read every event and need no wake-up: they seal on the 200 ms poll.
+  const woken = PROJECTIONS.filter((p) => p !== logCheckpointsProjection);
+  if (config.KAFKA_BROKERS || woken.some((p) => !p.handles)) return undefined;
+  const types = new Set(woken.flatMap((p) => [...(p.handles ?? [])]));
   const categories = new Set(CACHED_CATEGORIES);
   return (written) => written.types.some((t) => types.has(t)) || written.categories.some((c) => categories.has(c));
 }

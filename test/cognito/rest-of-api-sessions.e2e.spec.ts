@@ -18,15 +18,9 @@ import {
   SetUserPoolSessionConfigurationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { userSessionsProjection } from '../../projections/user-sessions/user-sessions.projection.js';
 import { sessionIdOf } from '../../src/auth/sessions/session-ids.js';
-import { PROJECTIONS } from '../../src/platform/platform.js';
 import { type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from './support.js';
-
-// The sessions index is a projection the composition root registers (src/platform/platform.ts);
-// until it is listed there, this test adds it to the platform's list itself.
-if (!PROJECTIONS.includes(userSessionsProjection)) PROJECTIONS.push(userSessionsProjection);
 
 const PASSWORD = 'Correct-Horse-9';
 

@@ -17,8 +17,7 @@ import { userTypeShape } from '../../src/history/as-of/user-snapshot.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { adminAuth, call, type RunningApp, startApp } from '../support/app.js';
 import { sdkClient } from '../cognito/support.js';
-import { followProjections } from './support/follow.js';
-import { startHistoryApp } from './support/history-app.js';
+import { caughtUp } from './support/follow.js';
 
 /**
  * The directory as of an instant (REST, PGlite), at six instants of a scripted story, against
@@ -29,8 +28,6 @@ describe('the directory as of an instant', () => {
   const clock = new ManualClock('2026-03-01T09:00:00.000Z');
   let app: RunningApp;
   let admin: CognitoIdentityProviderClient;
-  let history: Awaited<ReturnType<typeof startHistoryApp>>;
-  let follower: Awaited<ReturnType<typeof followProjections>>;
   let poolId: string;
   /** After step k: the time half an hour after it, and the log's head. */
   const instants: Array<{ time: string; position: string }> = [];
@@ -53,7 +50,7 @@ describe('the directory as of an instant', () => {
         ],
       }),
     );
-  const get = (path: string) => call(history.url, 'GET', path, undefined, { authorization: adminAuth });
+  const get = (path: string) => call(app.url, 'GET', path, undefined, { authorization: adminAuth });
   const list = async (at: string, query = '') => (await get(`/v1/user-pools/${poolId}/as-of/users?at=${encodeURIComponent(at)}${query}`)).body;
   const names = (body: { Users: Array<{ Username: string }> }) => body.Users.map((u) => u.Username);
   const attr = (u: { Attributes?: Array<{ Name: string; Value: string }>; UserAttributes?: Array<{ Name: string; Value: string }> }, name: string) =>
@@ -63,8 +60,6 @@ describe('the directory as of an instant', () => {
   beforeAll(async () => {
     app = await startApp('pglite', {}, undefined, { clock });
     admin = sdkClient(app.url);
-    follower = await followProjections(app.platform.store, app.platform.db);
-    history = await startHistoryApp(app.platform, follower.readModels);
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'asof' }))).UserPool!.Id!;
     await step(1, () => create('alice', 'Alice'));
     await step(2, () => create('bob', 'Bob'));
@@ -91,12 +86,10 @@ describe('the directory as of an instant', () => {
       await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'alice' }));
       await create('carol', 'Carol');
     });
-    await follower.caughtUp();
+    await caughtUp(app.platform);
   });
 
   afterAll(async () => {
-    await history?.close();
-    await follower?.stop();
     await app?.destroy();
   });
 

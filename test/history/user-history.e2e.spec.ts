@@ -19,8 +19,7 @@ import { ADMIN, adminAuth, call, type RunningApp, startApp } from '../support/ap
 import { REPO } from '../support/processes.js';
 import { rejection, sdkClient } from '../cognito/support.js';
 import { settled } from './support/chained-log.js';
-import { followProjections } from './support/follow.js';
-import { startHistoryApp } from './support/history-app.js';
+import { caughtUp } from './support/follow.js';
 
 const PASSWORD = 'Correct-Horse-9';
 
@@ -31,17 +30,13 @@ const PASSWORD = 'Correct-Horse-9';
  */
 describe("a user's history (REST, PostgreSQL)", () => {
   let app: RunningApp & { dataDir: string; databaseUrl?: string };
-  let history: { url: string; close(): Promise<void> };
-  let follower: Awaited<ReturnType<typeof followProjections>>;
   let poolId: string;
   let aliceSub: string;
 
-  const get = (path: string, auth = adminAuth) => call(history.url, 'GET', path, undefined, auth ? { authorization: auth } : {});
+  const get = (path: string, auth = adminAuth) => call(app.url, 'GET', path, undefined, auth ? { authorization: auth } : {});
 
   beforeAll(async () => {
     app = await startApp('postgres');
-    follower = await followProjections(app.platform.store, app.platform.db);
-    history = await startHistoryApp(app.platform, follower.readModels);
     const admin = sdkClient(app.url);
     const anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'history' }))).UserPool!.Id!;
@@ -74,12 +69,10 @@ describe("a user's history (REST, PostgreSQL)", () => {
     await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'alice' }));
     // Readers (the projections among them) see an event once no older transaction is still running, server-wide.
     await settled(app.platform.db);
-    await follower.caughtUp();
+    await caughtUp(app.platform);
   });
 
   afterAll(async () => {
-    await history?.close();
-    await follower?.stop();
     await app?.destroy();
   });
 
@@ -189,7 +182,7 @@ describe("a user's history (REST, PostgreSQL)", () => {
 
   test("the log verification route proves the app's whole log: every event chained, checkpoints matching", async () => {
     await settled(app.platform.db);
-    await follower.caughtUp();
+    await caughtUp(app.platform);
     const r = await get('/v1/admin/log/verification');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ ok: true, findings: [], preChain: 0 });

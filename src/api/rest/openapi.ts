@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REST_SIGNING_SERVICE } from './admin-credentials.js';
 import * as s from './schemas.js';
+import { HISTORY_OPERATIONS } from './history.controller.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth = 'admin' | 'user' | 'public';
@@ -91,6 +92,7 @@ const done: [number, string] = [204, 'Done'];
 
 /** Every REST route, by path and method. */
 const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
+  ...HISTORY_OPERATIONS,
   '/v1/user-pools': {
     post: { summary: 'Create a user pool', auth: 'admin', body: s.createUserPoolBody, ok: [201, 'The pool', s.userPoolResponse] },
     get: { summary: 'List user pools (every region)', auth: 'admin', query: s.pageQuery, ok: page(s.poolPageResponse, 'A page of pools') },
