@@ -8,6 +8,7 @@ import { benchAppends } from './appends.js';
 import { benchArgon2 } from './argon2-bindings.js';
 import { benchHistoryAsOf } from './history-as-of.js';
 import { benchHistoryChain } from './history-chain.js';
+import { benchInstances } from './instances.js';
 import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
 import { benchProjectionLag } from './projection-lag.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['rebuild', benchRebuild],
   ['argon2-bindings', benchArgon2],
   ['sign-in', benchSignIn],
+  ['instances', benchInstances],
   ['history-chain', benchHistoryChain],
   ['history-as-of', benchHistoryAsOf],
   ['search', benchSearch],
