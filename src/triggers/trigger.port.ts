@@ -40,6 +40,7 @@ export interface LambdaConfig {
   CustomSMSSender?: { LambdaVersion: string; LambdaArn: string };
   CustomEmailSender?: { LambdaVersion: string; LambdaArn: string };
   KMSKeyID?: string;
+  InboundFederation?: { LambdaVersion: string; LambdaArn: string };
 }
 
 export interface TriggerCall {

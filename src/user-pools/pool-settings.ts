@@ -1,8 +1,10 @@
 import { InvalidParameterError } from '../shared/domain-error.js';
+import type { LambdaConfig } from '../triggers/trigger.port.js';
 import { MAX_PASSWORD_HISTORY, type PasswordPolicy, resolvePasswordPolicy } from './password-policy.js';
 import type {
   DeletionProtection,
   MessageTemplates,
+  MfaConfiguration,
   MutablePoolSettings,
   RecordedPoolSettings,
   RecoveryOption,
@@ -20,6 +22,8 @@ export interface MutableSettingsInput {
   allowAdminCreateUserOnly?: boolean;
   /** The templates given; a member left out takes Cognito's default. */
   messageTemplates?: { verification?: Partial<MessageTemplates['verification']> } & Omit<MessageTemplates, 'verification'>;
+  mfaConfiguration?: MfaConfiguration;
+  lambdaConfig?: LambdaConfig;
 }
 
 /** Cognito's default: a pool verifies nothing unless it names the attributes (pools created before this default keep theirs, stated in their events). */
@@ -33,7 +37,9 @@ const defined = <T extends object>(value: T): T => Object.fromEntries(Object.ent
 /** Templates in a fixed shape: members left out are absent (so equal templates compare equal), defaults applied. */
 export function resolveTemplates(input: MutableSettingsInput['messageTemplates'] | undefined): MessageTemplates {
   const v = input?.verification ?? {};
-  const invitation = input?.invitation && defined({ emailMessage: input.invitation.emailMessage, emailSubject: input.invitation.emailSubject, smsMessage: input.invitation.smsMessage });
+  const invitation =
+    input?.invitation &&
+    defined({ emailMessage: input.invitation.emailMessage, emailSubject: input.invitation.emailSubject, smsMessage: input.invitation.smsMessage });
   return defined({
     verification: defined({
       defaultEmailOption: v.defaultEmailOption ?? DEFAULT_MESSAGE_TEMPLATES.verification.defaultEmailOption,
@@ -61,7 +67,27 @@ export function resolveMutableSettings(input: MutableSettingsInput, name: string
     attributesRequireVerificationBeforeUpdate: unique(input.attributesRequireVerificationBeforeUpdate ?? []),
     allowAdminCreateUserOnly: input.allowAdminCreateUserOnly ?? false,
     messageTemplates: resolveTemplates(input.messageTemplates),
+    mfaConfiguration: input.mfaConfiguration ?? 'OFF',
+    ...lambdaConfigPart(input.lambdaConfig),
   };
+}
+
+/**
+ * A LambdaConfig in a fixed shape: empty members dropped, and the pre token generation hook
+ * named both ways, as Cognito shows it (PreTokenGeneration is the V1_0 form of PreTokenGenerationConfig).
+ */
+function lambdaConfigPart(config: LambdaConfig | undefined): { lambdaConfig?: LambdaConfig } {
+  if (!config) return {};
+  const c: LambdaConfig = defined({ ...config });
+  const legacy = c.PreTokenGeneration;
+  const versioned = c.PreTokenGenerationConfig;
+  if (legacy && versioned && legacy !== versioned.LambdaArn) {
+    throw invalid('PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must name the same function.');
+  }
+  if (legacy && !versioned) c.PreTokenGenerationConfig = { LambdaVersion: 'V1_0', LambdaArn: legacy };
+  if (versioned && !legacy) c.PreTokenGeneration = versioned.LambdaArn;
+  const ordered = Object.fromEntries(Object.entries(c).sort(([a], [b]) => a.localeCompare(b))) as LambdaConfig;
+  return Object.keys(ordered).length > 0 ? { lambdaConfig: ordered } : {};
 }
 
 /** Settings as the decider keeps them, from a UserPoolCreated of any age. */
@@ -76,6 +102,7 @@ export function settingsFromRecord(recorded: RecordedPoolSettings): UserPoolSett
     attributesRequireVerificationBeforeUpdate: recorded.attributesRequireVerificationBeforeUpdate ?? [],
     allowAdminCreateUserOnly: recorded.allowAdminCreateUserOnly ?? false,
     messageTemplates: recorded.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES,
+    mfaConfiguration: recorded.mfaConfiguration ?? 'OFF',
   };
 }
 
@@ -90,11 +117,12 @@ export function mutablePart(s: MutablePoolSettings): MutablePoolSettings {
     attributesRequireVerificationBeforeUpdate: s.attributesRequireVerificationBeforeUpdate,
     allowAdminCreateUserOnly: s.allowAdminCreateUserOnly,
     messageTemplates: resolveTemplates(s.messageTemplates),
+    mfaConfiguration: s.mfaConfiguration,
+    ...lambdaConfigPart(s.lambdaConfig),
   };
 }
 
-export const sameMutableSettings = (a: MutablePoolSettings, b: MutablePoolSettings) =>
-  JSON.stringify(mutablePart(a)) === JSON.stringify(mutablePart(b));
+export const sameMutableSettings = (a: MutablePoolSettings, b: MutablePoolSettings) => JSON.stringify(mutablePart(a)) === JSON.stringify(mutablePart(b));
 
 const invalid = (message: string) => new InvalidParameterError(message);
 
@@ -103,7 +131,8 @@ export function validateSettings(s: UserPoolSettings): void {
   const p = s.passwordPolicy;
   if (!Number.isInteger(p.minimumLength) || p.minimumLength < 6 || p.minimumLength > 99) throw invalid('MinimumLength must be between 6 and 99.');
   if (p.temporaryPasswordValidityDays < 0 || p.temporaryPasswordValidityDays > 365) throw invalid('TemporaryPasswordValidityDays must be between 0 and 365.');
-  if (p.passwordHistorySize < 0 || p.passwordHistorySize > MAX_PASSWORD_HISTORY) throw invalid(`PasswordHistorySize must be between 0 and ${MAX_PASSWORD_HISTORY}.`);
+  if (p.passwordHistorySize < 0 || p.passwordHistorySize > MAX_PASSWORD_HISTORY)
+    throw invalid(`PasswordHistorySize must be between 0 and ${MAX_PASSWORD_HISTORY}.`);
   if (s.usernameAttributes.length > 0 && s.aliasAttributes.length > 0) {
     throw invalid('Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
   }

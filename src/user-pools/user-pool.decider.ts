@@ -31,10 +31,19 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
       case 'UserPoolUpdated': {
         if (state.status !== 'active') return state;
         const { updatedAt, ...changed } = event.data;
-        // accountRecovery is optional: an update without it drops the previous one. Updates
-        // recorded before templates were kept carry none: the pool then has the defaults.
-        const { accountRecovery: _previous, ...kept } = state.settings;
-        return { ...state, updatedAt, settings: { ...kept, ...changed, messageTemplates: changed.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES } };
+        // accountRecovery and lambdaConfig are optional: an update without them drops the previous
+        // ones. Updates recorded before templates (or MFA) were kept carry none: the pool then has the defaults.
+        const { accountRecovery: _previous, lambdaConfig: _hooks, ...kept } = state.settings;
+        return {
+          ...state,
+          updatedAt,
+          settings: {
+            ...kept,
+            ...changed,
+            messageTemplates: changed.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES,
+            mfaConfiguration: changed.mfaConfiguration ?? 'OFF',
+          },
+        };
       }
       case 'CustomAttributesAdded':
         if (state.status !== 'active') return state;
@@ -72,7 +81,7 @@ function requireActive(state: UserPoolState): Active {
 }
 
 function updatePool(command: Extract<UserPoolCommand, { type: 'UpdateUserPool' }>, state: Active): UserPoolEvent[] {
-  const { accountRecovery: _previous, ...kept } = state.settings;
+  const { accountRecovery: _previous, lambdaConfig: _hooks, ...kept } = state.settings;
   validateSettings({ ...kept, ...command.settings });
   // No event when nothing changed: LastModifiedDate keeps telling the last real change.
   if (sameMutableSettings(state.settings, command.settings)) return [];

@@ -1,3 +1,4 @@
+import type { LambdaConfig } from '../triggers/trigger.port.js';
 import type { PasswordPolicy, RecordedPasswordPolicy } from './password-policy.js';
 import type { SchemaAttribute } from './schema.js';
 
@@ -6,6 +7,8 @@ export type VerifiableAttribute = 'email' | 'phone_number';
 /** Attributes a user may sign in with instead of the username (Cognito's AliasAttributes). */
 export type AliasAttribute = VerifiableAttribute | 'preferred_username';
 export type DeletionProtection = 'ACTIVE' | 'INACTIVE';
+/** Cognito's MfaConfiguration: no second factor, one required of everyone, or one for who enrols. */
+export type MfaConfiguration = 'OFF' | 'ON' | 'OPTIONAL';
 /** One way ForgotPassword may reach the user; priority 1 is tried first. */
 export interface RecoveryOption {
   name: 'verified_email' | 'verified_phone_number' | 'admin_only';
@@ -48,6 +51,9 @@ export interface MutablePoolSettings {
   /** AdminCreateUserConfig.AllowAdminCreateUserOnly: self-service SignUp is refused. */
   allowAdminCreateUserOnly: boolean;
   messageTemplates: MessageTemplates;
+  mfaConfiguration: MfaConfiguration;
+  /** The hooks the pool calls at each step (Cognito's LambdaConfig; ARNs name functions of TRIGGER_FUNCTIONS). Absent: none. */
+  lambdaConfig?: LambdaConfig;
 }
 
 /** The settings fixed when the pool is created. */
@@ -72,7 +78,8 @@ type AddedLater =
   | 'deletionProtection'
   | 'attributesRequireVerificationBeforeUpdate'
   | 'allowAdminCreateUserOnly'
-  | 'messageTemplates';
+  | 'messageTemplates'
+  | 'mfaConfiguration';
 
 export type RecordedPoolSettings = Omit<UserPoolSettings, AddedLater | 'passwordPolicy'> &
   Partial<Pick<UserPoolSettings, AddedLater>> & { passwordPolicy: RecordedPasswordPolicy };
@@ -82,10 +89,11 @@ export type UserPoolCreated = {
   data: RecordedPoolSettings & { poolId: string; region: string; createdAt: string };
 };
 
-/** UpdateUserPool: the complete new mutable settings (defaults already applied to members left out; older events have no templates). */
+/** UpdateUserPool: the complete new mutable settings (defaults already applied to members left out; older events have no templates and no MFA setting). */
 export type UserPoolUpdated = {
   type: 'UserPoolUpdated';
-  data: Omit<MutablePoolSettings, 'messageTemplates'> & Partial<Pick<MutablePoolSettings, 'messageTemplates'>> & { updatedAt: string };
+  data: Omit<MutablePoolSettings, 'messageTemplates' | 'mfaConfiguration'> &
+    Partial<Pick<MutablePoolSettings, 'messageTemplates' | 'mfaConfiguration'>> & { updatedAt: string };
 };
 
 /** AddCustomAttributes: the new attributes, names with their `custom:` prefix. */

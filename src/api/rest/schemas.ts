@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lambdaConfigInput } from '../cognito/actions/user-pool-type.js';
 
 /**
  * Request and response shapes of the REST surface; the OpenAPI document is built from these
@@ -74,6 +75,9 @@ const mutablePoolSettings = {
   deletionProtection: z.enum(['ACTIVE', 'INACTIVE']).optional(),
   allowAdminCreateUserOnly: z.boolean().optional(),
   attributesRequireVerificationBeforeUpdate: z.array(contact).max(2).optional(),
+  mfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).optional(),
+  /** The hooks, with Cognito's LambdaConfig member names and ARNs (docs/triggers.md). */
+  lambdaConfig: lambdaConfigInput.strict().optional(),
 };
 const poolName = z
   .string()

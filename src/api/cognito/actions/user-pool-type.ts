@@ -13,7 +13,11 @@ const verifiable = z.enum(['email', 'phone_number']);
 const bound = z.string().max(131072);
 
 export const schemaAttributeInput = z.object({
-  Name: z.string().min(1).max(20).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
+  Name: z
+    .string()
+    .min(1)
+    .max(20)
+    .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u),
   AttributeDataType: z.enum(['String', 'Number', 'DateTime', 'Boolean']).optional(),
   DeveloperOnlyAttribute: z.boolean().optional(),
   Mutable: z.boolean().optional(),
@@ -25,15 +29,32 @@ export const schemaAttributeInput = z.object({
 /** AWS's patterns, anchored; the validation message shows them bare, as AWS does. */
 const pattern = (source: string) => new RegExp(`^${source}$`, 'u');
 const TEXT = String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`;
-const smsCodeMessage = z.string().min(6).max(140).regex(pattern(String.raw`.*\{####\}.*`));
-const emailCodeMessage = z.string().min(6).max(20000).regex(pattern(String.raw`${TEXT}\{####\}${TEXT}`));
-const emailSubject = z.string().min(1).max(140).regex(pattern(String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`));
+const smsCodeMessage = z
+  .string()
+  .min(6)
+  .max(140)
+  .regex(pattern(String.raw`.*\{####\}.*`));
+const emailCodeMessage = z
+  .string()
+  .min(6)
+  .max(20000)
+  .regex(pattern(String.raw`${TEXT}\{####\}${TEXT}`));
+const emailSubject = z
+  .string()
+  .min(1)
+  .max(140)
+  .regex(pattern(String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`));
 
 const verificationMessageTemplate = z.object({
   SmsMessage: smsCodeMessage.optional(),
   EmailMessage: emailCodeMessage.optional(),
   EmailSubject: emailSubject.optional(),
-  EmailMessageByLink: z.string().min(6).max(20000).regex(pattern(String.raw`${TEXT}\{##${TEXT}##\}${TEXT}`)).optional(),
+  EmailMessageByLink: z
+    .string()
+    .min(6)
+    .max(20000)
+    .regex(pattern(String.raw`${TEXT}\{##${TEXT}##\}${TEXT}`))
+    .optional(),
   EmailSubjectByLink: emailSubject.optional(),
   DefaultEmailOption: z.enum(['CONFIRM_WITH_LINK', 'CONFIRM_WITH_CODE']).optional(),
 });
@@ -45,7 +66,11 @@ const inviteMessageTemplate = z.object({
 });
 
 /** Cognito's ArnType. LambdaConfig is only validated here; the triggers context gives it its meaning. */
-const arn = z.string().min(20).max(2048).regex(pattern(String.raw`arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`));
+const arn = z
+  .string()
+  .min(20)
+  .max(2048)
+  .regex(pattern(String.raw`arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`));
 const versionedLambda = (versions: [string, ...string[]]) => z.object({ LambdaVersion: z.enum(versions), LambdaArn: arn });
 export const lambdaConfigInput = z.object({
   PreSignUp: arn.optional(),
@@ -112,8 +137,6 @@ export const mutableSettingsInput = z.object({
 
 /** Cognito's members to our settings; members left out stay undefined so the command applies the defaults. */
 export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): MutableSettingsInput {
-  // Multi-factor authentication is not offered yet; saying OFF is fine, asking for more is not.
-  if (input.MfaConfiguration && input.MfaConfiguration !== 'OFF') throw new InvalidParameterError('MfaConfiguration ON and OPTIONAL are not supported yet; use OFF.');
   const p = input.Policies?.PasswordPolicy ?? {};
   const legacyValidity = input.AdminCreateUserConfig?.UnusedAccountValidityDays;
   if (legacyValidity !== undefined && p.TemporaryPasswordValidityDays !== undefined && legacyValidity !== p.TemporaryPasswordValidityDays) {
@@ -136,6 +159,8 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
     attributesRequireVerificationBeforeUpdate: input.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate,
     allowAdminCreateUserOnly: input.AdminCreateUserConfig?.AllowAdminCreateUserOnly,
     messageTemplates: toMessageTemplates(input),
+    mfaConfiguration: input.MfaConfiguration,
+    lambdaConfig: input.LambdaConfig,
   };
 }
 
@@ -195,14 +220,14 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
       },
     },
     DeletionProtection: pool.deletionProtection,
-    LambdaConfig: {},
+    LambdaConfig: pool.lambdaConfig ?? {},
     SchemaAttributes: effectiveSchema(pool.schema).map(toSchemaAttributeType),
     AutoVerifiedAttributes: pool.autoVerifiedAttributes,
     // Cognito leaves these out of pools that do not use them.
     ...(pool.usernameAttributes.length > 0 ? { UsernameAttributes: pool.usernameAttributes } : {}),
     ...(pool.aliasAttributes.length > 0 ? { AliasAttributes: pool.aliasAttributes } : {}),
     UsernameConfiguration: { CaseSensitive: pool.usernameCaseSensitive },
-    MfaConfiguration: 'OFF',
+    MfaConfiguration: pool.mfaConfiguration,
     EstimatedNumberOfUsers: pool.estimatedNumberOfUsers ?? 0,
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.attributesRequireVerificationBeforeUpdate },
     ...messageTemplateMembers(pool.messageTemplates),
@@ -210,7 +235,9 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
     AdminCreateUserConfig: {
       AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly,
       UnusedAccountValidityDays: p.temporaryPasswordValidityDays,
-      ...(invite ? { InviteMessageTemplate: defined({ SMSMessage: invite.smsMessage, EmailMessage: invite.emailMessage, EmailSubject: invite.emailSubject }) } : {}),
+      ...(invite
+        ? { InviteMessageTemplate: defined({ SMSMessage: invite.smsMessage, EmailMessage: invite.emailMessage, EmailSubject: invite.emailSubject }) }
+        : {}),
     },
     ...(pool.accountRecovery
       ? { AccountRecoverySetting: { RecoveryMechanisms: pool.accountRecovery.map((o) => ({ Priority: o.priority, Name: o.name })) } }
