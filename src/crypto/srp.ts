@@ -1,9 +1,11 @@
-import { createDiffieHellman, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Cognito's SRP-6a, server side, as amazon-cognito-identity-js and the Amplify libraries speak it
  * (RFC 5054's 3072-bit group, SHA-256, the "Caldera Derived Key" HKDF). Modular exponentiation
- * goes through OpenSSL's Diffie-Hellman (`computeSecret` is X^priv mod N), BigInt does the rest.
+ * goes through OpenSSL's Diffie-Hellman (the shared secret of private x and public X is X^x mod N),
+ * BigInt does the rest. The keys are built from DER each time: a DiffieHellman object would test
+ * the prime on every construction (about 2 s for this one), key objects are not tested.
  *
  * Values cross the wire as hex of their two's-complement minimal encoding ("padHex": even length,
  * a leading 00 when the top bit is set), which is also what every hash is taken over.
@@ -21,7 +23,6 @@ const N_HEX =
   'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF';
 export const N = BigInt(`0x${N_HEX}`);
 export const g = 2n;
-const N_BYTES = Buffer.from(N_HEX, 'hex');
 
 /** Even-length hex of a non-negative integer, with 00 in front when its top bit is set. */
 export function padHex(value: bigint): string {
@@ -36,18 +37,29 @@ const toBig = (hex: string) => BigInt(`0x${hex || '0'}`);
 
 export const k = toBig(hexHash(padHex(N) + padHex(g)));
 
+// DER of the DH keys over (N, g): PKCS #8 and SPKI with the dhKeyAgreement algorithm (PKCS #3).
+const derLength = (n: number) => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]));
+const tlv = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
+const derInteger = (value: bigint) => tlv(0x02, Buffer.from(padHex(value), 'hex'));
+const derSequence = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
+const DH_ALGORITHM = derSequence(Buffer.from('06092a864886f70d010301', 'hex'), derSequence(derInteger(N), derInteger(g)));
+const DER_ZERO = derInteger(0n);
+
 /** base^exponent mod N, in OpenSSL. */
 export function modPowN(base: bigint, exponent: bigint): bigint {
   const reduced = ((base % N) + N) % N;
   if (reduced === 0n) return 0n;
   if (reduced === 1n || exponent === 0n) return 1n % N;
-  const dh = createDiffieHellman(N_BYTES, Buffer.from([2]));
-  dh.setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
-  if (reduced === g) {
-    dh.generateKeys();
-    return BigInt(`0x${dh.getPublicKey('hex')}`);
-  }
-  return BigInt(`0x${dh.computeSecret(Buffer.from(padHex(reduced), 'hex')).toString('hex')}`);
+  if (exponent === 1n) return reduced;
+  // OpenSSL refuses N - 1 as a public value: (-1)^e.
+  if (reduced === N - 1n) return exponent % 2n === 0n ? 1n : reduced;
+  const privateKey = createPrivateKey({ key: derSequence(DER_ZERO, DH_ALGORITHM, tlv(0x04, derInteger(exponent))), format: 'der', type: 'pkcs8' });
+  const publicKey = createPublicKey({
+    key: derSequence(DH_ALGORITHM, tlv(0x03, Buffer.concat([Buffer.from([0]), derInteger(reduced)]))),
+    format: 'der',
+    type: 'spki',
+  });
+  return BigInt(`0x${diffieHellman({ privateKey, publicKey }).toString('hex')}`);
 }
 
 /** The pool part of a user pool id (`us-east-1_AbCd` → `AbCd`): Cognito salts with it. */
@@ -126,7 +138,14 @@ export function verifyClaim(args: {
   const S = modPowN((A * modPowN(toBig(args.verifier), u)) % N, toBig(args.ephemeral.b));
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), 'Caldera Derived Key', 16));
   const expected = createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.from(poolName(args.poolId), 'utf8'), Buffer.from(args.userId, 'utf8'), Buffer.from(args.secretBlock, 'base64'), Buffer.from(args.timestamp, 'utf8')]))
+    .update(
+      Buffer.concat([
+        Buffer.from(poolName(args.poolId), 'utf8'),
+        Buffer.from(args.userId, 'utf8'),
+        Buffer.from(args.secretBlock, 'base64'),
+        Buffer.from(args.timestamp, 'utf8'),
+      ]),
+    )
     .digest();
   const given = Buffer.from(args.signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);

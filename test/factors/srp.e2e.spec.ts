@@ -15,7 +15,10 @@ import { type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from '../cognito/support.js';
 
 const PASSWORD = 'Correct-Horse-9';
-const secretHash = (secret: string, username: string, clientId: string) => createHmac('sha256', secret).update(username + clientId).digest('base64');
+const secretHash = (secret: string, username: string, clientId: string) =>
+  createHmac('sha256', secret)
+    .update(username + clientId)
+    .digest('base64');
 
 /** amazon-cognito-identity-js's authenticateUser: it runs USER_SRP_AUTH and PASSWORD_VERIFIER itself. */
 function srpSignIn(url: string, poolId: string, clientId: string, username: string, password: string): Promise<CognitoUserSession> {
@@ -29,6 +32,14 @@ function srpSignIn(url: string, poolId: string, clientId: string, username: stri
     }),
   );
 }
+
+/** The system's time, or an instant it is held at (a lock of one second outlasts the library's slow SRP arithmetic). */
+const clock = {
+  held: undefined as Date | undefined,
+  now(): Date {
+    return this.held ?? new Date();
+  },
+};
 
 describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
   let app: RunningApp;
@@ -46,13 +57,18 @@ describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
   };
 
   beforeAll(async () => {
-    app = await startApp('pglite');
+    app = await startApp('pglite', {}, undefined, { clock });
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'srp' }))).UserPool!.Id!;
     const flows = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
-    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: [...flows] }))).UserPoolClient!.ClientId!;
-    hidingClientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hiding', ExplicitAuthFlows: [...flows], PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!.ClientId!;
+    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: [...flows] }))).UserPoolClient!
+      .ClientId!;
+    hidingClientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hiding', ExplicitAuthFlows: [...flows], PreventUserExistenceErrors: 'ENABLED' }),
+      )
+    ).UserPoolClient!.ClientId!;
     await user('sally');
   });
 
@@ -81,7 +97,8 @@ describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
     const hidden = await rejection(srpSignIn(app.url, poolId, hidingClientId, 'nobody', PASSWORD));
     expect([hidden.code, hidden.message]).toEqual(['NotAuthorizedException', 'Incorrect username or password.']);
     // The fake challenge is stable per name, as a real user's salt is.
-    const start = (username: string) => anonymous.send(new InitiateAuthCommand({ ClientId: hidingClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: 'abcdef' } }));
+    const start = (username: string) =>
+      anonymous.send(new InitiateAuthCommand({ ClientId: hidingClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: 'abcdef' } }));
     const [a, b, real] = [await start('nobody'), await start('nobody'), await start('sally')];
     expect(a.ChallengeName).toBe('PASSWORD_VERIFIER');
     expect(a.ChallengeParameters!.SALT).toBe(b.ChallengeParameters!.SALT);
@@ -90,16 +107,35 @@ describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
 
   test('SRP counts against the lockout as password sign-ins do', async () => {
     await user('lucky');
-    for (let i = 0; i < 5; i++) await rejection(srpSignIn(app.url, poolId, clientId, 'lucky', 'Wrong-Horse-1'));
-    expect((await rejection(srpSignIn(app.url, poolId, clientId, 'lucky', PASSWORD))).message).toBe('Password attempts exceeded');
+    clock.held = new Date();
+    try {
+      for (let i = 0; i < 5; i++) await rejection(srpSignIn(app.url, poolId, clientId, 'lucky', 'Wrong-Horse-1'));
+      expect((await rejection(srpSignIn(app.url, poolId, clientId, 'lucky', PASSWORD))).message).toBe('Password attempts exceeded');
+    } finally {
+      clock.held = undefined;
+    }
   });
 
   test('a client with a secret needs SECRET_HASH on both halves; a forged claim is refused', async () => {
-    const secretClient = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }))).UserPoolClient!;
-    const missing = await rejection(anonymous.send(new InitiateAuthCommand({ ClientId: secretClient.ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'sally', SRP_A: 'abcdef' } })));
+    const secretClient = (
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }),
+      )
+    ).UserPoolClient!;
+    const missing = await rejection(
+      anonymous.send(
+        new InitiateAuthCommand({ ClientId: secretClient.ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'sally', SRP_A: 'abcdef' } }),
+      ),
+    );
     expect(missing.name).toBe('NotAuthorizedException');
     const hash = secretHash(secretClient.ClientSecret!, 'sally', secretClient.ClientId!);
-    const started = await anonymous.send(new InitiateAuthCommand({ ClientId: secretClient.ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'sally', SRP_A: 'abcdef', SECRET_HASH: hash } }));
+    const started = await anonymous.send(
+      new InitiateAuthCommand({
+        ClientId: secretClient.ClientId,
+        AuthFlow: 'USER_SRP_AUTH',
+        AuthParameters: { USERNAME: 'sally', SRP_A: 'abcdef', SECRET_HASH: hash },
+      }),
+    );
     const forged = await rejection(
       anonymous.send(
         new RespondToAuthChallengeCommand({
