@@ -57,9 +57,7 @@ describe('user decider', () => {
       type: 'ConfirmationCodeMismatched',
       data: { purpose: 'SIGN_UP', failedAttempts: i + 1, at: T1 },
     }));
-    expect(when([signedUp, codeSent, ...failures], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(
-      TooManyFailedAttemptsError,
-    );
+    expect(when([signedUp, codeSent, ...failures], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(TooManyFailedAttemptsError);
   });
 
   test('an expired code is refused', () => {
@@ -68,9 +66,7 @@ describe('user decider', () => {
 
   test('a code is single use: confirming twice is refused', () => {
     const confirmed: UserEvent = { type: 'UserConfirmed', data: { confirmedAt: T1, verifiedAttribute: 'email' } };
-    expect(when([signedUp, codeSent, confirmed], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(
-      NotAuthorizedError,
-    );
+    expect(when([signedUp, codeSent, confirmed], { type: 'ConfirmSignUp', presentedCodeHash: 'H(123456)', now: T1 })).toThrow(NotAuthorizedError);
   });
 
   test('confirming an unknown user is UserNotFound', () => {
@@ -110,12 +106,21 @@ describe('user decider: decisions made on the state at the moment of the write',
   });
 
   test('with UserAttributeUpdateSettings the new value waits as pending', () => {
-    const keep: UserCommand = { type: 'UpdateAttributes', attributes: { email: 'b@x.test' }, verification: { ...verification, keepOriginalUntilVerified: ['email'] }, codes: { email: code }, now: T1 };
+    const keep: UserCommand = {
+      type: 'UpdateAttributes',
+      attributes: { email: 'b@x.test' },
+      verification: { ...verification, keepOriginalUntilVerified: ['email'] },
+      codes: { email: code },
+      now: T1,
+    };
     expect(when([signedUp], keep)()[0]).toEqual({ type: 'UserAttributesUpdated', data: { attributes: {}, pending: { email: 'b@x.test' }, at: T1 } });
   });
 
   test('NEW_PASSWORD_REQUIRED with attributes is one decision: attributes, then the password', () => {
-    const created: UserEvent = { type: 'UserCreatedByAdmin', data: { poolId: 'p', sub: 's', username: 'Bob', attributes: {}, passwordHash: 'temp', createdAt: T0 } };
+    const created: UserEvent = {
+      type: 'UserCreatedByAdmin',
+      data: { poolId: 'p', sub: 's', username: 'Bob', attributes: {}, passwordHash: 'temp', createdAt: T0 },
+    };
     const complete: UserCommand = { type: 'CompleteNewPasswordChallenge', newPasswordHash: 'new', attributes: { name: 'Bob B' }, verification, now: T1 };
     expect(when([created], complete)()).toEqual([
       { type: 'UserAttributesUpdated', data: { attributes: { name: 'Bob B' }, at: T1 } },
@@ -129,5 +134,15 @@ describe('user decider: decisions made on the state at the moment of the write',
     const events = when([signedUp, codeSent], { type: 'ConfirmSignUp', presentedCodeHash: 'H(000000)', now: T1 })();
     expect(userDecider.refusal?.(events)).toBeInstanceOf(CodeMismatchError);
     expect(userDecider.refusal?.([{ type: 'UserConfirmed', data: { confirmedAt: T1 } }])).toBeUndefined();
+  });
+  test('a password set before SRP gets its verifier once, and only for the hash that was checked', () => {
+    const srp = { salt: '5f1c', verifier: 'a3b9' };
+    expect(when([signedUp], { type: 'AddSrpVerifier', srp, checkedHash: '$argon2id$h', now: T1 })()).toEqual([
+      { type: 'SrpVerifierAdded', data: { srp, at: T1 } },
+    ]);
+    // The password changed since it was checked: the verifier would not match it.
+    expect(when([signedUp], { type: 'AddSrpVerifier', srp, checkedHash: '$argon2id$older', now: T1 })()).toEqual([]);
+    const withVerifier: UserEvent = { ...signedUp, data: { ...signedUp.data, srp } } as UserEvent;
+    expect(when([withVerifier], { type: 'AddSrpVerifier', srp: { salt: '00', verifier: '01' }, checkedHash: '$argon2id$h', now: T1 })()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminListUserAuthEventsCommand,
   AdminSetUserPasswordCommand,
@@ -7,10 +8,11 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { createHmac } from 'node:crypto';
-import { jwtVerify, createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from '../cognito/support.js';
 
@@ -51,9 +53,8 @@ describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
 
   const user = async (username: string) => {
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }));
+    // The SRP verifier is recorded with the password the admin sets (no password sign-in needed first).
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
-    // Users whose password predates SRP get their verifier at one password sign-in.
-    await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } }));
   };
 
   beforeAll(async () => {
@@ -82,6 +83,13 @@ describe('USER_SRP_AUTH, as amazon-cognito-identity-js signs in', () => {
     const { payload } = await jwtVerify(session.getIdToken().getJwtToken(), jwks, { issuer: `${app.url}/${poolId}`, audience: clientId });
     expect(payload['cognito:username']).toBe('sally');
     expect(session.getRefreshToken().getToken()).toBeTruthy();
+  });
+
+  test('a user who signed up signs in over SRP at once: the verifier came with the sign-up', async () => {
+    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'sam', Password: PASSWORD }));
+    await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'sam' }));
+    const session = await srpSignIn(app.url, poolId, clientId, 'sam', PASSWORD);
+    expect(decodeJwt(session.getAccessToken().getJwtToken()).username).toBe('sam');
   });
 
   test('a wrong password is NotAuthorizedException, recorded as an auth event like a password sign-in', async () => {

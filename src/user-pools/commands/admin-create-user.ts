@@ -1,3 +1,5 @@
+import { passwordCredentials } from '../credentials.js';
+import { newVerifier } from '../../crypto/srp.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
@@ -48,11 +50,15 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
     const resend = input.messageAction === 'RESEND';
     // Admins may mark contact attributes verified at creation; all must fit the pool's schema.
     const identity = resend ? { username: input.username, attributes: input.attributes } : signUpIdentity(pool.settings, input.username, input.attributes, sub);
-    const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema), { checkRequired: !resend, allowVerifiedFlags: true, allowDeveloperOnly: true });
+    const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema), {
+      checkRequired: !resend,
+      allowVerifiedFlags: true,
+      allowDeveloperOnly: true,
+    });
     const password = input.temporaryPassword ?? temporaryPassword(pool.settings.passwordPolicy);
     assertPasswordPolicy(password, pool.settings.passwordPolicy);
     const mediums = input.desiredDeliveryMediums ?? ['SMS'];
-    const passwordHash = await this.hasher.hash(password);
+    const { passwordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, identity.username, password);
     const now = this.clock.now();
 
     if (resend) {
@@ -63,8 +69,16 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
         context,
         now,
         command: (user) => {
-          if (user.exists && user.status !== 'FORCE_CHANGE_PASSWORD') throw new UnsupportedUserStateError('Resend not possible. User is not in FORCE_CHANGE_PASSWORD state.');
-          return { type: 'SetPassword', newPasswordHash: passwordHash, permanent: false, reusesRecentPassword: false, now: now.toISOString() };
+          if (user.exists && user.status !== 'FORCE_CHANGE_PASSWORD')
+            throw new UnsupportedUserStateError('Resend not possible. User is not in FORCE_CHANGE_PASSWORD state.');
+          return {
+            type: 'SetPassword',
+            newPasswordHash: passwordHash,
+            srp: user.exists ? newVerifier(pool.poolId, user.username, password) : srp,
+            permanent: false,
+            reusesRecentPassword: false,
+            now: now.toISOString(),
+          };
         },
       });
       if (!state.exists) throw new Error('user vanished');
@@ -80,7 +94,16 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
         newStream: true,
         context,
         now,
-        command: () => ({ type: 'CreateUserByAdmin', poolId: pool.poolId, sub, username: identity.username, attributes, passwordHash, now: now.toISOString() }),
+        command: () => ({
+          type: 'CreateUserByAdmin',
+          poolId: pool.poolId,
+          sub,
+          username: identity.username,
+          attributes,
+          passwordHash,
+          srp,
+          now: now.toISOString(),
+        }),
       });
     } catch (error) {
       throw error instanceof UsernameExistsError ? new UsernameExistsError('User account already exists') : error;

@@ -1,3 +1,4 @@
+import { newVerifier } from '../../crypto/srp.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
@@ -37,6 +38,7 @@ export class AdminSetUserPasswordHandler implements ICommandHandler<AdminSetUser
       command: async (state) => ({
         type: 'SetPassword',
         newPasswordHash,
+        ...(state.exists ? { srp: newVerifier(pool.poolId, state.username, input.password) } : {}),
         permanent: input.permanent,
         reusesRecentPassword: await repeatsRecentPassword(this.hasher, state, input.password, pool.settings.passwordPolicy),
         now: now.toISOString(),
@@ -76,7 +78,8 @@ export class AdminResetUserPasswordHandler implements ICommandHandler<AdminReset
       command: (user) => {
         if (!user.exists) throw new UserNotFoundError('User does not exist.');
         if (!user.enabled) throw new NotAuthorizedError('User is disabled');
-        if (user.status !== 'CONFIRMED' && user.status !== 'RESET_REQUIRED') throw new NotAuthorizedError('User password cannot be reset in the current state.');
+        if (user.status !== 'CONFIRMED' && user.status !== 'RESET_REQUIRED')
+          throw new NotAuthorizedError('User password cannot be reset in the current state.');
         issued = this.codes.issue(user.sub, 'FORGOT_PASSWORD', recoveryContact(user.attributes, pool.settings.accountRecovery), now);
         return { type: 'RequirePasswordReset', code: issued.toSend, now: now.toISOString() };
       },

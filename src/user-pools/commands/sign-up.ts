@@ -1,3 +1,4 @@
+import { passwordCredentials } from '../credentials.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
@@ -69,7 +70,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     });
 
     // 3. Slow and secret work happens here, not in the decider.
-    const passwordHash = await this.hasher.hash(input.password);
+    const { passwordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, identity.username, input.password);
     const now = this.clock.now();
     const target = signUpCodeTarget(pool.settings.autoVerifiedAttributes, attributes);
     const issued = target ? this.codes.issue(sub, 'SIGN_UP', target, now) : undefined;
@@ -88,6 +89,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
         username: identity.username,
         attributes,
         passwordHash,
+        srp,
         now: now.toISOString(),
         code: issued?.toSend,
       }),
