@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AdminKeys } from './admin/admin-keys.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { loadOrCreateMasterKey } from './crypto/master-key.js';
+import { checkMasterKey } from './crypto/master-key-check.js';
 import { Secrets } from './crypto/secrets.js';
 import { openStorage } from './platform/platform.js';
 import { systemContext } from './shared/request-context.js';
@@ -48,6 +49,8 @@ async function openHistoryStorage(): Promise<HistoryCliStorage> {
   const release = await claimDataDir(config);
   const { db, store } = await openStorage(config);
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
+  const secrets = new Secrets(master.key);
+  await checkMasterKey(db, secrets.keyCheck(), new Date());
   // The service's runner keeps the as-of read model; the CLI only waits (bounded) for its checkpoint.
   const checkpoints = new ProjectionRunner(store, db, []);
   const readModels = {
@@ -59,7 +62,7 @@ async function openHistoryStorage(): Promise<HistoryCliStorage> {
   return {
     store,
     db,
-    secrets: new Secrets(master.key),
+    secrets,
     readModels,
     close: async () => {
       if (store.kind === 'eventstoredb') await store.close();
@@ -84,7 +87,9 @@ async function main(argv: string[]): Promise<void> {
   const { db, store } = await openStorage(config);
   try {
     const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
-    const keys = new AdminKeys(store, new Secrets(master.key));
+    const secrets = new Secrets(master.key);
+    await checkMasterKey(db, secrets.keyCheck(), new Date());
+    const keys = new AdminKeys(store, secrets);
     switch (command) {
       case 'list':
         for (const k of await keys.list()) process.stdout.write(`${k.accessKeyId}\t${k.createdAt}\t${k.label}\n`);

@@ -8,6 +8,7 @@ export class Secrets {
   private readonly codeKey: Buffer;
   private readonly uniqueKey: Buffer;
   private readonly wrapKey: Buffer;
+  private readonly keyCheckValue: string;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new RangeError('master key must be 32 bytes');
@@ -15,11 +16,22 @@ export class Secrets {
     this.codeKey = derive('one-time-codes');
     this.uniqueKey = derive('unique-values');
     this.wrapKey = derive('wrap');
+    this.keyCheckValue = derive('key-check').toString('base64url');
+  }
+
+  /**
+   * A fingerprint of the master key (derived one way, so it tells nothing about the key): the
+   * database keeps the first one it saw, and a process with another key refuses to start.
+   */
+  keyCheck(): string {
+    return this.keyCheckValue;
   }
 
   /** A numeric one-time code (Cognito sends 6 digits). */
   newCode(digits = 6): string {
-    return randomInt(0, 10 ** digits).toString().padStart(digits, '0');
+    return randomInt(0, 10 ** digits)
+      .toString()
+      .padStart(digits, '0');
   }
 
   /** Keyed hash of a code, bound to its user and purpose so it cannot be replayed elsewhere. */

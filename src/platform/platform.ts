@@ -14,6 +14,7 @@ import { PasswordHasher } from '../auth/password-hasher.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
 import type { AppConfig } from '../config/config.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
+import { checkMasterKey } from '../crypto/master-key-check.js';
 import { Secrets } from '../crypto/secrets.js';
 import { DatabaseHealth } from '../db/database-health.js';
 import { PgDatabase } from '../db/pg-database.js';
@@ -116,6 +117,13 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   const secrets = new Secrets(master.key);
   const storage = await openStorage(config, logger);
   const { db } = storage;
+  try {
+    await checkMasterKey(db, secrets.keyCheck(), clock.now());
+  } catch (error) {
+    if (storage.store.kind === 'eventstoredb') await storage.store.close();
+    await db.close();
+    throw error;
+  }
   // Pools, app clients, groups and memberships are read on every sign-in and rarely written.
   const cached = storage.store.watchAppends ? new CachingEventStore(storage.store, { categories: CACHED_CATEGORIES }) : storage.store;
   // Append latency and conflicts for /metrics (the store keeps its class).
@@ -168,7 +176,9 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     runner,
     forwarder,
     secrets,
-    hasher: overrides.hasher ?? new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
+    hasher:
+      overrides.hasher ??
+      new PasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
     delivery,
     adminKeys,
     signInNames: new SignInNameCache(),
