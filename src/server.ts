@@ -15,7 +15,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** Builds the HTTP application over a ready Platform (used by main.ts and the e2e tests). */
 export async function createServer(platform: Platform): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: platform.config.BODY_LIMIT, trustProxy: false });
+  const adapter = new FastifyAdapter({ bodyLimit: platform.config.BODY_LIMIT, trustProxy: trustProxy(platform.config.TRUST_PROXY) });
   // bodyParser off: the JSON parser below replaces Fastify's, and Nest must not add its own again.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(platform), adapter, { logger: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
@@ -52,4 +52,9 @@ export async function createServer(platform: Platform): Promise<NestFastifyAppli
   traceUseCases(app.get(CommandBus), app.get(QueryBus));
   app.useGlobalFilters(new RestExceptionFilter(platform.logger));
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the nearest n". */
+function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { parseTriggerFunctions } from './trigger-functions.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every setting, read from the environment and validated at start. The README's
@@ -36,20 +39,39 @@ export const configSchema = z
     /** `in-process` runs projections and the forwarder inside the API; `external` leaves them to `npm run start:projections`. */
     PROJECTIONS: z.enum(['in-process', 'external']).default('in-process'),
     /** Region used in pool ids and ARNs for calls that carry none. */
-    REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
+    REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .default('us-east-1'),
     /** AWS account id shown in ARNs (Cognito SDK users compare ARNs with their own settings). */
-    AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/).default('000000000000'),
+    AWS_ACCOUNT_ID: z
+      .string()
+      .regex(/^\d{12}$/)
+      .default('000000000000'),
     /** SMTP server for email codes (smtp[s]://user:pass@host:port); without it codes go to the dev outbox. */
     SMTP_URL: z.string().optional(),
     /** Sender address of emails. */
     MAIL_FROM: z.string().default('no-reply@cairn.localhost'),
     /** Bootstrap admin key pair for automation (both or neither). */
-    ADMIN_ACCESS_KEY_ID: z.string().regex(/^[A-Z0-9]{16,128}$/).optional(),
+    ADMIN_ACCESS_KEY_ID: z
+      .string()
+      .regex(/^[A-Z0-9]{16,128}$/)
+      .optional(),
     ADMIN_SECRET_ACCESS_KEY: z.string().min(32).optional(),
     /** argon2id cost; never below OWASP's minimum (m=19456 KiB, t=2, p=1). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
     ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),
     ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+    /**
+     * Which proxies may tell the client's address (X-Forwarded-For): empty (default) trusts none,
+     * a number trusts that many hops, otherwise a comma-separated list of addresses or CIDR ranges
+     * (the balancer's). The sign-in guard's per-address limit and the auth events use that address.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('')
+      .refine((v) => v.trim() !== 'true', 'TRUST_PROXY=true would let every client choose its own address: name the proxies or a hop count')
+      .transform((v): boolean | number | string => (v.trim() === '' ? false : /^\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim())),
     /** Largest accepted request body, in bytes. */
     BODY_LIMIT: z.coerce.number().int().min(1024).default(102_400),
     /** pino log level. */
@@ -75,7 +97,10 @@ export const configSchema = z
         }
       }),
     /** Topic every instance reads trigger replies from (Kafka hooks). */
-    TRIGGER_REPLY_TOPIC: z.string().regex(/^[\w.-]+$/).default('cairn.trigger-replies'),
+    TRIGGER_REPLY_TOPIC: z
+      .string()
+      .regex(/^[\w.-]+$/)
+      .default('cairn.trigger-replies'),
     /** Folder `module:` hook paths are relative to. */
     TRIGGER_MODULE_DIR: z.string().default('.'),
   })
