@@ -13,7 +13,10 @@ export default tseslint.config(
   {
     rules: {
       // Unused names are errors, except the `_`-prefixed ones destructuring leaves behind on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Tests read events and wire bodies as `any` in places; the type checker guards the source.
       '@typescript-eslint/no-explicit-any': 'off',
       // Jest focus left behind would silently skip the rest of the suite.

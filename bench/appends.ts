@@ -222,7 +222,16 @@ function report(runs: DatabaseRun[], machine: string, liteVersion: string): stri
     return `${ms(d.p50)} / ${ms(d.p99)}`;
   };
   const main = markdownTable(
-    ['Database', 'Commands/s (= appends/s)', 'Reference: raw INSERT tx/s', 'Ratio', 'Conflicts (retried)', 'Failed', 'Command p50 / p99', 'CPU during commands'],
+    [
+      'Database',
+      'Commands/s (= appends/s)',
+      'Reference: raw INSERT tx/s',
+      'Ratio',
+      'Conflicts (retried)',
+      'Failed',
+      'Command p50 / p99',
+      'CPU during commands',
+    ],
     runs.map((r) => [
       r.label,
       `**${num(r.commands.perSecond)}**`,
@@ -264,7 +273,7 @@ function report(runs: DatabaseRun[], machine: string, liteVersion: string): stri
         `(store.append alone: ${num(pgRun.appendOnly.perSecond)}/s).` +
         (pgRun.referenceWithNotify
           ? ` Adding pg_notify to the raw transaction changes its rate by ` +
-            `${(((pgRun.referenceWithNotify.perSecond / pgRun.reference.perSecond) - 1) * 100).toFixed(0)}% ` +
+            `${((pgRun.referenceWithNotify.perSecond / pgRun.reference.perSecond - 1) * 100).toFixed(0)}% ` +
             `(a notifying transaction takes a database-wide lock at commit, which serialises the commits of ` +
             `all ${WRITERS} writers).`
           : ''),

@@ -184,14 +184,7 @@ async function measureDatabase(label: string, db: SqlDatabase): Promise<Database
   }
 }
 
-async function openLoop(
-  label: string,
-  rate: number,
-  store: SqlEventStore,
-  db: SqlDatabase,
-  runner: ProjectionRunner,
-  clock: ApplyClock,
-): Promise<LagRun> {
+async function openLoop(label: string, rate: number, store: SqlEventStore, db: SqlDatabase, runner: ProjectionRunner, clock: ApplyClock): Promise<LagRun> {
   console.log(`projection lag (${label}): ${rate} sign-ups/s for ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`);
   const ackAt = new Map<string, number>();
   const ackMs: number[] = [];
@@ -351,9 +344,7 @@ function report(results: DatabaseResult[], machine: string, liteVersion: string)
       `${ms(run.ack.p50)} / ${ms(run.ack.p99)}`,
       `${num(run.batches.count)} × ${run.batches.meanEvents.toFixed(1)} events, ${ms(run.batches.txMs.p50)} / ${ms(run.batches.txMs.p99)}`,
       `${num(run.skipped)} / ${num(run.failed)} / ${num(run.missing)}`,
-      run.oldestXid
-        ? `${ms(run.oldestXid.maxAgeMs)} (${run.oldestXid.who}); other databases ${ms(run.oldestXid.otherDatabasesMaxMs)}`
-        : 'n/a',
+      run.oldestXid ? `${ms(run.oldestXid.maxAgeMs)} (${run.oldestXid.who}); other databases ${ms(run.oldestXid.otherDatabasesMaxMs)}` : 'n/a',
       ms(run.eventLoopMaxMs),
       formatCpu(run.cpu),
     ]),

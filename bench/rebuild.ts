@@ -250,7 +250,17 @@ function report(outcomes: Outcome[], machine: string, liteVersion: string): stri
   const done = outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok).map((o) => o.result);
   const skipped = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
   const table = markdownTable(
-    ['Database', 'Events', 'Rebuild', 'Rebuild events/s', 'Reference: readAll scan events/s', 'Ratio', '1M events extrapolated', 'CPU during rebuild', 'Seeding events/s'],
+    [
+      'Database',
+      'Events',
+      'Rebuild',
+      'Rebuild events/s',
+      'Reference: readAll scan events/s',
+      'Ratio',
+      '1M events extrapolated',
+      'CPU during rebuild',
+      'Seeding events/s',
+    ],
     done.map((r) => [
       r.label,
       num(r.events),
@@ -273,7 +283,9 @@ function report(outcomes: Outcome[], machine: string, liteVersion: string): stri
       `Target 1M events ≤ ${TARGET_SECONDS} s (≥ ${num(targetRate)} events/s): ${num(pg.events)} events rebuilt in ` +
         `${num(pg.rebuildSeconds, 1)} s (${num(pg.rebuildPerSecond)} events/s), so ` +
         (met ? `**met**` : `**not met** (${((pg.rebuildPerSecond / targetRate) * 100).toFixed(0)}% of the rate needed)`) +
-        (pg.events >= TARGET_EVENTS ? `, measured on a log of the target's size.` : `, extrapolated from a smaller log (${num(TARGET_EVENTS / pg.rebuildPerSecond)} s for 1M).`),
+        (pg.events >= TARGET_EVENTS
+          ? `, measured on a log of the target's size.`
+          : `, extrapolated from a smaller log (${num(TARGET_EVENTS / pg.rebuildPerSecond)} s for 1M).`),
     );
     notes.push(
       `Reading alone runs at ${num(pg.scanPerSecond)} events/s (${ratio(pg.scanPerSecond, targetRate)} of the target rate), ` +

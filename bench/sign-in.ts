@@ -99,7 +99,10 @@ export async function benchSignIn(): Promise<void> {
   const machine = await machineInfo(serverUrl());
   const runs: StorageRun[] = [];
   const errors: string[] = [];
-  for (const [label, storage] of [['PostgreSQL', 'postgres'], ['PGlite', 'pglite']] as const) {
+  for (const [label, storage] of [
+    ['PostgreSQL', 'postgres'],
+    ['PGlite', 'pglite'],
+  ] as const) {
     try {
       runs.push(await measureStorage(label, storage));
     } catch (error) {
@@ -155,7 +158,12 @@ async function measureStorage(label: string, storage: BenchStorage): Promise<Sto
 
     // The reference verifies a hash made at the service's own parameters.
     const { ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM } = app.platform.config;
-    const referenceHash = await rsHash(PASSWORD, { algorithm: Algorithm.Argon2id, memoryCost: ARGON2_MEMORY_KIB, timeCost: ARGON2_ITERATIONS, parallelism: ARGON2_PARALLELISM });
+    const referenceHash = await rsHash(PASSWORD, {
+      algorithm: Algorithm.Argon2id,
+      memoryCost: ARGON2_MEMORY_KIB,
+      timeCost: ARGON2_ITERATIONS,
+      parallelism: ARGON2_PARALLELISM,
+    });
     const verify = async () => {
       if (!(await rsVerify(referenceHash, PASSWORD))) throw new Error('argon2 rejected its own hash');
     };
@@ -208,15 +216,20 @@ async function measureStorage(label: string, storage: BenchStorage): Promise<Sto
 
     // The floor of any wire call: HTTP, Fastify and the route, refused before any lookup.
     console.log(`sign-in (${label}): breakdown, unknown-operation wire calls`);
-    const httpFloor = await phase(app, ROUND_WARMUP_MS, async () => {
-      try {
-        await wire.call(`${TARGET_PREFIX}.BenchNoSuchOperation`, {});
-      } catch (error) {
-        if (error instanceof Error && error.name === 'UnknownOperationException') return;
-        throw error;
-      }
-      throw new Error('an unknown operation was answered');
-    }, DIAG_MS);
+    const httpFloor = await phase(
+      app,
+      ROUND_WARMUP_MS,
+      async () => {
+        try {
+          await wire.call(`${TARGET_PREFIX}.BenchNoSuchOperation`, {});
+        } catch (error) {
+          if (error instanceof Error && error.name === 'UnknownOperationException') return;
+          throw error;
+        }
+        throw new Error('an unknown operation was answered');
+      },
+      DIAG_MS,
+    );
 
     // The rest of a sign-in without the verify next to it: how much of its cost under load is
     // the work itself, and how much is running beside 19 MiB memory-hard verifies on shared cores.
@@ -262,7 +275,11 @@ async function seed(app: BenchApp): Promise<{ poolId: string; clientId: string }
     const poolId = (await sdk.send(new CreateUserPoolCommand({ PoolName: 'bench-sign-in' }))).UserPool!.Id!;
     const clientId = (
       await sdk.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bench', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'bench',
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
       )
     ).UserPoolClient!.ClientId!;
     const indexes = Array.from({ length: USERS }, (_, i) => i);
@@ -434,7 +451,17 @@ const statements = (p: Probe) => (p.sqlStatements === undefined ? 'n/a' : num(p.
 
 function report(runs: StorageRun[], errors: string[], machine: string): string {
   const signInTable = markdownTable(
-    ['Storage', 'Sign-ins/s', 'Reference: argon2 verifies/s', `Ratio (target ≥ ${TARGET_RATIO})`, 'Sign-in p50 / p99', 'Verify p50 / p99', 'Failures', 'CPU during sign-ins', 'Event loop busy'],
+    [
+      'Storage',
+      'Sign-ins/s',
+      'Reference: argon2 verifies/s',
+      `Ratio (target ≥ ${TARGET_RATIO})`,
+      'Sign-in p50 / p99',
+      'Verify p50 / p99',
+      'Failures',
+      'CPU during sign-ins',
+      'Event loop busy',
+    ],
     runs.map((r) => [
       r.label,
       `**${num(r.signIns.result.perSecond, 1)}**`,
@@ -449,7 +476,17 @@ function report(runs: StorageRun[], errors: string[], machine: string): string {
     ]),
   );
   const refreshTable = markdownTable(
-    ['Storage', `Refreshes/s (target ≥ ${num(TARGET_REFRESH)})`, 'Reference: RS256 pairs/s', 'Ratio', 'Refresh p50 / p99', 'RS256 pair p50 / p99', 'Failures', 'CPU during refreshes', 'Event loop busy'],
+    [
+      'Storage',
+      `Refreshes/s (target ≥ ${num(TARGET_REFRESH)})`,
+      'Reference: RS256 pairs/s',
+      'Ratio',
+      'Refresh p50 / p99',
+      'RS256 pair p50 / p99',
+      'Failures',
+      'CPU during refreshes',
+      'Event loop busy',
+    ],
     runs.map((r) => [
       r.label,
       `**${num(r.refreshes.result.perSecond)}**`,
@@ -463,14 +500,54 @@ function report(runs: StorageRun[], errors: string[], machine: string): string {
     ]),
   );
   const breakdown = markdownTable(
-    ['Storage', 'Operation', 'Unloaded p50', 'CPU per operation: this process + PostgreSQL backends', 'Store calls per operation (request path)', 'SQL statements per operation (whole process)', `Under load (${CLIENTS} clients): rate, CPU of this process per operation, SQL statements per operation`],
+    [
+      'Storage',
+      'Operation',
+      'Unloaded p50',
+      'CPU per operation: this process + PostgreSQL backends',
+      'Store calls per operation (request path)',
+      'SQL statements per operation (whole process)',
+      `Under load (${CLIENTS} clients): rate, CPU of this process per operation, SQL statements per operation`,
+    ],
     runs.flatMap((r) => [
-      [r.label, 'USER_PASSWORD_AUTH', ms(p50(r.probes.signIn.latencies)), cpuText(r.probes.signIn), storeCallText(r.probes.signIn.storeCalls), statements(r.probes.signIn), underLoad(r.signIns, 1)],
+      [
+        r.label,
+        'USER_PASSWORD_AUTH',
+        ms(p50(r.probes.signIn.latencies)),
+        cpuText(r.probes.signIn),
+        storeCallText(r.probes.signIn.storeCalls),
+        statements(r.probes.signIn),
+        underLoad(r.signIns, 1),
+      ],
       [r.label, 'argon2 verify (reference)', ms(p50(r.probes.verify.latencies)), cpuText(r.probes.verify), '—', '—', underLoad(r.verifies, 1)],
-      [r.label, 'REFRESH_TOKEN_AUTH', ms(p50(r.probes.refresh.latencies)), cpuText(r.probes.refresh), storeCallText(r.probes.refresh.storeCalls), statements(r.probes.refresh), underLoad(r.refreshes, 0)],
+      [
+        r.label,
+        'REFRESH_TOKEN_AUTH',
+        ms(p50(r.probes.refresh.latencies)),
+        cpuText(r.probes.refresh),
+        storeCallText(r.probes.refresh.storeCalls),
+        statements(r.probes.refresh),
+        underLoad(r.refreshes, 0),
+      ],
       [r.label, 'Two RS256 signatures (reference)', ms(p50(r.probes.signPair.latencies)), cpuText(r.probes.signPair), '—', '—', underLoad(r.signPairs, 0)],
-      [r.label, 'Unknown operation (HTTP floor)', '—', '—', 'none', '—', `${num(r.httpFloor.result.perSecond)}/s (${formatCpu(r.httpFloor.result.cpu)}; event loop ${elu(r.httpFloor)} busy)`],
-      [r.label, 'USER_PASSWORD_AUTH with the verify stubbed (diagnostic)', '—', '—', 'as above', '—', `${num(r.withoutVerify.result.perSecond)}/s, ${ms(loadCpuMs(r.withoutVerify))} (${formatCpu(r.withoutVerify.result.cpu)})`],
+      [
+        r.label,
+        'Unknown operation (HTTP floor)',
+        '—',
+        '—',
+        'none',
+        '—',
+        `${num(r.httpFloor.result.perSecond)}/s (${formatCpu(r.httpFloor.result.cpu)}; event loop ${elu(r.httpFloor)} busy)`,
+      ],
+      [
+        r.label,
+        'USER_PASSWORD_AUTH with the verify stubbed (diagnostic)',
+        '—',
+        '—',
+        'as above',
+        '—',
+        `${num(r.withoutVerify.result.perSecond)}/s, ${ms(loadCpuMs(r.withoutVerify))} (${formatCpu(r.withoutVerify.result.cpu)})`,
+      ],
     ]),
   );
 

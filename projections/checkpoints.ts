@@ -49,28 +49,20 @@ export async function ensureCheckpoint(db: SqlExecutor, name: string, version: n
 }
 
 export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Checkpoint | undefined> {
-  const r = await db.query<Row>(
-    `SELECT name, version, commit_pos::text, prepare_pos::text, rebuild_requested FROM consumer_checkpoints WHERE name = $1`,
-    [name],
-  );
+  const r = await db.query<Row>(`SELECT name, version, commit_pos::text, prepare_pos::text, rebuild_requested FROM consumer_checkpoints WHERE name = $1`, [
+    name,
+  ]);
   const row = r.rows[0];
   return row ? toCheckpoint(row) : undefined;
 }
 
 export async function listCheckpoints(db: SqlExecutor): Promise<Checkpoint[]> {
-  const r = await db.query<Row>(
-    `SELECT name, version, commit_pos::text, prepare_pos::text, rebuild_requested FROM consumer_checkpoints ORDER BY name`,
-  );
+  const r = await db.query<Row>(`SELECT name, version, commit_pos::text, prepare_pos::text, rebuild_requested FROM consumer_checkpoints ORDER BY name`);
   return r.rows.map(toCheckpoint);
 }
 
 /** Moves `name` from `expected` to `next`; throws CheckpointConflictError when it was elsewhere. */
-export async function advanceCheckpoint(
-  tx: SqlExecutor,
-  name: string,
-  expected: GlobalPosition | undefined,
-  next: GlobalPosition,
-): Promise<void> {
+export async function advanceCheckpoint(tx: SqlExecutor, name: string, expected: GlobalPosition | undefined, next: GlobalPosition): Promise<void> {
   const r = expected
     ? await tx.query(
         `UPDATE consumer_checkpoints SET commit_pos = $2, prepare_pos = $3, updated_at = now()
@@ -105,10 +97,7 @@ function toCheckpoint(row: Row): Checkpoint {
   return {
     name: row.name,
     version: Number(row.version),
-    position:
-      row.commit_pos === null || row.prepare_pos === null
-        ? undefined
-        : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) },
+    position: row.commit_pos === null || row.prepare_pos === null ? undefined : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) },
     rebuildRequested: row.rebuild_requested,
   };
 }

@@ -249,8 +249,10 @@ class TopicPublisher {
   async send(messages: Message[]): Promise<void> {
     const producer = this.producer ?? (await this.connect());
     try {
-      await withSpan('kafka forward', { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic, 'messaging.batch.message_count': messages.length }, () =>
-        producer.send({ topic: this.topic, acks: -1, messages }),
+      await withSpan(
+        'kafka forward',
+        { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic, 'messaging.batch.message_count': messages.length },
+        () => producer.send({ topic: this.topic, acks: -1, messages }),
       );
     } catch (error) {
       // kafkajs does not re-initialise the producer id (KIP-360): after the broker dropped our

@@ -52,7 +52,13 @@ async function main(argv: string[]): Promise<void> {
 
   if (command !== undefined) throw new Error(`unknown command ${command}`);
   const forwarder = config.KAFKA_BROKERS
-    ? new KafkaForwarder({ store, db, brokers: config.KAFKA_BROKERS, topic: config.KAFKA_TOPIC, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) } })
+    ? new KafkaForwarder({
+        store,
+        db,
+        brokers: config.KAFKA_BROKERS,
+        topic: config.KAFKA_TOPIC,
+        logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+      })
     : undefined;
   await runner.start();
   await forwarder?.start();

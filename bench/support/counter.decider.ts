@@ -12,7 +12,5 @@ export type CounterState = { total: number };
 export const counterDecider: Decider<CounterCommand, CounterIncremented, CounterState> = {
   initialState: () => ({ total: 0 }),
   evolve: (state, event) => ({ total: event.data.total }),
-  decide: (command, state) => [
-    { type: 'CounterIncremented', data: { by: command.by, total: state.total + command.by, at: command.at } },
-  ],
+  decide: (command, state) => [{ type: 'CounterIncremented', data: { by: command.by, total: state.total + command.by, at: command.at } }],
 };

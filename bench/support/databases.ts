@@ -11,10 +11,7 @@ import { repoPath } from './paths.js';
 export function serverUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    throw new Error(
-      'DATABASE_URL is not set: point it at a PostgreSQL server, e.g. ' +
-        '`bash scripts/services/postgres.sh start && source .services/env`',
-    );
+    throw new Error('DATABASE_URL is not set: point it at a PostgreSQL server, e.g. ' + '`bash scripts/services/postgres.sh start && source .services/env`');
   }
   return url;
 }

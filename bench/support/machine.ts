@@ -67,7 +67,7 @@ async function postgresInfo(url: string): Promise<string> {
     // figure is not comparable with another server's.
     return (
       `PostgreSQL ${s.server_version} on loopback (fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, ` +
-      `shared_buffers=${Number(s.shared_buffers) * 8 / 1024} MiB, max_connections=${s.max_connections})`
+      `shared_buffers=${(Number(s.shared_buffers) * 8) / 1024} MiB, max_connections=${s.max_connections})`
     );
   } finally {
     await client.end();

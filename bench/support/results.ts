@@ -8,7 +8,17 @@ import { repoPath } from './paths.js';
 const FILE = 'bench/RESULTS.md';
 
 /** Sections in the order the file shows them. */
-export const SECTIONS = ['appends', 'projection-lag', 'rebuild', 'argon2-bindings', 'sign-in', 'search', 'history-chain', 'history-as-of', 'instances'] as const;
+export const SECTIONS = [
+  'appends',
+  'projection-lag',
+  'rebuild',
+  'argon2-bindings',
+  'sign-in',
+  'search',
+  'history-chain',
+  'history-as-of',
+  'instances',
+] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 const HEADER = `# Benchmark results

@@ -233,7 +233,13 @@ async function writeMembers(tx: SqlExecutor, changed: ReadonlyMap<string, Member
        SELECT r.pool_id, r.group_name, r.sub, r.group_created_at::timestamptz, r.added_at::timestamptz
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(pool_id, group_name, sub, group_created_at, added_at)
        ON CONFLICT (pool_id, group_name, sub) DO UPDATE SET group_created_at = EXCLUDED.group_created_at, added_at = EXCLUDED.added_at`,
-      [upserted.map((r) => r.pool_id), upserted.map((r) => r.group_name), upserted.map((r) => r.sub), upserted.map((r) => r.group_created_at), upserted.map((r) => r.added_at)],
+      [
+        upserted.map((r) => r.pool_id),
+        upserted.map((r) => r.group_name),
+        upserted.map((r) => r.sub),
+        upserted.map((r) => r.group_created_at),
+        upserted.map((r) => r.added_at),
+      ],
     );
   }
 }

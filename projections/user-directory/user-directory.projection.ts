@@ -11,7 +11,6 @@ import { type StoredUserRow, USER_COLUMNS, USER_DIRECTORY_VERSION, USER_INDEXES,
 
 export { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE };
 
-
 /**
  * The user directory: pools and their users, as the admin API lists them. Rows carry
  * times from the events (never now()), so a replay writes identical rows.
@@ -64,7 +63,9 @@ export const userDirectoryProjection: Projection = {
     )`);
     await db.query(`CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_pool ON ${CLIENTS_TABLE} (pool_id, client_id)`);
     for (const index of USER_INDEXES) {
-      await db.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${USERS_TABLE}_${index.name} ON ${USERS_TABLE} USING ${index.method} (${index.columns.join(', ')})`);
+      await db.query(
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${USERS_TABLE}_${index.name} ON ${USERS_TABLE} USING ${index.method} (${index.columns.join(', ')})`,
+      );
     }
   },
 
@@ -118,7 +119,11 @@ export async function applyPoolEvent(tx: SqlExecutor, event: RecordedEvent<UserP
       const { name, updatedAt: _at, ...changed } = event.data;
       const poolId = event.streamId.slice('userpool-'.length);
       // Every mutable setting is in the event; an absent accountRecovery means none.
-      await tx.query(`UPDATE ${POOLS_TABLE} SET name = $2, settings = (settings - 'accountRecovery') || $3::jsonb WHERE pool_id = $1`, [poolId, name, JSON.stringify(changed)]);
+      await tx.query(`UPDATE ${POOLS_TABLE} SET name = $2, settings = (settings - 'accountRecovery') || $3::jsonb WHERE pool_id = $1`, [
+        poolId,
+        name,
+        JSON.stringify(changed),
+      ]);
       return;
     }
     case 'CustomAttributesAdded': {
@@ -275,17 +280,17 @@ function isClientEvent(event: RecordedEvent<UserEvent | ClientEvent>): event is 
   return event.type === 'UserPoolClientCreated' || event.type === 'UserPoolClientUpdated' || event.type === 'UserPoolClientDeleted';
 }
 
-const clientId = (event: RecordedEvent<ClientEvent>) =>
-  event.type === 'UserPoolClientCreated' ? event.data.clientId : event.streamId.slice('client-'.length);
+const clientId = (event: RecordedEvent<ClientEvent>) => (event.type === 'UserPoolClientCreated' ? event.data.clientId : event.streamId.slice('client-'.length));
 
 /** Applies one of `USER_UPDATES` (but UserDeleted) to `row` in place, as its per-event UPDATE did. */
 function patchUser(row: UserRow, event: RecordedEvent<UserEvent>): void {
   switch (event.type) {
     case 'UserAttributesUpdated':
     case 'UserAttributeVerified': {
-      const set = event.type === 'UserAttributesUpdated'
-        ? event.data.attributes
-        : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
+      const set =
+        event.type === 'UserAttributesUpdated'
+          ? event.data.attributes
+          : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
       // Through JSON, as the SQL received it (an undefined value is no key at all).
       row.attributes = { ...row.attributes, ...(JSON.parse(JSON.stringify(set)) as Record<string, unknown>) };
       row.email_in_sql = true;
@@ -382,10 +387,10 @@ async function writeUsers(tx: SqlExecutor, changed: ReadonlyMap<string, UserRow 
     else deleted.push(key.split('\u0000'));
   }
   if (deleted.length > 0) {
-    await tx.query(
-      `DELETE FROM ${USERS_TABLE} u USING unnest($1::text[], $2::text[]) AS k(pool_id, sub) WHERE u.pool_id = k.pool_id AND u.sub = k.sub`,
-      [deleted.map(([poolId]) => poolId), deleted.map(([, sub]) => sub)],
-    );
+    await tx.query(`DELETE FROM ${USERS_TABLE} u USING unnest($1::text[], $2::text[]) AS k(pool_id, sub) WHERE u.pool_id = k.pool_id AND u.sub = k.sub`, [
+      deleted.map(([poolId]) => poolId),
+      deleted.map(([, sub]) => sub),
+    ]);
   }
   if (upserted.length > 0) {
     // One array per declared column (derived ones computed now), plus how email_key was written.
@@ -421,7 +426,13 @@ async function writeClients(tx: SqlExecutor, changed: ReadonlyMap<string, Client
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(client_id, pool_id, client_name, created_at, updated_at)
        ON CONFLICT (client_id) DO UPDATE SET pool_id = EXCLUDED.pool_id, client_name = EXCLUDED.client_name,
          created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-      [upserted.map((r) => r.client_id), upserted.map((r) => r.pool_id), upserted.map((r) => r.client_name), upserted.map((r) => r.created_at), upserted.map((r) => r.updated_at)],
+      [
+        upserted.map((r) => r.client_id),
+        upserted.map((r) => r.pool_id),
+        upserted.map((r) => r.client_name),
+        upserted.map((r) => r.created_at),
+        upserted.map((r) => r.updated_at),
+      ],
     );
   }
 }

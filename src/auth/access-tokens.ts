@@ -44,7 +44,10 @@ export class AccessTokens implements AccessTokenVerifier {
     // Every access token belongs to a sign-in (its refresh family, `origin_jti`), whose start is
     // known to the millisecond: tokens of sign-ins before a global sign-out are revoked.
     const familyId = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined;
-    const [userEvents, familyEvents] = await this.store.readStreams([{ streamId }, { streamId: familyId ? refreshFamilyStream(familyId) : `refresh-none-${sub}` }]);
+    const [userEvents, familyEvents] = await this.store.readStreams([
+      { streamId },
+      { streamId: familyId ? refreshFamilyStream(familyId) : `refresh-none-${sub}` },
+    ]);
     const user = fold(userDecider, userEvents as never as UserEvent[]);
     if (!user.exists) throw new NotAuthorizedError('User does not exist.');
     if (!user.enabled) throw new NotAuthorizedError('User is disabled.');

@@ -1,14 +1,9 @@
 /** How a sign-in was attempted (Cognito's AuthFlow names). */
-export type AuthFlowName = 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'ADMIN_NO_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'USER_SRP_AUTH';
+export type AuthFlowName =
+  'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'ADMIN_NO_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'USER_SRP_AUTH';
 
 export type SignInFailureReason =
-  | 'USER_NOT_FOUND'
-  | 'WRONG_PASSWORD'
-  | 'USER_NOT_CONFIRMED'
-  | 'USER_DISABLED'
-  | 'LOCKED_OUT'
-  | 'PASSWORD_RESET_REQUIRED'
-  | 'TEMPORARY_PASSWORD_EXPIRED';
+  'USER_NOT_FOUND' | 'WRONG_PASSWORD' | 'USER_NOT_CONFIRMED' | 'USER_DISABLED' | 'LOCKED_OUT' | 'PASSWORD_RESET_REQUIRED' | 'TEMPORARY_PASSWORD_EXPIRED';
 
 /**
  * Sign-in facts live on their own stream per user (`authlog-<poolId>-<sub>`), so the user's

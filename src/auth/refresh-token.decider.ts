@@ -40,7 +40,18 @@ export const refreshTokenDecider: Decider<RefreshTokenCommand, RefreshTokenEvent
     switch (event.type) {
       case 'RefreshTokenIssued': {
         const d = event.data;
-        return { exists: true, familyId: d.familyId, poolId: d.poolId, sub: d.sub, clientId: d.clientId, authTime: d.authTime, expiresAt: d.expiresAt, currentHash: d.refreshTokenHash, retired: [], revoked: false };
+        return {
+          exists: true,
+          familyId: d.familyId,
+          poolId: d.poolId,
+          sub: d.sub,
+          clientId: d.clientId,
+          authTime: d.authTime,
+          expiresAt: d.expiresAt,
+          currentHash: d.refreshTokenHash,
+          retired: [],
+          revoked: false,
+        };
       }
       case 'RefreshTokenRotated':
         if (!state.exists) return state;

@@ -5,10 +5,26 @@ import type { RefreshTokenEvent } from './refresh-token.events.js';
 
 const issued: RefreshTokenEvent = {
   type: 'RefreshTokenIssued',
-  data: { familyId: 'f', poolId: 'p', sub: 's', clientId: 'c', refreshTokenHash: 'H1', authTime: '2026-01-01T00:00:00.000Z', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z' },
+  data: {
+    familyId: 'f',
+    poolId: 'p',
+    sub: 's',
+    clientId: 'c',
+    refreshTokenHash: 'H1',
+    authTime: '2026-01-01T00:00:00.000Z',
+    issuedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-02-01T00:00:00.000Z',
+  },
 };
 const rotated: RefreshTokenEvent = { type: 'RefreshTokenRotated', data: { refreshTokenHash: 'H2', previousTokenHash: 'H1', at: '2026-01-02T00:00:00.000Z' } };
-const use = (presentedHash: string, now: string, rotateTo?: string): RefreshTokenCommand => ({ type: 'UseRefreshToken', presentedHash, clientId: 'c', rotateTo, graceSeconds: 10, now });
+const use = (presentedHash: string, now: string, rotateTo?: string): RefreshTokenCommand => ({
+  type: 'UseRefreshToken',
+  presentedHash,
+  clientId: 'c',
+  rotateTo,
+  graceSeconds: 10,
+  now,
+});
 const when = (given: RefreshTokenEvent[], c: RefreshTokenCommand) => () => refreshTokenDecider.decide(c, fold(refreshTokenDecider, given));
 
 describe('refresh token families', () => {

@@ -58,7 +58,17 @@ export class SignInGuard {
   async reserve(keys: GuessKeys, now: Date): Promise<Reservation> {
     const r = await this.db.query<{ subject_ok: boolean; address_ok: boolean }>(
       'SELECT subject_ok, address_ok FROM auth_guard_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [keys.subject ?? null, keys.address ?? null, now.toISOString(), FREE_ATTEMPTS, LOCKOUT_BASE_MS, MAX_LOCKOUT_MS, ADDRESS_LIMIT, ADDRESS_WINDOW_MS, STALE_MS],
+      [
+        keys.subject ?? null,
+        keys.address ?? null,
+        now.toISOString(),
+        FREE_ATTEMPTS,
+        LOCKOUT_BASE_MS,
+        MAX_LOCKOUT_MS,
+        ADDRESS_LIMIT,
+        ADDRESS_WINDOW_MS,
+        STALE_MS,
+      ],
     );
     const row = r.rows[0];
     if (!row.address_ok) return { ok: false, refused: 'address' };
@@ -67,7 +77,13 @@ export class SignInGuard {
   }
 
   async settle(keys: GuessKeys, outcome: GuessOutcome, now: Date): Promise<void> {
-    await this.db.query('SELECT auth_guard_settle($1, $2, $3, $4, $5)', [keys.subject ?? null, keys.address ?? null, now.toISOString(), outcome, ADDRESS_WINDOW_MS]);
+    await this.db.query('SELECT auth_guard_settle($1, $2, $3, $4, $5)', [
+      keys.subject ?? null,
+      keys.address ?? null,
+      now.toISOString(),
+      outcome,
+      ADDRESS_WINDOW_MS,
+    ]);
     // Now and then, forget names and addresses long quiet (bounded size; users' rows go too).
     if (Math.random() < 0.01) {
       await this.db.query(`DELETE FROM ${GUARD_TABLE} WHERE touched_at < $1 AND inflight = 0`, [new Date(now.getTime() - FORGET_AFTER_MS).toISOString()]);

@@ -1,17 +1,9 @@
-import {
-  type DomainError,
-  NotAuthorizedError,
-  PasswordResetRequiredError,
-  UserNotConfirmedError,
-  UserNotFoundError,
-} from '../shared/domain-error.js';
+import { type DomainError, NotAuthorizedError, PasswordResetRequiredError, UserNotConfirmedError, UserNotFoundError } from '../shared/domain-error.js';
 import type { UserState } from '../user-pools/user.decider.js';
 import type { SignInFailureReason } from './auth-log.events.js';
 
 export type SignInOutcome =
-  | { kind: 'success' }
-  | { kind: 'challenge'; challenge: 'NEW_PASSWORD_REQUIRED' }
-  | { kind: 'failure'; reason: SignInFailureReason; error: DomainError };
+  { kind: 'success' } | { kind: 'challenge'; challenge: 'NEW_PASSWORD_REQUIRED' } | { kind: 'failure'; reason: SignInFailureReason; error: DomainError };
 
 export interface SignInFacts {
   user: UserState;

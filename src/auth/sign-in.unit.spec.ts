@@ -22,7 +22,9 @@ describe('password sign-in decision', () => {
   });
   test('unknown users: UserNotFound, or the wrong-password answer when existence is hidden', () => {
     expect(decidePasswordSignIn(facts([]))).toMatchObject({ kind: 'failure', reason: 'USER_NOT_FOUND', error: { code: 'UserNotFoundException' } });
-    expect(decidePasswordSignIn(facts([], { hideUserExistence: true }))).toMatchObject({ error: { code: 'NotAuthorizedException', message: 'Incorrect username or password.' } });
+    expect(decidePasswordSignIn(facts([], { hideUserExistence: true }))).toMatchObject({
+      error: { code: 'NotAuthorizedException', message: 'Incorrect username or password.' },
+    });
   });
   test('the password is checked before the account state is revealed', () => {
     const disabled: UserEvent = { type: 'UserDisabled', data: { at: T } };
@@ -40,11 +42,17 @@ describe('password sign-in decision', () => {
     expect(decidePasswordSignIn(facts([signedUp, confirmed, reset]))).toMatchObject({ error: { code: 'PasswordResetRequiredException' } });
   });
   test('a locked-out user is refused even with the right password', () => {
-    expect(decidePasswordSignIn(facts([signedUp, confirmed], { locked: true }))).toMatchObject({ reason: 'LOCKED_OUT', error: { message: 'Password attempts exceeded' } });
+    expect(decidePasswordSignIn(facts([signedUp, confirmed], { locked: true }))).toMatchObject({
+      reason: 'LOCKED_OUT',
+      error: { message: 'Password attempts exceeded' },
+    });
     expect(decidePasswordSignIn(facts([signedUp, confirmed], { locked: false }))).toEqual({ kind: 'success' });
   });
   test('with existence hidden, a locked-out unknown name answers as a locked-out user does', () => {
-    expect(decidePasswordSignIn(facts([], { hideUserExistence: true, locked: true }))).toMatchObject({ reason: 'LOCKED_OUT', error: { message: 'Password attempts exceeded' } });
+    expect(decidePasswordSignIn(facts([], { hideUserExistence: true, locked: true }))).toMatchObject({
+      reason: 'LOCKED_OUT',
+      error: { message: 'Password attempts exceeded' },
+    });
     expect(decidePasswordSignIn(facts([], { hideUserExistence: false, locked: true }))).toMatchObject({ reason: 'USER_NOT_FOUND' });
   });
   test('only wrong passwords (and guesses at unknown names) count against the lockout', () => {

@@ -9,14 +9,17 @@ import { z } from 'zod';
  *   HMAC-signed with the secret;
  * - `"kafka:<request topic>"`: Kafka request/reply (replies on TRIGGER_REPLY_TOPIC).
  */
-export type TriggerTarget =
-  | { type: 'module'; path: string }
-  | { type: 'webhook'; url: string; secret?: string }
-  | { type: 'kafka'; topic: string };
+export type TriggerTarget = { type: 'module'; path: string } | { type: 'webhook'; url: string; secret?: string } | { type: 'kafka'; topic: string };
 
 const target = z.union([
-  z.string().regex(/^module:.+/).transform((s): TriggerTarget => ({ type: 'module', path: s.slice('module:'.length) })),
-  z.string().regex(/^kafka:[\w.-]+$/).transform((s): TriggerTarget => ({ type: 'kafka', topic: s.slice('kafka:'.length) })),
+  z
+    .string()
+    .regex(/^module:.+/)
+    .transform((s): TriggerTarget => ({ type: 'module', path: s.slice('module:'.length) })),
+  z
+    .string()
+    .regex(/^kafka:[\w.-]+$/)
+    .transform((s): TriggerTarget => ({ type: 'kafka', topic: s.slice('kafka:'.length) })),
   z.url({ protocol: /^https?$/ }).transform((url): TriggerTarget => ({ type: 'webhook', url })),
   z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).optional() }).transform((w): TriggerTarget => ({ type: 'webhook', ...w })),
 ]);

@@ -4,11 +4,7 @@
  */
 
 /** Who caused an event. */
-export type Actor =
-  | { kind: 'user'; id: string }
-  | { kind: 'admin'; id: string }
-  | { kind: 'system'; id?: string }
-  | { kind: 'anonymous' };
+export type Actor = { kind: 'user'; id: string } | { kind: 'admin'; id: string } | { kind: 'system'; id?: string } | { kind: 'anonymous' };
 
 export interface EventMetadata {
   /** UUID v7 of this event; consumers dedupe on it. */

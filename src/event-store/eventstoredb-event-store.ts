@@ -1,13 +1,41 @@
 import { createHash } from 'node:crypto';
 import {
-  AccessDeniedError, BACKWARDS, END, FORWARDS, KurrentDBClient, MaxAppendSizeExceededError, NO_STREAM, START, StreamDeletedError,
-  StreamNotFoundError, WrongExpectedVersionError, jsonEvent, streamNameFilter,
-  type AllStreamRecordedEvent, type AppendStreamState, type Direction, type JSONType, type RecordedEvent as KdbRecordedEvent,
+  AccessDeniedError,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  MaxAppendSizeExceededError,
+  NO_STREAM,
+  START,
+  StreamDeletedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  streamNameFilter,
+  type AllStreamRecordedEvent,
+  type AppendStreamState,
+  type Direction,
+  type JSONType,
+  type RecordedEvent as KdbRecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import { UniqueConstraintError, UniqueReleaseError, WrongExpectedRevisionError } from './errors.js';
 import type {
-  AppendOptions, AppendResult, EventMetadata, EventStore, ExpectedRevision, GlobalPosition, NewEvent, ReadAllOptions,
-  ReadStreamOptions, RecordedEvent, StreamRead, StreamWrite, SubscribeOptions, Subscription, UniqueChange,
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  GlobalPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamRead,
+  StreamWrite,
+  SubscribeOptions,
+  Subscription,
+  UniqueChange,
 } from './event-store.port.js';
 import { assertDistinctStreams } from './stream-writes.js';
 import { pollingSubscription } from './polling-subscription.js';
@@ -266,9 +294,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Best effort: a claim left behind blocks its value until the orphan rule frees it. */
   private async compensate(streamId: string, made: readonly Reservation[]): Promise<void> {
-    await Promise.all(
-      made.map((r) => this.client.appendToStream(r.stream, releasedEvent(streamId), { streamState: r.revision }).catch(() => undefined)),
-    );
+    await Promise.all(made.map((r) => this.client.appendToStream(r.stream, releasedEvent(streamId), { streamState: r.revision }).catch(() => undefined)));
   }
 
   private async lastEvent(stream: string): Promise<KdbRecordedEvent | undefined> {

@@ -74,7 +74,12 @@ export class SqlEventStore implements EventStore {
     const [result] = await this.write(
       [write],
       `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append($1, $2, $3::jsonb, $4::jsonb)`,
-      [streamId, String(options.expectedRevision), JSON.stringify(eventsJson(streamId, events)), options.unique?.length ? JSON.stringify(uniqueJson(options.unique)) : null],
+      [
+        streamId,
+        String(options.expectedRevision),
+        JSON.stringify(eventsJson(streamId, events)),
+        options.unique?.length ? JSON.stringify(uniqueJson(options.unique)) : null,
+      ],
     );
     return result;
   }
@@ -88,7 +93,9 @@ export class SqlEventStore implements EventStore {
       events: eventsJson(w.streamId, w.events),
       ...(w.options.unique?.length ? { unique: uniqueJson(w.options.unique) } : {}),
     }));
-    return this.write(writes, `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append_many($1::jsonb)`, [JSON.stringify(payload)]);
+    return this.write(writes, `SELECT o_revision::text AS rev, o_commit AS txid, o_position::text AS pos FROM es_append_many($1::jsonb)`, [
+      JSON.stringify(payload),
+    ]);
   }
 
   /**
@@ -119,7 +126,10 @@ export class SqlEventStore implements EventStore {
    * subscribers that ignore those types and caches of other categories need not react.
    */
   private wakeSubscribers(writes: readonly Pick<StreamWrite, 'streamId' | 'events'>[]): void {
-    const written: AppendNotice = { categories: [...new Set(writes.map((w) => streamCategory(w.streamId)))], types: [...new Set(writes.flatMap((w) => w.events.map((e) => e.type)))] };
+    const written: AppendNotice = {
+      categories: [...new Set(writes.map((w) => streamCategory(w.streamId)))],
+      types: [...new Set(writes.flatMap((w) => w.events.map((e) => e.type)))],
+    };
     if (this.options.wakeFor && !this.options.wakeFor(written)) return;
     for (const c of written.categories) this.pendingCategories.add(c);
     for (const t of written.types) this.pendingTypes.add(t);
@@ -235,10 +245,7 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    return pollingSubscription(
-      { readAll: (o) => this.readAll(o), onAppend: (wake) => this.watchAppends((notice) => wake(notice?.types)) },
-      options,
-    );
+    return pollingSubscription({ readAll: (o) => this.readAll(o), onAppend: (wake) => this.watchAppends((notice) => wake(notice?.types)) }, options);
   }
 
   async close(): Promise<void> {

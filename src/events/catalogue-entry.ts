@@ -8,4 +8,3 @@ export interface CatalogueEntry<E extends DomainEvent = DomainEvent> {
   secretFields: string[];
   example: E['data'];
 }
-

@@ -25,7 +25,23 @@ import type { CatalogueEntry } from './catalogue-entry.js';
 
 export type { CatalogueEntry };
 
-export type AnyEvent = UserPoolEvent | UserEvent | AdminKeyEvent | ClientEvent | SigningKeyEvent | AuthLogEvent | RefreshTokenEvent | GroupEvent | MembershipEvent | TriggerLogEvent | TagEvent | SessionConfigEvent | TermsEvent | TermsAccepted | UICustomizationEvent | ManagedLoginBrandingEvent;
+export type AnyEvent =
+  | UserPoolEvent
+  | UserEvent
+  | AdminKeyEvent
+  | ClientEvent
+  | SigningKeyEvent
+  | AuthLogEvent
+  | RefreshTokenEvent
+  | GroupEvent
+  | MembershipEvent
+  | TriggerLogEvent
+  | TagEvent
+  | SessionConfigEvent
+  | TermsEvent
+  | TermsAccepted
+  | UICustomizationEvent
+  | ManagedLoginBrandingEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -38,7 +54,15 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
       region: 'us-east-1',
       createdAt: '2026-01-01T00:00:00.000Z',
       name: 'shop',
-      passwordPolicy: { minimumLength: 8, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7, passwordHistorySize: 0 },
+      passwordPolicy: {
+        minimumLength: 8,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7,
+        passwordHistorySize: 0,
+      },
       usernameCaseSensitive: false,
       autoVerifiedAttributes: ['email'],
       deletionProtection: 'ACTIVE',
@@ -70,7 +94,14 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     stream: 'user-<poolId>-<sub>',
     description: 'A one-time code was issued and sent; only its keyed hash is kept.',
     secretFields: ['codeHash'],
-    example: { purpose: 'SIGN_UP', codeHash: 'q3V2...', expiresAt: '2026-01-02T00:00:00.000Z', medium: 'EMAIL', destination: 'a***@example.com', attribute: 'email' },
+    example: {
+      purpose: 'SIGN_UP',
+      codeHash: 'q3V2...',
+      expiresAt: '2026-01-02T00:00:00.000Z',
+      medium: 'EMAIL',
+      destination: 'a***@example.com',
+      attribute: 'email',
+    },
   },
   ConfirmationCodeMismatched: {
     stream: 'user-<poolId>-<sub>',
@@ -94,7 +125,14 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     stream: 'user-<poolId>-<sub>',
     description: 'An admin created the user with a temporary password (status FORCE_CHANGE_PASSWORD).',
     secretFields: ['passwordHash'],
-    example: { poolId: 'us-east-1_AbCdEfGhI', sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a', username: 'bob', attributes: { email: 'bob@example.com' }, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', createdAt: '2026-01-01T00:00:00.000Z' },
+    example: {
+      poolId: 'us-east-1_AbCdEfGhI',
+      sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a',
+      username: 'bob',
+      attributes: { email: 'bob@example.com' },
+      passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
   },
   PasswordResetRequired: {
     stream: 'user-<poolId>-<sub>',
@@ -133,12 +171,23 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     example: { at: '2026-01-01T00:00:00.000Z' },
   },
   UserDisabled: { stream: 'user-<poolId>-<sub>', description: 'An admin disabled the user.', secretFields: [], example: { at: '2026-01-01T00:00:00.000Z' } },
-  UserEnabled: { stream: 'user-<poolId>-<sub>', description: 'An admin enabled the user again.', secretFields: [], example: { at: '2026-01-01T00:00:00.000Z' } },
+  UserEnabled: {
+    stream: 'user-<poolId>-<sub>',
+    description: 'An admin enabled the user again.',
+    secretFields: [],
+    example: { at: '2026-01-01T00:00:00.000Z' },
+  },
   UserPoolClientCreated: {
     stream: 'client-<clientId>',
     description: 'An app client was created; a generated secret is stored encrypted under the master key.',
     secretFields: ['encryptedSecret'],
-    example: { clientId: 'abcdefghijklmnopqrstuvwxyz', poolId: 'us-east-1_AbCdEfGhI', encryptedSecret: 'v1.iv.body.tag', createdAt: '2026-01-01T00:00:00.000Z', ...defaultClientSettings('web') },
+    example: {
+      clientId: 'abcdefghijklmnopqrstuvwxyz',
+      poolId: 'us-east-1_AbCdEfGhI',
+      encryptedSecret: 'v1.iv.body.tag',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      ...defaultClientSettings('web'),
+    },
   },
   UserPoolClientUpdated: {
     stream: 'client-<clientId>',
@@ -156,19 +205,41 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     stream: 'authlog-<poolId>-<sub>',
     description: 'A sign-in succeeded (metadata: client IP and user agent).',
     secretFields: [],
-    example: { poolId: 'us-east-1_AbCdEfGhI', sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a', clientId: 'abcdefghijklmnopqrstuvwxyz', flow: 'USER_PASSWORD_AUTH', at: '2026-01-01T00:00:00.000Z' },
+    example: {
+      poolId: 'us-east-1_AbCdEfGhI',
+      sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a',
+      clientId: 'abcdefghijklmnopqrstuvwxyz',
+      flow: 'USER_PASSWORD_AUTH',
+      at: '2026-01-01T00:00:00.000Z',
+    },
   },
   SignInFailed: {
     stream: 'authlog-<poolId>-<sub> (authlog-<poolId>-unknown for unknown users)',
     description: 'A sign-in failed, with the reason (metadata: client IP and user agent).',
     secretFields: [],
-    example: { poolId: 'us-east-1_AbCdEfGhI', sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a', clientId: 'abcdefghijklmnopqrstuvwxyz', flow: 'USER_PASSWORD_AUTH', reason: 'WRONG_PASSWORD', at: '2026-01-01T00:00:00.000Z' },
+    example: {
+      poolId: 'us-east-1_AbCdEfGhI',
+      sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a',
+      clientId: 'abcdefghijklmnopqrstuvwxyz',
+      flow: 'USER_PASSWORD_AUTH',
+      reason: 'WRONG_PASSWORD',
+      at: '2026-01-01T00:00:00.000Z',
+    },
   },
   RefreshTokenIssued: {
     stream: 'refresh-<familyId>',
     description: 'A sign-in issued a refresh token (only its keyed hash is kept).',
     secretFields: ['refreshTokenHash'],
-    example: { familyId: '0f0e0d0c-0b0a-4090-8070-605040302010', poolId: 'us-east-1_AbCdEfGhI', sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a', clientId: 'abcdefghijklmnopqrstuvwxyz', refreshTokenHash: 'h', authTime: '2026-01-01T00:00:00.000Z', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-31T00:00:00.000Z' },
+    example: {
+      familyId: '0f0e0d0c-0b0a-4090-8070-605040302010',
+      poolId: 'us-east-1_AbCdEfGhI',
+      sub: '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a',
+      clientId: 'abcdefghijklmnopqrstuvwxyz',
+      refreshTokenHash: 'h',
+      authTime: '2026-01-01T00:00:00.000Z',
+      issuedAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-31T00:00:00.000Z',
+    },
   },
   RefreshTokenRotated: {
     stream: 'refresh-<familyId>',
@@ -205,7 +276,14 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',
     secretFields: [],
-    example: { poolId: 'us-east-1_AbCdEfGhI', groupName: 'admins', description: 'Administrators', precedence: 1, roleArn: 'arn:aws:iam::123456789012:role/admins', createdAt: '2026-01-01T00:00:00.000Z' },
+    example: {
+      poolId: 'us-east-1_AbCdEfGhI',
+      groupName: 'admins',
+      description: 'Administrators',
+      precedence: 1,
+      roleArn: 'arn:aws:iam::123456789012:role/admins',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
   },
   GroupUpdated: {
     stream: 'group-<poolId>-<groupName>',
@@ -265,7 +343,16 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     stream: 'triggerlog-<poolId>',
     description: 'One attempt to reach a hook the pool configures (LambdaConfig), with its transport, duration and outcome.',
     secretFields: [],
-    example: { kind: 'PreSignUp', triggerSource: 'PreSignUp_SignUp', functionName: 'pre-sign-up', transport: 'webhook', attempt: 1, outcome: 'succeeded', ms: 42, at: '2026-01-01T00:00:00.000Z' },
+    example: {
+      kind: 'PreSignUp',
+      triggerSource: 'PreSignUp_SignUp',
+      functionName: 'pre-sign-up',
+      transport: 'webhook',
+      attempt: 1,
+      outcome: 'succeeded',
+      ms: 42,
+      at: '2026-01-01T00:00:00.000Z',
+    },
   },
   UserPoolUpdated: {
     stream: 'userpool-<poolId>',
@@ -273,7 +360,15 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     secretFields: [],
     example: {
       name: 'shop',
-      passwordPolicy: { minimumLength: 10, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: false, temporaryPasswordValidityDays: 7, passwordHistorySize: 5 },
+      passwordPolicy: {
+        minimumLength: 10,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireSymbols: false,
+        temporaryPasswordValidityDays: 7,
+        passwordHistorySize: 5,
+      },
       autoVerifiedAttributes: ['email'],
       deletionProtection: 'INACTIVE',
       attributesRequireVerificationBeforeUpdate: [],

@@ -23,9 +23,12 @@ export class DevOutbox implements MessageSender {
 
   list(filter: { poolId?: string; username?: string; to?: string } = {}): OutboxEntry[] {
     return this.entries
-      .filter((e) => (filter.poolId === undefined || e.poolId === filter.poolId) &&
-        (filter.username === undefined || e.username === filter.username) &&
-        (filter.to === undefined || e.to === filter.to))
+      .filter(
+        (e) =>
+          (filter.poolId === undefined || e.poolId === filter.poolId) &&
+          (filter.username === undefined || e.username === filter.username) &&
+          (filter.to === undefined || e.to === filter.to),
+      )
       .slice()
       .reverse();
   }

@@ -10,7 +10,15 @@ import { type RequestContext, systemContext } from '../shared/request-context.js
 import { generateSigningKey, importPrivateKey, importPublicKey, toPublicJwk, type VerificationKey } from './key-material.js';
 import { type SigningKeyEvent, signingKeysStream } from './signing-key.events.js';
 import {
-  maintenanceDue, newKeyDue, pendingAt, publishedAt, type RotationPolicy, type SigningKey, signerAt, signingKeysDecider, type SigningKeysState,
+  maintenanceDue,
+  newKeyDue,
+  pendingAt,
+  publishedAt,
+  type RotationPolicy,
+  type SigningKey,
+  signerAt,
+  signingKeysDecider,
+  type SigningKeysState,
 } from './signing-keys.decider.js';
 
 /** Signing state is re-read at most this often: a new key waits out the publish lead anyway. */

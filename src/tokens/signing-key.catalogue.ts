@@ -8,13 +8,18 @@ export const SIGNING_KEY_CATALOGUE: {
 } = {
   SigningKeyCreated: {
     stream: 'signing-keys-<poolId>',
-    description: "A pool's RSA signing key was created: in the JWKS from createdAt, signing from activatesAt. The private key is stored encrypted under the master key.",
+    description:
+      "A pool's RSA signing key was created: in the JWKS from createdAt, signing from activatesAt. The private key is stored encrypted under the master key.",
     secretFields: ['encryptedPrivateKey'],
     example: {
       poolId: 'us-east-1_AbCdEfGhI',
       kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
       alg: 'RS256',
-      publicJwk: { kty: 'RSA', n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw', e: 'AQAB' },
+      publicJwk: {
+        kty: 'RSA',
+        n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+        e: 'AQAB',
+      },
       encryptedPrivateKey: 'v1.iv.body.tag',
       createdAt: '2026-01-01T00:00:00.000Z',
       activatesAt: '2026-01-01T01:00:00.000Z',

@@ -100,7 +100,15 @@ function rotate(command: SigningKeysCommand, state: SigningKeysState): SigningKe
   const lead = state.keys.length === 0 ? 0 : policy.publishLeadSeconds * 1000;
   events.push({
     type: 'SigningKeyCreated',
-    data: { poolId, kid: key.kid, alg: 'RS256', publicJwk: key.publicJwk, encryptedPrivateKey: key.encryptedPrivateKey, createdAt: now, activatesAt: iso(ms(now) + lead) },
+    data: {
+      poolId,
+      kid: key.kid,
+      alg: 'RS256',
+      publicJwk: key.publicJwk,
+      encryptedPrivateKey: key.encryptedPrivateKey,
+      createdAt: now,
+      activatesAt: iso(ms(now) + lead),
+    },
   });
   return events;
 }

@@ -16,7 +16,14 @@ const policy: RotationPolicy = { publishLeadSeconds: 3600, rotationPeriodSeconds
 const T0 = '2026-01-01T00:00:00.000Z';
 const at = (base: string, seconds: number) => new Date(Date.parse(base) + seconds * 1000).toISOString();
 const material = (kid: string): NewKeyMaterial => ({ kid, publicJwk: { kty: 'RSA', n: `n-${kid}`, e: 'AQAB' }, encryptedPrivateKey: `v1.iv.${kid}.tag` });
-const rotate = (now: string, extra: Partial<SigningKeysCommand> = {}): SigningKeysCommand => ({ type: 'RotateSigningKeys', poolId: POOL, now, policy, force: false, ...extra });
+const rotate = (now: string, extra: Partial<SigningKeysCommand> = {}): SigningKeysCommand => ({
+  type: 'RotateSigningKeys',
+  poolId: POOL,
+  now,
+  policy,
+  force: false,
+  ...extra,
+});
 
 /** given past events, when a command, then the new events (and the state after them). */
 function given(events: SigningKeyEvent[]) {

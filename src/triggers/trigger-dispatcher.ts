@@ -83,7 +83,9 @@ export class TriggerDispatcher implements Triggers {
         await this.record(call, name, target, attempt, error.kind === 'timeout' ? 'timed_out' : 'unreachable', started, error.message);
       }
     }
-    throw new UnexpectedLambdaError(`${call.kind} invocation failed due to error ${last?.kind === 'timeout' ? 'Socket timeout while invoking Lambda function' : (last?.message ?? 'the hook could not be reached')}.`);
+    throw new UnexpectedLambdaError(
+      `${call.kind} invocation failed due to error ${last?.kind === 'timeout' ? 'Socket timeout while invoking Lambda function' : (last?.message ?? 'the hook could not be reached')}.`,
+    );
   }
 
   async close(): Promise<void> {
@@ -98,14 +100,32 @@ export class TriggerDispatcher implements Triggers {
     return target.type === 'module' ? this.options.transports.module : this.options.transports.webhook;
   }
 
-  private async record(call: TriggerCall, name: string, target: TriggerTarget, attempt: number, outcome: TriggerAttempted['data']['outcome'], started: number, error?: string) {
+  private async record(
+    call: TriggerCall,
+    name: string,
+    target: TriggerTarget,
+    attempt: number,
+    outcome: TriggerAttempted['data']['outcome'],
+    started: number,
+    error?: string,
+  ) {
     const store = this.options.store;
     const now = new Date();
     this.options.observe?.(call.kind, outcome === 'succeeded' ? 'ok' : outcome === 'timed_out' ? 'timeout' : 'error', (now.getTime() - started) / 1000);
     if (!store) return;
     const event: TriggerAttempted = {
       type: 'TriggerAttempted',
-      data: { kind: call.kind, triggerSource: call.triggerSource, functionName: name, transport: target.type, attempt, outcome, ms: now.getTime() - started, ...(error ? { error } : {}), at: now.toISOString() },
+      data: {
+        kind: call.kind,
+        triggerSource: call.triggerSource,
+        functionName: name,
+        transport: target.type,
+        attempt,
+        outcome,
+        ms: now.getTime() - started,
+        ...(error ? { error } : {}),
+        at: now.toISOString(),
+      },
     };
     await store
       .append(triggerLogStream(call.poolId), withMetadata([event], call.context ?? systemContext(randomUUID()), now), { expectedRevision: 'any' })

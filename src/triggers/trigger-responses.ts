@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { TriggerKind } from './trigger.port.js';
 
 const claims = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.record(z.string(), z.unknown())]));
-const groups = z.object({ groupsToOverride: z.array(z.string()).optional(), iamRolesToOverride: z.array(z.string()).optional(), preferredRole: z.string().optional() }).partial();
+const groups = z
+  .object({ groupsToOverride: z.array(z.string()).optional(), iamRolesToOverride: z.array(z.string()).optional(), preferredRole: z.string().optional() })
+  .partial();
 
 /**
  * What each kind may answer (Cognito's response members; members it does not know are ignored, a
@@ -18,7 +20,12 @@ const RESPONSES: Partial<Record<TriggerKind, z.ZodType>> = {
       .looseObject({
         idTokenGeneration: z.looseObject({ claimsToAddOrOverride: claims.optional(), claimsToSuppress: z.array(z.string()).optional() }).nullish(),
         accessTokenGeneration: z
-          .looseObject({ claimsToAddOrOverride: claims.optional(), claimsToSuppress: z.array(z.string()).optional(), scopesToAdd: z.array(z.string()).optional(), scopesToSuppress: z.array(z.string()).optional() })
+          .looseObject({
+            claimsToAddOrOverride: claims.optional(),
+            claimsToSuppress: z.array(z.string()).optional(),
+            scopesToAdd: z.array(z.string()).optional(),
+            scopesToSuppress: z.array(z.string()).optional(),
+          })
           .nullish(),
         groupOverrideDetails: groups.nullish(),
       })
@@ -33,7 +40,11 @@ const RESPONSES: Partial<Record<TriggerKind, z.ZodType>> = {
     forceAliasCreation: z.boolean().nullish(),
   }),
   DefineAuthChallenge: z.looseObject({ challengeName: z.string().nullish(), issueTokens: z.boolean().nullish(), failAuthentication: z.boolean().nullish() }),
-  CreateAuthChallenge: z.looseObject({ publicChallengeParameters: z.record(z.string(), z.string()).nullish(), privateChallengeParameters: z.record(z.string(), z.string()).nullish(), challengeMetadata: z.string().nullish() }),
+  CreateAuthChallenge: z.looseObject({
+    publicChallengeParameters: z.record(z.string(), z.string()).nullish(),
+    privateChallengeParameters: z.record(z.string(), z.string()).nullish(),
+    challengeMetadata: z.string().nullish(),
+  }),
   VerifyAuthChallengeResponse: z.looseObject({ answerCorrect: z.boolean() }),
 };
 

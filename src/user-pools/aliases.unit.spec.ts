@@ -5,7 +5,13 @@ import { usernameScope } from './username.js';
 
 const POOL = 'us-east-1_abcDEF123';
 const SUB = '5b0c2f1e-8d7a-4c7e-9a55-0f3b2d1c4e6a';
-const pool = (settings: Partial<{ usernameCaseSensitive: boolean; usernameAttributes: Array<'email' | 'phone_number'>; aliasAttributes: Array<'email' | 'phone_number' | 'preferred_username'> }>) => ({
+const pool = (
+  settings: Partial<{
+    usernameCaseSensitive: boolean;
+    usernameAttributes: Array<'email' | 'phone_number'>;
+    aliasAttributes: Array<'email' | 'phone_number' | 'preferred_username'>;
+  }>,
+) => ({
   poolId: POOL,
   settings: { usernameCaseSensitive: false, usernameAttributes: [], aliasAttributes: [], ...settings },
 });
@@ -18,13 +24,19 @@ describe('unique claims of a user', () => {
   });
   test('an email-as-username pool: the sub and the email (verified or not) under the username scope', () => {
     const claims = userClaims(pool({ usernameAttributes: ['email'] }), { username: SUB, attributes: { email: 'Ann@X.test' } });
-    expect(claims).toEqual([{ scope: USER, value: SUB }, { scope: USER, value: 'ann@x.test' }]);
+    expect(claims).toEqual([
+      { scope: USER, value: SUB },
+      { scope: USER, value: 'ann@x.test' },
+    ]);
   });
   test('an alias pool: an email or phone once verified, preferred_username as soon as it is set', () => {
     const aliases = pool({ aliasAttributes: ['email', 'phone_number', 'preferred_username'] });
     const unverified = { username: 'ann', attributes: { email: 'a@x.test', phone_number: '+15555550100', email_verified: 'false' } };
     expect(userClaims(aliases, unverified)).toEqual([{ scope: USER, value: 'ann' }]);
-    const verified = { username: 'ann', attributes: { ...unverified.attributes, email_verified: 'true', phone_number_verified: 'true', preferred_username: 'Annie' } };
+    const verified = {
+      username: 'ann',
+      attributes: { ...unverified.attributes, email_verified: 'true', phone_number_verified: 'true', preferred_username: 'Annie' },
+    };
     expect(userClaims(aliases, verified)).toEqual([
       { scope: USER, value: 'ann' },
       { scope: aliasScope('email', POOL), value: 'a@x.test' },
@@ -33,8 +45,14 @@ describe('unique claims of a user', () => {
     ]);
   });
   test('a change of claims releases what went and claims what came, keyed', () => {
-    const before = [{ scope: USER, value: 'ann' }, { scope: aliasScope('email', POOL), value: 'old@x.test' }];
-    const after = [{ scope: USER, value: 'ann' }, { scope: aliasScope('email', POOL), value: 'new@x.test' }];
+    const before = [
+      { scope: USER, value: 'ann' },
+      { scope: aliasScope('email', POOL), value: 'old@x.test' },
+    ];
+    const after = [
+      { scope: USER, value: 'ann' },
+      { scope: aliasScope('email', POOL), value: 'new@x.test' },
+    ];
     expect(claimChanges(before, after, (s, v) => `k(${v})`)).toEqual([
       { scope: aliasScope('email', POOL), value: 'k(old@x.test)', change: 'release' },
       { scope: aliasScope('email', POOL), value: 'k(new@x.test)', change: 'claim' },
@@ -45,7 +63,9 @@ describe('unique claims of a user', () => {
 describe('conflicts and lookups', () => {
   test('a held username is UsernameExists (named after the email in email pools); a held alias is AliasExists', () => {
     expect(claimConflict(new UniqueConstraintError(USER, 'k'), pool({}))).toEqual(new UsernameExistsError('User already exists'));
-    expect((claimConflict(new UniqueConstraintError(USER, 'k'), pool({ usernameAttributes: ['email'] })) as Error).message).toBe('An account with the given email already exists.');
+    expect((claimConflict(new UniqueConstraintError(USER, 'k'), pool({ usernameAttributes: ['email'] })) as Error).message).toBe(
+      'An account with the given email already exists.',
+    );
     const alias = claimConflict(new UniqueConstraintError(aliasScope('email', POOL), 'k'), pool({ aliasAttributes: ['email'] }));
     expect(alias).toBeInstanceOf(AliasExistsError);
     expect(alias).toMatchObject({ code: 'AliasExistsException', message: 'An account with the given email already exists.' });

@@ -120,7 +120,8 @@ export function signUpIdentity(
 ): { username: string; attributes: Record<string, string> } {
   const { usernameAttributes: asUsername, aliasAttributes: aliases } = settings;
   if (asUsername.length > 0) {
-    const kind = asUsername.includes('email') && isEmail(username) ? 'email' : asUsername.includes('phone_number') && isPhoneNumber(username) ? 'phone_number' : undefined;
+    const kind =
+      asUsername.includes('email') && isEmail(username) ? 'email' : asUsername.includes('phone_number') && isPhoneNumber(username) ? 'phone_number' : undefined;
     if (!kind) {
       const expected = asUsername.length === 2 ? 'either an email or a phone number' : asUsername[0] === 'email' ? 'an email' : 'a phone number';
       throw new InvalidParameterError(`Username should be ${expected}.`);

@@ -5,8 +5,7 @@ import type { CodePurpose, ContactAttribute } from './user.events.js';
 export const CODE_TTL_MS: Record<CodePurpose, number> = { SIGN_UP: 86_400_000, VERIFY_ATTRIBUTE: 86_400_000, FORGOT_PASSWORD: 3_600_000 };
 
 /** What a code hash is bound to (attribute codes per attribute). */
-export const codeSubject = (purpose: CodePurpose, attribute?: ContactAttribute) =>
-  purpose === 'VERIFY_ATTRIBUTE' ? `VERIFY_ATTRIBUTE:${attribute}` : purpose;
+export const codeSubject = (purpose: CodePurpose, attribute?: ContactAttribute) => (purpose === 'VERIFY_ATTRIBUTE' ? `VERIFY_ATTRIBUTE:${attribute}` : purpose);
 
 export interface CodeTarget {
   attribute: ContactAttribute;
@@ -25,10 +24,7 @@ export function signUpCodeTarget(autoVerified: readonly string[], attributes: Re
  * (without one: Cognito's legacy order, a verified phone before a verified email).
  * `admin_only` pools refuse self-service recovery.
  */
-export function recoveryContact(
-  attributes: Record<string, string>,
-  recovery: ReadonlyArray<{ name: string; priority: number }> | undefined,
-): CodeTarget {
+export function recoveryContact(attributes: Record<string, string>, recovery: ReadonlyArray<{ name: string; priority: number }> | undefined): CodeTarget {
   const order = recovery ? [...recovery].sort((a, b) => a.priority - b.priority).map((r) => r.name) : ['verified_phone_number', 'verified_email'];
   // Cognito's words for a pool that lets only administrators reset passwords.
   if (order.includes('admin_only')) throw new NotAuthorizedError('Contact administrator to reset password.');

@@ -42,17 +42,37 @@ export const MAX_CUSTOM_ATTRIBUTES = 50;
 const CUSTOM_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u;
 
 const text = (name: string, extra: Partial<SchemaAttribute> = {}): SchemaAttribute => ({
-  name, dataType: 'String', mutable: true, required: false, minLength: 0, maxLength: MAX_ATTRIBUTE_LENGTH, ...extra,
+  name,
+  dataType: 'String',
+  mutable: true,
+  required: false,
+  minLength: 0,
+  maxLength: MAX_ATTRIBUTE_LENGTH,
+  ...extra,
 });
 const flag = (name: string): SchemaAttribute => ({ name, dataType: 'Boolean', mutable: true, required: false });
 
 /** Cognito's standard attributes with their defaults, in the order DescribeUserPool lists them. */
 export const STANDARD_SCHEMA: readonly SchemaAttribute[] = [
   text('sub', { mutable: false, required: true, minLength: 1 }),
-  text('name'), text('given_name'), text('family_name'), text('middle_name'), text('nickname'),
-  text('preferred_username'), text('profile'), text('picture'), text('website'), text('email'), flag('email_verified'),
-  text('gender'), text('birthdate', { minLength: 10, maxLength: 10 }), text('zoneinfo'), text('locale'),
-  text('phone_number'), flag('phone_number_verified'), text('address'),
+  text('name'),
+  text('given_name'),
+  text('family_name'),
+  text('middle_name'),
+  text('nickname'),
+  text('preferred_username'),
+  text('profile'),
+  text('picture'),
+  text('website'),
+  text('email'),
+  flag('email_verified'),
+  text('gender'),
+  text('birthdate', { minLength: 10, maxLength: 10 }),
+  text('zoneinfo'),
+  text('locale'),
+  text('phone_number'),
+  flag('phone_number_verified'),
+  text('address'),
   { name: 'updated_at', dataType: 'Number', mutable: true, required: false, minValue: 0 },
   { name: 'identities', dataType: 'String', mutable: true, required: false },
 ];
@@ -112,10 +132,7 @@ function standardOverride(input: SchemaAttributeInput): SchemaAttribute {
   if ((input.dataType && input.dataType !== standard.dataType) || input.developerOnly) {
     throw invalid(`You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute ${input.name}`);
   }
-  return withBounds(
-    { ...standard, mutable: input.mutable ?? standard.mutable, required: input.required ?? standard.required },
-    input,
-  );
+  return withBounds({ ...standard, mutable: input.mutable ?? standard.mutable, required: input.required ?? standard.required }, input);
 }
 
 function customAttribute(input: SchemaAttributeInput): SchemaAttribute {
@@ -133,12 +150,14 @@ function withBounds(base: SchemaAttribute, input: SchemaAttributeInput): SchemaA
   const out = { ...base };
   const given = (...values: Array<number | undefined>) => values.filter((v): v is number => v !== undefined);
   if (base.dataType === 'String') {
-    if (given(minLength, maxLength).some((v) => !Number.isInteger(v) || v < 0)) throw invalid(`Invalid StringAttributeConstraints for schema attribute ${base.name}`);
+    if (given(minLength, maxLength).some((v) => !Number.isInteger(v) || v < 0))
+      throw invalid(`Invalid StringAttributeConstraints for schema attribute ${base.name}`);
     if (minLength !== undefined) out.minLength = minLength;
     if (maxLength !== undefined) out.maxLength = maxLength;
     const min = out.minLength ?? 0;
     const max = out.maxLength ?? MAX_ATTRIBUTE_LENGTH;
-    if (min > MAX_ATTRIBUTE_LENGTH || max > MAX_ATTRIBUTE_LENGTH) throw invalid(`user.${base.name}: String attributes cannot have a length of more than ${MAX_ATTRIBUTE_LENGTH}`);
+    if (min > MAX_ATTRIBUTE_LENGTH || max > MAX_ATTRIBUTE_LENGTH)
+      throw invalid(`user.${base.name}: String attributes cannot have a length of more than ${MAX_ATTRIBUTE_LENGTH}`);
     if (min > max) throw invalid(`user.${base.name}: Max length cannot be less than min length.`);
   }
   if (base.dataType === 'Number') {

@@ -31,34 +31,74 @@ describe('pool schema', () => {
   test.each([
     ['a custom attribute without a type', [{ name: 'tier' }], 'Invalid AttributeDataType input, consider using the provided AttributeDataType enum.'],
     ['a required custom attribute', [{ name: 'tier', dataType: S, required: true }], 'Required custom attributes are not supported currently.'],
-    ['a standard attribute of another type', [{ name: 'email', dataType: 'Number' as const }], 'You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email'],
-    ['a developer-only standard attribute', [{ name: 'email', developerOnly: true }], 'You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email'],
+    [
+      'a standard attribute of another type',
+      [{ name: 'email', dataType: 'Number' as const }],
+      'You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email',
+    ],
+    [
+      'a developer-only standard attribute',
+      [{ name: 'email', developerOnly: true }],
+      'You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email',
+    ],
     ['a platform attribute', [{ name: 'sub', required: false }], 'The standard attribute sub cannot be configured.'],
-    ['a name declared twice', [{ name: 'tier', dataType: S }, { name: 'tier', dataType: S }], 'Duplicate attribute in the schema: custom:tier'],
+    [
+      'a name declared twice',
+      [
+        { name: 'tier', dataType: S },
+        { name: 'tier', dataType: S },
+      ],
+      'Duplicate attribute in the schema: custom:tier',
+    ],
     ['a name over 20 characters', [{ name: 'x'.repeat(21), dataType: S }], `Invalid custom attribute name: ${'x'.repeat(21)}`],
-    ['a length that is not an integer', [{ name: 'tier', dataType: S, minLength: Number.NaN }], 'Invalid StringAttributeConstraints for schema attribute custom:tier'],
-    ['lengths the wrong way round', [{ name: 'tier', dataType: S, minLength: 5, maxLength: 2 }], 'user.custom:tier: Max length cannot be less than min length.'],
+    [
+      'a length that is not an integer',
+      [{ name: 'tier', dataType: S, minLength: Number.NaN }],
+      'Invalid StringAttributeConstraints for schema attribute custom:tier',
+    ],
+    [
+      'lengths the wrong way round',
+      [{ name: 'tier', dataType: S, minLength: 5, maxLength: 2 }],
+      'user.custom:tier: Max length cannot be less than min length.',
+    ],
     ['a length over 2048', [{ name: 'tier', dataType: S, maxLength: 4096 }], 'user.custom:tier: String attributes cannot have a length of more than 2048'],
-    ['a value that is not an integer', [{ name: 'n', dataType: 'Number' as const, minValue: 1.5 }], 'Invalid NumberAttributeConstraints for schema attribute custom:n'],
-    ['values the wrong way round', [{ name: 'n', dataType: 'Number' as const, minValue: 3, maxValue: 1 }], 'user.custom:n: Max value cannot be less than min value.'],
+    [
+      'a value that is not an integer',
+      [{ name: 'n', dataType: 'Number' as const, minValue: 1.5 }],
+      'Invalid NumberAttributeConstraints for schema attribute custom:n',
+    ],
+    [
+      'values the wrong way round',
+      [{ name: 'n', dataType: 'Number' as const, minValue: 3, maxValue: 1 }],
+      'user.custom:n: Max value cannot be less than min value.',
+    ],
   ])('%s is refused', (_what, inputs, message) => {
     expect(() => declareSchema(inputs)).toThrow(InvalidParameterError);
     expect(() => declareSchema(inputs)).toThrow(message);
   });
 
   test('at most 50 custom attributes', () => {
-    expect(() => declareSchema(Array.from({ length: 51 }, (_, i) => ({ name: `a${i}`, dataType: S })))).toThrow('A user pool can have at most 50 custom attributes.');
+    expect(() => declareSchema(Array.from({ length: 51 }, (_, i) => ({ name: `a${i}`, dataType: S })))).toThrow(
+      'A user pool can have at most 50 custom attributes.',
+    );
   });
 
   test('AddCustomAttributes prefixes every name, even a standard one; mutable by default', () => {
-    expect(customAttributes([{ name: 'email', dataType: S }, { name: 'joined', dataType: 'DateTime', mutable: false }])).toEqual([
+    expect(
+      customAttributes([
+        { name: 'email', dataType: S },
+        { name: 'joined', dataType: 'DateTime', mutable: false },
+      ]),
+    ).toEqual([
       { name: 'custom:email', dataType: 'String', mutable: true, required: false },
       { name: 'custom:joined', dataType: 'DateTime', mutable: false, required: false },
     ]);
   });
 
   test('a developer-only attribute is dev:custom:<name>; a name the pool has is refused first', () => {
-    expect(customAttributes([{ name: 'score', dataType: 'Number', developerOnly: true }])).toEqual([{ name: 'dev:custom:score', dataType: 'Number', mutable: true, required: false, developerOnly: true }]);
+    expect(customAttributes([{ name: 'score', dataType: 'Number', developerOnly: true }])).toEqual([
+      { name: 'dev:custom:score', dataType: 'Number', mutable: true, required: false, developerOnly: true },
+    ]);
     expect(() => customAttributes([{ name: 'tier' }], new Set(['custom:tier']))).toThrow('custom:tier: Existing attribute already has name custom:tier.');
   });
 });

@@ -13,9 +13,17 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
  * names as a user without a verified contact instead; clients and tests written against it expect
  * a delivery, so every unknown name gets one here: see the README's compatibility notes.)
  */
-export function simulatedDelivery(secrets: Pick<Secrets, 'uniqueValue'>, pool: ActivePool, name: string, purpose: 'SIGN_UP' | 'FORGOT_PASSWORD'): CodeDeliveryDetails {
+export function simulatedDelivery(
+  secrets: Pick<Secrets, 'uniqueValue'>,
+  pool: ActivePool,
+  name: string,
+  purpose: 'SIGN_UP' | 'FORGOT_PASSWORD',
+): CodeDeliveryDetails {
   const digest = Buffer.from(secrets.uniqueValue(`simulated-delivery:${purpose}`, `${pool.poolId}\u0000${name.toLowerCase()}`), 'base64url');
-  const phoneFirst = purpose === 'SIGN_UP' ? pool.settings.autoVerifiedAttributes.includes('phone_number') && !pool.settings.autoVerifiedAttributes.includes('email') : prefersPhone(pool);
+  const phoneFirst =
+    purpose === 'SIGN_UP'
+      ? pool.settings.autoVerifiedAttributes.includes('phone_number') && !pool.settings.autoVerifiedAttributes.includes('email')
+      : prefersPhone(pool);
   if (phoneFirst) {
     const digits = [...digest.subarray(1, 11)].map((b) => String(b % 10)).join('');
     return { Destination: maskDestination('SMS', `+1${digits}`), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };

@@ -21,7 +21,11 @@ const created: UserPoolEvent = { type: 'UserPoolCreated', data: { poolId: POOL, 
 
 /** given past events, when a command: the new events (or the thrown error). */
 const when = (given: UserPoolEvent[], command: UserPoolCommand) => userPoolDecider.decide(command, fold(userPoolDecider, given));
-const update = (input: Parameters<typeof resolveMutableSettings>[0], name = 'shop'): UserPoolCommand => ({ type: 'UpdateUserPool', settings: resolveMutableSettings(input, name), now: T1 });
+const update = (input: Parameters<typeof resolveMutableSettings>[0], name = 'shop'): UserPoolCommand => ({
+  type: 'UpdateUserPool',
+  settings: resolveMutableSettings(input, name),
+  now: T1,
+});
 
 describe('user pool decider', () => {
   describe('CreateUserPool', () => {
@@ -42,21 +46,47 @@ describe('user pool decider', () => {
       expect(() => when([], bad)).toThrow(InvalidParameterError);
     });
     test('admin_only recovery stands alone', () => {
-      const accountRecovery = [{ name: 'admin_only' as const, priority: 1 }, { name: 'verified_email' as const, priority: 2 }];
+      const accountRecovery = [
+        { name: 'admin_only' as const, priority: 1 },
+        { name: 'verified_email' as const, priority: 2 },
+      ];
       expect(() => when([], { ...create, settings: { ...settings, accountRecovery } })).toThrow(InvalidParameterError);
     });
     test('a pool created before the newer settings existed reads with their defaults', () => {
-      const old = { type: 'UserPoolCreated', data: { poolId: POOL, region: 'us-east-1', createdAt: T0, name: 'p', usernameCaseSensitive: false, autoVerifiedAttributes: ['email'], passwordPolicy: { ...DEFAULT_PASSWORD_POLICY, passwordHistorySize: undefined } } } as UserPoolEvent;
+      const old = {
+        type: 'UserPoolCreated',
+        data: {
+          poolId: POOL,
+          region: 'us-east-1',
+          createdAt: T0,
+          name: 'p',
+          usernameCaseSensitive: false,
+          autoVerifiedAttributes: ['email'],
+          passwordPolicy: { ...DEFAULT_PASSWORD_POLICY, passwordHistorySize: undefined },
+        },
+      } as UserPoolEvent;
       expect(fold(userPoolDecider, [old])).toMatchObject({
-        settings: { deletionProtection: 'INACTIVE', usernameAttributes: [], aliasAttributes: [], schema: [], allowAdminCreateUserOnly: false, passwordPolicy: { passwordHistorySize: 0 } },
+        settings: {
+          deletionProtection: 'INACTIVE',
+          usernameAttributes: [],
+          aliasAttributes: [],
+          schema: [],
+          allowAdminCreateUserOnly: false,
+          passwordPolicy: { passwordHistorySize: 0 },
+        },
       });
-      expect(fold(userPoolDecider, [old])).toMatchObject({ settings: { autoVerifiedAttributes: ['email'], messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } } });
+      expect(fold(userPoolDecider, [old])).toMatchObject({
+        settings: { autoVerifiedAttributes: ['email'], messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } },
+      });
     });
-    test('a new pool verifies nothing unless told to (Cognito\'s default)', () => {
+    test("a new pool verifies nothing unless told to (Cognito's default)", () => {
       expect(resolveMutableSettings({}, 'p').autoVerifiedAttributes).toEqual([]);
     });
     test('message templates must hold their placeholders', () => {
-      const templates = (messageTemplates: Parameters<typeof resolveMutableSettings>[0]['messageTemplates']) => ({ ...create, settings: { ...settings, ...resolveMutableSettings({ messageTemplates }, 'shop') } });
+      const templates = (messageTemplates: Parameters<typeof resolveMutableSettings>[0]['messageTemplates']) => ({
+        ...create,
+        settings: { ...settings, ...resolveMutableSettings({ messageTemplates }, 'shop') },
+      });
       expect(when([], templates({ verification: { smsMessage: 'Code {####}' }, invitation: { emailMessage: '{username} / {####}' } }))).toHaveLength(1);
       expect(() => when([], templates({ verification: { emailMessage: 'no code' } }))).toThrow('The message is invalid.');
       expect(() => when([], templates({ verification: { emailMessageByLink: 'Click {####}' } }))).toThrow('The message is invalid.');
@@ -67,9 +97,14 @@ describe('user pool decider', () => {
   describe('UpdateUserPool', () => {
     test('replaces the mutable settings; members left out are back to their defaults', () => {
       const events = when([created], update({ passwordPolicy: { minimumLength: 12 } }));
-      expect(events).toEqual([{ type: 'UserPoolUpdated', data: { ...resolveMutableSettings({ passwordPolicy: { minimumLength: 12 } }, 'shop'), updatedAt: T1 } }]);
+      expect(events).toEqual([
+        { type: 'UserPoolUpdated', data: { ...resolveMutableSettings({ passwordPolicy: { minimumLength: 12 } }, 'shop'), updatedAt: T1 } },
+      ]);
       const state = fold(userPoolDecider, [created, ...events]);
-      expect(state).toMatchObject({ updatedAt: T1, settings: { deletionProtection: 'INACTIVE', aliasAttributes: ['email'], passwordPolicy: { minimumLength: 12, requireSymbols: true } } });
+      expect(state).toMatchObject({
+        updatedAt: T1,
+        settings: { deletionProtection: 'INACTIVE', aliasAttributes: ['email'], passwordPolicy: { minimumLength: 12, requireSymbols: true } },
+      });
     });
     test('no event when nothing changes', () => {
       expect(when([created], update({ deletionProtection: 'ACTIVE' }))).toEqual([]);
@@ -87,19 +122,29 @@ describe('user pool decider', () => {
   describe('message templates on update', () => {
     test('an update replaces the templates; one recorded before templates were kept leaves the defaults', () => {
       const events = when([created], update({ messageTemplates: { verification: { emailSubject: 'Hello' } } }));
-      expect(fold(userPoolDecider, [created, ...events])).toMatchObject({ settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE', emailSubject: 'Hello' } } } });
+      expect(fold(userPoolDecider, [created, ...events])).toMatchObject({
+        settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE', emailSubject: 'Hello' } } },
+      });
       const { messageTemplates: _templates, ...olderData } = (events[0] as Extract<UserPoolEvent, { type: 'UserPoolUpdated' }>).data;
       const older: UserPoolEvent = { type: 'UserPoolUpdated', data: olderData };
-      expect(fold(userPoolDecider, [created, ...events, older])).toMatchObject({ settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } } });
+      expect(fold(userPoolDecider, [created, ...events, older])).toMatchObject({
+        settings: { messageTemplates: { verification: { defaultEmailOption: 'CONFIRM_WITH_CODE' } } },
+      });
       expect(when([created, ...events], update({ messageTemplates: { verification: { emailSubject: 'Hello' } } }))).toEqual([]);
     });
   });
 
   describe('AddCustomAttributes', () => {
-    const add = (names: string[]): UserPoolCommand => ({ type: 'AddCustomAttributes', attributes: customAttributes(names.map((name) => ({ name, dataType: 'String' as const }))), now: T1 });
+    const add = (names: string[]): UserPoolCommand => ({
+      type: 'AddCustomAttributes',
+      attributes: customAttributes(names.map((name) => ({ name, dataType: 'String' as const }))),
+      now: T1,
+    });
     test('adds prefixed attributes to the schema', () => {
       const events = when([created], add(['tier']));
-      expect(events).toEqual([{ type: 'CustomAttributesAdded', data: { attributes: [{ name: 'custom:tier', dataType: 'String', mutable: true, required: false }], addedAt: T1 } }]);
+      expect(events).toEqual([
+        { type: 'CustomAttributesAdded', data: { attributes: [{ name: 'custom:tier', dataType: 'String', mutable: true, required: false }], addedAt: T1 } },
+      ]);
       expect(fold(userPoolDecider, [created, ...events])).toMatchObject({ updatedAt: T1, settings: { schema: [{ name: 'custom:tier' }] } });
     });
     test('an existing name is refused', () => {

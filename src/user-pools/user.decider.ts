@@ -36,8 +36,25 @@ export type CodeCandidates = Partial<Record<ContactAttribute, CodeToSend>>;
 
 const CONTACTS: readonly ContactAttribute[] = ['email', 'phone_number'];
 export type UserCommand =
-  | ({ type: 'SignUp'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData; code?: CodeToSend } & Now)
-  | ({ type: 'CreateUserByAdmin'; poolId: string; sub: string; username: string; attributes: Record<string, string>; passwordHash: string; srp?: SrpVerifierData } & Now)
+  | ({
+      type: 'SignUp';
+      poolId: string;
+      sub: string;
+      username: string;
+      attributes: Record<string, string>;
+      passwordHash: string;
+      srp?: SrpVerifierData;
+      code?: CodeToSend;
+    } & Now)
+  | ({
+      type: 'CreateUserByAdmin';
+      poolId: string;
+      sub: string;
+      username: string;
+      attributes: Record<string, string>;
+      passwordHash: string;
+      srp?: SrpVerifierData;
+    } & Now)
   /** MFA: a TOTP seed to associate; the first code's check (made by the handler on the fresh state's seed); a sign-in's code; preferences. */
   | ({ type: 'AssociateSoftwareToken'; encryptedSeed: string } & Now)
   | ({ type: 'VerifySoftwareToken'; codeOk: boolean; timeStep: number; friendlyDeviceName?: string } & Now)
@@ -52,7 +69,14 @@ export type UserCommand =
   | ({ type: 'ChangePassword'; previousPasswordOk: boolean; newPasswordHash: string; srp?: SrpVerifierData; reusesRecentPassword: boolean } & Now)
   | ({ type: 'SetPassword'; newPasswordHash: string; srp?: SrpVerifierData; permanent: boolean; reusesRecentPassword: boolean } & Now)
   /** RespondToAuthChallenge NEW_PASSWORD_REQUIRED: the attributes given with the answer and the new password, in one append. */
-  | ({ type: 'CompleteNewPasswordChallenge'; newPasswordHash: string; srp?: SrpVerifierData; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
+  | ({
+      type: 'CompleteNewPasswordChallenge';
+      newPasswordHash: string;
+      srp?: SrpVerifierData;
+      attributes: Record<string, string>;
+      verification: AttributeVerification;
+      codes?: CodeCandidates;
+    } & Now)
   | ({ type: 'RequirePasswordReset'; code?: CodeToSend } & Now)
   /** Checked against the schema by the handler; what changes, waits or gets a code is decided here on the fresh state. */
   | ({ type: 'UpdateAttributes'; attributes: Record<string, string>; verification: AttributeVerification; codes?: CodeCandidates } & Now)
@@ -96,25 +120,43 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         const checked = checkCode(user, 'FORGOT_PASSWORD', undefined, command.presentedCodeHash, command.now);
         if (checked) return checked;
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'RESET', permanent: true, changedAt: command.now } }];
+        return [
+          {
+            type: 'PasswordChanged',
+            data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'RESET', permanent: true, changedAt: command.now },
+          },
+        ];
       }
       case 'ChangePassword': {
         requireUser(state);
         if (!command.previousPasswordOk) throw new NotAuthorizedError('Incorrect username or password.');
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'CHANGE', permanent: true, changedAt: command.now } }];
+        return [
+          {
+            type: 'PasswordChanged',
+            data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'CHANGE', permanent: true, changedAt: command.now },
+          },
+        ];
       }
       case 'SetPassword':
         requireUser(state);
         notRecent(command.reusesRecentPassword);
-        return [{ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'ADMIN_SET', permanent: command.permanent, changedAt: command.now } }];
+        return [
+          {
+            type: 'PasswordChanged',
+            data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'ADMIN_SET', permanent: command.permanent, changedAt: command.now },
+          },
+        ];
       case 'CompleteNewPasswordChallenge': {
         const user = requireUser(state);
         if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedError('Invalid session for the user.');
         const changed = Object.keys(command.attributes).length > 0 ? updateAttributes(command, user) : [];
         return [
           ...changed,
-          { type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: command.now } },
+          {
+            type: 'PasswordChanged',
+            data: { passwordHash: command.newPasswordHash, ...srpOf(command), reason: 'NEW_PASSWORD_CHALLENGE', permanent: true, changedAt: command.now },
+          },
         ];
       }
       case 'RequirePasswordReset': {
@@ -257,7 +299,13 @@ function sendCode(command: Extract<UserCommand, { type: 'SendCode' }>, user: Exi
  * failed attempt (the handler then answers CodeMismatch), undefined when the code is right,
  * or throws when no attempt can be made.
  */
-function checkCode(user: ExistingUserState, purpose: CodePurpose, attribute: ContactAttribute | undefined, presentedHash: string, now: string): UserEvent[] | undefined {
+function checkCode(
+  user: ExistingUserState,
+  purpose: CodePurpose,
+  attribute: ContactAttribute | undefined,
+  presentedHash: string,
+  now: string,
+): UserEvent[] | undefined {
   const code = user.codes[codeKey(purpose, attribute)];
   if (!code) throw new ExpiredCodeError('Invalid code provided, please request a code again.');
   if (code.failedAttempts >= MAX_CODE_ATTEMPTS) throw new TooManyFailedAttemptsError('Too many failed attempts; request a new code.');

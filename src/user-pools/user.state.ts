@@ -98,10 +98,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     case 'PasswordChanged': {
       const d = event.data;
       const { FORGOT_PASSWORD: _used, ...codes } = state.codes;
-      const status =
-        !d.permanent ? 'FORCE_CHANGE_PASSWORD'
-        : state.status === 'UNCONFIRMED' && d.reason !== 'ADMIN_SET' ? 'UNCONFIRMED'
-        : 'CONFIRMED';
+      const status = !d.permanent ? 'FORCE_CHANGE_PASSWORD' : state.status === 'UNCONFIRMED' && d.reason !== 'ADMIN_SET' ? 'UNCONFIRMED' : 'CONFIRMED';
       const { srp: _old, ...rest } = state;
       return {
         ...rest,
@@ -148,7 +145,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       if (!mfa.pendingSeed) return state;
       const { pendingSeed, ...rest } = mfa;
       const name = event.data.friendlyDeviceName;
-      return { ...state, mfa: { ...rest, totp: { encryptedSeed: pendingSeed, lastTimeStep: event.data.timeStep, ...(name ? { friendlyDeviceName: name } : {}) } } };
+      return {
+        ...state,
+        mfa: { ...rest, totp: { encryptedSeed: pendingSeed, lastTimeStep: event.data.timeStep, ...(name ? { friendlyDeviceName: name } : {}) } },
+      };
     }
     case 'SoftwareTokenCodeUsed': {
       const mfa = mfaOf(state);

@@ -64,7 +64,11 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL in the middle of a burst
         while (!killed) {
           const username = `u${next++}`;
           try {
-            const r = await call(url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username, password: 'Correct-Horse-9', attributes: { email: `${username}@crash.test` } });
+            const r = await call(url, 'POST', `/v1/user-pools/${poolId}/sign-up`, {
+              username,
+              password: 'Correct-Horse-9',
+              attributes: { email: `${username}@crash.test` },
+            });
             if (r.status === 201) acked.add(username);
           } catch {
             // connection reset by the kill: not acknowledged
@@ -82,10 +86,14 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL in the middle of a burst
       await waitUp();
       // Sign-ups committed but not yet projected when the process died are applied after the
       // restart: wait until the directory has caught up with the log before comparing.
-      await eventually(async () => {
-        const lag = await call(url, 'GET', '/v1/admin/projections', undefined, admin);
-        return lag.body.projections.every((p: { eventsBehind: number; running: boolean }) => p.running && p.eventsBehind === 0);
-      }, 30_000, 'projections caught up after restart');
+      await eventually(
+        async () => {
+          const lag = await call(url, 'GET', '/v1/admin/projections', undefined, admin);
+          return lag.body.projections.every((p: { eventsBehind: number; running: boolean }) => p.running && p.eventsBehind === 0);
+        },
+        30_000,
+        'projections caught up after restart',
+      );
       const listed = new Set<string>();
       let cursor: string | undefined;
       do {

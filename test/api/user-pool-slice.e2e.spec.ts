@@ -39,12 +39,21 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
   });
 
   test('sign-up, then a list right away shows the user (read-your-writes)', async () => {
-    const r = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'Alice', password: STRONG, attributes: { email: 'alice@example.test' } });
+    const r = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, {
+      username: 'Alice',
+      password: STRONG,
+      attributes: { email: 'alice@example.test' },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ userConfirmed: false, codeDeliveryDetails: { deliveryMedium: 'EMAIL', destination: 'a***@e***', attributeName: 'email' } });
     const list = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?usernamePrefix=alice`, undefined, admin);
     expect(list.body.users).toEqual([
-      expect.objectContaining({ sub: r.body.userSub, username: 'Alice', status: 'UNCONFIRMED', attributes: { sub: r.body.userSub, email: 'alice@example.test' } }),
+      expect.objectContaining({
+        sub: r.body.userSub,
+        username: 'Alice',
+        status: 'UNCONFIRMED',
+        attributes: { sub: r.body.userSub, email: 'alice@example.test' },
+      }),
     ]);
     // The password hash never leaves the service.
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|passwordHash/);
@@ -72,7 +81,9 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     const again = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'carol', code });
     expect(again.body.code).toBe('NotAuthorizedException');
     const list = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?emailPrefix=carol@`, undefined, admin);
-    expect(list.body.users).toEqual([expect.objectContaining({ username: 'carol', status: 'CONFIRMED', attributes: expect.objectContaining({ email_verified: 'true' }) })]);
+    expect(list.body.users).toEqual([
+      expect.objectContaining({ username: 'carol', status: 'CONFIRMED', attributes: expect.objectContaining({ email_verified: 'true' }) }),
+    ]);
   });
 
   test('a code stops working after 5 wrong attempts', async () => {
@@ -80,7 +91,9 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
     const code = await latestCode(app, poolId, 'dave');
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      expect((await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code: wrong })).body.code).toBe('CodeMismatchException');
+      expect((await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code: wrong })).body.code).toBe(
+        'CodeMismatchException',
+      );
     }
     const locked = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'dave', code });
     expect(locked.status).toBe(429);
@@ -117,12 +130,24 @@ describe.each<Storage>(['pglite', 'postgres'])('user-pool slice over REST (%s)',
       ['unknown field', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: STRONG, admin: true }, 400, 'InvalidParameterException'],
       ['weak password', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: 'password' }, 400, 'InvalidPasswordException'],
       ['bad email', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: STRONG, attributes: { email: 'nope' } }, 400, 'InvalidParameterException'],
-      ['unknown attribute', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: STRONG, attributes: { shoe_size: '9' } }, 400, 'InvalidParameterException'],
+      [
+        'unknown attribute',
+        `/v1/user-pools/${poolId}/sign-up`,
+        { username: 'eve', password: STRONG, attributes: { shoe_size: '9' } },
+        400,
+        'InvalidParameterException',
+      ],
       ['whitespace username', `/v1/user-pools/${poolId}/sign-up`, { username: 'e ve', password: STRONG }, 400, 'InvalidParameterException'],
       ['unknown pool', `/v1/user-pools/us-east-1_Nope00000/sign-up`, { username: 'eve', password: STRONG }, 404, 'ResourceNotFoundException'],
       ['malformed pool id', `/v1/user-pools/..%2F..%2Fetc/sign-up`, { username: 'eve', password: STRONG }, 404, 'ResourceNotFoundException'],
       ['malformed JSON', `/v1/user-pools/${poolId}/sign-up`, '{"username":', 400, 'InvalidParameterException'],
-      ['oversized body', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: STRONG, attributes: { name: 'x'.repeat(200_000) } }, 413, 'PayloadTooLargeException'],
+      [
+        'oversized body',
+        `/v1/user-pools/${poolId}/sign-up`,
+        { username: 'eve', password: STRONG, attributes: { name: 'x'.repeat(200_000) } },
+        413,
+        'PayloadTooLargeException',
+      ],
       ['confirm unknown user', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'nobody', code: '123456' }, 404, 'UserNotFoundException'],
       ['pool without name', '/v1/user-pools', { passwordPolicy: { minimumLength: 3 } }, 400, 'InvalidParameterException'],
     ];

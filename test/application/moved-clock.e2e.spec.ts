@@ -39,7 +39,9 @@ describe('the injected clock drives every time-dependent rule', () => {
   const signIn = (username: string, password = PASSWORD) =>
     anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
   const signUpConfirmed = async (username: string) => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@clock.test` }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@clock.test` }] }),
+    );
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: await outboxCode(username) }));
   };
 
@@ -49,7 +51,12 @@ describe('the injected clock drives every time-dependent rule', () => {
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'clock', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     const client = await admin.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], AuthSessionValidity: 5 }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'web',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AuthSessionValidity: 5,
+      }),
     );
     clientId = client.UserPoolClient!.ClientId!;
   });
@@ -59,7 +66,9 @@ describe('the injected clock drives every time-dependent rule', () => {
   });
 
   test('a sign-up code expires 24 hours after it was sent', async () => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'late', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'late@clock.test' }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: 'late', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'late@clock.test' }] }),
+    );
     const code = await outboxCode('late');
     clock.advance(DAY + 1000);
     const error = await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'late', ConfirmationCode: code })));
@@ -83,14 +92,24 @@ describe('the injected clock drives every time-dependent rule', () => {
     expect(first.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     const answer = () =>
       anonymous.send(
-        new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: first.Session, ChallengeResponses: { USERNAME: 'invited', NEW_PASSWORD: PASSWORD } }),
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: first.Session,
+          ChallengeResponses: { USERNAME: 'invited', NEW_PASSWORD: PASSWORD },
+        }),
       );
     clock.advance(5 * 60_000 + 1000);
     expect((await rejection(answer())).message).toBe('Invalid session for the user, session is expired.');
     const second = await signIn('invited', 'Temp-Horse-9');
     clock.advance(4 * 60_000);
     const done = await anonymous.send(
-      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: second.Session, ChallengeResponses: { USERNAME: 'invited', NEW_PASSWORD: PASSWORD } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: second.Session,
+        ChallengeResponses: { USERNAME: 'invited', NEW_PASSWORD: PASSWORD },
+      }),
     );
     expect(done.AuthenticationResult?.IdToken).toBeDefined();
   });

@@ -43,7 +43,8 @@ describe.each(['postgres', 'pglite'] as const)('NEW_PASSWORD_REQUIRED with attri
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'atomic' }))).UserPool!.Id!;
-    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))).UserPoolClient!.ClientId!;
+    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] })))
+      .UserPoolClient!.ClientId!;
   });
 
   afterAll(async () => {
@@ -54,7 +55,9 @@ describe.each(['postgres', 'pglite'] as const)('NEW_PASSWORD_REQUIRED with attri
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'newbie', TemporaryPassword: TEMPORARY, MessageAction: 'SUPPRESS' }));
     const user = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'newbie' }));
     const sub = user.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
-    const challenge = await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'newbie', PASSWORD: TEMPORARY } }));
+    const challenge = await anonymous.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'newbie', PASSWORD: TEMPORARY } }),
+    );
     expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     const store = app.platform.store;
     const userStream = `user-${poolId}-${sub}`;
@@ -63,7 +66,9 @@ describe.each(['postgres', 'pglite'] as const)('NEW_PASSWORD_REQUIRED with attri
 
     // The family the answer will start already exists: its `no_stream` write must fail.
     const taken = randomUUID();
-    await store.append(`refresh-${taken}`, withMetadata([{ type: 'Placeholder', data: {} }], systemContext('test'), new Date()), { expectedRevision: 'no_stream' });
+    await store.append(`refresh-${taken}`, withMetadata([{ type: 'Placeholder', data: {} }], systemContext('test'), new Date()), {
+      expectedRevision: 'no_stream',
+    });
     ids.next.push(taken);
     const answer = () =>
       anonymous.send(

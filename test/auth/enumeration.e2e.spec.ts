@@ -33,11 +33,16 @@ describe('recovery and confirmation do not reveal who has an account', () => {
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     const poolId = (
       await admin.send(
-        new CreateUserPoolCommand({ PoolName: 'enum', AutoVerifiedAttributes: ['email'], AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] } }),
+        new CreateUserPoolCommand({
+          PoolName: 'enum',
+          AutoVerifiedAttributes: ['email'],
+          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+        }),
       )
     ).UserPool!.Id!;
     const client = async (name: string, prevent: 'ENABLED' | 'LEGACY') =>
-      (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name, PreventUserExistenceErrors: prevent }))).UserPoolClient!.ClientId!;
+      (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name, PreventUserExistenceErrors: prevent }))).UserPoolClient!
+        .ClientId!;
     hiding = await client('hiding', 'ENABLED');
     legacy = await client('legacy', 'LEGACY');
     await admin.send(
@@ -45,7 +50,10 @@ describe('recovery and confirmation do not reveal who has an account', () => {
         UserPoolId: poolId,
         Username: 'kate',
         MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'email', Value: 'kate@example.test' }, { Name: 'email_verified', Value: 'true' }],
+        UserAttributes: [
+          { Name: 'email', Value: 'kate@example.test' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
       }),
     );
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'kate', Password: 'Correct-Horse-9', Permanent: true }));
@@ -88,6 +96,8 @@ describe('recovery and confirmation do not reveal who has an account', () => {
       const error = await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: hiding, Username: username, ConfirmationCode: '123456' })));
       expect([username, error.name, error.message]).toEqual([username, 'CodeMismatchException', 'Invalid verification code provided, please try again.']);
     }
-    expect((await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: legacy, Username: 'kate', ConfirmationCode: '123456' })))).name).toBe('NotAuthorizedException');
+    expect((await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: legacy, Username: 'kate', ConfirmationCode: '123456' })))).name).toBe(
+      'NotAuthorizedException',
+    );
   });
 });

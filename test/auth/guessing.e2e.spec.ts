@@ -43,7 +43,10 @@ const from = (url: string, address: string) =>
  * names that match no user lock out the way users do without writing anything to the log.
  */
 describe('guessing is bounded, however concurrent, across instances', () => {
-  const hashers = [new CountingHasher({ memoryCost: 19456, timeCost: 2, parallelism: 1 }), new CountingHasher({ memoryCost: 19456, timeCost: 2, parallelism: 1 })];
+  const hashers = [
+    new CountingHasher({ memoryCost: 19456, timeCost: 2, parallelism: 1 }),
+    new CountingHasher({ memoryCost: 19456, timeCost: 2, parallelism: 1 }),
+  ];
   const env = { MASTER_KEY: randomBytes(32).toString('base64url') };
   let apps: RunningApp[];
   let poolId: string;
@@ -57,7 +60,16 @@ describe('guessing is bounded, however concurrent, across instances', () => {
     const admin = sdkClient(first.url);
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'guessing' }))).UserPool!.Id!;
     const client = async (name: string, prevent: 'ENABLED' | 'LEGACY') =>
-      (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], PreventUserExistenceErrors: prevent }))).UserPoolClient!.ClientId!;
+      (
+        await admin.send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: name,
+            ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'],
+            PreventUserExistenceErrors: prevent,
+          }),
+        )
+      ).UserPoolClient!.ClientId!;
     legacyClient = await client('legacy', 'LEGACY');
     hidingClient = await client('hiding', 'ENABLED');
     for (const name of ['victim', 'alice', ...Array.from({ length: 30 }, (_, i) => `crowd${i}`)]) {
@@ -96,7 +108,8 @@ describe('guessing is bounded, however concurrent, across instances', () => {
   });
 
   test('with existence hidden, an unknown name goes through the same answers as a known user, and the log does not grow', async () => {
-    const events = async () => Number((await apps[0].platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events WHERE stream_id LIKE $1', ['authlog-%'])).rows[0].n);
+    const events = async () =>
+      Number((await apps[0].platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events WHERE stream_id LIKE $1', ['authlog-%'])).rows[0].n);
     const sequence = async (username: string, address: string) => {
       const out: string[] = [];
       for (let i = 0; i < 7; i++) out.push((await rejection(signIn(from(apps[i % 2].url, address), hidingClient, username, WRONG))).message);

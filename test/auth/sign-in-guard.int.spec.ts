@@ -8,12 +8,27 @@ import type { SqlDatabase } from '../../src/db/sql.js';
 import { freshDatabase } from '../support/postgres.js';
 
 const adapters: Array<[string, () => Promise<{ db: SqlDatabase; done: () => Promise<void> }>]> = [
-  ['PGlite', async () => { const db = await PgliteDatabase.open(); return { db, done: () => db.close() }; }],
-  ['PostgreSQL', async () => {
-    const info = await freshDatabase('guard');
-    const db = new PgDatabase({ connectionString: info.url, max: 4 });
-    return { db, done: async () => { await db.close(); await info.drop(); } };
-  }],
+  [
+    'PGlite',
+    async () => {
+      const db = await PgliteDatabase.open();
+      return { db, done: () => db.close() };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const info = await freshDatabase('guard');
+      const db = new PgDatabase({ connectionString: info.url, max: 4 });
+      return {
+        db,
+        done: async () => {
+          await db.close();
+          await info.drop();
+        },
+      };
+    },
+  ],
 ];
 
 /** The guard's SQL follows lockout.ts's rule at every boundary, and a lost reservation expires. */

@@ -28,7 +28,9 @@ describe('AdminListUserAuthEvents through the official Cognito SDK', () => {
   /** One USER_PASSWORD_AUTH attempt; true when it gave tokens. */
   const signIn = async (username: string, password: string) => {
     try {
-      await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+      await anonymous.send(
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+      );
       return true;
     } catch (error) {
       expect((error as Error).name).toBe('NotAuthorizedException');
@@ -44,7 +46,9 @@ describe('AdminListUserAuthEvents through the official Cognito SDK', () => {
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'auth-events' }))).UserPool!.Id!;
     clientId = (
-      await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      )
     ).UserPoolClient!.ClientId!;
     await signUpConfirmed('alice');
     await signUpConfirmed('bob');
@@ -58,7 +62,13 @@ describe('AdminListUserAuthEvents through the official Cognito SDK', () => {
   });
 
   test('failed and successful sign-ins are listed newest first, with Pass/Fail, the IP and the agent', async () => {
-    const outcomes = [await signIn('alice', 'wrong-1'), await signIn('alice', PASSWORD), await signIn('alice', 'wrong-2'), await signIn('alice', PASSWORD), await signIn('alice', 'wrong-3')];
+    const outcomes = [
+      await signIn('alice', 'wrong-1'),
+      await signIn('alice', PASSWORD),
+      await signIn('alice', 'wrong-2'),
+      await signIn('alice', PASSWORD),
+      await signIn('alice', 'wrong-3'),
+    ];
     expect(outcomes).toEqual([false, true, false, true, false]);
 
     const r = await events('alice');
@@ -115,7 +125,9 @@ describe('AdminListUserAuthEvents through the official Cognito SDK', () => {
 
   test('refusals: unknown user, unknown pool, a token that is not ours, MaxResults out of range', async () => {
     expect((await rejection(events('nobody'))).name).toBe('UserNotFoundException');
-    expect((await rejection(admin.send(new AdminListUserAuthEventsCommand({ UserPoolId: 'eu-west-1_Nowhere99', Username: 'alice' })))).name).toBe('ResourceNotFoundException');
+    expect((await rejection(admin.send(new AdminListUserAuthEventsCommand({ UserPoolId: 'eu-west-1_Nowhere99', Username: 'alice' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
     const aliceToken = (await events('alice', { MaxResults: 1 })).NextToken!;
     expect((await rejection(events('bob', { NextToken: aliceToken }))).name).toBe('InvalidParameterException');
     expect((await rejection(events('alice', { NextToken: 'garbage' }))).name).toBe('InvalidParameterException');

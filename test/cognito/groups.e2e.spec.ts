@@ -33,30 +33,39 @@ describe('groups through the official Cognito SDK', () => {
   let clientId: string;
 
   const signUpConfirmed = async (username: string) => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.test` }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.test` }] }),
+    );
     const r = await call(app.url, 'GET', `/v1/admin/outbox?poolId=${poolId}&username=${username}`, undefined, { authorization: adminAuth });
     const code = /(\d{6})/.exec(r.body.messages[0].body)![1];
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code }));
   };
   const signIn = async (username: string) =>
-    (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } }))).AuthenticationResult!;
+    (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } })))
+      .AuthenticationResult!;
   const member = (GroupName: string, Username: string) => ({ UserPoolId: poolId, GroupName, Username });
-  const groupsOf = async (Username: string) => (await admin.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username }))).Groups!.map((g) => g.GroupName);
+  const groupsOf = async (Username: string) =>
+    (await admin.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username }))).Groups!.map((g) => g.GroupName);
 
   beforeAll(async () => {
     app = await startApp('pglite');
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'groups', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
-    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
-      .UserPoolClient!.ClientId!;
+    clientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      )
+    ).UserPoolClient!.ClientId!;
     for (const name of ['alice', 'bob', 'carol']) await signUpConfirmed(name);
   });
   afterAll(async () => app.destroy());
 
   test('CreateGroup, GetGroup and UpdateGroup answer with GroupType; a second group of one name is GroupExists', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const { Group } = await admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'staff', Description: 'Everyone', Precedence: 7, RoleArn: EDITOR_ROLE }));
+    const { Group } = await admin.send(
+      new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'staff', Description: 'Everyone', Precedence: 7, RoleArn: EDITOR_ROLE }),
+    );
     expect(Group).toMatchObject({ GroupName: 'staff', UserPoolId: poolId, Description: 'Everyone', Precedence: 7, RoleArn: EDITOR_ROLE });
     expect(Group!.CreationDate!.getTime() / 1000).toBeGreaterThanOrEqual(before);
     expect(Group!.LastModifiedDate).toEqual(Group!.CreationDate);
@@ -80,12 +89,18 @@ describe('groups through the official Cognito SDK', () => {
   test('bad input and unknown groups or pools get Cognito errors', async () => {
     const notFound = await rejection(admin.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'nope' })));
     expect(notFound).toMatchObject({ name: 'ResourceNotFoundException', message: 'Group not found.' });
-    expect((await rejection(admin.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: 'nope', Precedence: 1 })))).name).toBe('ResourceNotFoundException');
+    expect((await rejection(admin.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: 'nope', Precedence: 1 })))).name).toBe(
+      'ResourceNotFoundException',
+    );
     expect((await rejection(admin.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'nope' })))).name).toBe('ResourceNotFoundException');
     expect((await rejection(admin.send(new CreateGroupCommand({ UserPoolId: 'eu-west-1_Missing00', GroupName: 'x' })))).name).toBe('ResourceNotFoundException');
     expect((await rejection(admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'two words' })))).name).toBe('InvalidParameterException');
-    expect((await rejection(admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'neg', Precedence: -1 })))).name).toBe('InvalidParameterException');
-    const s3 = await rejection(admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 's3', RoleArn: 'arn:aws:s3:eu-west-1:123456789012:bucket' })));
+    expect((await rejection(admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'neg', Precedence: -1 })))).name).toBe(
+      'InvalidParameterException',
+    );
+    const s3 = await rejection(
+      admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 's3', RoleArn: 'arn:aws:s3:eu-west-1:123456789012:bucket' })),
+    );
     expect(s3).toMatchObject({ name: 'InvalidParameterException', message: 'RoleArn must be the ARN of an IAM role.' });
   });
 
@@ -120,11 +135,18 @@ describe('groups through the official Cognito SDK', () => {
 
     const page1 = await admin.send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: 'team', Limit: 1 }));
     expect(page1.Users).toHaveLength(1);
-    expect(page1.Users![0]).toMatchObject({ Username: 'alice', Enabled: true, UserStatus: 'CONFIRMED', UserCreateDate: expect.any(Date), UserLastModifiedDate: expect.any(Date) });
+    expect(page1.Users![0]).toMatchObject({
+      Username: 'alice',
+      Enabled: true,
+      UserStatus: 'CONFIRMED',
+      UserCreateDate: expect.any(Date),
+      UserLastModifiedDate: expect.any(Date),
+    });
     expect(page1.Users![0].Attributes![0]).toEqual({ Name: 'sub', Value: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(page1.Users![0].Attributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'alice@example.test' }]));
     const users: string[] = [];
-    for await (const page of paginateListUsersInGroup({ client: admin, pageSize: 1 }, { UserPoolId: poolId, GroupName: 'team' })) users.push(...page.Users!.map((u) => u.Username!));
+    for await (const page of paginateListUsersInGroup({ client: admin, pageSize: 1 }, { UserPoolId: poolId, GroupName: 'team' }))
+      users.push(...page.Users!.map((u) => u.Username!));
     expect(users).toEqual(['alice', 'bob']);
 
     const bobs = await admin.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: 'bob', Limit: 1 }));
@@ -158,7 +180,11 @@ describe('groups through the official Cognito SDK', () => {
 
     // Tokens from a refresh see the groups as they are now.
     await admin.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: 'editors', Precedence: 0 }));
-    const refreshed = (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }))).AuthenticationResult!;
+    const refreshed = (
+      await anonymous.send(
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }),
+      )
+    ).AuthenticationResult!;
     expect(decodeJwt(refreshed.IdToken!)).toMatchObject({ 'cognito:groups': ['editors', 'admins'], 'cognito:preferred_role': EDITOR_ROLE });
 
     await admin.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'admins' }));

@@ -17,7 +17,18 @@ const PASSWORD = 'Correct-Horse-9';
 
 /** Who signs up, with which attributes; `confirm` says how they get confirmed, if at all. */
 const PEOPLE: Array<{ username: string; attributes: Record<string, string>; confirm?: 'code' | 'admin' }> = [
-  { username: 'alice', confirm: 'code', attributes: { email: 'alice@example.test', given_name: 'Alice', family_name: 'Smith', name: 'Alice Smith', phone_number: '+15550000001', preferred_username: 'ali' } },
+  {
+    username: 'alice',
+    confirm: 'code',
+    attributes: {
+      email: 'alice@example.test',
+      given_name: 'Alice',
+      family_name: 'Smith',
+      name: 'Alice Smith',
+      phone_number: '+15550000001',
+      preferred_username: 'ali',
+    },
+  },
   { username: 'Alina', attributes: { given_name: 'Alina', family_name: 'Ivanova' } },
   { username: 'bob', confirm: 'admin', attributes: { email: 'Bob@Example.test', family_name: 'Smith' } },
   { username: 'carol', confirm: 'admin', attributes: { name: 'Carol "CJ" Jones', family_name: 'Jones' } },
@@ -41,7 +52,12 @@ describe('ListUsers with filters, attributes and pagination through the official
   const filtered = async (filter: string) => names((await list({ Filter: filter })).Users);
   const signUp = async (username: string, attributes: Record<string, string>) => {
     const r = await anonymous.send(
-      new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }),
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: username,
+        Password: PASSWORD,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
     );
     subs.set(username, r.UserSub!);
   };
@@ -85,7 +101,12 @@ describe('ListUsers with filters, attributes and pagination through the official
     expect(alice.UserCreateDate).toBeInstanceOf(Date);
     expect(alice.UserLastModifiedDate!.getTime()).toBeGreaterThanOrEqual(alice.UserCreateDate!.getTime());
     expect(alice.Attributes![0]).toEqual({ Name: 'sub', Value: subs.get('alice') });
-    expect(alice.Attributes).toEqual(expect.arrayContaining([{ Name: 'email_verified', Value: 'true' }, { Name: 'preferred_username', Value: 'ali' }]));
+    expect(alice.Attributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'preferred_username', Value: 'ali' },
+      ]),
+    );
     expect(r.Users!.find((u) => u.Username === 'erin')!.Attributes).toContainEqual({ Name: 'custom:team', Value: 'blue' });
   });
 

@@ -26,7 +26,12 @@ describe('Cognito semantics: AdminResetUserPassword', () => {
   const status = async (username: string) => (await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserStatus;
   const create = async (username: string, attributes: Record<string, string>, permanent: boolean) => {
     await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }),
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
     );
     if (permanent) await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
   };

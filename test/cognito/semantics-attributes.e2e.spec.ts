@@ -37,12 +37,18 @@ describe('Cognito semantics: attributes', () => {
     Object.fromEntries((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserAttributes!.map((a) => [a.Name, a.Value]));
   const createConfirmed = async (username: string, attributes: Record<string, string>) => {
     await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }),
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
     );
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
   };
   const signIn = async (username: string) =>
-    (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } }))).AuthenticationResult!;
+    (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } })))
+      .AuthenticationResult!;
 
   beforeAll(async () => {
     app = await startApp('pglite');
@@ -59,26 +65,44 @@ describe('Cognito semantics: attributes', () => {
         }),
       )
     ).UserPool!.Id!;
-    clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
-      .UserPoolClient!.ClientId!;
+    clientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      )
+    ).UserPoolClient!.ClientId!;
   });
   afterAll(async () => app.destroy());
 
   test('boolean attributes are read case-insensitively and stored as "true" / "false"', async () => {
     await createConfirmed('bea', { email: 'bea@example.test', email_verified: 'True', 'custom:vip': 'TRUE' });
     expect(await attributesOf('bea')).toMatchObject({ email_verified: 'true', 'custom:vip': 'true' });
-    await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'bea', UserAttributes: [{ Name: 'email_verified', Value: 'False' }, { Name: 'custom:vip', Value: 'fAlSe' }] }));
-    expect(await attributesOf('bea')).toMatchObject({ email_verified: 'false', 'custom:vip': 'false' });
-    expect((await failure(admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'bea', UserAttributes: [{ Name: 'custom:vip', Value: 'yes' }] })))).name).toBe(
-      'InvalidParameterException',
+    await admin.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: 'bea',
+        UserAttributes: [
+          { Name: 'email_verified', Value: 'False' },
+          { Name: 'custom:vip', Value: 'fAlSe' },
+        ],
+      }),
     );
+    expect(await attributesOf('bea')).toMatchObject({ email_verified: 'false', 'custom:vip': 'false' });
+    expect(
+      (
+        await failure(
+          admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'bea', UserAttributes: [{ Name: 'custom:vip', Value: 'yes' }] })),
+        )
+      ).name,
+    ).toBe('InvalidParameterException');
   });
 
   test('a developer-only attribute is dev:custom:<name>, written by admins only and never shown to the user', async () => {
     const schema = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.SchemaAttributes!;
     expect(schema.find((a) => a.Name === 'dev:custom:tier')).toMatchObject({ AttributeDataType: 'String', DeveloperOnlyAttribute: true });
     expect(schema.find((a) => a.Name === 'custom:tier')).toBeUndefined();
-    await admin.send(new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: 'score', AttributeDataType: 'Number', DeveloperOnlyAttribute: true }] }));
+    await admin.send(
+      new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: 'score', AttributeDataType: 'Number', DeveloperOnlyAttribute: true }] }),
+    );
     const added = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.SchemaAttributes!;
     expect(added.find((a) => a.Name === 'dev:custom:score')).toMatchObject({ AttributeDataType: 'Number', DeveloperOnlyAttribute: true });
 
@@ -92,27 +116,49 @@ describe('Cognito semantics: attributes', () => {
     expect(seen.filter((name) => name?.startsWith('dev:'))).toEqual([]);
     expect(Object.keys(decodeJwt(tokens.IdToken!)).filter((claim) => claim.startsWith('dev:'))).toEqual([]);
 
-    const update = await failure(anonymous.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'dev:custom:tier', Value: 'free' }] })));
+    const update = await failure(
+      anonymous.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'dev:custom:tier', Value: 'free' }] })),
+    );
     expect(update.name).toBe('NotAuthorizedException');
-    expect((await failure(anonymous.send(new DeleteUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributeNames: ['dev:custom:tier'] })))).name).toBe('NotAuthorizedException');
-    const signUp = await failure(anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'sneaky', Password: PASSWORD, UserAttributes: [{ Name: 'dev:custom:tier', Value: 'gold' }] })));
+    expect(
+      (await failure(anonymous.send(new DeleteUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributeNames: ['dev:custom:tier'] })))).name,
+    ).toBe('NotAuthorizedException');
+    const signUp = await failure(
+      anonymous.send(
+        new SignUpCommand({ ClientId: clientId, Username: 'sneaky', Password: PASSWORD, UserAttributes: [{ Name: 'dev:custom:tier', Value: 'gold' }] }),
+      ),
+    );
     expect(signUp.name).toBe('NotAuthorizedException');
     expect(await attributesOf('dev')).toMatchObject({ 'dev:custom:tier': 'gold' });
   });
 
   test('a custom attribute without AttributeDataType is refused', async () => {
     const message = 'Invalid AttributeDataType input, consider using the provided AttributeDataType enum.';
-    expect(await failure(admin.send(new CreateUserPoolCommand({ PoolName: 'untyped', Schema: [{ Name: 'plan' }] })))).toEqual({ name: 'InvalidParameterException', message });
-    expect(await failure(admin.send(new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: 'plan' }] })))).toEqual({ name: 'InvalidParameterException', message });
+    expect(await failure(admin.send(new CreateUserPoolCommand({ PoolName: 'untyped', Schema: [{ Name: 'plan' }] })))).toEqual({
+      name: 'InvalidParameterException',
+      message,
+    });
+    expect(await failure(admin.send(new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: 'plan' }] })))).toEqual({
+      name: 'InvalidParameterException',
+      message,
+    });
   });
 
   test('deleting an attribute the schema does not have is refused; one the user lacks is not', async () => {
     await createConfirmed('del', { nickname: 'D' });
-    const unknown = await failure(admin.send(new AdminDeleteUserAttributesCommand({ UserPoolId: poolId, Username: 'del', UserAttributeNames: ['custom:nope'] })));
-    expect(unknown).toEqual({ name: 'InvalidParameterException', message: 'Invalid user attributes: \nuser.custom:nope: Attribute does not exist in the schema.\n' });
+    const unknown = await failure(
+      admin.send(new AdminDeleteUserAttributesCommand({ UserPoolId: poolId, Username: 'del', UserAttributeNames: ['custom:nope'] })),
+    );
+    expect(unknown).toEqual({
+      name: 'InvalidParameterException',
+      message: 'Invalid user attributes: \nuser.custom:nope: Attribute does not exist in the schema.\n',
+    });
     const tokens = await signIn('del');
     const own = await failure(anonymous.send(new DeleteUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributeNames: ['favourite_colour'] })));
-    expect(own).toEqual({ name: 'InvalidParameterException', message: 'Invalid user attributes: \nuser.favourite_colour: Attribute does not exist in the schema.\n' });
+    expect(own).toEqual({
+      name: 'InvalidParameterException',
+      message: 'Invalid user attributes: \nuser.favourite_colour: Attribute does not exist in the schema.\n',
+    });
     await admin.send(new AdminDeleteUserAttributesCommand({ UserPoolId: poolId, Username: 'del', UserAttributeNames: ['nickname', 'website'] }));
     expect(await attributesOf('del')).not.toHaveProperty('nickname');
   });

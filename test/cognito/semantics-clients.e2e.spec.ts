@@ -43,7 +43,9 @@ describe('Cognito semantics: app clients', () => {
         }),
       )
     ).UserPool!.Id!;
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'lena', UserAttributes: [{ Name: 'given_name', Value: 'Lena' }], MessageAction: 'SUPPRESS' }));
+    await admin.send(
+      new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'lena', UserAttributes: [{ Name: 'given_name', Value: 'Lena' }], MessageAction: 'SUPPRESS' }),
+    );
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'lena', Password: PASSWORD, Permanent: true }));
   });
   afterAll(async () => app.destroy());
@@ -55,24 +57,39 @@ describe('Cognito semantics: app clients', () => {
     expect(described.ExplicitAuthFlows).toEqual(['ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH']);
 
     // USER_PASSWORD_AUTH → ALLOW_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH → ALLOW_ADMIN_USER_PASSWORD_AUTH; legacy clients always refresh.
-    const signedIn = await anonymous.send(new InitiateAuthCommand({ ClientId: legacy.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lena', PASSWORD } }));
+    const signedIn = await anonymous.send(
+      new InitiateAuthCommand({ ClientId: legacy.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lena', PASSWORD } }),
+    );
     const refreshed = await anonymous.send(
-      new InitiateAuthCommand({ ClientId: legacy.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: signedIn.AuthenticationResult!.RefreshToken! } }),
+      new InitiateAuthCommand({
+        ClientId: legacy.ClientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: signedIn.AuthenticationResult!.RefreshToken! },
+      }),
     );
     expect(refreshed.AuthenticationResult!.AccessToken).toEqual(expect.any(String));
     const adminSignIn = await admin.send(
-      new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: legacy.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lena', PASSWORD } }),
+      new AdminInitiateAuthCommand({
+        UserPoolId: poolId,
+        ClientId: legacy.ClientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'lena', PASSWORD },
+      }),
     );
     expect(adminSignIn.AuthenticationResult!.IdToken).toEqual(expect.any(String));
 
     // CUSTOM_AUTH_FLOW_ONLY grants custom authentication only: no password flow.
     const custom = await client({ ExplicitAuthFlows: ['CUSTOM_AUTH_FLOW_ONLY'] });
     expect(custom.ExplicitAuthFlows).toEqual(['CUSTOM_AUTH_FLOW_ONLY']);
-    const noPassword = await failure(anonymous.send(new InitiateAuthCommand({ ClientId: custom.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lena', PASSWORD } })));
+    const noPassword = await failure(
+      anonymous.send(new InitiateAuthCommand({ ClientId: custom.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lena', PASSWORD } })),
+    );
     expect(noPassword).toEqual({ name: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
 
     // An update with ALLOW_* names replaces the legacy ones.
-    const updated = (await admin.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: legacy.ClientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!;
+    const updated = (
+      await admin.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: legacy.ClientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }))
+    ).UserPoolClient!;
     expect(updated.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 

@@ -35,7 +35,14 @@ describe('Cognito semantics: messages', () => {
     return { poolId, clientId };
   };
   const signUp = (clientId: string, username: string, attributes: Record<string, string>) =>
-    anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }));
+    anonymous.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: username,
+        Password: PASSWORD,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
 
   beforeAll(async () => {
     app = await startApp('pglite');
@@ -65,18 +72,32 @@ describe('Cognito semantics: messages', () => {
   test('message templates are stored, described and used for codes and invitations', async () => {
     const { poolId, clientId } = await pool({
       AutoVerifiedAttributes: ['email'],
-      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailMessage: 'Your Cairn code: {####}', EmailSubject: 'Welcome to Cairn', SmsMessage: 'Cairn code {####}' },
+      VerificationMessageTemplate: {
+        DefaultEmailOption: 'CONFIRM_WITH_CODE',
+        EmailMessage: 'Your Cairn code: {####}',
+        EmailSubject: 'Welcome to Cairn',
+        SmsMessage: 'Cairn code {####}',
+      },
       SmsAuthenticationMessage: 'Sign-in code {####}',
-      AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Hello {username}, your password is {####}', EmailSubject: 'You are invited', SMSMessage: '{username}: {####}' } },
+      AdminCreateUserConfig: {
+        InviteMessageTemplate: { EmailMessage: 'Hello {username}, your password is {####}', EmailSubject: 'You are invited', SMSMessage: '{username}: {####}' },
+      },
     });
     const described = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
     expect(described).toMatchObject({
-      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailMessage: 'Your Cairn code: {####}', EmailSubject: 'Welcome to Cairn', SmsMessage: 'Cairn code {####}' },
+      VerificationMessageTemplate: {
+        DefaultEmailOption: 'CONFIRM_WITH_CODE',
+        EmailMessage: 'Your Cairn code: {####}',
+        EmailSubject: 'Welcome to Cairn',
+        SmsMessage: 'Cairn code {####}',
+      },
       EmailVerificationMessage: 'Your Cairn code: {####}',
       EmailVerificationSubject: 'Welcome to Cairn',
       SmsVerificationMessage: 'Cairn code {####}',
       SmsAuthenticationMessage: 'Sign-in code {####}',
-      AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Hello {username}, your password is {####}', EmailSubject: 'You are invited', SMSMessage: '{username}: {####}' } },
+      AdminCreateUserConfig: {
+        InviteMessageTemplate: { EmailMessage: 'Hello {username}, your password is {####}', EmailSubject: 'You are invited', SMSMessage: '{username}: {####}' },
+      },
     });
 
     await signUp(clientId, 'mia', { email: 'mia@example.test' });
@@ -86,13 +107,31 @@ describe('Cognito semantics: messages', () => {
     await anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'mia' }));
     expect((await outbox(poolId, 'mia'))[0]).toMatchObject({ subject: 'Welcome to Cairn', body: expect.stringMatching(/^Your Cairn code: \d{6}$/) });
 
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivan', TemporaryPassword: 'Temporary-Pass-1', UserAttributes: [{ Name: 'email', Value: 'ivan@example.test' }], DesiredDeliveryMediums: ['EMAIL'] }));
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'ivan',
+        TemporaryPassword: 'Temporary-Pass-1',
+        UserAttributes: [{ Name: 'email', Value: 'ivan@example.test' }],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
+    );
     expect((await outbox(poolId, 'ivan'))[0]).toMatchObject({ subject: 'You are invited', body: 'Hello ivan, your password is Temporary-Pass-1' });
 
     // UpdateUserPool replaces the templates; members left out go back to Cognito's defaults.
-    await admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, AutoVerifiedAttributes: ['email'], EmailVerificationMessage: 'Legacy {####}', EmailVerificationSubject: 'Legacy subject' }));
+    await admin.send(
+      new UpdateUserPoolCommand({
+        UserPoolId: poolId,
+        AutoVerifiedAttributes: ['email'],
+        EmailVerificationMessage: 'Legacy {####}',
+        EmailVerificationSubject: 'Legacy subject',
+      }),
+    );
     const updated = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
-    expect(updated).toMatchObject({ VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailMessage: 'Legacy {####}', EmailSubject: 'Legacy subject' }, EmailVerificationMessage: 'Legacy {####}' });
+    expect(updated).toMatchObject({
+      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailMessage: 'Legacy {####}', EmailSubject: 'Legacy subject' },
+      EmailVerificationMessage: 'Legacy {####}',
+    });
     expect(updated.SmsAuthenticationMessage).toBeUndefined();
     expect(updated.AdminCreateUserConfig!.InviteMessageTemplate).toBeUndefined();
     await signUp(clientId, 'leo', { email: 'leo@example.test' });
@@ -101,7 +140,11 @@ describe('Cognito semantics: messages', () => {
 
   test('CONFIRM_WITH_LINK is stored and described with its link message', async () => {
     const { poolId } = await pool({
-      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK', EmailMessageByLink: 'Please confirm: {##Verify Email##}', EmailSubjectByLink: 'Confirm your address' },
+      VerificationMessageTemplate: {
+        DefaultEmailOption: 'CONFIRM_WITH_LINK',
+        EmailMessageByLink: 'Please confirm: {##Verify Email##}',
+        EmailSubjectByLink: 'Confirm your address',
+      },
     });
     expect((await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.VerificationMessageTemplate).toMatchObject({
       DefaultEmailOption: 'CONFIRM_WITH_LINK',
@@ -120,7 +163,9 @@ describe('Cognito semantics: messages', () => {
     const long = await failure(pool({ SmsVerificationMessage: `{####}${'x'.repeat(140)}` }));
     expect(long.message).toMatch(/at 'smsVerificationMessage' failed to satisfy constraint: Member must have length less than or equal to 140$/);
     const linkless = await failure(pool({ VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK', EmailMessageByLink: 'Click here' } }));
-    expect(linkless.message).toMatch(/^1 validation error detected: Value 'Click here' at 'verificationMessageTemplate.emailMessageByLink' failed to satisfy constraint: Member must satisfy regular expression pattern/);
+    expect(linkless.message).toMatch(
+      /^1 validation error detected: Value 'Click here' at 'verificationMessageTemplate.emailMessageByLink' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+    );
     // A code placeholder fits AWS's pattern for the link message, but it is no link: Cognito's answer.
     const codeForLink = await failure(pool({ VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK', EmailMessageByLink: 'Click {####}' } }));
     expect(codeForLink).toEqual({ name: 'InvalidParameterException', message: 'The message is invalid.' });

@@ -31,19 +31,28 @@ describe('Cognito semantics: validation messages', () => {
   });
   afterAll(async () => app.destroy());
 
-  test('LambdaConfig ARNs are checked against Cognito\'s ARN pattern', async () => {
+  test("LambdaConfig ARNs are checked against Cognito's ARN pattern", async () => {
     const id = (await createPool({ LambdaConfig: { PreSignUp: 'arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up' } })).UserPool!.Id!;
     const bad = 'lambda:eu-west-1:pre-sign-up-function';
     expect(await failure(createPool({ LambdaConfig: { PreSignUp: bad } }))).toEqual(
-      invalid(`1 validation error detected: Value '${bad}' at 'lambdaConfig.preSignUp' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ARN_PATTERN}`),
+      invalid(
+        `1 validation error detected: Value '${bad}' at 'lambdaConfig.preSignUp' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ARN_PATTERN}`,
+      ),
     );
-    const sender = await failure(admin.send(new UpdateUserPoolCommand({ UserPoolId: id, LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: 'function:custom-email-sender' } } })));
+    const sender = await failure(
+      admin.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: id,
+          LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: 'function:custom-email-sender' } },
+        }),
+      ),
+    );
     expect(sender.message).toBe(
       `1 validation error detected: Value 'function:custom-email-sender' at 'lambdaConfig.customEmailSender.lambdaArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ARN_PATTERN}`,
     );
   });
 
-  test('schema constraints are refused with Cognito\'s messages', async () => {
+  test("schema constraints are refused with Cognito's messages", async () => {
     const schema = (entry: Record<string, unknown>) => failure(createPool({ Schema: [entry] }));
     const changed = 'You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email';
     expect(await schema({ Name: 'email', AttributeDataType: 'Number' })).toEqual(invalid(changed));
@@ -63,12 +72,14 @@ describe('Cognito semantics: validation messages', () => {
     expect(await schema({ Name: 'age', AttributeDataType: 'Number', NumberAttributeConstraints: { MaxValue: 'old' } })).toEqual(
       invalid('Invalid NumberAttributeConstraints for schema attribute custom:age'),
     );
-    expect(await schema({ Name: 'plan', AttributeDataType: 'String', Required: true })).toEqual(invalid('Required custom attributes are not supported currently.'));
+    expect(await schema({ Name: 'plan', AttributeDataType: 'String', Required: true })).toEqual(
+      invalid('Required custom attributes are not supported currently.'),
+    );
 
     const id = (await createPool({ Schema: [{ Name: 'tier', AttributeDataType: 'String' }] })).UserPool!.Id!;
-    expect(await failure(admin.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'tier', AttributeDataType: 'String' }] })))).toEqual(
-      invalid('custom:tier: Existing attribute already has name custom:tier.'),
-    );
+    expect(
+      await failure(admin.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'tier', AttributeDataType: 'String' }] }))),
+    ).toEqual(invalid('custom:tier: Existing attribute already has name custom:tier.'));
   });
 
   test('ListUsers filter errors', async () => {
@@ -83,7 +94,15 @@ describe('Cognito semantics: validation messages', () => {
   test('AdminResetUserPassword is refused in a pool whose recovery is admin-only', async () => {
     const id = (await createPool({ AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] } })).UserPool!.Id!;
     await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: id, Username: 'ada', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ada@example.test' }, { Name: 'email_verified', Value: 'true' }] }),
+      new AdminCreateUserCommand({
+        UserPoolId: id,
+        Username: 'ada',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: 'ada@example.test' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
     );
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: id, Username: 'ada', Password: 'Correct-Horse-9', Permanent: true }));
     expect((await failure(admin.send(new AdminResetUserPasswordCommand({ UserPoolId: id, Username: 'ada' })))).name).toBe('NotAuthorizedException');

@@ -43,7 +43,9 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: webClient, Username: username, ConfirmationCode: code }));
   };
   const passwordSignIn = (username: string, password = PASSWORD, clientId = webClient, extra: Record<string, string> = {}) =>
-    anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password, ...extra } }));
+    anonymous.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password, ...extra } }),
+    );
 
   beforeAll(async () => {
     app = await startApp('pglite');
@@ -77,46 +79,75 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     expect(id).toMatchObject({ token_use: 'id', 'cognito:username': 'alice', email: 'alice@example.test', email_verified: true, aud: webClient });
     for (const claim of ['sub', 'auth_time', 'iat', 'exp', 'jti', 'origin_jti', 'event_id']) expect(id[claim]).toBeDefined();
     const { payload: access } = await jwtVerify(result.AccessToken!, jwks, { issuer });
-    expect(access).toMatchObject({ token_use: 'access', client_id: webClient, username: 'alice', scope: 'aws.cognito.signin.user.admin', sub: id.sub, origin_jti: id.origin_jti });
+    expect(access).toMatchObject({
+      token_use: 'access',
+      client_id: webClient,
+      username: 'alice',
+      scope: 'aws.cognito.signin.user.admin',
+      sub: id.sub,
+      origin_jti: id.origin_jti,
+    });
 
     // aws-jwt-verify with the service as its issuer (its own fetcher speaks HTTPS only: one for loopback HTTP).
     const fetcher: Fetcher = { fetch: async (uri) => (await (await fetch(uri)).arrayBuffer()) as ArrayBuffer };
-    const verifier = JwtVerifier.create(
-      { issuer, jwksUri: discovery.jwks_uri, audience: webClient },
-      { jwksCache: new SimpleJwksCache({ fetcher }) },
-    );
+    const verifier = JwtVerifier.create({ issuer, jwksUri: discovery.jwks_uri, audience: webClient }, { jwksCache: new SimpleJwksCache({ fetcher }) });
     await expect(verifier.verify(result.IdToken!)).resolves.toMatchObject({ 'cognito:username': 'alice', token_use: 'id' });
   });
 
   test('wrong password, unknown user (with and without PreventUserExistenceErrors), unconfirmed user, disabled flow', async () => {
-    expect(await rejection(passwordSignIn('alice', 'Wrong-Horse-9'))).toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    expect(await rejection(passwordSignIn('alice', 'Wrong-Horse-9'))).toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
     expect((await rejection(passwordSignIn('nobody'))).name).toBe('UserNotFoundException');
-    expect(await rejection(passwordSignIn('nobody', PASSWORD, hiddenClient))).toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    expect(await rejection(passwordSignIn('nobody', PASSWORD, hiddenClient))).toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
     await anonymous.send(new SignUpCommand({ ClientId: webClient, Username: 'pending', Password: PASSWORD }));
     expect((await rejection(passwordSignIn('pending'))).name).toBe('UserNotConfirmedException');
     const srpOnly = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'srp' }))).UserPoolClient!.ClientId!;
-    expect(await rejection(passwordSignIn('alice', PASSWORD, srpOnly))).toMatchObject({ name: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
+    expect(await rejection(passwordSignIn('alice', PASSWORD, srpOnly))).toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'USER_PASSWORD_AUTH flow not enabled for this client',
+    });
   });
 
   test('a client with a secret needs the right SECRET_HASH', async () => {
-    const hash = (u: string) => createHmac('sha256', secretClient.secret).update(u + secretClient.id).digest('base64');
+    const hash = (u: string) =>
+      createHmac('sha256', secretClient.secret)
+        .update(u + secretClient.id)
+        .digest('base64');
     expect((await rejection(passwordSignIn('bob', PASSWORD, secretClient.id))).name).toBe('NotAuthorizedException');
     expect((await rejection(passwordSignIn('bob', PASSWORD, secretClient.id, { SECRET_HASH: hash('eve') }))).name).toBe('NotAuthorizedException');
     const ok = await passwordSignIn('bob', PASSWORD, secretClient.id, { SECRET_HASH: hash('bob') });
     const refreshed = await anonymous.send(
-      new InitiateAuthCommand({ ClientId: secretClient.id, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: ok.AuthenticationResult!.RefreshToken!, SECRET_HASH: hash('bob') } }),
+      new InitiateAuthCommand({
+        ClientId: secretClient.id,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: ok.AuthenticationResult!.RefreshToken!, SECRET_HASH: hash('bob') },
+      }),
     );
     expect(refreshed.AuthenticationResult!.AccessToken).toEqual(expect.any(String));
   });
 
   test('REFRESH_TOKEN_AUTH issues new ID and access tokens; GetUser reads the user with the access token', async () => {
     const first = (await passwordSignIn('carol')).AuthenticationResult!;
-    const refreshed = (await anonymous.send(new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: first.RefreshToken! } }))).AuthenticationResult!;
+    const refreshed = (
+      await anonymous.send(
+        new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: first.RefreshToken! } }),
+      )
+    ).AuthenticationResult!;
     expect(refreshed.RefreshToken).toBeUndefined();
     expect(refreshed.AccessToken).not.toBe(first.AccessToken);
     const user = await anonymous.send(new GetUserCommand({ AccessToken: refreshed.AccessToken }));
     expect(user.Username).toBe('carol');
-    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'carol@example.test' }, { Name: 'email_verified', Value: 'true' }]));
+    expect(user.UserAttributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'email', Value: 'carol@example.test' },
+        { Name: 'email_verified', Value: 'true' },
+      ]),
+    );
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: refreshed.IdToken })))).name).toBe('NotAuthorizedException');
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: 'not.a.token' })))).name).toBe('NotAuthorizedException');
   });
@@ -125,7 +156,8 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     const before = (await passwordSignIn('dave')).AuthenticationResult!;
     await anonymous.send(new GlobalSignOutCommand({ AccessToken: before.AccessToken }));
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: before.AccessToken })))).name).toBe('NotAuthorizedException');
-    const refresh = (token: string) => anonymous.send(new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+    const refresh = (token: string) =>
+      anonymous.send(new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
     expect((await rejection(refresh(before.RefreshToken!))).name).toBe('NotAuthorizedException');
     const after = (await passwordSignIn('dave')).AuthenticationResult!;
     expect((await anonymous.send(new GetUserCommand({ AccessToken: after.AccessToken }))).Username).toBe('dave');
@@ -140,7 +172,13 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
     await anonymous.send(new RevokeTokenCommand({ ClientId: webClient, Token: tokens.RefreshToken! }));
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: tokens.AccessToken })))).name).toBe('NotAuthorizedException');
     expect(
-      (await rejection(anonymous.send(new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } })))).name,
+      (
+        await rejection(
+          anonymous.send(
+            new InitiateAuthCommand({ ClientId: webClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }),
+          ),
+        )
+      ).name,
     ).toBe('NotAuthorizedException');
     // Another sign-in of the same user is untouched.
     expect((await anonymous.send(new GetUserCommand({ AccessToken: other.AccessToken }))).Username).toBe('alice');
@@ -148,13 +186,16 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
 
   test('refresh-token rotation: each use returns a new token; reuse of a rotated one revokes the family', async () => {
     const signIn = (await passwordSignIn('bob', PASSWORD, rotatingClient)).AuthenticationResult!;
-    const next = (await anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: signIn.RefreshToken! }))).AuthenticationResult!;
+    const next = (await anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: signIn.RefreshToken! })))
+      .AuthenticationResult!;
     expect(next.RefreshToken).toEqual(expect.any(String));
     expect(next.RefreshToken).not.toBe(signIn.RefreshToken);
     const reuse = await rejection(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: signIn.RefreshToken! })));
     expect(reuse.name).toBe('RefreshTokenReuseException');
     // The whole family is revoked: the newest token and its access token too.
-    expect((await rejection(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: next.RefreshToken! })))).name).toBe('NotAuthorizedException');
+    expect((await rejection(anonymous.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClient, RefreshToken: next.RefreshToken! })))).name).toBe(
+      'NotAuthorizedException',
+    );
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: next.AccessToken })))).name).toBe('NotAuthorizedException');
   });
 
@@ -185,7 +226,16 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
       [
         {
           type: 'RefreshTokenIssued',
-          data: { familyId, poolId, sub, clientId: webClient, refreshTokenHash: refreshTokenHash(app.platform.secrets, bare), authTime: now.toISOString(), issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 86_400_000).toISOString() },
+          data: {
+            familyId,
+            poolId,
+            sub,
+            clientId: webClient,
+            refreshTokenHash: refreshTokenHash(app.platform.secrets, bare),
+            authTime: now.toISOString(),
+            issuedAt: now.toISOString(),
+            expiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
+          },
           metadata: { eventId: randomUUID(), occurredAt: now.toISOString(), correlationId: familyId, causationId: familyId, actor: { kind: 'system' } },
         },
       ],
@@ -209,7 +259,14 @@ describe('sign-in, tokens, refresh and revocation through the official Cognito S
   });
 
   test('AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH needs a signature', async () => {
-    const r = await admin.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: webClient, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'carol', PASSWORD } }));
+    const r = await admin.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: poolId,
+        ClientId: webClient,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'carol', PASSWORD },
+      }),
+    );
     expect(r.AuthenticationResult!.IdToken).toEqual(expect.any(String));
     const unsigned = await wire(
       app.url,

@@ -40,7 +40,12 @@ describe('app clients and sign-up through the official Cognito SDK', () => {
   test('CreateUserPoolClient, Describe, List, Update (replaces the configuration) and Delete', async () => {
     const created = (
       await admin.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], AccessTokenValidity: 2 }),
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'web',
+          ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          AccessTokenValidity: 2,
+        }),
       )
     ).UserPoolClient!;
     expect(created.ClientId).toMatch(/^[a-z0-9]{26}$/);
@@ -77,7 +82,9 @@ describe('app clients and sign-up through the official Cognito SDK', () => {
     expect(weak.name).toBe('InvalidPasswordException');
 
     const code = await latestCode('alice');
-    const wrong = await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'alice', ConfirmationCode: code === '000000' ? '111111' : '000000' })));
+    const wrong = await rejection(
+      anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'alice', ConfirmationCode: code === '000000' ? '111111' : '000000' })),
+    );
     expect(wrong.name).toBe('CodeMismatchException');
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'alice', ConfirmationCode: code }));
     const users = await call(app.url, 'GET', `/v1/user-pools/${poolId}/users?usernamePrefix=alice`, undefined, { authorization: adminAuth });

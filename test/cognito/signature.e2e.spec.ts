@@ -17,7 +17,9 @@ describe('admin actions need a SigV4 signature by an admin key', () => {
   }
 
   test('a wrong secret: the SDK throws InvalidSignatureException and nothing is created', async () => {
-    const error = await rejection(sdkClient(app.url, { secret: 'not-the-secret-0123456789abcdefghijklmno' }).send(new CreateUserPoolCommand({ PoolName: 'nope' })));
+    const error = await rejection(
+      sdkClient(app.url, { secret: 'not-the-secret-0123456789abcdefghijklmno' }).send(new CreateUserPoolCommand({ PoolName: 'nope' })),
+    );
     expect(error.name).toBe('InvalidSignatureException');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(error.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);

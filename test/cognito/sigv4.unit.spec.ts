@@ -8,7 +8,9 @@ const secretFor = async (id: string) => (id === KEY.accessKeyId ? KEY.secretAcce
 const body = JSON.stringify({ UserPoolId: 'eu-west-1_abc123XYZ' });
 
 /** Signs as a client would (the same maintained signer the SDKs use) and returns what the server receives. */
-async function signed(overrides: { region?: string; service?: string; secret?: string; at?: Date; extraHeaders?: Record<string, string> } = {}): Promise<ReceivedRequest> {
+async function signed(
+  overrides: { region?: string; service?: string; secret?: string; at?: Date; extraHeaders?: Record<string, string> } = {},
+): Promise<ReceivedRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: overrides.secret ?? KEY.secretAccessKey },
     region: overrides.region ?? 'eu-west-1',
@@ -34,7 +36,11 @@ async function signed(overrides: { region?: string; service?: string; secret?: s
   return { method: 'POST', url: '/', headers: { ...request.headers }, body: Buffer.from(body) };
 }
 
-const fails = (request: ReceivedRequest, now = AT) => verifySigV4(request, 'cognito-idp', secretFor, now).then(() => 'verified', (e: Error) => `${e.name}: ${e.message}`);
+const fails = (request: ReceivedRequest, now = AT) =>
+  verifySigV4(request, 'cognito-idp', secretFor, now).then(
+    () => 'verified',
+    (e: Error) => `${e.name}: ${e.message}`,
+  );
 
 describe('SigV4 verification', () => {
   test('given a correctly signed request, then the caller and the scope region are returned', async () => {
@@ -42,7 +48,9 @@ describe('SigV4 verification', () => {
   });
 
   test('given a wrong secret, a changed body, header or target, then InvalidSignatureException', async () => {
-    expect(await fails(await signed({ secret: 'another-secret-0123456789abcdefghijklm' }))).toMatch(/^InvalidSignatureException: The request signature we calculated/);
+    expect(await fails(await signed({ secret: 'another-secret-0123456789abcdefghijklm' }))).toMatch(
+      /^InvalidSignatureException: The request signature we calculated/,
+    );
     const tamperedBody = await signed();
     tamperedBody.body = Buffer.from(body.replace('abc', 'abd'));
     expect(await fails(tamperedBody)).toMatch(/^InvalidSignatureException/);
@@ -66,7 +74,9 @@ describe('SigV4 verification', () => {
   test('given a signing time more than 5 minutes off, then "Signature expired" / "not yet current" in AWS wording', async () => {
     const request = await signed();
     expect(await fails(request, new Date(AT.getTime() + 4 * 60_000))).toBe('verified');
-    expect(await fails(request, new Date(AT.getTime() + 6 * 60_000))).toMatch(/^InvalidSignatureException: Signature expired: 20260301T120000Z is now earlier than/);
+    expect(await fails(request, new Date(AT.getTime() + 6 * 60_000))).toMatch(
+      /^InvalidSignatureException: Signature expired: 20260301T120000Z is now earlier than/,
+    );
     expect(await fails(request, new Date(AT.getTime() - 6 * 60_000))).toMatch(/^InvalidSignatureException: Signature not yet current/);
   });
 

@@ -1,9 +1,4 @@
-import {
-  CreateUserPoolCommand,
-  DescribeUserPoolCommand,
-  ListUserPoolsCommand,
-  paginateListUserPools,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, paginateListUserPools } from '@aws-sdk/client-cognito-identity-provider';
 import { type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from './support.js';
 
@@ -37,7 +32,16 @@ describe('user pools through the official Cognito SDK', () => {
       Id: pool.Id,
       Name: 'shop',
       Arn: pool.Arn,
-      Policies: { PasswordPolicy: { MinimumLength: 10, RequireSymbols: false, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, TemporaryPasswordValidityDays: 7 } },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 10,
+          RequireSymbols: false,
+          RequireUppercase: true,
+          RequireLowercase: true,
+          RequireNumbers: true,
+          TemporaryPasswordValidityDays: 7,
+        },
+      },
       AutoVerifiedAttributes: ['email'],
       UsernameConfiguration: { CaseSensitive: true },
     });
@@ -60,7 +64,9 @@ describe('user pools through the official Cognito SDK', () => {
   test('invalid input is InvalidParameterException in AWS wording', async () => {
     const error = await rejection(sdkClient(app.url).send(new ListUserPoolsCommand({ MaxResults: 61 })));
     expect(error.name).toBe('InvalidParameterException');
-    expect(error.message).toBe("1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60");
+    expect(error.message).toBe(
+      "1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60",
+    );
     const missing = await rejection(sdkClient(app.url).send(new DescribeUserPoolCommand({} as never)));
     expect(missing.message).toBe("1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null");
   });

@@ -51,7 +51,9 @@ describe('user management and self-service through the official Cognito SDK', ()
   const signIn = (username: string, password: string) =>
     anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
   const signUpConfirmed = async (username: string) => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.test` }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.test` }] }),
+    );
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: (await lastMessage(username)).code! }));
   };
 
@@ -62,7 +64,11 @@ describe('user management and self-service through the official Cognito SDK', ()
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'users', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
     clientId = (
       await admin.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'app',
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
       )
     ).UserPoolClient!.ClientId!;
   });
@@ -70,7 +76,15 @@ describe('user management and self-service through the official Cognito SDK', ()
 
   test('AdminCreateUser → NEW_PASSWORD_REQUIRED challenge → tokens; the invitation carries the temporary password', async () => {
     const created = await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'olivia', UserAttributes: [{ Name: 'email', Value: 'olivia@example.test' }, { Name: 'email_verified', Value: 'true' }], DesiredDeliveryMediums: ['EMAIL'] }),
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'olivia',
+        UserAttributes: [
+          { Name: 'email', Value: 'olivia@example.test' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
     );
     expect(created.User).toMatchObject({ Username: 'olivia', UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true });
     expect(created.User!.UserCreateDate).toBeInstanceOf(Date);
@@ -79,31 +93,85 @@ describe('user management and self-service through the official Cognito SDK', ()
     const challenge = await signIn('olivia', temporary);
     expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     expect(challenge.Session).toEqual(expect.any(String));
-    expect((await rejection(anonymous.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD: 'weak' } })))).name).toBe('InvalidPasswordException');
+    expect(
+      (
+        await rejection(
+          anonymous.send(
+            new RespondToAuthChallengeCommand({
+              ClientId: clientId,
+              ChallengeName: 'NEW_PASSWORD_REQUIRED',
+              Session: challenge.Session,
+              ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD: 'weak' },
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('InvalidPasswordException');
     const done = await anonymous.send(
-      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: challenge.Session,
+        ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD },
+      }),
     );
     expect(done.AuthenticationResult!.AccessToken).toEqual(expect.any(String));
     expect((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'olivia' }))).UserStatus).toBe('CONFIRMED');
-    expect((await rejection(anonymous.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'x'.repeat(40), ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD } })))).name).toBe('NotAuthorizedException');
+    expect(
+      (
+        await rejection(
+          anonymous.send(
+            new RespondToAuthChallengeCommand({
+              ClientId: clientId,
+              ChallengeName: 'NEW_PASSWORD_REQUIRED',
+              Session: 'x'.repeat(40),
+              ChallengeResponses: { USERNAME: 'olivia', NEW_PASSWORD },
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('NotAuthorizedException');
   });
 
   test('AdminCreateUser: SUPPRESS sends nothing, a duplicate is UsernameExistsException, RESEND re-invites; admin challenge response', async () => {
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'quiet', TemporaryPassword: 'Temp-Pass-123', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'quiet@example.test' }] }));
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'quiet',
+        TemporaryPassword: 'Temp-Pass-123',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: 'quiet@example.test' }],
+      }),
+    );
     expect((await lastMessage('quiet')).count).toBe(0);
     expect((await rejection(admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'QUIET' })))).name).toBe('UsernameExistsException');
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'quiet', MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] }));
     const temporary = /temporary password is (\S+)/.exec((await lastMessage('quiet')).body)![1];
     expect((await rejection(signIn('quiet', 'Temp-Pass-123'))).name).toBe('NotAuthorizedException');
-    const challenge = await admin.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'quiet', PASSWORD: temporary } }));
+    const challenge = await admin.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: poolId,
+        ClientId: clientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'quiet', PASSWORD: temporary },
+      }),
+    );
     const done = await admin.send(
-      new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'quiet', NEW_PASSWORD } }),
+      new AdminRespondToAuthChallengeCommand({
+        UserPoolId: poolId,
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: challenge.Session,
+        ChallengeResponses: { USERNAME: 'quiet', NEW_PASSWORD },
+      }),
     );
     expect(done.AuthenticationResult!.IdToken).toEqual(expect.any(String));
   });
 
   test('AdminGetUser, AdminDisableUser/EnableUser, AdminConfirmSignUp, AdminSetUserPassword, AdminDeleteUser', async () => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'pat', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'pat@example.test' }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: 'pat', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'pat@example.test' }] }),
+    );
     expect((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'pat' }))).UserStatus).toBe('UNCONFIRMED');
     await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'pat' }));
     expect((await rejection(admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'pat' })))).name).toBe('NotAuthorizedException');
@@ -117,7 +185,9 @@ describe('user management and self-service through the official Cognito SDK', ()
     await signIn('pat', NEW_PASSWORD);
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'pat', Password: 'Temporary-Pass-1', Permanent: false }));
     expect((await signIn('pat', 'Temporary-Pass-1')).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
-    expect((await rejection(admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'pat', Password: 'short', Permanent: true })))).name).toBe('InvalidPasswordException');
+    expect(
+      (await rejection(admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'pat', Password: 'short', Permanent: true })))).name,
+    ).toBe('InvalidPasswordException');
     await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'pat' }));
     expect((await rejection(admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'pat' })))).name).toBe('UserNotFoundException');
     // The name is free again.
@@ -126,16 +196,22 @@ describe('user management and self-service through the official Cognito SDK', ()
   });
 
   test('ResendConfirmationCode gives a new code; the old one no longer works', async () => {
-    await anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'rita', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'rita@example.test' }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: clientId, Username: 'rita', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'rita@example.test' }] }),
+    );
     const first = (await lastMessage('rita')).code!;
     const resent = await anonymous.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'rita' }));
     expect(resent.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email', Destination: 'r***@e***' });
     const second = (await lastMessage('rita')).code!;
     if (first !== second) {
-      expect((await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'rita', ConfirmationCode: first })))).name).toBe('CodeMismatchException');
+      expect((await rejection(anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'rita', ConfirmationCode: first })))).name).toBe(
+        'CodeMismatchException',
+      );
     }
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'rita', ConfirmationCode: second }));
-    expect((await rejection(anonymous.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'rita' })))).name).toBe('InvalidParameterException');
+    expect((await rejection(anonymous.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'rita' })))).name).toBe(
+      'InvalidParameterException',
+    );
   });
 
   test('ForgotPassword / ConfirmForgotPassword; AdminResetUserPassword forces a reset', async () => {
@@ -144,11 +220,23 @@ describe('user management and self-service through the official Cognito SDK', ()
     expect(sent.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', Destination: 's***@e***' });
     const code = (await lastMessage('sam')).code!;
     const wrong = code === '000000' ? '111111' : '000000';
-    expect((await rejection(anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: wrong, Password: NEW_PASSWORD })))).name).toBe('CodeMismatchException');
-    expect((await rejection(anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: code, Password: 'weak' })))).name).toBe('InvalidPasswordException');
+    expect(
+      (
+        await rejection(
+          anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: wrong, Password: NEW_PASSWORD })),
+        )
+      ).name,
+    ).toBe('CodeMismatchException');
+    expect(
+      (await rejection(anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: code, Password: 'weak' }))))
+        .name,
+    ).toBe('InvalidPasswordException');
     await anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: code, Password: NEW_PASSWORD }));
     await signIn('sam', NEW_PASSWORD);
-    expect((await rejection(anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: code, Password: PASSWORD })))).name).toBe('ExpiredCodeException');
+    expect(
+      (await rejection(anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'sam', ConfirmationCode: code, Password: PASSWORD }))))
+        .name,
+    ).toBe('ExpiredCodeException');
 
     await admin.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'sam' }));
     expect((await rejection(signIn('sam', NEW_PASSWORD))).name).toBe('PasswordResetRequiredException');
@@ -161,17 +249,41 @@ describe('user management and self-service through the official Cognito SDK', ()
   test('ChangePassword, UpdateUserAttributes with email verification, DeleteUserAttributes, DeleteUser', async () => {
     await signUpConfirmed('tom');
     const tokens = (await signIn('tom', PASSWORD)).AuthenticationResult!;
-    expect((await rejection(anonymous.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: 'Wrong-Horse-1', ProposedPassword: NEW_PASSWORD })))).name).toBe('NotAuthorizedException');
+    expect(
+      (
+        await rejection(
+          anonymous.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: 'Wrong-Horse-1', ProposedPassword: NEW_PASSWORD })),
+        )
+      ).name,
+    ).toBe('NotAuthorizedException');
     await anonymous.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: PASSWORD, ProposedPassword: NEW_PASSWORD }));
     await signIn('tom', NEW_PASSWORD);
 
     const updated = await anonymous.send(
-      new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email', Value: 'tom2@example.test' }, { Name: 'name', Value: 'Tom' }] }),
+      new UpdateUserAttributesCommand({
+        AccessToken: tokens.AccessToken,
+        UserAttributes: [
+          { Name: 'email', Value: 'tom2@example.test' },
+          { Name: 'name', Value: 'Tom' },
+        ],
+      }),
     );
     expect(updated.CodeDeliveryDetailsList).toEqual([{ Destination: 't***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' }]);
     let attributes = (await anonymous.send(new GetUserCommand({ AccessToken: tokens.AccessToken }))).UserAttributes!;
-    expect(attributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'tom2@example.test' }, { Name: 'email_verified', Value: 'false' }, { Name: 'name', Value: 'Tom' }]));
-    expect((await rejection(anonymous.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] })))).name).toBe('InvalidParameterException');
+    expect(attributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'email', Value: 'tom2@example.test' },
+        { Name: 'email_verified', Value: 'false' },
+        { Name: 'name', Value: 'Tom' },
+      ]),
+    );
+    expect(
+      (
+        await rejection(
+          anonymous.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] })),
+        )
+      ).name,
+    ).toBe('InvalidParameterException');
 
     const code = (await lastMessage('tom')).code!;
     await anonymous.send(new VerifyUserAttributeCommand({ AccessToken: tokens.AccessToken, AttributeName: 'email', Code: code }));
@@ -181,13 +293,28 @@ describe('user management and self-service through the official Cognito SDK', ()
     expect(again.CodeDeliveryDetails!.AttributeName).toBe('email');
 
     await anonymous.send(new DeleteUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributeNames: ['name'] }));
-    await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'tom', UserAttributes: [{ Name: 'nickname', Value: 'T' }, { Name: 'email', Value: 'tom3@example.test' }, { Name: 'email_verified', Value: 'true' }] }));
+    await admin.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: 'tom',
+        UserAttributes: [
+          { Name: 'nickname', Value: 'T' },
+          { Name: 'email', Value: 'tom3@example.test' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
     await admin.send(new AdminDeleteUserAttributesCommand({ UserPoolId: poolId, Username: 'tom', UserAttributeNames: ['nickname'] }));
     const user = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tom' }));
     const names = user.UserAttributes!.map((a) => a.Name);
     expect(names).not.toContain('name');
     expect(names).not.toContain('nickname');
-    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'tom3@example.test' }, { Name: 'email_verified', Value: 'true' }]));
+    expect(user.UserAttributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'email', Value: 'tom3@example.test' },
+        { Name: 'email_verified', Value: 'true' },
+      ]),
+    );
 
     await anonymous.send(new DeleteUserCommand({ AccessToken: tokens.AccessToken }));
     expect((await rejection(anonymous.send(new GetUserCommand({ AccessToken: tokens.AccessToken })))).name).toBe('NotAuthorizedException');

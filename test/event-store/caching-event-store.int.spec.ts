@@ -128,12 +128,15 @@ describe('CachingEventStore on PostgreSQL', () => {
       { streamId: 'userpool-p5', events: [testEvent('PoolUpdated')], options: { expectedRevision: 0n } },
     ]);
     const [pool, user] = await a.readStreams([{ streamId: 'userpool-p5' }, { streamId: 'user-p5-u1' }]);
-    expect([types(pool), types(user)]).toEqual([['PoolCreated', 'PoolUpdated'], ['UserSignedUp', 'UserUpdated']]);
+    expect([types(pool), types(user)]).toEqual([
+      ['PoolCreated', 'PoolUpdated'],
+      ['UserSignedUp', 'UserUpdated'],
+    ]);
   });
 
   it('keeps the cache exact under concurrent writers on both sides', async () => {
     await a.append('client-c3', [testEvent('ClientCreated')], { expectedRevision: 'no_stream' });
-    const writers = Array.from({ length: 20 }, (_, i) => ((i % 2 === 0 ? a : b).append('client-c3', [testEvent(`Step${i}`)], { expectedRevision: 'any' })));
+    const writers = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).append('client-c3', [testEvent(`Step${i}`)], { expectedRevision: 'any' }));
     const readers = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).readStream('client-c3'));
     await Promise.all([...writers, ...readers]);
     const truth = types(await innerA.readStream('client-c3'));

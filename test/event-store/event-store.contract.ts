@@ -243,7 +243,13 @@ export function eventStoreContract(
         '': 'empty key',
         'key with "quotes"': 'x',
       };
-      const events = [testEvent('Tricky', tricky), testEvent('List', [1, 'two', { three: 3 }]), testEvent('Text', '{"not": "an object"}'), testEvent('Number', 42), testEvent('Empty')];
+      const events = [
+        testEvent('Tricky', tricky),
+        testEvent('List', [1, 'two', { three: 3 }]),
+        testEvent('Text', '{"not": "an object"}'),
+        testEvent('Number', 42),
+        testEvent('Empty'),
+      ];
       events[0].metadata.clientIp = '203.0.113.9';
       events[0].metadata.note = 'ünïcödé "quoted"';
       const r = await store.append(id, events, { expectedRevision: 'no_stream' });
@@ -262,7 +268,11 @@ export function eventStoreContract(
       const [a, b, c] = [stream('many'), stream('many'), stream('many')];
       await store.append(b, [testEvent('B0')], { expectedRevision: 'no_stream' });
       const results = await store.appendMany([
-        { streamId: a, events: [testEvent('A0'), testEvent('A1')], options: { expectedRevision: 'no_stream', unique: [{ scope, value: 'v1', change: 'claim' }] } },
+        {
+          streamId: a,
+          events: [testEvent('A0'), testEvent('A1')],
+          options: { expectedRevision: 'no_stream', unique: [{ scope, value: 'v1', change: 'claim' }] },
+        },
         { streamId: b, events: [testEvent('B1')], options: { expectedRevision: 0n } },
       ]);
       expect(results.map((r) => r.nextRevision)).toEqual([1n, 1n]);
@@ -290,7 +300,12 @@ export function eventStoreContract(
         expect(await store.findUniqueHolder(scope, 'v2')).toBeUndefined();
       }
       expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0', 'B1']);
-      await expect(store.appendMany([{ streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } }, { streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } }])).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.appendMany([
+          { streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } },
+          { streamId: a, events: [testEvent()], options: { expectedRevision: 'any' } },
+        ]),
+      ).rejects.toBeInstanceOf(RangeError);
     });
 
     test('readStreams reads several whole streams and tails at once, one result per read in the order asked', async () => {
@@ -304,7 +319,10 @@ export function eventStoreContract(
         { streamId: stream('unknown'), last: 5 },
         { streamId: b },
       ]);
-      expect(tailB.map((e) => [e.type, e.revision])).toEqual([['B2', 2n], ['B3', 3n]]);
+      expect(tailB.map((e) => [e.type, e.revision])).toEqual([
+        ['B2', 2n],
+        ['B3', 3n],
+      ]);
       expect(wholeA.map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
       expect(unknown).toEqual([]);
       expect(tailUnknown).toEqual([]);
@@ -384,32 +402,35 @@ export function eventStoreContract(
     });
 
     const gapTest = options.cannotHoldOpenAppend ? test.skip : test;
-    gapTest(`never skips an event whose transaction commits after a later position is visible${options.cannotHoldOpenAppend ? ` (skipped: ${options.cannotHoldOpenAppend})` : ''}`, async () => {
-      if (!fixture.holdOpenAppend) throw new Error(`the ${name} fixture must hold an append open, or say why it cannot (cannotHoldOpenAppend)`);
-      const start = await store.headPosition();
-      const seen: RecordedEvent[] = [];
-      const sub = store.subscribeToAll({ after: start, handler: async (events) => void seen.push(...events) });
-      await sub.caughtUp;
-      const slowStream = stream('slow');
-      const fastStream = stream('fast');
-      // 1. A slow transaction takes its sequence number first and stays open.
-      const slow = await fixture.holdOpenAppend(slowStream);
-      // 2. A fast one commits after it, with a later sequence number (a single-writer store such
-      //    as PGlite makes it wait for the slow one instead: the trap cannot be set, which is
-      //    what the assertions below then show).
-      const fast = store.append(fastStream, [testEvent('Fast')], { expectedRevision: 'no_stream' });
-      // 3. The subscriber must not move past the slow transaction's event.
-      await new Promise((r) => setTimeout(r, 400));
-      expect(seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream)).toEqual([]);
-      // 4. Once the slow one commits, both arrive, the slow one first.
-      await slow.commit();
-      await fast;
-      await eventually(() => seen.some((e) => e.streamId === fastStream), 10_000, 'fast event');
-      await sub.stop();
-      const order = seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream).map((e) => e.streamId);
-      expect(order).toEqual([slowStream, fastStream]);
-      assertOrdered(seen);
-    });
+    gapTest(
+      `never skips an event whose transaction commits after a later position is visible${options.cannotHoldOpenAppend ? ` (skipped: ${options.cannotHoldOpenAppend})` : ''}`,
+      async () => {
+        if (!fixture.holdOpenAppend) throw new Error(`the ${name} fixture must hold an append open, or say why it cannot (cannotHoldOpenAppend)`);
+        const start = await store.headPosition();
+        const seen: RecordedEvent[] = [];
+        const sub = store.subscribeToAll({ after: start, handler: async (events) => void seen.push(...events) });
+        await sub.caughtUp;
+        const slowStream = stream('slow');
+        const fastStream = stream('fast');
+        // 1. A slow transaction takes its sequence number first and stays open.
+        const slow = await fixture.holdOpenAppend(slowStream);
+        // 2. A fast one commits after it, with a later sequence number (a single-writer store such
+        //    as PGlite makes it wait for the slow one instead: the trap cannot be set, which is
+        //    what the assertions below then show).
+        const fast = store.append(fastStream, [testEvent('Fast')], { expectedRevision: 'no_stream' });
+        // 3. The subscriber must not move past the slow transaction's event.
+        await new Promise((r) => setTimeout(r, 400));
+        expect(seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream)).toEqual([]);
+        // 4. Once the slow one commits, both arrive, the slow one first.
+        await slow.commit();
+        await fast;
+        await eventually(() => seen.some((e) => e.streamId === fastStream), 10_000, 'fast event');
+        await sub.stop();
+        const order = seen.filter((e) => e.streamId === fastStream || e.streamId === slowStream).map((e) => e.streamId);
+        expect(order).toEqual([slowStream, fastStream]);
+        assertOrdered(seen);
+      },
+    );
   });
 }
 

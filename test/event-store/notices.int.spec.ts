@@ -24,7 +24,9 @@ describe('append notices (PostgreSQL)', () => {
   const listenConnections = async () => {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cairn-listen'`);
+    const r = await c.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cairn-listen'`,
+    );
     await c.end();
     return Number(r.rows[0].n);
   };

@@ -17,10 +17,12 @@ eventStoreContract('PostgreSQL (pg)', async () => {
         await client.query('BEGIN');
         await client.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, 0)`, [streamId]);
         const e = testEvent('Slow');
-        await client.query(
-          `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, '{}', $4)`,
-          [streamId, e.metadata.eventId, e.type, JSON.stringify(e.metadata)],
-        );
+        await client.query(`INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, '{}', $4)`, [
+          streamId,
+          e.metadata.eventId,
+          e.type,
+          JSON.stringify(e.metadata),
+        ]);
         return {
           commit: async () => {
             await client.query(`COMMIT; SELECT pg_notify('es_appended', '')`);

@@ -32,10 +32,21 @@ describe('software-token MFA setup and preferences', () => {
     admin = sdkClient(app.url);
     anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'totp' }))).UserPool!.Id!;
-    const clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))).UserPoolClient!.ClientId!;
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'tom', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }));
+    const clientId = (
+      await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))
+    ).UserPoolClient!.ClientId!;
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'tom',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }],
+      }),
+    );
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'tom', Password: PASSWORD, Permanent: true }));
-    accessToken = (await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tom', PASSWORD } }))).AuthenticationResult!.AccessToken!;
+    accessToken = (
+      await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tom', PASSWORD } }))
+    ).AuthenticationResult!.AccessToken!;
   });
 
   afterAll(async () => {
@@ -43,7 +54,9 @@ describe('software-token MFA setup and preferences', () => {
   });
 
   test('TOTP cannot be enabled before a token is verified', async () => {
-    const error = await rejection(anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })));
+    const error = await rejection(
+      anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+    );
     expect([error.name, error.message]).toEqual(['InvalidParameterException', 'User has not verified software token mfa']);
   });
 
@@ -52,7 +65,9 @@ describe('software-token MFA setup and preferences', () => {
     expect(SecretCode).toMatch(/^[A-Z2-7]+=*$/);
     const wrong = await rejection(anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code(SecretCode!, 10) })));
     expect(wrong.name).toBe('EnableSoftwareTokenMFAException');
-    const verified = await anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code(SecretCode!), FriendlyDeviceName: 'phone' }));
+    const verified = await anonymous.send(
+      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code(SecretCode!), FriendlyDeviceName: 'phone' }),
+    );
     expect(verified.Status).toBe('SUCCESS');
     await anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
     const me = await anonymous.send(new GetUserCommand({ AccessToken: accessToken }));
@@ -68,7 +83,14 @@ describe('software-token MFA setup and preferences', () => {
     expect(me.PreferredMfaSetting).toBe('SMS_MFA');
     expect(me.MFAOptions).toEqual([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
     const both = await rejection(
-      admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'tom', SMSMfaSettings: { Enabled: true, PreferredMfa: true }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+      admin.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId: poolId,
+          Username: 'tom',
+          SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+        }),
+      ),
     );
     expect(both.name).toBe('InvalidParameterException');
   });

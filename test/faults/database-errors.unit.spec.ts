@@ -75,7 +75,13 @@ describe('DatabaseUnavailableError on the wire', () => {
     const logger = keeper();
     expect(toRestError(unavailable, logger as never)).toEqual({
       status: 503,
-      body: { type: 'urn:cairn:problem:ServiceUnavailable', title: 'Service unavailable', status: 503, code: 'ServiceUnavailable', detail: expect.stringMatching(/temporarily unavailable/) },
+      body: {
+        type: 'urn:cairn:problem:ServiceUnavailable',
+        title: 'Service unavailable',
+        status: 503,
+        code: 'ServiceUnavailable',
+        detail: expect.stringMatching(/temporarily unavailable/),
+      },
     });
     expect(logger.lines).toEqual([]);
   });

@@ -45,8 +45,12 @@ describe.each(['pglite', 'postgres'] as const)('hostile bytes are refused at the
     const before = await events();
     const nul = 'a\u0000b';
     const refusals = [
-      anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'nul-user', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `x${nul}@y.test` }] })),
-      admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'nul-admin', UserAttributes: [{ Name: 'name', Value: nul }], MessageAction: 'SUPPRESS' })),
+      anonymous.send(
+        new SignUpCommand({ ClientId: clientId, Username: 'nul-user', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `x${nul}@y.test` }] }),
+      ),
+      admin.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'nul-admin', UserAttributes: [{ Name: 'name', Value: nul }], MessageAction: 'SUPPRESS' }),
+      ),
       admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'existing', UserAttributes: [{ Name: 'name', Value: nul }] })),
       admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'g1', Description: nul })),
       admin.send(new ListUsersCommand({ UserPoolId: poolId, Filter: `name = "${nul}"` })),
@@ -75,7 +79,11 @@ describe.each(['pglite', 'postgres'] as const)('hostile bytes are refused at the
     const before = await events();
     for (const bad of [Buffer.from([0x75, 0xff, 0x76]), Buffer.from([0x75, 0xc0, 0xaf]), Buffer.from([0x75, 0xed, 0xa0, 0x80, 0x76])]) {
       const body = Buffer.concat([Buffer.from(`{"ClientId":"${clientId}","Username":"`), bad, Buffer.from(`","Password":"${PASSWORD}"}`)]);
-      const r = await fetch(`${app.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${IDP}.SignUp` }, body });
+      const r = await fetch(`${app.url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${IDP}.SignUp` },
+        body,
+      });
       expect(r.status).toBe(400);
       expect(((await r.json()) as any).__type).toBe('SerializationException');
       const rest = await fetch(`${app.url}/v1/user-pools/${poolId}/sign-up`, {
@@ -91,7 +99,14 @@ describe.each(['pglite', 'postgres'] as const)('hostile bytes are refused at the
   });
 
   test('an unpaired surrogate is refused on every action, so it never reaches the user it would collide with', async () => {
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'a\ufffdb', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ab@edge.test' }] }));
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'a\ufffdb',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: 'ab@edge.test' }],
+      }),
+    );
     const before = await events();
     const lone = 'a\\ud800b';
     for (const [target, body, signed] of [

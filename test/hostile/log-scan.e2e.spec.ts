@@ -42,16 +42,41 @@ describe.each(['pglite', 'postgres'] as const)('the log never carries secrets or
     const admin = sdkClient(app.url);
     const anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
     const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'scan', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
-    const client = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!;
-    const secretClient = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true }))).UserPoolClient!;
+    const client = (
+      await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'web',
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
+      )
+    ).UserPoolClient!;
+    const secretClient = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true })))
+      .UserPoolClient!;
     const emails = ['scan.alice@logscan.test', 'scan.bob@logscan.test', 'scan.admin@logscan.test'];
-    await anonymous.send(new SignUpCommand({ ClientId: client.ClientId, Username: 'alice', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: emails[0] }] }));
-    await anonymous.send(new SignUpCommand({ ClientId: client.ClientId, Username: 'bob', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: emails[1] }] }));
+    await anonymous.send(
+      new SignUpCommand({ ClientId: client.ClientId, Username: 'alice', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: emails[0] }] }),
+    );
+    await anonymous.send(
+      new SignUpCommand({ ClientId: client.ClientId, Username: 'bob', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: emails[1] }] }),
+    );
     const outbox = await call(app.url, 'GET', `/v1/admin/outbox?poolId=${poolId}&username=alice`, undefined, { authorization: adminAuth });
     const code = /(\d{6})/.exec(outbox.body.messages[0].body)![1];
     await anonymous.send(new ConfirmSignUpCommand({ ClientId: client.ClientId, Username: 'alice', ConfirmationCode: code }));
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'carol', TemporaryPassword: 'Temp-Horse-9', UserAttributes: [{ Name: 'email', Value: emails[2] }], DesiredDeliveryMediums: ['EMAIL'] }));
-    const tokens = (await anonymous.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD } }))).AuthenticationResult!;
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'carol',
+        TemporaryPassword: 'Temp-Horse-9',
+        UserAttributes: [{ Name: 'email', Value: emails[2] }],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
+    );
+    const tokens = (
+      await anonymous.send(
+        new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD } }),
+      )
+    ).AuthenticationResult!;
 
     // One body with every member an action may read, wrong in every way that still parses.
     const universal = (nul: boolean) => {

@@ -18,7 +18,12 @@ describe('the document says what the server does', () => {
 
   test('every admin route documents the 401 it answers without credentials', async () => {
     const doc = (await call(app.url, 'GET', '/openapi.json')).body;
-    const fill = (path: string) => path.replace('{poolId}', poolId).replace('{accessKeyId}', 'AKIANOPE').replace('{name}', 'user_directory').replace(/\{\w+\}/g, 'someone');
+    const fill = (path: string) =>
+      path
+        .replace('{poolId}', poolId)
+        .replace('{accessKeyId}', 'AKIANOPE')
+        .replace('{name}', 'user_directory')
+        .replace(/\{\w+\}/g, 'someone');
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown; responses: Record<string, unknown> }>>(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         if (!operation.security) continue;
@@ -48,7 +53,11 @@ describe('the document says what the server does', () => {
   });
 
   test('the confirmation code pattern counts characters, as the document reads it', async () => {
-    await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'astral', password: 'Correct-Horse-9', attributes: { email: 'astral@doc.test' } });
+    await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, {
+      username: 'astral',
+      password: 'Correct-Horse-9',
+      attributes: { email: 'astral@doc.test' },
+    });
     // Ten characters outside the BMP are twenty UTF-16 units: within the pattern, so a wrong code, not invalid input.
     const r = await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'astral', code: '😀'.repeat(10) });
     expect(r.body.code).toBe('CodeMismatchException');

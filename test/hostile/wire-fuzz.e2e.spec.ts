@@ -10,10 +10,42 @@ const IDP = 'AWSCognitoIdentityProviderService';
 const ACTIONS = Object.entries(COGNITO_SERVICES[IDP].actions).map(([name, action]) => ({ name, admin: action.auth === 'admin' }));
 /** Members the actions read; the fuzzer fills some of them with values of any type. */
 const MEMBERS = [
-  'UserPoolId', 'ClientId', 'Username', 'Password', 'AccessToken', 'RefreshToken', 'Token', 'ConfirmationCode', 'Code', 'AuthFlow',
-  'AuthParameters', 'ChallengeName', 'ChallengeResponses', 'Session', 'UserAttributes', 'UserAttributeNames', 'GroupName', 'Description',
-  'Filter', 'Limit', 'MaxResults', 'NextToken', 'PaginationToken', 'PoolName', 'ClientName', 'ClientMetadata', 'SecretHash', 'Precedence',
-  'ExplicitAuthFlows', 'Schema', 'Policies', 'TemporaryPassword', 'MessageAction', 'ProposedPassword', 'PreviousPassword', 'AttributeName',
+  'UserPoolId',
+  'ClientId',
+  'Username',
+  'Password',
+  'AccessToken',
+  'RefreshToken',
+  'Token',
+  'ConfirmationCode',
+  'Code',
+  'AuthFlow',
+  'AuthParameters',
+  'ChallengeName',
+  'ChallengeResponses',
+  'Session',
+  'UserAttributes',
+  'UserAttributeNames',
+  'GroupName',
+  'Description',
+  'Filter',
+  'Limit',
+  'MaxResults',
+  'NextToken',
+  'PaginationToken',
+  'PoolName',
+  'ClientName',
+  'ClientMetadata',
+  'SecretHash',
+  'Precedence',
+  'ExplicitAuthFlows',
+  'Schema',
+  'Policies',
+  'TemporaryPassword',
+  'MessageAction',
+  'ProposedPassword',
+  'PreviousPassword',
+  'AttributeName',
 ];
 
 /** The ingredient that makes a case invalid whatever else it holds. */
@@ -38,7 +70,11 @@ function body(members: Record<string, unknown>, poison: Poison, member: string):
     }
     case 'nesting':
       base[member] = JSON.parse('['.repeat(200) + ']'.repeat(200));
-      return Buffer.from(JSON.stringify(base).replace('[[', '['.repeat(3000) + '[[').replace(']]', ']]' + ']'.repeat(3000)));
+      return Buffer.from(
+        JSON.stringify(base)
+          .replace('[[', '['.repeat(3000) + '[[')
+          .replace(']]', ']]' + ']'.repeat(3000)),
+      );
     case 'huge':
       base[member] = 'x'.repeat(150_000);
       return Buffer.from(JSON.stringify(base));
@@ -63,7 +99,12 @@ describe('fuzzing the Cognito wire protocol', () => {
 
   beforeAll(async () => {
     app = await startApp('pglite');
-    signer = new SignatureV4({ credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret }, region: 'eu-west-1', service: 'cognito-idp', sha256: Hash.bind(null, 'sha256') });
+    signer = new SignatureV4({
+      credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret },
+      region: 'eu-west-1',
+      service: 'cognito-idp',
+      sha256: Hash.bind(null, 'sha256'),
+    });
     const admin = sdkClient(app.url);
     known.UserPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'fuzz' }))).UserPool!.Id!;
     known.ClientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: known.UserPoolId, ClientName: 'fuzz' }))).UserPoolClient!.ClientId!;
@@ -80,13 +121,26 @@ describe('fuzzing the Cognito wire protocol', () => {
     const { host: _host, ...sent } = signed;
     const r = await fetch(`${app.url}/`, { method: 'POST', headers: sent, body: payload });
     const text = await r.text();
-    return { status: r.status, type: (() => { try { return JSON.parse(text).__type as string; } catch { return undefined; } })() };
+    return {
+      status: r.status,
+      type: (() => {
+        try {
+          return JSON.parse(text).__type as string;
+        } catch {
+          return undefined;
+        }
+      })(),
+    };
   };
 
   test('every poisoned body is a typed 4xx and writes nothing', async () => {
     const events = async () => Number((await app.platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events')).rows[0].n);
     const before = await events();
-    const memberValues = fc.dictionary(fc.constantFrom(...MEMBERS, 'Unknown', 'Extra_Member'), fc.oneof(fc.anything({ maxDepth: 3 }), fc.string(), fc.constantFrom(...Object.values(known))), { maxKeys: 6 });
+    const memberValues = fc.dictionary(
+      fc.constantFrom(...MEMBERS, 'Unknown', 'Extra_Member'),
+      fc.oneof(fc.anything({ maxDepth: 3 }), fc.string(), fc.constantFrom(...Object.values(known))),
+      { maxKeys: 6 },
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ACTIONS),

@@ -29,8 +29,13 @@ describe('email delivery through SMTP', () => {
     const smtp = await startSmtp();
     const app = await startApp('pglite', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'auth@cairn.test' });
     try {
-      const poolId = (await call(app.url, 'POST', '/v1/user-pools', { name: 'mail', autoVerifiedAttributes: ['email'] }, { authorization: adminAuth })).body.poolId;
-      const r = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'mia', password: 'Correct-Horse-9', attributes: { email: 'mia@mail.test' } });
+      const poolId = (await call(app.url, 'POST', '/v1/user-pools', { name: 'mail', autoVerifiedAttributes: ['email'] }, { authorization: adminAuth })).body
+        .poolId;
+      const r = await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, {
+        username: 'mia',
+        password: 'Correct-Horse-9',
+        attributes: { email: 'mia@mail.test' },
+      });
       expect(r.status).toBe(201);
       const mail = await eventually(() => smtp.mails.find((m) => m.to === 'mia@mail.test'), 10_000, 'the email');
       const code = /(\d{6})/.exec(mail.text)?.[1];

@@ -30,13 +30,17 @@ describe('a sign-in is traced from the request to the append', () => {
   test('SERVER span → use-case InitiateAuthCommand → event-store appendMany, one trace, correlation id on the span and the events', async () => {
     const admin = sdkClient(app.url);
     const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'traced' }))).UserPool!.Id!;
-    const clientId = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))).UserPoolClient!.ClientId!;
+    const clientId = (
+      await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))
+    ).UserPoolClient!.ClientId!;
     await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'tracy', MessageAction: 'SUPPRESS' }));
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'tracy', Password: 'Correct-Horse-9', Permanent: true }));
     tracing.memory!.reset();
 
     const anonymous = new CognitoIdentityProviderClient({ endpoint: app.url, region: 'eu-west-1', maxAttempts: 1 });
-    const signedIn = await anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tracy', PASSWORD: 'Correct-Horse-9' } }));
+    const signedIn = await anonymous.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tracy', PASSWORD: 'Correct-Horse-9' } }),
+    );
     const requestId = signedIn.$metadata.requestId;
 
     const spans = tracing.memory!.getFinishedSpans();

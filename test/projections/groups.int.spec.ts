@@ -39,12 +39,27 @@ async function seed(store: SqlEventStore): Promise<void> {
 }
 
 const adapters: Array<[string, () => Promise<{ db: SqlDatabase; done: () => Promise<void> }>]> = [
-  ['PGlite', async () => { const db = await PgliteDatabase.open(); return { db, done: () => db.close() }; }],
-  ['PostgreSQL', async () => {
-    const info = await freshDatabase('grp');
-    const db = new PgDatabase({ connectionString: info.url, max: 4 });
-    return { db, done: async () => { await db.close(); await info.drop(); } };
-  }],
+  [
+    'PGlite',
+    async () => {
+      const db = await PgliteDatabase.open();
+      return { db, done: () => db.close() };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const info = await freshDatabase('grp');
+      const db = new PgDatabase({ connectionString: info.url, max: 4 });
+      return {
+        db,
+        done: async () => {
+          await db.close();
+          await info.drop();
+        },
+      };
+    },
+  ],
 ];
 
 describe.each(adapters)('groups projection (%s)', (_name, open) => {
@@ -106,7 +121,11 @@ describe.each(adapters)('groups projection (%s)', (_name, open) => {
       await runner.ready();
       const append = (e: GroupEvent) => store.append(groupStream(POOL, e.data.groupName), withMetadata([e], ctx, new Date(at(8))), { expectedRevision: 'any' });
       await append({ type: 'GroupUpdated', data: { poolId: POOL, groupName: 'readers', precedence: 3, updatedAt: at(8) } });
-      await eventually(async () => (await db.query<{ precedence: number }>(`SELECT precedence FROM ${GROUPS_TABLE} WHERE group_name = 'readers'`)).rows[0]?.precedence === 3, 10_000, 'update');
+      await eventually(
+        async () => (await db.query<{ precedence: number }>(`SELECT precedence FROM ${GROUPS_TABLE} WHERE group_name = 'readers'`)).rows[0]?.precedence === 3,
+        10_000,
+        'update',
+      );
       const row = (await db.query(`SELECT description, precedence, role_arn, updated_at FROM ${GROUPS_TABLE} WHERE group_name = 'readers'`)).rows[0];
       expect(row).toEqual({ description: 'Read only', precedence: 3, role_arn: null, updated_at: new Date(at(8)) });
       await runner.stop();

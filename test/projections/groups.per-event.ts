@@ -35,7 +35,17 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<GroupEvent | Membe
            role_arn = CASE WHEN $7::boolean THEN $8::text ELSE role_arn END,
            updated_at = $9::timestamptz
          WHERE pool_id = $1 AND group_name = $2`,
-        [d.poolId, d.groupName, 'description' in d, d.description ?? null, 'precedence' in d, d.precedence ?? null, 'roleArn' in d, d.roleArn ?? null, d.updatedAt],
+        [
+          d.poolId,
+          d.groupName,
+          'description' in d,
+          d.description ?? null,
+          'precedence' in d,
+          d.precedence ?? null,
+          'roleArn' in d,
+          d.roleArn ?? null,
+          d.updatedAt,
+        ],
       );
       return;
     }

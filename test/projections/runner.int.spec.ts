@@ -66,8 +66,7 @@ describe('projection runner (PostgreSQL)', () => {
     await runner.start();
     await eventually(async () => (await count()) === 50, 10_000, '50 rows');
     // The probe counts applications; reset counts to compare a replay row for row.
-    const snapshot = async () =>
-      (await db.query(`SELECT event_id, stream_id FROM probe_applied ORDER BY event_id`)).rows;
+    const snapshot = async () => (await db.query(`SELECT event_id, stream_id FROM probe_applied ORDER BY event_id`)).rows;
     const before = await snapshot();
     await runner.rebuild('probe');
     await eventually(async () => (await count()) === 50, 10_000, 'rebuilt rows');

@@ -23,14 +23,25 @@ async function seed(store: SqlEventStore, users: number): Promise<void> {
   const pool: UserPoolEvent[] = [
     {
       type: 'UserPoolCreated',
-      data: { poolId: POOL, region: 'us-east-1', createdAt: '2026-01-01T00:00:00.000Z', name: 'p', passwordPolicy: DEFAULT_PASSWORD_POLICY, usernameCaseSensitive: false, autoVerifiedAttributes: ['email'] },
+      data: {
+        poolId: POOL,
+        region: 'us-east-1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        name: 'p',
+        passwordPolicy: DEFAULT_PASSWORD_POLICY,
+        usernameCaseSensitive: false,
+        autoVerifiedAttributes: ['email'],
+      },
     },
   ];
   await store.append(`userpool-${POOL}`, withMetadata(pool, ctx, new Date('2026-01-01T00:00:00Z')), { expectedRevision: 'no_stream' });
   for (let i = 0; i < users; i++) {
     const sub = `00000000-0000-4000-8000-${i.toString().padStart(12, '0')}`;
     const events: UserEvent[] = [
-      { type: 'UserSignedUp', data: { poolId: POOL, sub, username: `User${i}`, attributes: { email: `user${i}@x.test` }, passwordHash: 'h', signedUpAt: '2026-01-02T00:00:00.000Z' } },
+      {
+        type: 'UserSignedUp',
+        data: { poolId: POOL, sub, username: `User${i}`, attributes: { email: `user${i}@x.test` }, passwordHash: 'h', signedUpAt: '2026-01-02T00:00:00.000Z' },
+      },
     ];
     if (i % 2 === 0) events.push({ type: 'UserConfirmed', data: { confirmedAt: '2026-01-03T00:00:00.000Z', verifiedAttribute: 'email' } });
     await store.append(`user-${POOL}-${sub}`, withMetadata(events, ctx, new Date('2026-01-02T00:00:00Z')), { expectedRevision: 'no_stream' });
@@ -38,12 +49,27 @@ async function seed(store: SqlEventStore, users: number): Promise<void> {
 }
 
 const adapters: Array<[string, () => Promise<{ db: SqlDatabase; done: () => Promise<void> }>]> = [
-  ['PGlite', async () => { const db = await PgliteDatabase.open(); return { db, done: () => db.close() }; }],
-  ['PostgreSQL', async () => {
-    const info = await freshDatabase('ud');
-    const db = new PgDatabase({ connectionString: info.url, max: 4 });
-    return { db, done: async () => { await db.close(); await info.drop(); } };
-  }],
+  [
+    'PGlite',
+    async () => {
+      const db = await PgliteDatabase.open();
+      return { db, done: () => db.close() };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const info = await freshDatabase('ud');
+      const db = new PgDatabase({ connectionString: info.url, max: 4 });
+      return {
+        db,
+        done: async () => {
+          await db.close();
+          await info.drop();
+        },
+      };
+    },
+  ],
 ];
 
 describe.each(adapters)('user directory projection (%s)', (_name, open) => {
@@ -102,7 +128,15 @@ const sub = (i: number) => `00000000-0000-4000-8000-${i.toString().padStart(12, 
 const day = (d: number) => `2026-02-${String(d).padStart(2, '0')}T00:00:00.000Z`;
 const poolCreated = (poolId: string, usernameCaseSensitive: boolean): DomainEvent => ({
   type: 'UserPoolCreated',
-  data: { poolId, region: 'us-east-1', createdAt: day(1), name: poolId, passwordPolicy: DEFAULT_PASSWORD_POLICY, usernameCaseSensitive, autoVerifiedAttributes: ['email'] },
+  data: {
+    poolId,
+    region: 'us-east-1',
+    createdAt: day(1),
+    name: poolId,
+    passwordPolicy: DEFAULT_PASSWORD_POLICY,
+    usernameCaseSensitive,
+    autoVerifiedAttributes: ['email'],
+  },
 });
 const signUp = (poolId: string, i: number, username: string, attributes: Record<string, string>, d: number): DomainEvent => ({
   type: 'UserSignedUp',
@@ -110,7 +144,12 @@ const signUp = (poolId: string, i: number, username: string, attributes: Record<
 });
 const client = (type: string, clientId: string, clientName: string, d: number): DomainEvent => ({
   type,
-  data: type === 'UserPoolClientCreated' ? { clientId, poolId: POOL, clientName, createdAt: day(d) } : type === 'UserPoolClientUpdated' ? { clientName, updatedAt: day(d) } : { deletedAt: day(d) },
+  data:
+    type === 'UserPoolClientCreated'
+      ? { clientId, poolId: POOL, clientName, createdAt: day(d) }
+      : type === 'UserPoolClientUpdated'
+        ? { clientName, updatedAt: day(d) }
+        : { deletedAt: day(d) },
 });
 
 /** Appends `[stream, event, day]` entries one event per append, in order. */
@@ -128,7 +167,14 @@ const before: Array<[string, DomainEvent, number]> = [
   [`userpool-${CASE_POOL}`, poolCreated(CASE_POOL, true), 1],
   [`userpool-${GONE_POOL}`, poolCreated(GONE_POOL, false), 1],
   [user(POOL, 1), signUp(POOL, 1, 'Alice', { email: 'Alice@X.test' }, 2), 2],
-  [user(POOL, 2), { type: 'UserCreatedByAdmin', data: { poolId: POOL, sub: sub(2), username: 'bob', attributes: { email: 'bob@x.test', name: 'Bob' }, passwordHash: 'h', createdAt: day(2) } }, 2],
+  [
+    user(POOL, 2),
+    {
+      type: 'UserCreatedByAdmin',
+      data: { poolId: POOL, sub: sub(2), username: 'bob', attributes: { email: 'bob@x.test', name: 'Bob' }, passwordHash: 'h', createdAt: day(2) },
+    },
+    2,
+  ],
   [user(POOL, 3), signUp(POOL, 3, 'Carol', { email: 'carol@x.test' }, 2), 2],
   [user(CASE_POOL, 4), signUp(CASE_POOL, 4, 'Dave', {}, 2), 2],
   [user(GONE_POOL, 10), signUp(GONE_POOL, 10, 'gone', {}, 2), 2],
@@ -140,7 +186,14 @@ const before: Array<[string, DomainEvent, number]> = [
 /** One runner batch that changes stored rows and creates, changes, deletes and re-creates others. */
 const mixed: Array<[string, DomainEvent, number]> = [
   [user(POOL, 1), { type: 'UserConfirmed', data: { confirmedAt: day(3), verifiedAttribute: 'email' } }, 3],
-  [user(POOL, 1), { type: 'ConfirmationCodeSent', data: { purpose: 'VERIFY_ATTRIBUTE', codeHash: 'x', expiresAt: day(9), medium: 'EMAIL', destination: 'n***', attribute: 'email' } }, 3],
+  [
+    user(POOL, 1),
+    {
+      type: 'ConfirmationCodeSent',
+      data: { purpose: 'VERIFY_ATTRIBUTE', codeHash: 'x', expiresAt: day(9), medium: 'EMAIL', destination: 'n***', attribute: 'email' },
+    },
+    3,
+  ],
   [user(POOL, 1), { type: 'UserAttributesUpdated', data: { attributes: { email: 'NEW@X.test', name: 'A' }, at: day(4) } }, 4],
   [user(POOL, 1), { type: 'UserDisabled', data: { at: day(5) } }, 5],
   [user(POOL, 1), { type: 'UserEnabled', data: { at: day(6) } }, 6],
@@ -154,8 +207,27 @@ const mixed: Array<[string, DomainEvent, number]> = [
   [user(POOL, 5), { type: 'UserAttributeVerified', data: { attribute: 'phone_number', value: '+15550101', at: day(6) } }, 6],
   [user(POOL, 5), { type: 'UserDisabled', data: { at: day(7) } }, 7],
   // A pool event mid-batch; the users after it see the same rows.
-  [`userpool-${POOL}`, { type: 'UserPoolUpdated', data: { name: 'renamed', passwordPolicy: DEFAULT_PASSWORD_POLICY, autoVerifiedAttributes: [], deletionProtection: 'INACTIVE', attributesRequireVerificationBeforeUpdate: [], allowAdminCreateUserOnly: false, updatedAt: day(5) } }, 5],
-  [`userpool-${POOL}`, { type: 'CustomAttributesAdded', data: { attributes: [{ name: 'custom:tier', dataType: 'String', mutable: true, required: false }], addedAt: day(5) } }, 5],
+  [
+    `userpool-${POOL}`,
+    {
+      type: 'UserPoolUpdated',
+      data: {
+        name: 'renamed',
+        passwordPolicy: DEFAULT_PASSWORD_POLICY,
+        autoVerifiedAttributes: [],
+        deletionProtection: 'INACTIVE',
+        attributesRequireVerificationBeforeUpdate: [],
+        allowAdminCreateUserOnly: false,
+        updatedAt: day(5),
+      },
+    },
+    5,
+  ],
+  [
+    `userpool-${POOL}`,
+    { type: 'CustomAttributesAdded', data: { attributes: [{ name: 'custom:tier', dataType: 'String', mutable: true, required: false }], addedAt: day(5) } },
+    5,
+  ],
   // Signed up, changed, deleted and signed up again under a new sub, all in the batch.
   [user(POOL, 6), signUp(POOL, 6, 'erin', { email: 'erin@x.test' }, 3), 3],
   [user(POOL, 6), { type: 'UserConfirmed', data: { confirmedAt: day(3), verifiedAttribute: 'email' } }, 3],
@@ -258,16 +330,33 @@ describe.each(adapters)('user directory projection, set-based apply (%s)', (_nam
       // And the rows are the ones the events describe (so the comparison is not of empty tables).
       const users = new Map(oracle.users.map((u) => [u.sub as string, u]));
       expect([...users.keys()].sort()).toEqual([1, 2, 4, 5, 7, 8, 11, 12].map(sub));
-      expect(users.get(sub(1))).toMatchObject({ status: 'CONFIRMED', enabled: true, email_key: 'new@x.test', attributes: { email: 'NEW@X.test', email_verified: 'true', name: 'A', sub: sub(1) }, updated_at: new Date(day(6)) });
+      expect(users.get(sub(1))).toMatchObject({
+        status: 'CONFIRMED',
+        enabled: true,
+        email_key: 'new@x.test',
+        attributes: { email: 'NEW@X.test', email_verified: 'true', name: 'A', sub: sub(1) },
+        updated_at: new Date(day(6)),
+      });
       expect(users.get(sub(2))).toMatchObject({ status: 'CONFIRMED', email_key: null, attributes: { name: 'Bob', sub: sub(2) } });
-      expect(users.get(sub(5))).toMatchObject({ username_key: 'carol', status: 'CONFIRMED', enabled: false, attributes: { email: 'c2@x.test', phone_number: '+15550101', phone_number_verified: 'true', sub: sub(5) } });
+      expect(users.get(sub(5))).toMatchObject({
+        username_key: 'carol',
+        status: 'CONFIRMED',
+        enabled: false,
+        attributes: { email: 'c2@x.test', phone_number: '+15550101', phone_number_verified: 'true', sub: sub(5) },
+      });
       expect(users.get(sub(7))).toMatchObject({ username_key: 'erin', status: 'RESET_REQUIRED', email_key: 'erin@x.test' });
       expect(users.get(sub(8))).toMatchObject({ status: 'FORCE_CHANGE_PASSWORD', email_key: 'f@x.test', created_at: new Date(day(5)) });
       expect(users.get(sub(4))).toMatchObject({ username_key: 'Dave', email_key: 'dave@x.test' });
       expect(users.get(sub(11))).toMatchObject({ username_key: 'dave' });
       expect(users.get(sub(12))).toMatchObject({ status: 'UNCONFIRMED', email_key: 'grace@y.test', updated_at: new Date(day(4)) });
-      expect(oracle.clients.map((c) => [c.client_id, c.client_name])).toEqual([['c1', 'one-renamed'], ['c4', 'four-renamed']]);
-      expect(oracle.pools.map((p) => [p.pool_id, p.name])).toEqual([[CASE_POOL, CASE_POOL], [POOL, 'renamed']]);
+      expect(oracle.clients.map((c) => [c.client_id, c.client_name])).toEqual([
+        ['c1', 'one-renamed'],
+        ['c4', 'four-renamed'],
+      ]);
+      expect(oracle.pools.map((p) => [p.pool_id, p.name])).toEqual([
+        [CASE_POOL, CASE_POOL],
+        [POOL, 'renamed'],
+      ]);
     } finally {
       await done();
     }

@@ -1,7 +1,15 @@
 import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { normalizeUsername } from '../../src/user-pools/username.js';
-import { CLIENTS_TABLE, type DirectoryEvent, POOLS_TABLE, USERS_TABLE, applyPoolEvent, isPoolEvent, parseUserStream } from '../../projections/user-directory/user-directory.projection.js';
+import {
+  CLIENTS_TABLE,
+  type DirectoryEvent,
+  POOLS_TABLE,
+  USERS_TABLE,
+  applyPoolEvent,
+  isPoolEvent,
+  parseUserStream,
+} from '../../projections/user-directory/user-directory.projection.js';
 
 /**
  * The user directory's apply as it was before it became set-based: one statement per event.
@@ -11,7 +19,6 @@ export async function applyPerEvent(tx: SqlExecutor, events: readonly RecordedEv
   for (const event of events) await applyOne(tx, event as RecordedEvent<DirectoryEvent>);
 }
 
-
 async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): Promise<void> {
   // Pool events were and are one statement each: the projection's own code.
   if (isPoolEvent(event)) return applyPoolEvent(tx, event);
@@ -20,10 +27,7 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
     case 'UserSignedUp':
     case 'UserCreatedByAdmin': {
       const d = event.data;
-      const pool = await tx.query<{ username_case_sensitive: boolean }>(
-        `SELECT username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = $1`,
-        [d.poolId],
-      );
+      const pool = await tx.query<{ username_case_sensitive: boolean }>(`SELECT username_case_sensitive FROM ${POOLS_TABLE} WHERE pool_id = $1`, [d.poolId]);
       const caseSensitive = pool.rows[0]?.username_case_sensitive ?? false;
       const email = d.attributes.email;
       const createdAt = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
@@ -34,8 +38,14 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
            email_key = EXCLUDED.email_key, status = EXCLUDED.status, enabled = EXCLUDED.enabled,
            attributes = EXCLUDED.attributes, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
         [
-          d.poolId, d.sub, d.username, normalizeUsername(d.username, caseSensitive), email ? email.toLowerCase() : null,
-          JSON.stringify({ ...d.attributes, sub: d.sub }), createdAt, event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+          d.poolId,
+          d.sub,
+          d.username,
+          normalizeUsername(d.username, caseSensitive),
+          email ? email.toLowerCase() : null,
+          JSON.stringify({ ...d.attributes, sub: d.sub }),
+          createdAt,
+          event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
         ],
       );
       return;
@@ -43,9 +53,10 @@ async function applyOne(tx: SqlExecutor, event: RecordedEvent<DirectoryEvent>): 
     case 'UserAttributesUpdated':
     case 'UserAttributeVerified': {
       const { poolId, sub } = parseUserStream(event.streamId);
-      const set = event.type === 'UserAttributesUpdated'
-        ? event.data.attributes
-        : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
+      const set =
+        event.type === 'UserAttributesUpdated'
+          ? event.data.attributes
+          : { [event.data.attribute]: event.data.value, [`${event.data.attribute}_verified`]: 'true' };
       await tx.query(
         `UPDATE ${USERS_TABLE} SET attributes = attributes || $3::jsonb, updated_at = $4,
            email_key = lower(COALESCE((attributes || $3::jsonb) ->> 'email', NULL))

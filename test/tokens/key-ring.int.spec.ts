@@ -59,7 +59,9 @@ describe('key ring over a real event store (PGlite)', () => {
     const keys = ring();
     await keys.ensureKeys(POOL);
     await keys.rotate(POOL);
-    const rows = await db.query<{ type: string; data: string }>(`SELECT type, data::text AS data FROM es_events WHERE stream_id = $1`, [signingKeysStream(POOL)]);
+    const rows = await db.query<{ type: string; data: string }>(`SELECT type, data::text AS data FROM es_events WHERE stream_id = $1`, [
+      signingKeysStream(POOL),
+    ]);
     expect(rows.rows.map((r) => r.type)).toEqual(['SigningKeyCreated', 'SigningKeyCreated']);
     for (const row of rows.rows) {
       expect(row.data).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
@@ -113,6 +115,7 @@ describe('key ring over a real event store (PGlite)', () => {
     const created = (await streamEvents(POOL)).filter((e) => e.type === 'SigningKeyCreated');
     expect(created).toHaveLength(1);
     const kid = (created[0].data as { kid: string }).kid;
-    for (const instance of instances) expect((await instance.jwks(POOL)).keys).toEqual([expect.objectContaining({ kid, use: 'sig', alg: 'RS256', kty: 'RSA' })]);
+    for (const instance of instances)
+      expect((await instance.jwks(POOL)).keys).toEqual([expect.objectContaining({ kid, use: 'sig', alg: 'RS256', kty: 'RSA' })]);
   });
 });

@@ -77,7 +77,11 @@ describe('tokens end to end: JWKS, discovery, rotation, independent verifiers', 
 
   test('tokens signed by the pool verify with jose and aws-jwt-verify against the served JWKS', async () => {
     const verify = independentVerifiers(issuer, jwksUri);
-    const access = await app.platform.keyRing.sign(poolId, { sub: 'u-1', iss: issuer, client_id: CLIENT_ID, token_use: 'access', scope: 'openid' }, { expiresInSeconds: 3600 });
+    const access = await app.platform.keyRing.sign(
+      poolId,
+      { sub: 'u-1', iss: issuer, client_id: CLIENT_ID, token_use: 'access', scope: 'openid' },
+      { expiresInSeconds: 3600 },
+    );
     const id = await app.platform.keyRing.sign(poolId, { sub: 'u-1', iss: issuer, aud: CLIENT_ID, token_use: 'id' }, { expiresInSeconds: 3600 });
     await expect(verify.jose(access)).resolves.toMatchObject({ sub: 'u-1', client_id: CLIENT_ID });
     await expect(verify.aws(access)).resolves.toMatchObject({ sub: 'u-1', token_use: 'access' });

@@ -65,7 +65,12 @@ describe('trigger dispatch', () => {
       brokers: kafkaBrokers(),
       topic,
       groupId: `hooks-${randomBytes(3).toString('hex')}`,
-      handlers: { preSignUp: async (event) => ({ ...event, response: { autoVerifyEmail: true } }), postConfirmation: async () => { throw new Error('Kafka says no'); } },
+      handlers: {
+        preSignUp: async (event) => ({ ...event, response: { autoVerifyEmail: true } }),
+        postConfirmation: async () => {
+          throw new Error('Kafka says no');
+        },
+      },
     });
     const functions = parseTriggerFunctions(
       JSON.stringify({
@@ -100,7 +105,9 @@ describe('trigger dispatch', () => {
   });
 
   test('an in-process module answers; its refusal is UserLambdaValidationException with its message', async () => {
-    expect(await dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('sdk') }, { userAttributes: { 'custom:auto': 'yes' } }))).toEqual({ autoConfirmUser: true });
+    expect(await dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('sdk') }, { userAttributes: { 'custom:auto': 'yes' } }))).toEqual({
+      autoConfirmUser: true,
+    });
     await expect(dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('sdk') }, { userAttributes: { email: 'x@blocked.test' } }))).rejects.toMatchObject({
       code: 'UserLambdaValidationException',
       message: 'PreSignUp failed with error Sign-ups from blocked.test are not allowed.',
@@ -120,8 +127,19 @@ describe('trigger dispatch', () => {
     expect(await dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('web') }))).toEqual({ autoConfirmUser: true });
     const sent = received.at(-1)!;
     expect(sent.signature).toBe(true);
-    expect(sent.body).toMatchObject({ version: '1', triggerSource: 'PreSignUp_Test', region: 'us-east-1', userPoolId: 'us-east-1_Hooks1234', userName: 'alice', callerContext: { clientId: 'client1' }, response: {} });
-    await expect(dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('refuse') }))).rejects.toMatchObject({ code: 'UserLambdaValidationException', message: 'PreSignUp failed with error Not today.' });
+    expect(sent.body).toMatchObject({
+      version: '1',
+      triggerSource: 'PreSignUp_Test',
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_Hooks1234',
+      userName: 'alice',
+      callerContext: { clientId: 'client1' },
+      response: {},
+    });
+    await expect(dispatcher.invoke(call('PreSignUp', { PreSignUp: ARN('refuse') }))).rejects.toMatchObject({
+      code: 'UserLambdaValidationException',
+      message: 'PreSignUp failed with error Not today.',
+    });
     const flaky = { ...call('PreSignUp', { PreSignUp: ARN('flaky') }), triggerSource: 'PreSignUp_Flaky' };
     expect(await dispatcher.invoke(flaky)).toEqual({ autoConfirmUser: true });
     expect(received.filter((r) => r.body.triggerSource === 'PreSignUp_Flaky')).toHaveLength(2);
@@ -140,7 +158,9 @@ describe('trigger dispatch', () => {
     const log = await store.readStream('triggerlog-us-east-1_Hooks1234');
     const outcomes = log.map((e) => (e.data as { outcome: string }).outcome);
     expect(outcomes).toEqual(expect.arrayContaining(['succeeded', 'refused', 'timed_out', 'malformed', 'unreachable']));
-    const flaky = log.filter((e) => (e.data as { triggerSource: string }).triggerSource === 'PreSignUp_Flaky').map((e) => (e.data as { attempt: number; outcome: string }));
+    const flaky = log
+      .filter((e) => (e.data as { triggerSource: string }).triggerSource === 'PreSignUp_Flaky')
+      .map((e) => e.data as { attempt: number; outcome: string });
     expect(flaky).toEqual([expect.objectContaining({ attempt: 1, outcome: 'unreachable' }), expect.objectContaining({ attempt: 2, outcome: 'succeeded' })]);
   });
 });

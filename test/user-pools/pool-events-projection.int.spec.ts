@@ -10,7 +10,13 @@ import { CLIENTS_TABLE, POOLS_TABLE, USERS_TABLE, userDirectoryProjection } from
 
 const ctx = { correlationId: 'c', actor: { kind: 'system' as const } };
 const T = '2026-01-01T00:00:00.000Z';
-const settings = (name: string): UserPoolSettings => ({ ...resolveMutableSettings({}, name), usernameCaseSensitive: false, usernameAttributes: [], aliasAttributes: [], schema: [] });
+const settings = (name: string): UserPoolSettings => ({
+  ...resolveMutableSettings({}, name),
+  usernameCaseSensitive: false,
+  usernameAttributes: [],
+  aliasAttributes: [],
+  schema: [],
+});
 const created = (poolId: string): UserPoolEvent => ({ type: 'UserPoolCreated', data: { poolId, region: 'us-east-1', createdAt: T, ...settings(poolId) } });
 
 describe('pool settings events in the user directory (PGlite)', () => {
@@ -20,7 +26,8 @@ describe('pool settings events in the user directory (PGlite)', () => {
       const store = await SqlEventStore.open(db);
       const kept = 'us-east-1_Kept12345';
       const gone = 'us-east-1_Gone12345';
-      const append = (stream: string, events: Array<UserPoolEvent | UserEvent>) => store.append(stream, withMetadata(events, ctx, new Date(T)), { expectedRevision: 'any' });
+      const append = (stream: string, events: Array<UserPoolEvent | UserEvent>) =>
+        store.append(stream, withMetadata(events, ctx, new Date(T)), { expectedRevision: 'any' });
       await append(`userpool-${kept}`, [
         created(kept),
         { type: 'UserPoolUpdated', data: { ...resolveMutableSettings({ accountRecovery: [{ name: 'admin_only', priority: 1 }] }, 'renamed'), updatedAt: T } },
@@ -29,7 +36,9 @@ describe('pool settings events in the user directory (PGlite)', () => {
       ]);
       await append(`userpool-${gone}`, [created(gone)]);
       const sub = '00000000-0000-4000-8000-000000000001';
-      await append(`user-${gone}-${sub}`, [{ type: 'UserSignedUp', data: { poolId: gone, sub, username: 'u', attributes: {}, passwordHash: 'h', signedUpAt: T } }]);
+      await append(`user-${gone}-${sub}`, [
+        { type: 'UserSignedUp', data: { poolId: gone, sub, username: 'u', attributes: {}, passwordHash: 'h', signedUpAt: T } },
+      ]);
       await append(`userpool-${gone}`, [{ type: 'UserPoolDeleted', data: { deletedAt: T } }]);
 
       const runner = new ProjectionRunner(store, db, [userDirectoryProjection]);

@@ -49,7 +49,9 @@ describe('sign-in names against the real event store (PGlite)', () => {
     // Another user verifying the same email is refused with AliasExistsException (no ForceAliasCreation).
     const bob = `user-${POOL}-00000000-0000-4000-8000-000000000002`;
     await record(pool, bob, 'bob', undefined, { email: 'ann@x.test', email_verified: 'false' });
-    const conflict = await record(pool, bob, 'bob', { email: 'ann@x.test', email_verified: 'false' }, { email: 'ann@x.test', email_verified: 'true' }).catch((e: unknown) => claimConflict(e, pool));
+    const conflict = await record(pool, bob, 'bob', { email: 'ann@x.test', email_verified: 'false' }, { email: 'ann@x.test', email_verified: 'true' }).catch(
+      (e: unknown) => claimConflict(e, pool),
+    );
     expect(conflict).toBeInstanceOf(AliasExistsError);
     expect(await resolveSignInName({ store, secrets }, pool, 'ann@x.test')).toBe(ann);
 

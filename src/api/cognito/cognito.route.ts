@@ -89,7 +89,11 @@ export class CognitoRoute implements OnModuleInit {
     const { status, type, message } = toWireError(error, this.log);
     // A passing outage: clients may come back in a second.
     if (status === 503) void reply.header('retry-after', '1');
-    void reply.status(status).header('content-type', JSON_1_1).header('x-amzn-errortype', type).send(JSON.stringify({ __type: type, message }));
+    void reply
+      .status(status)
+      .header('content-type', JSON_1_1)
+      .header('x-amzn-errortype', type)
+      .send(JSON.stringify({ __type: type, message }));
   }
 }
 

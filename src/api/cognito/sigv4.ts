@@ -60,7 +60,8 @@ export async function verifySigV4(
   const amzDate = single(request.headers['x-amz-date']) ?? '';
   const signingDate = parseAmzDate(amzDate);
   if (!signingDate) throw incomplete(`X-Amz-Date must be in the format YYYYMMDD'T'HHMMSS'Z'.`);
-  if (scopeDate !== amzDate.slice(0, 8)) throw invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}'`);
+  if (scopeDate !== amzDate.slice(0, 8))
+    throw invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}'`);
   // AWS's wording: the SDKs recognise "Signature expired" and retry with a corrected clock.
   if (signingDate.getTime() < now.getTime() - MAX_SKEW_MS) {
     throw invalid(`Signature expired: ${amzDate} is now earlier than ${toAmzDate(new Date(now.getTime() - MAX_SKEW_MS))} (${toAmzDate(now)} - 5 min.)`);
@@ -153,5 +154,8 @@ function parseAmzDate(value: string): Date | undefined {
 }
 
 function toAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -13,9 +13,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => describe(issue, input));
-  throw new InvalidParameterError(
-    `${details.length} validation error${details.length === 1 ? '' : 's'} detected: ${details.join('; ')}`,
-  );
+  throw new InvalidParameterError(`${details.length} validation error${details.length === 1 ? '' : 's'} detected: ${details.join('; ')}`);
 }
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {

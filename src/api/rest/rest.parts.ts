@@ -10,7 +10,16 @@ import { UsersController } from './users.controller.js';
 import { HistoryController } from './history.controller.js';
 
 /** The REST surface's resource controllers and the docs page (app.module.ts registers them). */
-export const REST_CONTROLLERS = [UserPoolsController, ClientsController, UsersController, GroupsController, SignInController, MeController, HistoryController, DocsController];
+export const REST_CONTROLLERS = [
+  UserPoolsController,
+  ClientsController,
+  UsersController,
+  GroupsController,
+  SignInController,
+  MeController,
+  HistoryController,
+  DocsController,
+];
 
 /** What the REST (and GraphQL) surfaces need besides the contexts: admin credentials, the raw body for SigV4. */
 export const REST_PROVIDERS = [AdminCredentials, RawBodyCapture];

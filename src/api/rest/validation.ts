@@ -11,7 +11,5 @@ export class RequestValidationError extends InvalidParameterError {
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  throw new RequestValidationError(
-    result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`),
-  );
+  throw new RequestValidationError(result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`));
 }

@@ -28,7 +28,11 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
   assertPasswordPolicy(responses.NEW_PASSWORD, pool.settings.passwordPolicy);
   const attributes = checkedAttributeUpdate(
     pool,
-    Object.fromEntries(Object.entries(responses).filter(([k]) => k.startsWith('userAttributes.')).map(([k, v]) => [k.slice('userAttributes.'.length), v])),
+    Object.fromEntries(
+      Object.entries(responses)
+        .filter(([k]) => k.startsWith('userAttributes.'))
+        .map(([k, v]) => [k.slice('userAttributes.'.length), v]),
+    ),
     false,
   );
   const { passwordHash: newPasswordHash, srp } = await passwordCredentials(s.hasher, pool.poolId, current.username, responses.NEW_PASSWORD);
@@ -53,8 +57,14 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
     alongside: (_events, before) => {
       if (!before.exists) return [];
       signIn = s.tokens.startSignIn(caller.client, before, context, now);
-      const logged: AuthLogEvent = { type: 'SignInSucceeded', data: { poolId: pool.poolId, sub: before.sub, clientId: caller.clientId, flow: 'NEW_PASSWORD_REQUIRED', at: now.toISOString() } };
-      return [signIn.write, { streamId: authLogStream(pool.poolId, before.sub), events: withMetadata([logged], context, now), options: { expectedRevision: 'any' } }];
+      const logged: AuthLogEvent = {
+        type: 'SignInSucceeded',
+        data: { poolId: pool.poolId, sub: before.sub, clientId: caller.clientId, flow: 'NEW_PASSWORD_REQUIRED', at: now.toISOString() },
+      };
+      return [
+        signIn.write,
+        { streamId: authLogStream(pool.poolId, before.sub), events: withMetadata([logged], context, now), options: { expectedRevision: 'any' } },
+      ];
     },
   });
   if (!state.exists || !signIn) throw new NotAuthorizedError('Invalid session for the user.');

@@ -26,7 +26,15 @@ async function answerPasswordVerifier(response: ChallengeResponse, s: SignInServ
   const user: UserState = exchange.sub ? await s.users.read(userStream(pool.poolId, exchange.sub)) : { exists: false };
   caller.checkSecretHash(user.exists ? [responses.USERNAME, user.username, user.sub] : [responses.USERNAME], responses.SECRET_HASH);
   // The sign-in goes on as the flow that started it (its name is in the log and the metrics).
-  const request: SignInRequest = { flow: exchange.flow, surface: response.surface, caller, parameters: responses, clientMetadata: response.clientMetadata, context: response.context, now };
+  const request: SignInRequest = {
+    flow: exchange.flow,
+    surface: response.surface,
+    caller,
+    parameters: responses,
+    clientMetadata: response.clientMetadata,
+    context: response.context,
+    now,
+  };
   const guess = await admitGuess(s, request, user, exchange.userId);
   let settled: GuessOutcome = 'not_attempted';
   try {

@@ -35,11 +35,21 @@ export class InitiateAuthHandler implements ICommandHandler<InitiateAuthCommand>
     const handler = Object.hasOwn(AUTH_FLOWS, input.flow) ? AUTH_FLOWS[input.flow] : undefined;
     if (!handler) throw new InvalidParameterError(`${input.flow} is not supported by this service yet`);
     if (!handler.surfaces.includes(input.surface)) {
-      throw new InvalidParameterError(input.surface === 'public' ? `${input.flow} is only valid with AdminInitiateAuth` : `${input.flow} is not supported by AdminInitiateAuth`);
+      throw new InvalidParameterError(
+        input.surface === 'public' ? `${input.flow} is only valid with AdminInitiateAuth` : `${input.flow} is not supported by AdminInitiateAuth`,
+      );
     }
     caller.requireFlow(handler.clientFlow, handler.clientFlowName);
     return handler.run(
-      { flow: input.flow, surface: input.surface, caller, parameters: input.parameters, clientMetadata: input.clientMetadata ?? {}, context, now: this.services.clock.now() },
+      {
+        flow: input.flow,
+        surface: input.surface,
+        caller,
+        parameters: input.parameters,
+        clientMetadata: input.clientMetadata ?? {},
+        context,
+        now: this.services.clock.now(),
+      },
       this.services,
     );
   }

@@ -5,7 +5,10 @@ import { RefreshTokens } from '../tokens/refresh.js';
 import type { AuthenticationResult } from '../tokens/token-issuer.js';
 
 /** GetTokensFromRefreshToken: the client secret itself (not a SECRET_HASH) authenticates confidential clients. */
-export class GetTokensFromRefreshTokenCommand extends UseCaseCommand<{ clientId: string; clientSecret?: string; refreshToken: string; clientMetadata?: Record<string, string> }, AuthenticationResult> {}
+export class GetTokensFromRefreshTokenCommand extends UseCaseCommand<
+  { clientId: string; clientSecret?: string; refreshToken: string; clientMetadata?: Record<string, string> },
+  AuthenticationResult
+> {}
 
 @CommandHandler(GetTokensFromRefreshTokenCommand)
 export class GetTokensFromRefreshTokenHandler implements ICommandHandler<GetTokensFromRefreshTokenCommand> {

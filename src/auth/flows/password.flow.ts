@@ -58,7 +58,12 @@ async function addSrpVerifier(s: SignInServices, request: SignInRequest, user: E
     streamId: userStream(pool.poolId, user.sub),
     context: request.context,
     now: request.now,
-    command: () => ({ type: 'AddSrpVerifier', srp: newVerifier(pool.poolId, user.username, password), checkedHash: user.passwordHash, now: request.now.toISOString() }),
+    command: () => ({
+      type: 'AddSrpVerifier',
+      srp: newVerifier(pool.poolId, user.username, password),
+      checkedHash: user.passwordHash,
+      now: request.now.toISOString(),
+    }),
   });
 }
 

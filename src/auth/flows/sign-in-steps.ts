@@ -117,7 +117,13 @@ export function logWrite(request: SignInRequest, user: UserState, flow: AuthFlow
  * session; a success writes its log entry together with its new refresh-token family (one
  * append) and gets tokens.
  */
-export async function recordAndAnswer(s: SignInServices, request: SignInRequest, user: UserState, flow: AuthFlowName, outcome: SignInOutcome): Promise<SignInAnswer> {
+export async function recordAndAnswer(
+  s: SignInServices,
+  request: SignInRequest,
+  user: UserState,
+  flow: AuthFlowName,
+  outcome: SignInOutcome,
+): Promise<SignInAnswer> {
   s.metrics.signIn(flow, outcome.kind, outcome.kind === 'failure' ? outcome.reason : outcome.kind === 'challenge' ? outcome.challenge : undefined);
   if (outcome.kind === 'failure') {
     // Attempts on names that match no user are not events: anyone could grow the log with them

@@ -26,7 +26,11 @@ export function openSecretBlock(s: SignInServices, caller: ClientCaller, block: 
   if (!block) throw invalid();
   let value: SrpExchange & { poolId: string; clientId: string; exp: number };
   try {
-    value = JSON.parse(s.secrets.decrypt(Buffer.from(block, 'base64').toString('utf8'), CONTEXT)) as SrpExchange & { poolId: string; clientId: string; exp: number };
+    value = JSON.parse(s.secrets.decrypt(Buffer.from(block, 'base64').toString('utf8'), CONTEXT)) as SrpExchange & {
+      poolId: string;
+      clientId: string;
+      exp: number;
+    };
   } catch {
     throw invalid();
   }

@@ -34,7 +34,9 @@ async function srpSignIn(request: SignInRequest, s: SignInServices): Promise<Sig
 
 /** A salt for a name that matches no user: stable per name, so asking twice looks like a real user. */
 function fakeSalt(s: SignInServices, poolId: string, name: string): string {
-  return Buffer.from(s.secrets.uniqueValue('srp-fake-salt', `${poolId}\u0000${name}`), 'base64url').subarray(0, 16).toString('hex');
+  return Buffer.from(s.secrets.uniqueValue('srp-fake-salt', `${poolId}\u0000${name}`), 'base64url')
+    .subarray(0, 16)
+    .toString('hex');
 }
 
 export const userSrpAuth: AuthFlowHandler = {

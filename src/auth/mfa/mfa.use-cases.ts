@@ -46,7 +46,13 @@ abstract class TotpSetup {
     }
     const pending = this.sessions.peek(who.session, 'MFA_SETUP');
     const caller = await this.clients.caller(pending.clientId, pending.poolId);
-    return { pool: caller.pool, sub: pending.sub, streamId: userStream(pending.poolId, pending.sub), context, nextSession: () => this.sessions.renew(caller, pending) };
+    return {
+      pool: caller.pool,
+      sub: pending.sub,
+      streamId: userStream(pending.poolId, pending.sub),
+      context,
+      nextSession: () => this.sessions.renew(caller, pending),
+    };
   }
 }
 
@@ -55,7 +61,14 @@ export class AssociateSoftwareTokenCommand extends UseCaseCommand<{ who: TotpCal
 
 @CommandHandler(AssociateSoftwareTokenCommand)
 export class AssociateSoftwareTokenHandler extends TotpSetup implements ICommandHandler<AssociateSoftwareTokenCommand> {
-  constructor(tokens: TokenCallers, clients: AppClients, sessions: SignInSessions, users: Users, @Inject(SECRETS) secrets: Secrets, @Inject(CLOCK) clock: Clock) {
+  constructor(
+    tokens: TokenCallers,
+    clients: AppClients,
+    sessions: SignInSessions,
+    users: Users,
+    @Inject(SECRETS) secrets: Secrets,
+    @Inject(CLOCK) clock: Clock,
+  ) {
     super(tokens, clients, sessions, users, secrets, clock);
   }
 
@@ -68,7 +81,11 @@ export class AssociateSoftwareTokenHandler extends TotpSetup implements ICommand
       streamId: target.streamId,
       context: target.context,
       now,
-      command: () => ({ type: 'AssociateSoftwareToken', encryptedSeed: this.secrets.encrypt(seed, seedContext(target.pool.poolId, target.sub)), now: now.toISOString() }),
+      command: () => ({
+        type: 'AssociateSoftwareToken',
+        encryptedSeed: this.secrets.encrypt(seed, seedContext(target.pool.poolId, target.sub)),
+        now: now.toISOString(),
+      }),
     });
     return { secretCode: seed, ...(target.nextSession ? { session: target.nextSession() } : {}) };
   }
@@ -79,7 +96,14 @@ export class VerifySoftwareTokenCommand extends UseCaseCommand<{ who: TotpCaller
 
 @CommandHandler(VerifySoftwareTokenCommand)
 export class VerifySoftwareTokenHandler extends TotpSetup implements ICommandHandler<VerifySoftwareTokenCommand> {
-  constructor(tokens: TokenCallers, clients: AppClients, sessions: SignInSessions, users: Users, @Inject(SECRETS) secrets: Secrets, @Inject(CLOCK) clock: Clock) {
+  constructor(
+    tokens: TokenCallers,
+    clients: AppClients,
+    sessions: SignInSessions,
+    users: Users,
+    @Inject(SECRETS) secrets: Secrets,
+    @Inject(CLOCK) clock: Clock,
+  ) {
     super(tokens, clients, sessions, users, secrets, clock);
   }
 
@@ -94,8 +118,16 @@ export class VerifySoftwareTokenHandler extends TotpSetup implements ICommandHan
       command: (state) => {
         // Checked against the seed pending in the state being written to.
         const pending = state.exists ? state.mfa?.pendingSeed : undefined;
-        const checked = pending ? checkTotp(this.secrets.decrypt(pending, seedContext(target.pool.poolId, target.sub)), input.code, now) : { ok: false, timeStep: 0 };
-        return { type: 'VerifySoftwareToken', codeOk: checked.ok, timeStep: checked.timeStep, friendlyDeviceName: input.friendlyDeviceName, now: now.toISOString() };
+        const checked = pending
+          ? checkTotp(this.secrets.decrypt(pending, seedContext(target.pool.poolId, target.sub)), input.code, now)
+          : { ok: false, timeStep: 0 };
+        return {
+          type: 'VerifySoftwareToken',
+          codeOk: checked.ok,
+          timeStep: checked.timeStep,
+          friendlyDeviceName: input.friendlyDeviceName,
+          now: now.toISOString(),
+        };
       },
     });
     return target.nextSession ? { session: target.nextSession() } : {};

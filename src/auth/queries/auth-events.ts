@@ -46,26 +46,26 @@ export class ListUserAuthEventsHandler implements IQueryHandler<ListUserAuthEven
   ) {}
 
   async execute({ input }: ListUserAuthEventsQuery): Promise<{ events: AuthEventView[]; nextToken?: string }> {
-  // 1. The user (UserNotFoundException / ResourceNotFoundException as Cognito).
-  const pool = await this.pools.load(input.poolId);
-  const { user } = await this.users.byName(pool, input.username);
-  const stream = authLogStream(pool.poolId, user.sub);
+    // 1. The user (UserNotFoundException / ResourceNotFoundException as Cognito).
+    const pool = await this.pools.load(input.poolId);
+    const { user } = await this.users.byName(pool, input.username);
+    const stream = authLogStream(pool.poolId, user.sub);
 
-  // 2. The window of revisions [from - max + 1, from]; the first page starts at the stream's end.
-  const from = input.nextToken === undefined ? undefined : decodeToken(input.nextToken, user.sub);
-  const window =
-    from === undefined
-      ? await this.store.readStream(stream)
-      : await this.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
-  const page = window
-    .filter((e) => from === undefined || e.revision <= from)
-    .reverse()
-    .slice(0, input.maxResults);
+    // 2. The window of revisions [from - max + 1, from]; the first page starts at the stream's end.
+    const from = input.nextToken === undefined ? undefined : decodeToken(input.nextToken, user.sub);
+    const window =
+      from === undefined
+        ? await this.store.readStream(stream)
+        : await this.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
+    const page = window
+      .filter((e) => from === undefined || e.revision <= from)
+      .reverse()
+      .slice(0, input.maxResults);
 
-  // 3. Views, and a token while older events remain.
-  const oldest = page[page.length - 1];
-  const events = page.map((e) => toView(e as RecordedEvent<AuthLogEvent>));
-  return oldest && oldest.revision > 0n ? { events, nextToken: encodeToken(user.sub, oldest.revision - 1n) } : { events };
+    // 3. Views, and a token while older events remain.
+    const oldest = page[page.length - 1];
+    const events = page.map((e) => toView(e as RecordedEvent<AuthLogEvent>));
+    return oldest && oldest.revision > 0n ? { events, nextToken: encodeToken(user.sub, oldest.revision - 1n) } : { events };
   }
 }
 

@@ -47,7 +47,8 @@ export class RefreshTokens {
     if (user.signedOutAt && user.signedOutAt >= family.authTime) throw new NotAuthorizedError('Refresh Token has been revoked');
 
     const rotation = client.settings.refreshTokenRotation;
-    const next = rotation.feature === 'ENABLED' ? newRefreshToken(this.s.secrets, { familyId: family.familyId, poolId: family.poolId, sub: family.sub }) : undefined;
+    const next =
+      rotation.feature === 'ENABLED' ? newRefreshToken(this.s.secrets, { familyId: family.familyId, poolId: family.poolId, sub: family.sub }) : undefined;
     const now = this.s.clock.now();
     const use = {
       type: 'UseRefreshToken' as const,

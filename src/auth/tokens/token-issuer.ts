@@ -77,7 +77,11 @@ export class TokenIssuer {
       refreshTokenDecider.initialState(),
     );
     // No unique claim: the token names its family (see newRefreshToken).
-    const write: StreamWrite = { streamId: refreshFamilyStream(familyId), events: withMetadata(issued, context, now), options: { expectedRevision: 'no_stream' } };
+    const write: StreamWrite = {
+      streamId: refreshFamilyStream(familyId),
+      events: withMetadata(issued, context, now),
+      options: { expectedRevision: 'no_stream' },
+    };
     return { familyId, authTime: now, refreshToken: refresh.token, write };
   }
 

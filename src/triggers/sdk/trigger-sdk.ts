@@ -52,7 +52,13 @@ export interface TriggerConsumer {
 }
 
 /** Consumes trigger requests from `topic` in consumer group `groupId` and answers each on its reply topic. */
-export async function runTriggerConsumer(options: { brokers: string[]; topic: string; groupId: string; handlers: TriggerHandlers; clientId?: string }): Promise<TriggerConsumer> {
+export async function runTriggerConsumer(options: {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  handlers: TriggerHandlers;
+  clientId?: string;
+}): Promise<TriggerConsumer> {
   const kafka = new Kafka({ clientId: options.clientId ?? 'cairn-trigger-sdk', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

@@ -29,9 +29,7 @@ export class KafkaTransport implements Transport<{ type: 'kafka'; topic: string 
   private readonly pending = new Map<string, { resolve: (reply: TriggerReplyMessage) => void }>();
   private started: Promise<{ producer: Producer; consumer: Consumer }> | undefined;
 
-  constructor(
-    private readonly options: { brokers: string[]; replyTopic: string; clientId?: string },
-  ) {
+  constructor(private readonly options: { brokers: string[]; replyTopic: string; clientId?: string }) {
     this.kafka = new Kafka({ clientId: options.clientId ?? 'cairn-triggers', brokers: options.brokers, logLevel: logLevel.NOTHING });
   }
 
@@ -42,7 +40,12 @@ export class KafkaTransport implements Transport<{ type: 'kafka'; topic: string 
     try {
       const message: TriggerRequestMessage = { correlationId, replyTopic: this.options.replyTopic, kind: call.kind, event: call.event };
       await withDeadline(
-        producer.send({ topic: target.topic, messages: [{ key: call.event.userName, value: JSON.stringify(message), headers: { 'correlation-id': correlationId, 'reply-topic': this.options.replyTopic } }] }),
+        producer.send({
+          topic: target.topic,
+          messages: [
+            { key: call.event.userName, value: JSON.stringify(message), headers: { 'correlation-id': correlationId, 'reply-topic': this.options.replyTopic } },
+          ],
+        }),
         call.deadline,
         () => new TransportError('unreachable', 'the request could not be sent in time'),
       );

@@ -52,10 +52,12 @@ export class ModuleTransport implements Transport<{ type: 'module'; path: string
 
 /** A hook's answer as an event: a whole event, or a bare response object. */
 export function asEvent(answer: unknown, sent: CognitoTriggerEvent): CognitoTriggerEvent {
-  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new TransportError('malformed', 'the hook answered something that is not an object');
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer))
+    throw new TransportError('malformed', 'the hook answered something that is not an object');
   const a = answer as Record<string, unknown>;
   if ('response' in a) {
-    if (!a.response || typeof a.response !== 'object' || Array.isArray(a.response)) throw new TransportError('malformed', 'the response member is not an object');
+    if (!a.response || typeof a.response !== 'object' || Array.isArray(a.response))
+      throw new TransportError('malformed', 'the response member is not an object');
     return { ...sent, response: a.response as Record<string, unknown> };
   }
   return { ...sent, response: a };

@@ -26,7 +26,10 @@ export class WebhookTransport implements Transport<{ type: 'webhook'; url: strin
       response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(Math.max(1, call.deadline - Date.now())) });
     } catch (error) {
       const name = (error as Error).name;
-      throw new TransportError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable', `the hook could not be reached: ${(error as Error).message}`);
+      throw new TransportError(
+        name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable',
+        `the hook could not be reached: ${(error as Error).message}`,
+      );
     }
     const text = await response.text().catch(() => '');
     let json: unknown;

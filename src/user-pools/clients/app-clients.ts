@@ -25,7 +25,8 @@ export class AppClients {
 
   /** The app client a call names, with its pool and rules; unknown clients are ResourceNotFound. */
   async caller(clientId: string | undefined, poolId?: string): Promise<ClientCaller> {
-    if (!clientId) throw new InvalidParameterError("1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null");
+    if (!clientId)
+      throw new InvalidParameterError("1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null");
     const client = await this.load(clientId, poolId);
     const pool = await loadPool(this.store, client.poolId);
     return new ClientCaller(client, pool, this.secrets);

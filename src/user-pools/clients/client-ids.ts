@@ -18,7 +18,9 @@ export const CLIENT_ID = /^[\w+]{1,128}$/;
 
 /** Cognito's SECRET_HASH: Base64(HMAC-SHA256(client secret, username + client id)). */
 export function secretHash(clientSecret: string, username: string, clientId: string): string {
-  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(username + clientId)
+    .digest('base64');
 }
 
 export function secretHashMatches(clientSecret: string, username: string, clientId: string, presented: string | undefined): boolean {

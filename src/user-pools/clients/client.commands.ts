@@ -44,12 +44,19 @@ export type ClientSettingsInput = Partial<Omit<ClientSettings, 'explicitAuthFlow
 /** The complete settings a create or update records: defaults, the given members, flows mapped, permissions checked against the pool. */
 function resolveClientSettings(pool: ActivePool, clientName: string, input: ClientSettingsInput): ClientSettings {
   const { explicitAuthFlows, ...rest } = input;
-  const settings: ClientSettings = { ...defaultClientSettings(clientName), ...stripUndefined(rest), ...(explicitAuthFlows ? authFlowSettings(explicitAuthFlows) : {}) };
+  const settings: ClientSettings = {
+    ...defaultClientSettings(clientName),
+    ...stripUndefined(rest),
+    ...(explicitAuthFlows ? authFlowSettings(explicitAuthFlows) : {}),
+  };
   checkClientAttributes(pool, settings);
   return settings;
 }
 
-export class CreateUserPoolClientCommand extends UseCaseCommand<{ poolId: string; generateSecret: boolean; settings: ClientSettingsInput & { clientName: string } }, ClientView> {}
+export class CreateUserPoolClientCommand extends UseCaseCommand<
+  { poolId: string; generateSecret: boolean; settings: ClientSettingsInput & { clientName: string } },
+  ClientView
+> {}
 
 @CommandHandler(CreateUserPoolClientCommand)
 export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPoolClientCommand> {

@@ -13,17 +13,29 @@ const when = (given: ClientEvent[], command: ClientCommand) => () => clientDecid
 
 describe('app client decider', () => {
   test('creating a client records its settings and encrypted secret', () => {
-    expect(when([], { type: 'CreateClient', clientId: 'c1', poolId: 'p1', encryptedSecret: 'v1.x.y.z', settings: defaultClientSettings('web'), now: NOW })()).toEqual([created]);
+    expect(
+      when([], { type: 'CreateClient', clientId: 'c1', poolId: 'p1', encryptedSecret: 'v1.x.y.z', settings: defaultClientSettings('web'), now: NOW })(),
+    ).toEqual([created]);
   });
   test('token validity outside Cognito bounds is refused', () => {
-    const settings = { ...defaultClientSettings('web'), accessTokenValidity: 2, tokenValidityUnits: { accessToken: 'days' as const, idToken: 'minutes' as const, refreshToken: 'days' as const } };
+    const settings = {
+      ...defaultClientSettings('web'),
+      accessTokenValidity: 2,
+      tokenValidityUnits: { accessToken: 'days' as const, idToken: 'minutes' as const, refreshToken: 'days' as const },
+    };
     expect(when([], { type: 'CreateClient', clientId: 'c1', poolId: 'p1', settings, now: NOW })).toThrow(InvalidParameterError);
-    const shortRefresh = { ...defaultClientSettings('web'), refreshTokenValidity: 30, tokenValidityUnits: { accessToken: 'minutes' as const, idToken: 'minutes' as const, refreshToken: 'minutes' as const } };
+    const shortRefresh = {
+      ...defaultClientSettings('web'),
+      refreshTokenValidity: 30,
+      tokenValidityUnits: { accessToken: 'minutes' as const, idToken: 'minutes' as const, refreshToken: 'minutes' as const },
+    };
     expect(when([], { type: 'CreateClient', clientId: 'c1', poolId: 'p1', settings: shortRefresh, now: NOW })).toThrow(/RefreshTokenValidity/);
   });
   test('update replaces the settings; a client of another pool is not found', () => {
     const settings = { ...defaultClientSettings('web2'), explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH' as const] };
-    expect(when([created], { type: 'UpdateClient', poolId: 'p1', settings, now: NOW })()).toEqual([{ type: 'UserPoolClientUpdated', data: { ...settings, updatedAt: NOW } }]);
+    expect(when([created], { type: 'UpdateClient', poolId: 'p1', settings, now: NOW })()).toEqual([
+      { type: 'UserPoolClientUpdated', data: { ...settings, updatedAt: NOW } },
+    ]);
     expect(when([created], { type: 'UpdateClient', poolId: 'p2', settings, now: NOW })).toThrow(ResourceNotFoundError);
   });
   test('a deleted client is gone', () => {

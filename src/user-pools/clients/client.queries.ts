@@ -30,7 +30,10 @@ export interface ClientSummary {
   clientName: string;
 }
 
-export class ListUserPoolClientsQuery extends UseCaseQuery<{ poolId: string; maxResults: number; nextToken?: string }, { clients: ClientSummary[]; nextToken?: string }> {}
+export class ListUserPoolClientsQuery extends UseCaseQuery<
+  { poolId: string; maxResults: number; nextToken?: string },
+  { clients: ClientSummary[]; nextToken?: string }
+> {}
 
 @QueryHandler(ListUserPoolClientsQuery)
 export class ListUserPoolClientsHandler implements IQueryHandler<ListUserPoolClientsQuery> {

@@ -12,7 +12,10 @@ import { Users } from '../users.js';
 const CONTACTS: readonly string[] = ['email', 'phone_number'];
 
 /** GetUserAttributeVerificationCode (access token): a code to the attribute's current (or pending) value. */
-export class GetUserAttributeVerificationCodeCommand extends UseCaseCommand<{ accessToken: string; attribute: string; clientMetadata?: Record<string, string> }, CodeDeliveryDetails> {}
+export class GetUserAttributeVerificationCodeCommand extends UseCaseCommand<
+  { accessToken: string; attribute: string; clientMetadata?: Record<string, string> },
+  CodeDeliveryDetails
+> {}
 
 @CommandHandler(GetUserAttributeVerificationCodeCommand)
 export class GetUserAttributeVerificationCodeHandler implements ICommandHandler<GetUserAttributeVerificationCodeCommand> {

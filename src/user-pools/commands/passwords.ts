@@ -36,7 +36,10 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
   async execute({ input, context }: ConfirmForgotPasswordCommand): Promise<void> {
     const { pool, caller } = await this.clients.forUser(input.via, input.username);
     const found = await this.users.find(pool, input.username);
-    if (!found) throw caller?.hidesUserExistence ? new CodeMismatchError('Invalid verification code provided, please try again.') : new UserNotFoundError('User does not exist.');
+    if (!found)
+      throw caller?.hidesUserExistence
+        ? new CodeMismatchError('Invalid verification code provided, please try again.')
+        : new UserNotFoundError('User does not exist.');
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
     const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, found.user.username, input.password);
     const now = this.clock.now();

@@ -20,7 +20,6 @@ export interface SendCodeInput {
   clientMetadata?: Record<string, string>;
 }
 
-
 /** ResendConfirmationCode: a new sign-up code for an unconfirmed user. */
 export class ResendConfirmationCodeCommand extends UseCaseCommand<SendCodeInput, CodeDeliveryDetails> {}
 

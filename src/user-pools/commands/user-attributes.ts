@@ -19,7 +19,9 @@ const READ_ONLY = new Set(['sub']);
 /** The pool's rules for a changed contact, as the decider applies them. */
 export const verificationRules = (pool: ActivePool): AttributeVerification => ({
   autoVerified: pool.settings.autoVerifiedAttributes.filter((a): a is ContactAttribute => CONTACTS.includes(a as ContactAttribute)),
-  keepOriginalUntilVerified: pool.settings.attributesRequireVerificationBeforeUpdate.filter((a): a is ContactAttribute => CONTACTS.includes(a as ContactAttribute)),
+  keepOriginalUntilVerified: pool.settings.attributesRequireVerificationBeforeUpdate.filter((a): a is ContactAttribute =>
+    CONTACTS.includes(a as ContactAttribute),
+  ),
 });
 
 /**
@@ -143,6 +145,12 @@ export class DeleteUserAttributesHandler implements ICommandHandler<DeleteUserAt
     }
     assertMutable(schema, input.names);
     const now = this.clock.now();
-    await this.users.run({ pool: target.pool, streamId: target.streamId, context: target.context, now, command: () => ({ type: 'DeleteAttributes', names: input.names, now: now.toISOString() }) });
+    await this.users.run({
+      pool: target.pool,
+      streamId: target.streamId,
+      context: target.context,
+      now,
+      command: () => ({ type: 'DeleteAttributes', names: input.names, now: now.toISOString() }),
+    });
   }
 }

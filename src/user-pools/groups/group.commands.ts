@@ -64,7 +64,12 @@ export class CreateGroupHandler extends GroupWriter implements ICommandHandler<C
 
   async execute({ input, context }: CreateGroupCommand): Promise<ActiveGroup> {
     const pool = await this.pools.load(input.poolId);
-    const state = await this.runGroup(pool.poolId, input.groupName, (now) => ({ type: 'CreateGroup', poolId: pool.poolId, groupName: input.groupName, settings: input.settings, now }), context);
+    const state = await this.runGroup(
+      pool.poolId,
+      input.groupName,
+      (now) => ({ type: 'CreateGroup', poolId: pool.poolId, groupName: input.groupName, settings: input.settings, now }),
+      context,
+    );
     requireGroup(state);
     return state;
   }
@@ -78,7 +83,13 @@ export class UpdateGroupHandler extends GroupWriter implements ICommandHandler<U
 
   async execute({ input, context }: UpdateGroupCommand): Promise<ActiveGroup> {
     await this.pools.load(input.poolId);
-    const state = await this.runGroup(input.poolId, input.groupName, (now) => ({ type: 'UpdateGroup', settings: input.settings, now }), context, input.expectedRevision);
+    const state = await this.runGroup(
+      input.poolId,
+      input.groupName,
+      (now) => ({ type: 'UpdateGroup', settings: input.settings, now }),
+      context,
+      input.expectedRevision,
+    );
     requireGroup(state);
     return state;
   }

@@ -14,9 +14,7 @@ export const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/
 export const MAX_DESCRIPTION = 2048;
 export const MAX_PRECEDENCE = 2_147_483_647;
 
-export type GroupState =
-  | { status: 'absent' }
-  | (GroupSettings & { status: 'active'; poolId: string; groupName: string; createdAt: string; updatedAt: string });
+export type GroupState = { status: 'absent' } | (GroupSettings & { status: 'active'; poolId: string; groupName: string; createdAt: string; updatedAt: string });
 
 export type ActiveGroup = Extract<GroupState, { status: 'active' }>;
 

@@ -49,7 +49,14 @@ describe('group decider', () => {
     const events = when([created], { type: 'UpdateGroup', settings: { description: 'Admins', precedence: 0, roleArn: ROLE }, now: T1 })();
     expect(events).toEqual([{ type: 'GroupUpdated', data: { poolId: POOL, groupName: 'admins', precedence: 0, roleArn: ROLE, updatedAt: T1 } }]);
     expect(fold(groupDecider, [created, ...events])).toEqual({
-      status: 'active', poolId: POOL, groupName: 'admins', description: 'Admins', precedence: 0, roleArn: ROLE, createdAt: T0, updatedAt: T1,
+      status: 'active',
+      poolId: POOL,
+      groupName: 'admins',
+      description: 'Admins',
+      precedence: 0,
+      roleArn: ROLE,
+      createdAt: T0,
+      updatedAt: T1,
     });
   });
 

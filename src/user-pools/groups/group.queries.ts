@@ -58,13 +58,19 @@ export class ListGroupsHandler implements IQueryHandler<ListGroupsQuery> {
     const params: unknown[] = [pool.poolId];
     if (page.nextToken) params.push(decodePageToken(page.nextToken, 1)[0]);
     params.push(page.limit + 1);
-    const r = await this.db.query<{ group_name: string; description: string | null; precedence: number | null; role_arn: string | null; created_at: Iso; updated_at: Iso }>(
-    `SELECT group_name, description, precedence, role_arn, created_at, updated_at FROM ${GROUPS_TABLE}
+    const r = await this.db.query<{
+      group_name: string;
+      description: string | null;
+      precedence: number | null;
+      role_arn: string | null;
+      created_at: Iso;
+      updated_at: Iso;
+    }>(
+      `SELECT group_name, description, precedence, role_arn, created_at, updated_at FROM ${GROUPS_TABLE}
       WHERE pool_id = $1 ${page.nextToken ? 'AND group_name COLLATE "C" > $2' : ''} ORDER BY group_name COLLATE "C" LIMIT $${params.length}`,
-    params,
-  );
-  const groups = r.rows.slice(0, page.limit).map(
-    (row): ActiveGroup => ({
+      params,
+    );
+    const groups = r.rows.slice(0, page.limit).map((row): ActiveGroup => ({
       status: 'active',
       poolId: pool.poolId,
       groupName: row.group_name,
@@ -73,8 +79,7 @@ export class ListGroupsHandler implements IQueryHandler<ListGroupsQuery> {
       ...(row.role_arn !== null ? { roleArn: row.role_arn } : {}),
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),
-    }),
-  );
+    }));
     return withNext(groups, r.rows.length > page.limit, (g) => [g.groupName]);
   }
 }
@@ -94,25 +99,25 @@ export class ListUsersInGroupHandler implements IQueryHandler<ListUsersInGroupQu
   ) {}
 
   async execute({ input }: ListUsersInGroupQuery): Promise<{ users: DirectoryUser[]; nextToken?: string }> {
-  const { poolId, groupName, page } = input;
-  await this.pools.load(poolId);
-  await loadGroup(this.store, poolId, groupName);
-  const params: unknown[] = [poolId, groupName];
-  if (page.nextToken) params.push(...decodePageToken(page.nextToken, 2));
-  params.push(page.limit + 1);
-  const r = await this.db.query<UserRow>(
-    `SELECT ${userRowColumns('u.')}
+    const { poolId, groupName, page } = input;
+    await this.pools.load(poolId);
+    await loadGroup(this.store, poolId, groupName);
+    const params: unknown[] = [poolId, groupName];
+    if (page.nextToken) params.push(...decodePageToken(page.nextToken, 2));
+    params.push(page.limit + 1);
+    const r = await this.db.query<UserRow>(
+      `SELECT ${userRowColumns('u.')}
        FROM ${GROUP_MEMBERS_TABLE} m
        JOIN ${GROUPS_TABLE} g ON g.pool_id = m.pool_id AND g.group_name = m.group_name AND g.created_at = m.group_created_at
        JOIN ${USERS_TABLE} u ON u.pool_id = m.pool_id AND u.sub = m.sub
       WHERE m.pool_id = $1 AND m.group_name = $2 ${page.nextToken ? 'AND (u.username_key, u.sub) > ($3, $4)' : ''}
       ORDER BY u.username_key, u.sub LIMIT $${params.length}`,
-    params,
-  );
-  const rows = r.rows.slice(0, page.limit);
-  const users = rows.map(toDirectoryUser);
-  const last = rows[rows.length - 1];
-  return { users, ...(r.rows.length > page.limit && last ? { nextToken: encodePageToken([last.username_key, last.sub]) } : {}) };
+      params,
+    );
+    const rows = r.rows.slice(0, page.limit);
+    const users = rows.map(toDirectoryUser);
+    const last = rows[rows.length - 1];
+    return { users, ...(r.rows.length > page.limit && last ? { nextToken: encodePageToken([last.username_key, last.sub]) } : {}) };
   }
 }
 
@@ -128,14 +133,14 @@ export class ListGroupsForUserHandler implements IQueryHandler<ListGroupsForUser
   ) {}
 
   async execute({ input }: ListGroupsForUserQuery): Promise<GroupPage> {
-  const { page } = input;
-  const pool = await this.pools.load(input.poolId);
-  const { user } = await this.users.byName(pool, input.username);
-  const after = page.nextToken ? decodePageToken(page.nextToken, 1)[0] : undefined;
-  const all = (await memberGroups(this.store, user.poolId, user.sub))
-    .filter((g) => after === undefined || g.groupName > after)
-    .sort((a, b) => (a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : 0));
-  return withNext(all.slice(0, page.limit), all.length > page.limit, (g) => [g.groupName]);
+    const { page } = input;
+    const pool = await this.pools.load(input.poolId);
+    const { user } = await this.users.byName(pool, input.username);
+    const after = page.nextToken ? decodePageToken(page.nextToken, 1)[0] : undefined;
+    const all = (await memberGroups(this.store, user.poolId, user.sub))
+      .filter((g) => after === undefined || g.groupName > after)
+      .sort((a, b) => (a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : 0));
+    return withNext(all.slice(0, page.limit), all.length > page.limit, (g) => [g.groupName]);
   }
 }
 

@@ -5,7 +5,18 @@ import { normalizeUsername } from '../username.js';
 export { likePrefix };
 
 /** Cognito's searchable attributes; custom attributes are not searchable there either. */
-const SEARCHABLE = ['username', 'email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username', 'cognito:user_status', 'status', 'sub'] as const;
+const SEARCHABLE = [
+  'username',
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'cognito:user_status',
+  'status',
+  'sub',
+] as const;
 export type FilterAttribute = (typeof SEARCHABLE)[number];
 
 /** One parsed `attr = "value"` (exact) or `attr ^= "value"` (prefix). */

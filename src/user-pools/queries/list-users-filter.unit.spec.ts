@@ -51,10 +51,13 @@ describe('ListUsers filter parser', () => {
     expect((error as Error).message).toBe('Error while parsing filter.');
   });
 
-  test.each(['custom:team', 'nickname', 'email_verified', 'Email', 'updated_at'])('given the unsearchable attribute %s, then InvalidParameterException', (name) => {
-    expect(() => parseUserFilter(`${name} = "x"`)).toThrow(InvalidParameterError);
-    expect(() => parseUserFilter(`${name} = "x"`)).toThrow(`Invalid search attribute: ${name}`);
-  });
+  test.each(['custom:team', 'nickname', 'email_verified', 'Email', 'updated_at'])(
+    'given the unsearchable attribute %s, then InvalidParameterException',
+    (name) => {
+      expect(() => parseUserFilter(`${name} = "x"`)).toThrow(InvalidParameterError);
+      expect(() => parseUserFilter(`${name} = "x"`)).toThrow(`Invalid search attribute: ${name}`);
+    },
+  );
 });
 
 describe('ListUsers filter as SQL', () => {

@@ -82,7 +82,10 @@ export const adminSetUserPasswordAction = action({
   input: z.object({ ...poolUser, Password: password, Permanent: z.boolean().optional() }),
   async handle(input, ctx) {
     await ctx.commands.execute(
-      new AdminSetUserPasswordCommand({ poolId: input.UserPoolId, username: input.Username, password: input.Password, permanent: input.Permanent ?? false }, ctx.request),
+      new AdminSetUserPasswordCommand(
+        { poolId: input.UserPoolId, username: input.Username, password: input.Password, permanent: input.Permanent ?? false },
+        ctx.request,
+      ),
     );
     return {};
   },
@@ -92,7 +95,9 @@ export const adminResetUserPasswordAction = action({
   auth: 'admin',
   input: z.object({ ...poolUser, ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new AdminResetUserPasswordCommand({ poolId: input.UserPoolId, username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
+    await ctx.commands.execute(
+      new AdminResetUserPasswordCommand({ poolId: input.UserPoolId, username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request),
+    );
     return {};
   },
 });
@@ -102,7 +107,10 @@ export const adminUpdateUserAttributes = action({
   input: z.object({ ...poolUser, UserAttributes: z.array(attributeType).min(1).max(100), ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
     await ctx.commands.execute(
-      new UpdateUserAttributesCommand({ target: target(input), attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata }, ctx.request),
+      new UpdateUserAttributesCommand(
+        { target: target(input), attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata },
+        ctx.request,
+      ),
     );
     return {};
   },

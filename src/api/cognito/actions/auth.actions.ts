@@ -27,7 +27,14 @@ export const initiateAuth = action({
   handle: (input, ctx) =>
     ctx.commands.execute(
       new InitiateAuthCommand(
-        { flow: input.AuthFlow, surface: 'public', clientId: input.ClientId, parameters: input.AuthParameters ?? {}, clientMetadata: input.ClientMetadata, session: input.Session },
+        {
+          flow: input.AuthFlow,
+          surface: 'public',
+          clientId: input.ClientId,
+          parameters: input.AuthParameters ?? {},
+          clientMetadata: input.ClientMetadata,
+          session: input.Session,
+        },
         ctx.request,
       ),
     ),
@@ -72,7 +79,10 @@ export const getTokensFromRefreshToken = action({
   }),
   async handle(input, ctx) {
     const tokens = await ctx.commands.execute(
-      new GetTokensFromRefreshTokenCommand({ clientId: input.ClientId, clientSecret: input.ClientSecret, refreshToken: input.RefreshToken, clientMetadata: input.ClientMetadata }, ctx.request),
+      new GetTokensFromRefreshTokenCommand(
+        { clientId: input.ClientId, clientSecret: input.ClientSecret, refreshToken: input.RefreshToken, clientMetadata: input.ClientMetadata },
+        ctx.request,
+      ),
     );
     return { AuthenticationResult: tokens };
   },
@@ -109,7 +119,9 @@ export const adminUserGlobalSignOut = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new UserLifecycleCommand({ target: { poolId: input.UserPoolId, username: input.Username }, action: 'SignOutGlobally' }, ctx.request));
+    await ctx.commands.execute(
+      new UserLifecycleCommand({ target: { poolId: input.UserPoolId, username: input.Username }, action: 'SignOutGlobally' }, ctx.request),
+    );
     return {};
   },
 });

@@ -8,8 +8,16 @@ import { nextToken, userPoolId, username } from './members.js';
 import { directoryUserType } from './user-type.js';
 
 // Members and limits as in Cognito's API reference (GroupNameType, ArnType, QueryLimitType).
-const groupName = z.string().min(1).max(128).regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
-const roleArn = z.string().min(20).max(2048).regex(/^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$/);
+const groupName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
+const roleArn = z
+  .string()
+  .min(20)
+  .max(2048)
+  .regex(/^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$/);
 const settings = {
   Description: z.string().max(2048).optional(),
   RoleArn: roleArn.optional(),
@@ -41,7 +49,9 @@ export const createGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, ...settings }),
   async handle(input, ctx) {
-    const group = await ctx.commands.execute(new CreateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request));
+    const group = await ctx.commands.execute(
+      new CreateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request),
+    );
     return { Group: toGroupType(group) };
   },
 });
@@ -58,7 +68,9 @@ export const updateGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, ...settings }),
   async handle(input, ctx) {
-    const group = await ctx.commands.execute(new UpdateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request));
+    const group = await ctx.commands.execute(
+      new UpdateGroupCommand({ poolId: input.UserPoolId, groupName: input.GroupName, settings: toSettings(input) }, ctx.request),
+    );
     return { Group: toGroupType(group) };
   },
 });
@@ -87,7 +99,9 @@ export const adminAddUserToGroupAction = action({
   auth: 'admin',
   input: membership,
   async handle(input, ctx) {
-    await ctx.commands.execute(new ChangeMembershipCommand({ poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'AddUserToGroup' }, ctx.request));
+    await ctx.commands.execute(
+      new ChangeMembershipCommand({ poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'AddUserToGroup' }, ctx.request),
+    );
     return {};
   },
 });
@@ -96,7 +110,12 @@ export const adminRemoveUserFromGroupAction = action({
   auth: 'admin',
   input: membership,
   async handle(input, ctx) {
-    await ctx.commands.execute(new ChangeMembershipCommand({ poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'RemoveUserFromGroup' }, ctx.request));
+    await ctx.commands.execute(
+      new ChangeMembershipCommand(
+        { poolId: input.UserPoolId, groupName: input.GroupName, username: input.Username, action: 'RemoveUserFromGroup' },
+        ctx.request,
+      ),
+    );
     return {};
   },
 });
@@ -105,7 +124,9 @@ export const adminListGroupsForUserAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, Limit: limit, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    const result = await ctx.queries.execute(new ListGroupsForUserQuery({ poolId: input.UserPoolId, username: input.Username, page: page(input) }, ctx.request));
+    const result = await ctx.queries.execute(
+      new ListGroupsForUserQuery({ poolId: input.UserPoolId, username: input.Username, page: page(input) }, ctx.request),
+    );
     return { Groups: result.groups.map(toGroupType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
   },
 });
@@ -114,7 +135,9 @@ export const listUsersInGroupAction = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, GroupName: groupName, Limit: limit, NextToken: nextToken.optional() }),
   async handle(input, ctx) {
-    const result = await ctx.queries.execute(new ListUsersInGroupQuery({ poolId: input.UserPoolId, groupName: input.GroupName, page: page(input) }, ctx.request));
+    const result = await ctx.queries.execute(
+      new ListUsersInGroupQuery({ poolId: input.UserPoolId, groupName: input.GroupName, page: page(input) }, ctx.request),
+    );
     return { Users: result.users.map(directoryUserType), ...(result.nextToken ? { NextToken: result.nextToken } : {}) };
   },
 });

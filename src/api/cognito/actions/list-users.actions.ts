@@ -13,13 +13,24 @@ export const listUsersAction = action({
     UserPoolId: userPoolId,
     AttributesToGet: z.array(z.string().min(1).max(32)).optional(),
     Limit: z.number().int().min(0).max(MAX_LIMIT).optional(),
-    PaginationToken: z.string().min(1).max(131072).regex(/^[\S]+$/).optional(),
+    PaginationToken: z
+      .string()
+      .min(1)
+      .max(131072)
+      .regex(/^[\S]+$/)
+      .optional(),
     Filter: z.string().max(256).optional(),
   }),
   async handle(input, ctx) {
     const page = await ctx.queries.execute(
       new ListUsersQuery(
-        { poolId: input.UserPoolId, filter: input.Filter, attributesToGet: input.AttributesToGet, limit: input.Limit || MAX_LIMIT, paginationToken: input.PaginationToken },
+        {
+          poolId: input.UserPoolId,
+          filter: input.Filter,
+          attributesToGet: input.AttributesToGet,
+          limit: input.Limit || MAX_LIMIT,
+          paginationToken: input.PaginationToken,
+        },
         ctx.request,
       ),
     );

@@ -19,7 +19,9 @@ function totpCaller(input: { AccessToken?: string | undefined; Session?: string 
 }
 
 /** Cognito's three *MfaSettings members as the factors' preferences (members left out are not changed). */
-function preferences(input: Partial<Record<'SMSMfaSettings' | 'SoftwareTokenMfaSettings' | 'EmailMfaSettings', { Enabled?: boolean; PreferredMfa?: boolean } | undefined>>) {
+function preferences(
+  input: Partial<Record<'SMSMfaSettings' | 'SoftwareTokenMfaSettings' | 'EmailMfaSettings', { Enabled?: boolean; PreferredMfa?: boolean } | undefined>>,
+) {
   const out: Partial<Record<MfaFactor, MfaPreference>> = {};
   const put = (factor: MfaFactor, s: { Enabled?: boolean; PreferredMfa?: boolean } | undefined) => {
     if (s) out[factor] = { enabled: s.Enabled ?? false, preferred: s.PreferredMfa ?? false };
@@ -37,7 +39,11 @@ function legacyPreferences(options: Array<{ DeliveryMedium?: string; AttributeNa
 }
 
 /** GetUser / AdminGetUser: the factors a user has turned on, and the preferred one. */
-export function mfaSettingsOf(user: ExistingUserState): { UserMFASettingList: string[]; PreferredMfaSetting?: string; MFAOptions: Array<{ DeliveryMedium: string; AttributeName: string }> } {
+export function mfaSettingsOf(user: ExistingUserState): {
+  UserMFASettingList: string[];
+  PreferredMfaSetting?: string;
+  MFAOptions: Array<{ DeliveryMedium: string; AttributeName: string }>;
+} {
   const prefs = user.mfa?.preferences ?? {};
   const enabled = (['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const).filter((f) => prefs[f]?.enabled);
   const preferred = enabled.find((f) => prefs[f]?.preferred);
@@ -62,11 +68,17 @@ export const verifySoftwareToken = action({
   input: z.object({
     AccessToken: accessToken.optional(),
     Session: session.optional(),
-    UserCode: z.string().min(6).max(6).regex(/^[0-9]+$/),
+    UserCode: z
+      .string()
+      .min(6)
+      .max(6)
+      .regex(/^[0-9]+$/),
     FriendlyDeviceName: z.string().min(1).max(131072).optional(),
   }),
   async handle(input, ctx) {
-    const r = await ctx.commands.execute(new VerifySoftwareTokenCommand({ who: totpCaller(input), code: input.UserCode, friendlyDeviceName: input.FriendlyDeviceName }, ctx.request));
+    const r = await ctx.commands.execute(
+      new VerifySoftwareTokenCommand({ who: totpCaller(input), code: input.UserCode, friendlyDeviceName: input.FriendlyDeviceName }, ctx.request),
+    );
     return { Status: 'SUCCESS', ...(r.session ? { Session: r.session } : {}) };
   },
 });
@@ -84,7 +96,9 @@ export const adminSetUserMfaPreference = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, ...preferenceMembers }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new SetMfaPreferenceCommand({ target: { poolId: input.UserPoolId, username: input.Username }, preferences: preferences(input) }, ctx.request));
+    await ctx.commands.execute(
+      new SetMfaPreferenceCommand({ target: { poolId: input.UserPoolId, username: input.Username }, preferences: preferences(input) }, ctx.request),
+    );
     return {};
   },
 });
@@ -93,7 +107,9 @@ export const setUserSettings = action({
   auth: 'public',
   input: z.object({ AccessToken: accessToken, MFAOptions: mfaOptions }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new SetMfaPreferenceCommand({ target: { accessToken: input.AccessToken }, preferences: legacyPreferences(input.MFAOptions) }, ctx.request));
+    await ctx.commands.execute(
+      new SetMfaPreferenceCommand({ target: { accessToken: input.AccessToken }, preferences: legacyPreferences(input.MFAOptions) }, ctx.request),
+    );
     return {};
   },
 });
@@ -102,7 +118,12 @@ export const adminSetUserSettings = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, Username: username, MFAOptions: mfaOptions }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new SetMfaPreferenceCommand({ target: { poolId: input.UserPoolId, username: input.Username }, preferences: legacyPreferences(input.MFAOptions) }, ctx.request));
+    await ctx.commands.execute(
+      new SetMfaPreferenceCommand(
+        { target: { poolId: input.UserPoolId, username: input.Username }, preferences: legacyPreferences(input.MFAOptions) },
+        ctx.request,
+      ),
+    );
     return {};
   },
 });

@@ -8,14 +8,23 @@ import { action } from '../cognito-action.js';
 import { accessToken, attributeType, clientId, clientMetadata, secretHash, username } from './members.js';
 import { attributesOf } from './user-type.js';
 
-const byClient = { ClientId: clientId, SecretHash: secretHash.optional(), Username: username, ClientMetadata: clientMetadata, UserContextData: z.unknown().optional(), AnalyticsMetadata: z.unknown().optional() };
+const byClient = {
+  ClientId: clientId,
+  SecretHash: secretHash.optional(),
+  Username: username,
+  ClientMetadata: clientMetadata,
+  UserContextData: z.unknown().optional(),
+  AnalyticsMetadata: z.unknown().optional(),
+};
 const via = (input: { ClientId: string; SecretHash?: string | undefined }) => ({ clientId: input.ClientId, secretHash: input.SecretHash });
 
 export const resendConfirmationCodeAction = action({
   auth: 'public',
   input: z.object(byClient),
   async handle(input, ctx) {
-    const details = await ctx.commands.execute(new ResendConfirmationCodeCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
+    const details = await ctx.commands.execute(
+      new ResendConfirmationCodeCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request),
+    );
     return { CodeDeliveryDetails: details };
   },
 });
@@ -24,7 +33,9 @@ export const forgotPasswordAction = action({
   auth: 'public',
   input: z.object(byClient),
   async handle(input, ctx) {
-    const details = await ctx.commands.execute(new ForgotPasswordCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request));
+    const details = await ctx.commands.execute(
+      new ForgotPasswordCommand({ via: via(input), username: input.Username, clientMetadata: input.ClientMetadata }, ctx.request),
+    );
     return { CodeDeliveryDetails: details };
   },
 });
@@ -44,7 +55,9 @@ export const changePasswordAction = action({
   auth: 'public',
   input: z.object({ PreviousPassword: z.string().min(1).max(256), ProposedPassword: z.string().min(1).max(256), AccessToken: accessToken }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new ChangePasswordCommand({ accessToken: input.AccessToken, previous: input.PreviousPassword, proposed: input.ProposedPassword }, ctx.request));
+    await ctx.commands.execute(
+      new ChangePasswordCommand({ accessToken: input.AccessToken, previous: input.PreviousPassword, proposed: input.ProposedPassword }, ctx.request),
+    );
     return {};
   },
 });
@@ -54,7 +67,10 @@ export const updateUserAttributesAction = action({
   input: z.object({ UserAttributes: z.array(attributeType).min(1).max(100), AccessToken: accessToken, ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
     const list = await ctx.commands.execute(
-      new UpdateUserAttributesCommand({ target: { accessToken: input.AccessToken }, attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata }, ctx.request),
+      new UpdateUserAttributesCommand(
+        { target: { accessToken: input.AccessToken }, attributes: attributesOf(input.UserAttributes), clientMetadata: input.ClientMetadata },
+        ctx.request,
+      ),
     );
     return { CodeDeliveryDetailsList: list };
   },
@@ -83,7 +99,10 @@ export const getUserAttributeVerificationCodeAction = action({
   input: z.object({ AccessToken: accessToken, AttributeName: z.string().min(1).max(32), ClientMetadata: clientMetadata }),
   async handle(input, ctx) {
     const details = await ctx.commands.execute(
-      new GetUserAttributeVerificationCodeCommand({ accessToken: input.AccessToken, attribute: input.AttributeName, clientMetadata: input.ClientMetadata }, ctx.request),
+      new GetUserAttributeVerificationCodeCommand(
+        { accessToken: input.AccessToken, attribute: input.AttributeName, clientMetadata: input.ClientMetadata },
+        ctx.request,
+      ),
     );
     return { CodeDeliveryDetails: details };
   },
@@ -93,7 +112,9 @@ export const verifyUserAttributeAction = action({
   auth: 'public',
   input: z.object({ AccessToken: accessToken, AttributeName: z.enum(['email', 'phone_number']), Code: z.string().min(1).max(2048).regex(/^\S+$/) }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new VerifyUserAttributeCommand({ accessToken: input.AccessToken, attribute: input.AttributeName, code: input.Code }, ctx.request));
+    await ctx.commands.execute(
+      new VerifyUserAttributeCommand({ accessToken: input.AccessToken, attribute: input.AttributeName, code: input.Code }, ctx.request),
+    );
     return {};
   },
 });

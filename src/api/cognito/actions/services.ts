@@ -34,13 +34,7 @@ import {
   updateUserAttributesAction,
   verifyUserAttributeAction,
 } from './self-service.actions.js';
-import {
-  createUserPoolClient,
-  deleteUserPoolClient,
-  describeUserPoolClient,
-  listUserPoolClients,
-  updateUserPoolClient,
-} from './user-pool-client.actions.js';
+import { createUserPoolClient, deleteUserPoolClient, describeUserPoolClient, listUserPoolClients, updateUserPoolClient } from './user-pool-client.actions.js';
 import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, listUserPools, updateUserPool } from './user-pool.actions.js';
 import { GROUP_ACTIONS } from './group.actions.js';
 import { MFA_ACTIONS } from './mfa.actions.js';

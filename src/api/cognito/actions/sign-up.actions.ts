@@ -46,7 +46,11 @@ export const confirmSignUp = action({
     ClientId: clientId,
     SecretHash: secretHash.optional(),
     Username: username,
-    ConfirmationCode: z.string().min(1).max(2048).regex(/^[\S]+$/),
+    ConfirmationCode: z
+      .string()
+      .min(1)
+      .max(2048)
+      .regex(/^[\S]+$/),
     ForceAliasCreation: z.boolean().optional(),
     ClientMetadata: clientMetadata,
     AnalyticsMetadata: z.unknown().optional(),
@@ -55,7 +59,10 @@ export const confirmSignUp = action({
   }),
   async handle(input, ctx) {
     await ctx.commands.execute(
-      new ConfirmSignUpCommand({ via: { clientId: input.ClientId, secretHash: input.SecretHash }, username: input.Username, code: input.ConfirmationCode }, ctx.request),
+      new ConfirmSignUpCommand(
+        { via: { clientId: input.ClientId, secretHash: input.SecretHash }, username: input.Username, code: input.ConfirmationCode },
+        ctx.request,
+      ),
     );
     return {};
   },

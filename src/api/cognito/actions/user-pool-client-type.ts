@@ -10,7 +10,11 @@ const unit = z.enum(['seconds', 'minutes', 'hours', 'days']);
 const names = (max: number) => z.array(z.string().min(1).max(2048)).max(max);
 
 export const clientSettingsInput = z.object({
-  ClientName: z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/),
+  ClientName: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w\s+=,.@-]+$/),
   RefreshTokenValidity: z.number().int().min(0).max(315360000).optional(),
   AccessTokenValidity: z.number().int().min(1).max(86400).optional(),
   IdTokenValidity: z.number().int().min(1).max(86400).optional(),
@@ -37,7 +41,10 @@ export const clientSettingsInput = z.object({
   CallbackURLs: names(100).optional(),
   LogoutURLs: names(100).optional(),
   DefaultRedirectURI: z.string().min(1).max(1024).optional(),
-  AllowedOAuthFlows: z.array(z.enum(['code', 'implicit', 'client_credentials'])).max(3).optional(),
+  AllowedOAuthFlows: z
+    .array(z.enum(['code', 'implicit', 'client_credentials']))
+    .max(3)
+    .optional(),
   AllowedOAuthScopes: names(50).optional(),
   AllowedOAuthFlowsUserPoolClient: z.boolean().optional(),
   PreventUserExistenceErrors: z.enum(['LEGACY', 'ENABLED']).optional(),

@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  CreateUserPoolClientCommand,
-  DeleteUserPoolClientCommand,
-  UpdateUserPoolClientCommand,
-} from '../../../user-pools/clients/client.commands.js';
+import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand, UpdateUserPoolClientCommand } from '../../../user-pools/clients/client.commands.js';
 import { DescribeUserPoolClientQuery, ListUserPoolClientsQuery } from '../../../user-pools/clients/client.queries.js';
 import { action } from '../cognito-action.js';
 import { clientId, nextToken, userPoolId } from './members.js';
@@ -60,7 +56,10 @@ export const listUserPoolClients = action({
   }),
   async handle(input, ctx) {
     const page = await ctx.queries.execute(
-      new ListUserPoolClientsQuery({ poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken ? { nextToken: input.NextToken } : {}) }, ctx.request),
+      new ListUserPoolClientsQuery(
+        { poolId: input.UserPoolId, maxResults: input.MaxResults ?? 60, ...(input.NextToken ? { nextToken: input.NextToken } : {}) },
+        ctx.request,
+      ),
     );
     return {
       UserPoolClients: page.clients.map((c) => ({ ClientId: c.clientId, UserPoolId: c.poolId, ClientName: c.clientName })),

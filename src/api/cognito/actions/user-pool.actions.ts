@@ -11,17 +11,30 @@ import { action } from '../cognito-action.js';
 import { nextToken, userPoolId } from './members.js';
 import { mutableSettingsInput, schemaAttributeInput, toMutableSettings, toSchemaInput, toUserPoolType } from './user-pool-type.js';
 
-const poolName = z.string().min(1).max(128).regex(/^[\w\s+=,.@-]+$/);
+const poolName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w\s+=,.@-]+$/);
 
 export const createUserPool = action({
   auth: 'admin',
   // PoolName first: validation problems are reported in member order, as AWS does.
-  input: z.object({ PoolName: poolName }).extend(mutableSettingsInput.shape).extend({
-    UsernameAttributes: z.array(z.enum(['email', 'phone_number'])).max(2).optional(),
-    AliasAttributes: z.array(z.enum(['email', 'phone_number', 'preferred_username'])).max(3).optional(),
-    Schema: z.array(schemaAttributeInput).min(1).max(50).optional(),
-    UsernameConfiguration: z.object({ CaseSensitive: z.boolean() }).optional(),
-  }),
+  input: z
+    .object({ PoolName: poolName })
+    .extend(mutableSettingsInput.shape)
+    .extend({
+      UsernameAttributes: z
+        .array(z.enum(['email', 'phone_number']))
+        .max(2)
+        .optional(),
+      AliasAttributes: z
+        .array(z.enum(['email', 'phone_number', 'preferred_username']))
+        .max(3)
+        .optional(),
+      Schema: z.array(schemaAttributeInput).min(1).max(50).optional(),
+      UsernameConfiguration: z.object({ CaseSensitive: z.boolean() }).optional(),
+    }),
   async handle(input, ctx) {
     const pool = await ctx.commands.execute(
       new CreateUserPoolCommand(
@@ -45,10 +58,13 @@ const CREATION_ONLY = ['UsernameAttributes', 'AliasAttributes', 'Schema', 'Usern
 
 export const updateUserPool = action({
   auth: 'admin',
-  input: z.object({ UserPoolId: userPoolId }).extend(mutableSettingsInput.shape).extend({
-    PoolName: poolName.optional(),
-    ...Object.fromEntries(CREATION_ONLY.map((member) => [member, z.unknown().optional()])),
-  }),
+  input: z
+    .object({ UserPoolId: userPoolId })
+    .extend(mutableSettingsInput.shape)
+    .extend({
+      PoolName: poolName.optional(),
+      ...Object.fromEntries(CREATION_ONLY.map((member) => [member, z.unknown().optional()])),
+    }),
   async handle(input, ctx) {
     const fixed = CREATION_ONLY.find((member) => (input as Record<string, unknown>)[member] !== undefined);
     if (fixed) throw new InvalidParameterError(`${fixed} cannot be changed after the user pool is created.`);
@@ -71,7 +87,9 @@ export const addCustomAttributes = action({
   auth: 'admin',
   input: z.object({ UserPoolId: userPoolId, CustomAttributes: z.array(schemaAttributeInput).min(1).max(25) }),
   async handle(input, ctx) {
-    await ctx.commands.execute(new AddCustomAttributesCommand({ poolId: input.UserPoolId, attributes: input.CustomAttributes.map(toSchemaInput) }, ctx.request));
+    await ctx.commands.execute(
+      new AddCustomAttributesCommand({ poolId: input.UserPoolId, attributes: input.CustomAttributes.map(toSchemaInput) }, ctx.request),
+    );
     return {};
   },
 });
