@@ -5,7 +5,6 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   GlobalPosition,
   NewEvent,
   ReadAllOptions,
