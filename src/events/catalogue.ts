@@ -15,6 +15,8 @@ import { UI_CUSTOMIZATION_CATALOGUE } from '../user-pools/branding/ui-customizat
 import type { UICustomizationEvent } from '../user-pools/branding/ui-customization.events.js';
 import { MANAGED_LOGIN_CATALOGUE } from '../user-pools/branding/managed-login.catalogue.js';
 import type { ManagedLoginBrandingEvent } from '../user-pools/branding/managed-login.events.js';
+import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
+import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
@@ -41,7 +43,8 @@ export type AnyEvent =
   | TermsEvent
   | TermsAccepted
   | UICustomizationEvent
-  | ManagedLoginBrandingEvent;
+  | ManagedLoginBrandingEvent
+  | UserPoolOAuthEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -272,6 +275,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...TERMS_CATALOGUE,
   ...UI_CUSTOMIZATION_CATALOGUE,
   ...MANAGED_LOGIN_CATALOGUE,
+  ...USER_POOL_OAUTH_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

@@ -25,6 +25,7 @@ import { SESSION_CONFIG_PROVIDERS } from './sessions/session-config.use-cases.js
 import { TERMS_PROVIDERS } from './terms/terms.use-cases.js';
 import { REPLICA_HANDLERS } from './replicas/replica.use-cases.js';
 import { UI_CUSTOMIZATION_HANDLERS } from './branding/ui-customization.use-cases.js';
+import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
@@ -99,4 +100,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   // Hosted UI branding (stored for the hosted pages)
   ...UI_CUSTOMIZATION_HANDLERS,
   ...MANAGED_LOGIN_HANDLERS,
+  // Pool domains and resource servers (OAuth)
+  ...USER_POOL_OAUTH_HANDLERS,
 ];

@@ -16,6 +16,9 @@ import { type ClientSettings, clientStream } from './client.events.js';
 import { newClientId, newClientSecret } from './client-ids.js';
 import type { ActiveClient } from './client.repository.js';
 import type { ActivePool } from '../user-pool.repository.js';
+import { customScopes } from '../oauth/resource-server.decider.js';
+import { loadResourceServers } from '../oauth/resource-server.use-cases.js';
+import { checkOAuthSettings } from './client-oauth.js';
 
 /** A client as the API shows it: settings plus the plaintext secret (Describe returns it, as Cognito does). */
 export interface ClientView extends ClientSettings {
@@ -69,12 +72,18 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
     private readonly clients: AppClients,
   ) {}
 
+  /** AllowedOAuthFlows, scopes (standard or a resource server's), callback and sign-out URLs, as Cognito checks them. */
+  private async checkOAuth(pool: ActivePool, settings: ClientSettings, hasSecret: boolean): Promise<void> {
+    checkOAuthSettings(settings, { poolId: pool.poolId, hasSecret, customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)) });
+  }
+
   async execute({ input, context }: CreateUserPoolClientCommand): Promise<ClientView> {
     const pool = await this.pools.load(input.poolId);
     const clientId = newClientId();
     const now = this.clock.now();
     const secret = input.generateSecret ? newClientSecret() : undefined;
     const settings = resolveClientSettings(pool, input.settings.clientName, input.settings);
+    await this.checkOAuth(pool, settings, secret !== undefined);
     const result = await handleCommand({
       store: this.store,
       streamId: clientStream(clientId),
@@ -113,10 +122,16 @@ export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPo
     private readonly clients: AppClients,
   ) {}
 
+  /** AllowedOAuthFlows, scopes (standard or a resource server's), callback and sign-out URLs, as Cognito checks them. */
+  private async checkOAuth(pool: ActivePool, settings: ClientSettings, hasSecret: boolean): Promise<void> {
+    checkOAuthSettings(settings, { poolId: pool.poolId, hasSecret, customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)) });
+  }
+
   async execute({ input, context }: UpdateUserPoolClientCommand): Promise<ClientView> {
     const pool = await this.pools.load(input.poolId);
     const current = await this.clients.load(input.clientId, input.poolId);
     const settings = resolveClientSettings(pool, input.settings.clientName ?? current.settings.clientName, input.settings);
+    await this.checkOAuth(pool, settings, current.secrets.length > 0);
     const now = this.clock.now();
     const result = await handleCommand({
       store: this.store,

@@ -47,6 +47,8 @@ import { TERMS_ACTIONS } from './terms.actions.js';
 import { REPLICA_ACTIONS } from './replica.actions.js';
 import { UI_CUSTOMIZATION_ACTIONS } from './ui-customization.actions.js';
 import { MANAGED_LOGIN_ACTIONS } from './managed-login.actions.js';
+import { DOMAIN_ACTIONS } from './domain.actions.js';
+import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -108,6 +110,8 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...REPLICA_ACTIONS,
       ...UI_CUSTOMIZATION_ACTIONS,
       ...MANAGED_LOGIN_ACTIONS,
+      ...DOMAIN_ACTIONS,
+      ...RESOURCE_SERVER_ACTIONS,
     },
   },
 };
