@@ -1,9 +1,19 @@
 /** How a sign-in was attempted (Cognito's AuthFlow names). */
 export type AuthFlowName =
-  'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'ADMIN_NO_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'USER_SRP_AUTH';
+  'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'ADMIN_NO_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'USER_SRP_AUTH' | 'USER_AUTH';
 
 export type SignInFailureReason =
-  'USER_NOT_FOUND' | 'WRONG_PASSWORD' | 'USER_NOT_CONFIRMED' | 'USER_DISABLED' | 'LOCKED_OUT' | 'PASSWORD_RESET_REQUIRED' | 'TEMPORARY_PASSWORD_EXPIRED';
+  | 'USER_NOT_FOUND'
+  | 'WRONG_PASSWORD'
+  | 'USER_NOT_CONFIRMED'
+  | 'USER_DISABLED'
+  | 'LOCKED_OUT'
+  | 'PASSWORD_RESET_REQUIRED'
+  | 'TEMPORARY_PASSWORD_EXPIRED'
+  /** A second factor (or a passwordless first one) answered wrong or after its code ran out, a device's or passkey's proof wrong: `factor` names it. */
+  | 'WRONG_CODE'
+  | 'EXPIRED_CODE'
+  | 'WRONG_PROOF';
 
 /**
  * Sign-in facts live on their own stream per user (`authlog-<poolId>-<sub>`), so the user's
@@ -11,12 +21,14 @@ export type SignInFailureReason =
  */
 export type SignInSucceeded = {
   type: 'SignInSucceeded';
-  data: { poolId: string; sub: string; clientId: string; flow: AuthFlowName; at: string };
+  /** `factors`: what the sign-in passed, in order (absent in entries from before MFA: the password alone). */
+  data: { poolId: string; sub: string; clientId: string; flow: AuthFlowName; factors?: string[]; at: string };
 };
 
 export type SignInFailed = {
   type: 'SignInFailed';
-  data: { poolId: string; sub?: string; clientId: string; flow: AuthFlowName; reason: SignInFailureReason; at: string };
+  /** `factor`: the factor that failed, when it was not the password; `passed`: the factors passed before it. */
+  data: { poolId: string; sub?: string; clientId: string; flow: AuthFlowName; reason: SignInFailureReason; factor?: string; passed?: string[]; at: string };
 };
 
 export type AuthLogEvent = SignInSucceeded | SignInFailed;

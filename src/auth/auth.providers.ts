@@ -2,6 +2,10 @@ import type { Provider } from '@nestjs/common';
 import { ACCESS_TOKENS } from '../user-pools/access-token.port.js';
 import { AccessTokens } from './access-tokens.js';
 import { InitiateAuthHandler } from './commands/initiate-auth.js';
+import { DEVICE_PROVIDERS } from './devices/device.use-cases.js';
+import { Devices } from './devices/devices.js';
+import { MfaCodes } from './mfa/mfa-codes.js';
+import { GetUserPoolMfaConfigHandler, SetUserPoolMfaConfigHandler } from './mfa/pool-mfa-config.js';
 import { AssociateSoftwareTokenHandler, SetMfaPreferenceHandler, VerifySoftwareTokenHandler } from './mfa/mfa.use-cases.js';
 import { GetTokensFromRefreshTokenHandler, RevokeTokenHandler } from './commands/refresh-tokens.js';
 import { RespondToAuthChallengeHandler } from './commands/respond-to-auth-challenge.js';
@@ -16,6 +20,8 @@ import { TokenIssuer } from './tokens/token-issuer.js';
 /** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
 export const AUTH_PROVIDERS: Provider[] = [
   SignInServices,
+  MfaCodes,
+  Devices,
   SignInGuard,
   SignInSessions,
   TokenIssuer,
@@ -31,4 +37,7 @@ export const AUTH_PROVIDERS: Provider[] = [
   AssociateSoftwareTokenHandler,
   VerifySoftwareTokenHandler,
   SetMfaPreferenceHandler,
+  SetUserPoolMfaConfigHandler,
+  GetUserPoolMfaConfigHandler,
+  ...DEVICE_PROVIDERS,
 ];

@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { Clock } from '../shared/clock.js';
-import { CLOCK, HASHER, LOG, type Log, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
+import type { Ids } from '../shared/ids.js';
+import { CLOCK, HASHER, IDS, LOG, type Log, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
 import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { Metrics } from '../observability/metrics.js';
 import { Codes } from '../user-pools/codes.js';
 import { Users } from '../user-pools/users.js';
+import { Devices } from './devices/devices.js';
+import { MfaCodes } from './mfa/mfa-codes.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { SignInNameCache } from './sign-in-name-cache.js';
 import { SignInSessions } from './sign-in-sessions.js';
@@ -32,5 +35,8 @@ export class SignInServices {
     readonly guard: SignInGuard,
     readonly names: SignInNameCache,
     readonly metrics: Metrics,
+    readonly mfaCodes: MfaCodes,
+    readonly devices: Devices,
+    @Inject(IDS) readonly ids: Ids,
   ) {}
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import { NotAuthorizedError } from '../shared/domain-error.js';
 import { CLOCK, SECRETS } from '../shared/ports.js';
 import type { ClientCaller } from '../user-pools/clients/client-rules.js';
+import type { SignInProgress } from './mfa/sign-in-progress.js';
 
 /** A sign-in waiting for the answer to a challenge. */
 export interface PendingChallenge {
@@ -13,6 +14,8 @@ export interface PendingChallenge {
   challenge: string;
   /** The flow that started the sign-in (recorded with its outcome). */
   flow: string;
+  /** What the sign-in has proven so far and what its next answer is checked against (MFA, devices). */
+  progress?: SignInProgress;
 }
 
 const invalid = () => new NotAuthorizedError('Invalid session for the user.');
@@ -42,12 +45,19 @@ export class SignInSessions {
   peek(token: string | undefined, challenge: string): PendingChallenge {
     const value = this.decrypt(token);
     if (value.challenge !== challenge) throw invalid();
-    return { poolId: value.poolId, clientId: value.clientId, sub: value.sub, challenge: value.challenge, flow: value.flow ?? 'USER_PASSWORD_AUTH' };
+    return {
+      poolId: value.poolId,
+      clientId: value.clientId,
+      sub: value.sub,
+      challenge: value.challenge,
+      flow: value.flow ?? 'USER_PASSWORD_AUTH',
+      ...progressOf(value),
+    };
   }
 
   /** The same pending sign-in with a fresh lifetime (each step of MFA_SETUP hands out a new Session). */
   renew(caller: ClientCaller, pending: PendingChallenge): string {
-    return this.open(caller, { sub: pending.sub, challenge: pending.challenge, flow: pending.flow });
+    return this.open(caller, { sub: pending.sub, challenge: pending.challenge, flow: pending.flow, ...progressOf(pending) });
   }
 
   private decrypt(token: string | undefined): PendingChallenge & { exp: number } {
@@ -66,6 +76,15 @@ export class SignInSessions {
   resume(caller: ClientCaller, token: string | undefined, challenge: string): PendingChallenge {
     const value = this.decrypt(token);
     if (value.clientId !== caller.clientId || value.poolId !== caller.pool.poolId || value.challenge !== challenge) throw invalid();
-    return { poolId: value.poolId, clientId: value.clientId, sub: value.sub, challenge: value.challenge, flow: value.flow ?? 'NEW_PASSWORD_REQUIRED' };
+    return {
+      poolId: value.poolId,
+      clientId: value.clientId,
+      sub: value.sub,
+      challenge: value.challenge,
+      flow: value.flow ?? 'NEW_PASSWORD_REQUIRED',
+      ...progressOf(value),
+    };
   }
 }
+
+const progressOf = (value: PendingChallenge) => (value.progress ? { progress: value.progress } : {});

@@ -18,6 +18,7 @@ import type { ManagedLoginBrandingEvent } from '../user-pools/branding/managed-l
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
+import type { DeviceEvent } from '../auth/devices/device.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 import type { GroupEvent } from '../user-pools/groups/group.events.js';
@@ -44,7 +45,8 @@ export type AnyEvent =
   | TermsAccepted
   | UICustomizationEvent
   | ManagedLoginBrandingEvent
-  | UserPoolOAuthEvent;
+  | UserPoolOAuthEvent
+  | DeviceEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -387,6 +389,54 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     example: {
       attributes: [{ name: 'custom:age', dataType: 'Number', mutable: true, required: false, minValue: 0, maxValue: 150 }],
       addedAt: '2026-01-02T00:00:00.000Z',
+    },
+  },
+  DeviceConfirmed: {
+    stream: 'devices-<poolId>-<sub>',
+    description: "ConfirmDevice: a device key handed out at sign-in became the user's device, with the SRP verifier of the device's own secret.",
+    secretFields: ['srp'],
+    example: {
+      poolId: 'us-east-1_AbCdEfGhI',
+      sub: '8f0c6a9e-3d2b-4a1c-9e8f-7b6a5c4d3e2f',
+      deviceKey: 'us-east-1_4b1e5c2a-6f3d-4e8a-9b7c-1d2e3f4a5b6c',
+      deviceGroupKey: '-AbCdEfGh1',
+      srp: { salt: '5f1c2e', verifier: 'a3b9' },
+      deviceName: 'Firefox on Linux',
+      remembered: true,
+      at: '2026-01-01T00:00:00.000Z',
+    },
+  },
+  DeviceStatusUpdated: {
+    stream: 'devices-<poolId>-<sub>',
+    description: 'UpdateDeviceStatus: the device is remembered (it may stand in for MFA) or not.',
+    secretFields: [],
+    example: { deviceKey: 'us-east-1_4b1e5c2a-6f3d-4e8a-9b7c-1d2e3f4a5b6c', remembered: false, at: '2026-01-02T00:00:00.000Z' },
+  },
+  DeviceAuthenticated: {
+    stream: 'devices-<poolId>-<sub>',
+    description: 'The device proved its secret in a sign-in (DEVICE_PASSWORD_VERIFIER).',
+    secretFields: [],
+    example: { deviceKey: 'us-east-1_4b1e5c2a-6f3d-4e8a-9b7c-1d2e3f4a5b6c', ip: '203.0.113.7', at: '2026-01-03T00:00:00.000Z' },
+  },
+  DeviceForgotten: {
+    stream: 'devices-<poolId>-<sub>',
+    description: 'ForgetDevice: the device key no longer signs in.',
+    secretFields: [],
+    example: { deviceKey: 'us-east-1_4b1e5c2a-6f3d-4e8a-9b7c-1d2e3f4a5b6c', at: '2026-01-04T00:00:00.000Z' },
+  },
+  UserPoolMfaConfigSet: {
+    stream: 'userpool-<poolId>',
+    description: 'SetUserPoolMfaConfig: MFA off, on or optional, and the second factors the pool offers (a full replacement).',
+    secretFields: [],
+    example: {
+      mfaConfiguration: 'OPTIONAL',
+      factors: {
+        sms: { smsAuthenticationMessage: 'Your code is {####}' },
+        softwareToken: true,
+        email: { subject: 'Your code' },
+        webAuthn: { userVerification: 'preferred', factorConfiguration: 'SINGLE_FACTOR' },
+      },
+      at: '2026-01-01T00:00:00.000Z',
     },
   },
   UserPoolDeleted: {

@@ -3,6 +3,7 @@ import type { LambdaConfig } from '../triggers/trigger.port.js';
 import { MAX_PASSWORD_HISTORY, type PasswordPolicy, resolvePasswordPolicy } from './password-policy.js';
 import type {
   DeletionProtection,
+  DeviceConfiguration,
   MessageTemplates,
   MfaConfiguration,
   MutablePoolSettings,
@@ -24,6 +25,8 @@ export interface MutableSettingsInput {
   messageTemplates?: { verification?: Partial<MessageTemplates['verification']> } & Omit<MessageTemplates, 'verification'>;
   mfaConfiguration?: MfaConfiguration;
   lambdaConfig?: LambdaConfig;
+  /** Present (even with both members false): the pool tracks devices. */
+  deviceConfiguration?: Partial<DeviceConfiguration>;
 }
 
 /** Cognito's default: a pool verifies nothing unless it names the attributes (pools created before this default keep theirs, stated in their events). */
@@ -69,6 +72,18 @@ export function resolveMutableSettings(input: MutableSettingsInput, name: string
     messageTemplates: resolveTemplates(input.messageTemplates),
     mfaConfiguration: input.mfaConfiguration ?? 'OFF',
     ...lambdaConfigPart(input.lambdaConfig),
+    ...deviceConfigurationPart(input.deviceConfiguration),
+  };
+}
+
+/** DeviceConfiguration in a fixed shape (both members, false when left out), or nothing. */
+function deviceConfigurationPart(config: Partial<DeviceConfiguration> | undefined): { deviceConfiguration?: DeviceConfiguration } {
+  if (!config) return {};
+  return {
+    deviceConfiguration: {
+      challengeRequiredOnNewDevice: config.challengeRequiredOnNewDevice ?? false,
+      deviceOnlyRememberedOnUserPrompt: config.deviceOnlyRememberedOnUserPrompt ?? false,
+    },
   };
 }
 
@@ -119,6 +134,7 @@ export function mutablePart(s: MutablePoolSettings): MutablePoolSettings {
     messageTemplates: resolveTemplates(s.messageTemplates),
     mfaConfiguration: s.mfaConfiguration,
     ...lambdaConfigPart(s.lambdaConfig),
+    ...deviceConfigurationPart(s.deviceConfiguration),
   };
 }
 

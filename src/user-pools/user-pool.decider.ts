@@ -2,7 +2,7 @@ import { type Decider, unreachable } from '../shared/decider.js';
 import { InvalidParameterError, ResourceConflictError, ResourceNotFoundError } from '../shared/domain-error.js';
 import { DEFAULT_MESSAGE_TEMPLATES, sameMutableSettings, settingsFromRecord, validateSettings } from './pool-settings.js';
 import { existingAttribute, isCustom, MAX_CUSTOM_ATTRIBUTES, type SchemaAttribute } from './schema.js';
-import type { MutablePoolSettings, UserPoolEvent, UserPoolSettings } from './user-pool.events.js';
+import type { MfaConfiguration, MutablePoolSettings, PoolMfaFactors, UserPoolEvent, UserPoolSettings } from './user-pool.events.js';
 
 export type UserPoolCommand =
   | { type: 'CreateUserPool'; poolId: string; region: string; settings: UserPoolSettings; now: string }
@@ -10,7 +10,9 @@ export type UserPoolCommand =
   | { type: 'UpdateUserPool'; settings: MutablePoolSettings; now: string }
   /** Checked and prefixed by schema.customAttributes. */
   | { type: 'AddCustomAttributes'; attributes: SchemaAttribute[]; now: string }
-  | { type: 'DeleteUserPool'; now: string };
+  | { type: 'DeleteUserPool'; now: string }
+  /** SetUserPoolMfaConfig: the whole MFA configuration (members left out were turned off by the handler). */
+  | { type: 'SetMfaConfig'; mfaConfiguration: MfaConfiguration; factors: PoolMfaFactors; now: string };
 
 export type UserPoolState =
   | { status: 'absent' }
@@ -31,9 +33,9 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
       case 'UserPoolUpdated': {
         if (state.status !== 'active') return state;
         const { updatedAt, ...changed } = event.data;
-        // accountRecovery and lambdaConfig are optional: an update without them drops the previous
+        // accountRecovery, lambdaConfig and deviceConfiguration are optional: an update without them drops the previous
         // ones. Updates recorded before templates (or MFA) were kept carry none: the pool then has the defaults.
-        const { accountRecovery: _previous, lambdaConfig: _hooks, ...kept } = state.settings;
+        const { accountRecovery: _previous, lambdaConfig: _hooks, deviceConfiguration: _devices, ...kept } = state.settings;
         return {
           ...state,
           updatedAt,
@@ -48,6 +50,23 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
       case 'CustomAttributesAdded':
         if (state.status !== 'active') return state;
         return { ...state, updatedAt: event.data.addedAt, settings: { ...state.settings, schema: [...state.settings.schema, ...event.data.attributes] } };
+      case 'UserPoolMfaConfigSet': {
+        if (state.status !== 'active') return state;
+        const { mfaConfiguration, factors, at } = event.data;
+        // The SMS code's words are the pool's SmsAuthenticationMessage (UpdateUserPool's member too).
+        const smsMessage = factors.sms?.smsAuthenticationMessage;
+        const { smsAuthenticationMessage: _old, ...templates } = state.settings.messageTemplates;
+        return {
+          ...state,
+          updatedAt: at,
+          settings: {
+            ...state.settings,
+            mfaConfiguration,
+            mfaFactors: factors,
+            messageTemplates: factors.sms ? { ...templates, ...(smsMessage ? { smsAuthenticationMessage: smsMessage } : {}) } : state.settings.messageTemplates,
+          },
+        };
+      }
       case 'UserPoolDeleted':
         if (state.status !== 'active') return state;
         return { status: 'deleted', poolId: state.poolId, region: state.region, deletedAt: event.data.deletedAt };
@@ -68,6 +87,8 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
         return addCustomAttributes(command, requireActive(state));
       case 'DeleteUserPool':
         return deletePool(command, requireActive(state));
+      case 'SetMfaConfig':
+        return setMfaConfig(command, requireActive(state));
       default:
         return unreachable(command);
     }
@@ -81,7 +102,7 @@ function requireActive(state: UserPoolState): Active {
 }
 
 function updatePool(command: Extract<UserPoolCommand, { type: 'UpdateUserPool' }>, state: Active): UserPoolEvent[] {
-  const { accountRecovery: _previous, lambdaConfig: _hooks, ...kept } = state.settings;
+  const { accountRecovery: _previous, lambdaConfig: _hooks, deviceConfiguration: _devices, ...kept } = state.settings;
   validateSettings({ ...kept, ...command.settings });
   // No event when nothing changed: LastModifiedDate keeps telling the last real change.
   if (sameMutableSettings(state.settings, command.settings)) return [];
@@ -109,4 +130,19 @@ function deletePool(command: Extract<UserPoolCommand, { type: 'DeleteUserPool' }
     throw new InvalidParameterError('The user pool cannot be deleted because deletion protection is activated. Deactivate it with UpdateUserPool first.');
   }
   return [{ type: 'UserPoolDeleted', data: { deletedAt: command.now } }];
+}
+
+/** Cognito's rules across SetUserPoolMfaConfig's members (WebAuthn is not an MFA factor: allowed with MFA off). */
+function setMfaConfig(command: Extract<UserPoolCommand, { type: 'SetMfaConfig' }>, _state: Active): UserPoolEvent[] {
+  const { mfaConfiguration, factors } = command;
+  const anyFactor = factors.sms !== undefined || factors.softwareToken || factors.email !== undefined;
+  if (mfaConfiguration === 'OFF' && anyFactor)
+    throw new InvalidParameterError("Invalid MFA configuration given, can't turn off MFA and configure an MFA together.");
+  if (mfaConfiguration !== 'OFF' && !anyFactor) {
+    throw new InvalidParameterError("Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.");
+  }
+  for (const text of [factors.sms?.smsAuthenticationMessage, factors.email?.message]) {
+    if (text !== undefined && !text.includes('{####}')) throw new InvalidParameterError('The message is invalid.');
+  }
+  return [{ type: 'UserPoolMfaConfigSet', data: { mfaConfiguration, factors, at: command.now } }];
 }

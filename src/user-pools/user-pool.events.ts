@@ -54,6 +54,34 @@ export interface MutablePoolSettings {
   mfaConfiguration: MfaConfiguration;
   /** The hooks the pool calls at each step (Cognito's LambdaConfig; ARNs name functions of TRIGGER_FUNCTIONS). Absent: none. */
   lambdaConfig?: LambdaConfig;
+  /** DeviceConfiguration: present, the pool tracks devices (NewDeviceMetadata at sign-in). Absent: no device tracking. */
+  deviceConfiguration?: DeviceConfiguration;
+}
+
+/** Cognito's DeviceConfiguration: whether a remembered device stands in for MFA, and whether users are asked before one is remembered. */
+export interface DeviceConfiguration {
+  challengeRequiredOnNewDevice: boolean;
+  deviceOnlyRememberedOnUserPrompt: boolean;
+}
+
+/** Passkey settings (WebAuthnConfiguration): the relying party id (absent: the pool's own host) and user verification. */
+export interface WebAuthnSettings {
+  relyingPartyId?: string;
+  userVerification: 'required' | 'preferred';
+  factorConfiguration: 'SINGLE_FACTOR' | 'MULTI_FACTOR_WITH_USER_VERIFICATION';
+}
+
+/**
+ * The second factors a pool offers (SetUserPoolMfaConfig, a full replacement): a member present
+ * is a factor turned on, with its message words. Kept apart from the settings UpdateUserPool
+ * replaces, as Cognito keeps them.
+ */
+export interface PoolMfaFactors {
+  /** smsConfiguration: Cognito's SNS settings, kept and shown as given (messages go through this service's delivery). */
+  sms?: { smsAuthenticationMessage?: string; smsConfiguration?: { snsCallerArn: string; externalId?: string; snsRegion?: string } };
+  softwareToken: boolean;
+  email?: { message?: string; subject?: string };
+  webAuthn: WebAuthnSettings;
 }
 
 /** The settings fixed when the pool is created. */
@@ -68,7 +96,13 @@ export interface CreationOnlySettings {
   schema: SchemaAttribute[];
 }
 
-export type UserPoolSettings = MutablePoolSettings & CreationOnlySettings;
+/** Settings changed by their own actions (SetUserPoolMfaConfig), not by UpdateUserPool. */
+export interface SeparatelySetSettings {
+  /** Absent: never set (SMS is then the pool's factor whenever MFA is not OFF, as CreateUserPool's MfaConfiguration implies). */
+  mfaFactors?: PoolMfaFactors;
+}
+
+export type UserPoolSettings = MutablePoolSettings & CreationOnlySettings & SeparatelySetSettings;
 
 /** Fields added after UserPoolCreated was first written: older events lack them and get the defaults. */
 type AddedLater =
@@ -108,6 +142,12 @@ export type UserPoolDeleted = {
   data: { deletedAt: string };
 };
 
-export type UserPoolEvent = UserPoolCreated | UserPoolUpdated | CustomAttributesAdded | UserPoolDeleted;
+/** SetUserPoolMfaConfig: MFA on, off or optional, and the factors offered (replacing the previous ones). */
+export type UserPoolMfaConfigSet = {
+  type: 'UserPoolMfaConfigSet';
+  data: { mfaConfiguration: MfaConfiguration; factors: PoolMfaFactors; at: string };
+};
+
+export type UserPoolEvent = UserPoolCreated | UserPoolUpdated | CustomAttributesAdded | UserPoolDeleted | UserPoolMfaConfigSet;
 
 export const userPoolStream = (poolId: string) => `userpool-${poolId}`;

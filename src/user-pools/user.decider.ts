@@ -188,13 +188,20 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (!user.mfa?.pendingSeed) throw new InvalidParameterError('Software token has not been associated: call AssociateSoftwareToken first');
         if (!command.codeOk) throw new EnableSoftwareTokenMfaError('Code mismatch and fail enable Software Token MFA');
         const name = command.friendlyDeviceName;
-        return [{ type: 'SoftwareTokenVerified', data: { ...(name ? { friendlyDeviceName: name } : {}), timeStep: command.timeStep, at: command.now } }];
+        const verified: UserEvent = {
+          type: 'SoftwareTokenVerified',
+          data: { ...(name ? { friendlyDeviceName: name } : {}), timeStep: command.timeStep, at: command.now },
+        };
+        // A first authenticator is the user's TOTP factor at once (not preferred); a setting the user made stays.
+        if (user.mfa?.preferences.SOFTWARE_TOKEN_MFA) return [verified];
+        return [verified, { type: 'MfaPreferencesSet', data: { preferences: { SOFTWARE_TOKEN_MFA: { enabled: true, preferred: false } }, at: command.now } }];
       }
       case 'UseSoftwareTokenCode': {
         const user = requireUser(state);
         const totp = user.mfa?.totp;
+        if (!totp || !command.codeOk) throw new CodeMismatchError('Invalid code received for user');
         // A code counts once: a time step at or before the last accepted one is a replay.
-        if (!totp || !command.codeOk || command.timeStep <= totp.lastTimeStep) throw new CodeMismatchError('Invalid code received for user');
+        if (command.timeStep <= totp.lastTimeStep) throw new ExpiredCodeError('Your software token has already been used once.');
         return [{ type: 'SoftwareTokenCodeUsed', data: { timeStep: command.timeStep, at: command.now } }];
       }
       case 'SetMfaPreferences':

@@ -1,5 +1,9 @@
 import type { ChallengeHandler } from '../flows/flow.js';
+import { devicePasswordVerifier, deviceSrpAuth } from './device-srp.challenge.js';
+import { emailOtp, smsMfa, softwareTokenMfa } from './mfa-code.challenge.js';
+import { mfaSetup } from './mfa-setup.challenge.js';
 import { newPasswordRequired } from './new-password.challenge.js';
+import { selectMfaType } from './select-mfa-type.challenge.js';
 import { passwordVerifier } from './password-verifier.challenge.js';
 
 /**
@@ -9,6 +13,13 @@ import { passwordVerifier } from './password-verifier.challenge.js';
 export const CHALLENGES: Readonly<Record<string, ChallengeHandler>> = {
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
   PASSWORD_VERIFIER: passwordVerifier,
+  SMS_MFA: smsMfa,
+  SOFTWARE_TOKEN_MFA: softwareTokenMfa,
+  EMAIL_OTP: emailOtp,
+  SELECT_MFA_TYPE: selectMfaType,
+  MFA_SETUP: mfaSetup,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
 };
 
 /** Every ChallengeName Cognito's API defines (ChallengeNameType). */

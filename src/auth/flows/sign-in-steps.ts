@@ -12,6 +12,7 @@ import type { GuessKeys, GuessOutcome } from '../sign-in-guard.js';
 import type { SignInOutcome } from '../sign-in.js';
 import type { SignInServices } from '../sign-in-services.js';
 import type { SignInAnswer, SignInRequest } from './flow.js';
+import { continueSignIn, firstFactorPassed } from './sign-in-continuation.js';
 
 /**
  * Steps every sign-in flow is made of, in the order flows run them. Each does one thing and
@@ -135,11 +136,9 @@ export async function recordAndAnswer(
     throw outcome.error;
   }
   if (!user.exists) throw new Error('unreachable: a sign-in without a user did not fail');
-  const entry = logWrite(request, user, flow, outcome);
   if (outcome.kind === 'challenge') return newPasswordChallenge(s, request, user, flow);
-  const pending = s.tokens.startSignIn(request.caller.client, user, request.context, request.now);
-  await s.store.appendMany([pending.write, entry]);
-  return { AuthenticationResult: await s.tokens.finishSignIn(request.caller.client, user, pending), ChallengeParameters: {} };
+  // The password passed: the second factor, the device and then tokens (sign-in-continuation.ts).
+  return continueSignIn(s, { ...request, flow }, user, firstFactorPassed(s, 'PASSWORD', request.parameters));
 }
 
 /** NEW_PASSWORD_REQUIRED: the user must choose a password; the answer continues in the challenge registry. */

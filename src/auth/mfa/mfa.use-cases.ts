@@ -23,11 +23,11 @@ interface ResolvedTotpUser {
   sub: string;
   streamId: string;
   context: RequestContext;
-  /** For a Session caller, the Session to hand back (each step renews it). */
-  nextSession?: () => string;
+  /** For a Session caller, the Session to hand back (each step renews it; a verified code is the sign-in's second factor). */
+  nextSession?: (verified?: boolean) => string;
 }
 
-const seedContext = (poolId: string, sub: string) => `totp-seed:${poolId}:${sub}`;
+export const seedContext = (poolId: string, sub: string) => `totp-seed:${poolId}:${sub}`;
 
 abstract class TotpSetup {
   constructor(
@@ -51,7 +51,13 @@ abstract class TotpSetup {
       sub: pending.sub,
       streamId: userStream(pending.poolId, pending.sub),
       context,
-      nextSession: () => this.sessions.renew(caller, pending),
+      nextSession: (verified) =>
+        this.sessions.renew(
+          caller,
+          verified && pending.progress
+            ? { ...pending, progress: { ...pending.progress, passed: [...pending.progress.passed, 'SOFTWARE_TOKEN_MFA'] } }
+            : pending,
+        ),
     };
   }
 }
@@ -130,7 +136,7 @@ export class VerifySoftwareTokenHandler extends TotpSetup implements ICommandHan
         };
       },
     });
-    return target.nextSession ? { session: target.nextSession() } : {};
+    return target.nextSession ? { session: target.nextSession(true) } : {};
   }
 }
 

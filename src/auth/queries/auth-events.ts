@@ -16,6 +16,10 @@ export interface AuthEventView {
   outcome: 'pass' | 'fail';
   /** Whether the password itself was right: a disabled user's correct password still failed the sign-in. */
   passwordOk: boolean;
+  /** The second factor's outcome, when the sign-in reached one (a remembered device counts as one). */
+  mfa?: 'pass' | 'fail';
+  /** The factors the sign-in passed (and, for a failure after the password, the one that failed last). */
+  factors?: string[];
   clientIp?: string;
   userAgent?: string;
 }
@@ -77,9 +81,24 @@ function toView(event: RecordedEvent<AuthLogEvent>): AuthEventView {
     at: metadata.occurredAt,
     outcome: event.type === 'SignInSucceeded' ? 'pass' : 'fail',
     passwordOk: event.type === 'SignInSucceeded' || !PASSWORD_NOT_OK.has(event.data.reason),
+    ...factorsOf(event),
     ...(metadata.clientIp ? { clientIp: metadata.clientIp } : {}),
     ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
   };
+}
+
+const SECOND_FACTORS = new Set(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP', 'DEVICE']);
+
+/** What an entry says of the factors after the password (entries from before MFA say nothing). */
+function factorsOf(event: RecordedEvent<AuthLogEvent>): Pick<AuthEventView, 'mfa' | 'factors'> {
+  if (event.type === 'SignInSucceeded') {
+    const factors = event.data.factors;
+    if (!factors) return {};
+    return { factors, ...(factors.some((f) => SECOND_FACTORS.has(f)) ? { mfa: 'pass' } : {}) };
+  }
+  const { factor, passed } = event.data;
+  if (!factor) return {};
+  return { factors: [...(passed ?? []), factor], ...(SECOND_FACTORS.has(factor) ? { mfa: 'fail' } : {}) };
 }
 
 const max0 = (n: bigint) => (n < 0n ? 0n : n);

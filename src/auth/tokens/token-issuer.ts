@@ -22,6 +22,15 @@ export interface AuthenticationResult {
   RefreshToken?: string;
   ExpiresIn: number;
   TokenType: 'Bearer';
+  /** A device key for the device the sign-in came from (pools that track devices). */
+  NewDeviceMetadata?: { DeviceKey: string; DeviceGroupKey: string };
+}
+
+/** How a sign-in was proven, for its tokens: RFC 8176 `amr` values and the device (Cognito's `device_key`); a fixed family id makes a challenge's last answer single-use. */
+export interface SignInProof {
+  amr?: string[];
+  deviceKey?: string;
+  familyId?: string;
 }
 
 /** A sign-in about to succeed: its new refresh-token family, to be written with the sign-in's other events. */
@@ -31,6 +40,7 @@ export interface PendingSignIn {
   refreshToken: string;
   /** The family's first event, for the sign-in's one `appendMany`. */
   write: StreamWrite;
+  proof?: SignInProof;
 }
 
 /**
@@ -56,8 +66,8 @@ export class TokenIssuer {
    * The family a successful sign-in starts (a new stream: decided against the initial state, no
    * read). The caller writes `write` in the same append as the sign-in's log entry.
    */
-  startSignIn(client: ActiveClient, user: ExistingUserState, context: RequestContext, now: Date): PendingSignIn {
-    const familyId = this.ids.uuid();
+  startSignIn(client: ActiveClient, user: ExistingUserState, context: RequestContext, now: Date, proof: SignInProof = {}): PendingSignIn {
+    const familyId = proof.familyId ?? this.ids.uuid();
     const refresh = newRefreshToken(this.secrets, { familyId, poolId: client.poolId, sub: user.sub });
     const s = client.settings;
     const issued = refreshTokenDecider.decide(
@@ -82,17 +92,23 @@ export class TokenIssuer {
       events: withMetadata(issued, context, now),
       options: { expectedRevision: 'no_stream' },
     };
-    return { familyId, authTime: now, refreshToken: refresh.token, write };
+    return { familyId, authTime: now, refreshToken: refresh.token, write, proof };
   }
 
   /** The tokens of a sign-in whose family has been written. */
   async finishSignIn(client: ActiveClient, user: ExistingUserState, pending: PendingSignIn): Promise<AuthenticationResult> {
-    const tokens = await this.sign(client, user, pending.familyId, Math.floor(pending.authTime.getTime() / 1000));
+    const tokens = await this.sign(client, user, pending.familyId, Math.floor(pending.authTime.getTime() / 1000), pending.proof);
     return { ...tokens, RefreshToken: pending.refreshToken };
   }
 
   /** ID and access tokens for one sign-in (family `originJti`). */
-  async sign(client: ActiveClient, user: ExistingUserState, originJti: string, authTime: number): Promise<Omit<AuthenticationResult, 'RefreshToken'>> {
+  async sign(
+    client: ActiveClient,
+    user: ExistingUserState,
+    originJti: string,
+    authTime: number,
+    proof: SignInProof = {},
+  ): Promise<Omit<AuthenticationResult, 'RefreshToken'>> {
     const s = client.settings;
     const input = {
       issuer: this.issuer(client.poolId),
@@ -107,11 +123,16 @@ export class TokenIssuer {
       eventId: randomUUID(),
       jti: randomUUID,
     };
+    const amrClaim = proof.amr?.length ? { amr: proof.amr } : {};
     const accessSeconds = validitySeconds(s.accessTokenValidity, s.tokenValidityUnits.accessToken);
     const idSeconds = validitySeconds(s.idTokenValidity, s.tokenValidityUnits.idToken);
     const [AccessToken, IdToken] = await Promise.all([
-      this.keyRing.sign(client.poolId, accessTokenClaims(input), { expiresInSeconds: accessSeconds }),
-      this.keyRing.sign(client.poolId, idTokenClaims(input), { expiresInSeconds: idSeconds }),
+      this.keyRing.sign(
+        client.poolId,
+        { ...accessTokenClaims(input), ...amrClaim, ...(proof.deviceKey ? { device_key: proof.deviceKey } : {}) },
+        { expiresInSeconds: accessSeconds },
+      ),
+      this.keyRing.sign(client.poolId, { ...idTokenClaims(input), ...amrClaim }, { expiresInSeconds: idSeconds }),
     ]);
     return { AccessToken, IdToken, ExpiresIn: accessSeconds, TokenType: 'Bearer' };
   }

@@ -35,7 +35,10 @@ export const adminListUserAuthEvents = action({
         CreationDate: epochSeconds(e.at),
         EventResponse: e.outcome === 'pass' ? 'Pass' : 'Fail',
         EventRisk: { RiskDecision: 'NoRisk', RiskLevel: 'Low', CompromisedCredentialsDetected: false },
-        ChallengeResponses: [{ ChallengeName: 'Password', ChallengeResponse: e.passwordOk ? 'Success' : 'Failure' }],
+        ChallengeResponses: [
+          { ChallengeName: 'Password', ChallengeResponse: e.passwordOk ? 'Success' : 'Failure' },
+          ...(e.mfa ? [{ ChallengeName: 'Mfa', ChallengeResponse: e.mfa === 'pass' ? 'Success' : 'Failure' }] : []),
+        ],
         EventContextData: {
           ...(e.clientIp ? { IpAddress: e.clientIp } : {}),
           ...(e.userAgent ? { DeviceName: e.userAgent.slice(0, DEVICE_NAME_LENGTH) } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GetUserPoolMfaConfigQuery, type PoolMfaConfigView, SetUserPoolMfaConfigCommand } from '../../../auth/mfa/pool-mfa-config.js';
 import { AssociateSoftwareTokenCommand, SetMfaPreferenceCommand, VerifySoftwareTokenCommand, type TotpCaller } from '../../../auth/mfa/mfa.use-cases.js';
 import type { MfaFactor, MfaPreference } from '../../../user-pools/user.events.js';
 import type { ExistingUserState } from '../../../user-pools/user.decider.js';
@@ -128,6 +129,103 @@ export const adminSetUserSettings = action({
   },
 });
 
+const arn = z.string().min(20).max(2048);
+const poolMfaMembers = {
+  SmsMfaConfiguration: z
+    .object({
+      SmsAuthenticationMessage: z
+        .string()
+        .min(6)
+        .max(140)
+        .regex(/^.*\{####\}.*$/su)
+        .optional(),
+      SmsConfiguration: z.object({ SnsCallerArn: arn, ExternalId: z.string().optional(), SnsRegion: z.string().min(5).max(32).optional() }).optional(),
+    })
+    .optional(),
+  SoftwareTokenMfaConfiguration: z.object({ Enabled: z.boolean().optional() }).optional(),
+  EmailMfaConfiguration: z.object({ Message: z.string().min(6).max(20000).optional(), Subject: z.string().min(1).max(140).optional() }).optional(),
+  MfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).optional(),
+  WebAuthnConfiguration: z
+    .object({
+      RelyingPartyId: z.string().min(1).max(127).optional(),
+      UserVerification: z.enum(['required', 'preferred']).optional(),
+      FactorConfiguration: z.enum(['SINGLE_FACTOR', 'MULTI_FACTOR_WITH_USER_VERIFICATION']).optional(),
+    })
+    .optional(),
+};
+
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/** Cognito's answer to Get/SetUserPoolMfaConfig: a factor turned off is left out (TOTP shows Enabled false). */
+function toMfaConfigType(v: PoolMfaConfigView) {
+  const { sms, email, webAuthn, softwareToken } = v.factors;
+  const sns = sms?.smsConfiguration;
+  return {
+    ...(sms
+      ? {
+          SmsMfaConfiguration: defined({
+            SmsAuthenticationMessage: v.smsAuthenticationMessage,
+            SmsConfiguration: sns && defined({ SnsCallerArn: sns.snsCallerArn, ExternalId: sns.externalId, SnsRegion: sns.snsRegion }),
+          }),
+        }
+      : {}),
+    SoftwareTokenMfaConfiguration: { Enabled: softwareToken },
+    ...(email ? { EmailMfaConfiguration: defined({ Message: email.message, Subject: email.subject }) } : {}),
+    MfaConfiguration: v.mfaConfiguration,
+    WebAuthnConfiguration: defined({
+      RelyingPartyId: webAuthn.relyingPartyId,
+      UserVerification: webAuthn.userVerification,
+      FactorConfiguration: webAuthn.factorConfiguration,
+    }),
+  };
+}
+
+export const setUserPoolMfaConfig = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, ...poolMfaMembers }),
+  async handle(input, ctx) {
+    const sms = input.SmsMfaConfiguration;
+    const sns = sms?.SmsConfiguration;
+    const email = input.EmailMfaConfiguration;
+    const web = input.WebAuthnConfiguration ?? {};
+    const r = await ctx.commands.execute(
+      new SetUserPoolMfaConfigCommand(
+        {
+          poolId: input.UserPoolId,
+          mfaConfiguration: input.MfaConfiguration,
+          factors: {
+            ...(sms
+              ? {
+                  sms: defined({
+                    smsAuthenticationMessage: sms.SmsAuthenticationMessage,
+                    smsConfiguration: sns && defined({ snsCallerArn: sns.SnsCallerArn, externalId: sns.ExternalId, snsRegion: sns.SnsRegion }),
+                  }),
+                }
+              : {}),
+            softwareToken: input.SoftwareTokenMfaConfiguration?.Enabled ?? false,
+            ...(email ? { email: defined({ message: email.Message, subject: email.Subject }) } : {}),
+            webAuthn: defined({
+              relyingPartyId: web.RelyingPartyId,
+              userVerification: web.UserVerification ?? 'preferred',
+              factorConfiguration: web.FactorConfiguration ?? 'SINGLE_FACTOR',
+            }),
+          },
+        },
+        ctx.request,
+      ),
+    );
+    return toMfaConfigType(r);
+  },
+});
+
+export const getUserPoolMfaConfig = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId }),
+  async handle(input, ctx) {
+    return toMfaConfigType(await ctx.queries.execute(new GetUserPoolMfaConfigQuery({ poolId: input.UserPoolId }, ctx.request)));
+  },
+});
+
 /** The MFA actions, spread into the action table (services.ts). */
 export const MFA_ACTIONS = {
   AssociateSoftwareToken: associateSoftwareToken,
@@ -136,4 +234,6 @@ export const MFA_ACTIONS = {
   AdminSetUserMFAPreference: adminSetUserMfaPreference,
   SetUserSettings: setUserSettings,
   AdminSetUserSettings: adminSetUserSettings,
+  SetUserPoolMfaConfig: setUserPoolMfaConfig,
+  GetUserPoolMfaConfig: getUserPoolMfaConfig,
 };

@@ -38,6 +38,7 @@ import { createUserPoolClient, deleteUserPoolClient, describeUserPoolClient, lis
 import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, listUserPools, updateUserPool } from './user-pool.actions.js';
 import { GROUP_ACTIONS } from './group.actions.js';
 import { MFA_ACTIONS } from './mfa.actions.js';
+import { DEVICE_ACTIONS } from './device.actions.js';
 import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
@@ -47,6 +48,8 @@ import { TERMS_ACTIONS } from './terms.actions.js';
 import { REPLICA_ACTIONS } from './replica.actions.js';
 import { UI_CUSTOMIZATION_ACTIONS } from './ui-customization.actions.js';
 import { MANAGED_LOGIN_ACTIONS } from './managed-login.actions.js';
+import { IMPORT_ACTIONS } from './import.actions.js';
+import { IMPORT_LOGS_SERVICE } from './import-logs.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
 
@@ -101,6 +104,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       VerifyUserAttribute: verifyUserAttributeAction,
       ...GROUP_ACTIONS,
       ...MFA_ACTIONS,
+      ...DEVICE_ACTIONS,
       ListUsers: listUsersAction,
       AdminListUserAuthEvents: adminListUserAuthEvents,
       ...CLIENT_SECRET_ACTIONS,
@@ -110,8 +114,10 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...REPLICA_ACTIONS,
       ...UI_CUSTOMIZATION_ACTIONS,
       ...MANAGED_LOGIN_ACTIONS,
+      ...IMPORT_ACTIONS,
       ...DOMAIN_ACTIONS,
       ...RESOURCE_SERVER_ACTIONS,
     },
   },
+  ...IMPORT_LOGS_SERVICE,
 };

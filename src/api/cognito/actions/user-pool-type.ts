@@ -128,6 +128,7 @@ export const mutableSettingsInput = z.object({
     .optional(),
   MfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).optional(),
   LambdaConfig: lambdaConfigInput.optional(),
+  DeviceConfiguration: z.object({ ChallengeRequiredOnNewDevice: z.boolean().optional(), DeviceOnlyRememberedOnUserPrompt: z.boolean().optional() }).optional(),
   SmsVerificationMessage: smsCodeMessage.optional(),
   EmailVerificationMessage: emailCodeMessage.optional(),
   EmailVerificationSubject: emailSubject.optional(),
@@ -161,6 +162,10 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
     messageTemplates: toMessageTemplates(input),
     mfaConfiguration: input.MfaConfiguration,
     lambdaConfig: input.LambdaConfig,
+    deviceConfiguration: input.DeviceConfiguration && {
+      challengeRequiredOnNewDevice: input.DeviceConfiguration.ChallengeRequiredOnNewDevice,
+      deviceOnlyRememberedOnUserPrompt: input.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt,
+    },
   };
 }
 
@@ -228,6 +233,14 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
     ...(pool.aliasAttributes.length > 0 ? { AliasAttributes: pool.aliasAttributes } : {}),
     UsernameConfiguration: { CaseSensitive: pool.usernameCaseSensitive },
     MfaConfiguration: pool.mfaConfiguration,
+    ...(pool.deviceConfiguration
+      ? {
+          DeviceConfiguration: {
+            ChallengeRequiredOnNewDevice: pool.deviceConfiguration.challengeRequiredOnNewDevice,
+            DeviceOnlyRememberedOnUserPrompt: pool.deviceConfiguration.deviceOnlyRememberedOnUserPrompt,
+          },
+        }
+      : {}),
     EstimatedNumberOfUsers: pool.estimatedNumberOfUsers ?? 0,
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.attributesRequireVerificationBeforeUpdate },
     ...messageTemplateMembers(pool.messageTemplates),
