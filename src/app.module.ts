@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ADMIN_PROVIDERS } from './admin/admin.providers.js';
 import { CognitoRoute } from './api/cognito/cognito.route.js';
+import { ImportUploadRoute } from './api/cognito/actions/import-upload.route.js';
 import { AdminController } from './api/rest/admin.controller.js';
 import { AdminGuard } from './api/rest/admin.guard.js';
 import { HealthController } from './api/rest/health.controller.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ...REST_PROVIDERS,
         ...GRAPHQL_PROVIDERS,
         CognitoRoute,
+        ImportUploadRoute,
       ],
     };
   }

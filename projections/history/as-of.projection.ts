@@ -114,7 +114,7 @@ async function applyUsers(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent<U
   const pools = new Set<string>();
   for (const e of events) {
     const k = userKeyOf(e.streamId);
-    if (e.type === 'UserSignedUp' || e.type === 'UserCreatedByAdmin') pools.add(k.poolId);
+    if (e.type === 'UserSignedUp' || e.type === 'UserCreatedByAdmin' || e.type === 'UserImported') pools.add(k.poolId);
     else needed.set(key(k.poolId, k.sub), k);
   }
   const current = new Map<string, Version & { stored: boolean }>();

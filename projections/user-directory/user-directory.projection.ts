@@ -29,6 +29,7 @@ export const userDirectoryProjection: Projection = {
     'UserDeleted',
     'UserDisabled',
     'UserEnabled',
+    'UserImported',
     'UserPoolClientCreated',
     'UserPoolClientDeleted',
     'UserPoolClientUpdated',
@@ -201,7 +202,7 @@ async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent
       const id = clientId(event);
       if (event.type !== 'UserPoolClientUpdated') clientsDefined.add(id);
       else if (!clientsDefined.has(id)) clientReads.add(id);
-    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
+    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin' || event.type === 'UserImported') {
       signUpPools.add(event.data.poolId);
       usersDefined.add(userKey(event.data.poolId, event.data.sub));
     } else if (USER_UPDATES.has(event.type)) {
@@ -226,10 +227,10 @@ async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent
   for (const event of events) {
     if (isClientEvent(event)) {
       foldClient(clients, event);
-    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
+    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin' || event.type === 'UserImported') {
       const d = event.data;
       const email = d.attributes.email;
-      const createdAt = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
+      const createdAt = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.type === 'UserImported' ? event.data.importedAt : event.data.createdAt;
       users.set(userKey(d.poolId, d.sub), {
         pool_id: d.poolId,
         sub: d.sub,
@@ -237,7 +238,14 @@ async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent
         username_key: normalizeUsername(d.username, caseSensitive.get(d.poolId) ?? false),
         email_key: email ? email.toLowerCase() : null,
         email_in_sql: false,
-        status: event.type === 'UserSignedUp' ? 'UNCONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+        status:
+          event.type === 'UserSignedUp'
+            ? 'UNCONFIRMED'
+            : event.type === 'UserImported'
+              ? event.data.passwordHash
+                ? 'CONFIRMED'
+                : 'RESET_REQUIRED'
+              : 'FORCE_CHANGE_PASSWORD',
         enabled: true,
         attributes: { ...d.attributes, sub: d.sub },
         created_at: createdAt,

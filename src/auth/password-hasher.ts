@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { type LegacyHashKind, legacyHashKind, verifyLegacy } from '../user-pools/import/imported-hashes.js';
 
 /**
  * argon2id through @node-rs/argon2 (measured about 1.6x the verify rate of the `argon2`
@@ -41,12 +42,33 @@ export class PasswordHasher {
     return this.limited(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.params }));
   }
 
+  /**
+   * Checks a password against its stored hash: argon2id as this service writes it, or a hash
+   * imported from another system (bcrypt, scrypt, PBKDF2, argon2i/d/id; see
+   * src/user-pools/import/imported-hashes.ts). A malformed hash or one of an unknown kind is a plain `false`.
+   */
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await this.limited(() => verify(passwordHash, password));
+      const kind = legacyHashKind(passwordHash);
+      return await this.limited(() => (kind ? verifyLegacy(kind, passwordHash, password) : verify(passwordHash, password)));
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Whether a hash that just verified should be replaced by a fresh argon2id hash of the same
+   * password: any imported kind, and argon2 hashes whose variant or cost is not this hasher's.
+   */
+  needsRehash(passwordHash: string): boolean {
+    if (legacyHashKind(passwordHash)) return true;
+    const { memoryCost: m, timeCost: t, parallelism: p } = this.params;
+    return !passwordHash.startsWith(`$argon2id$v=19$m=${m},t=${t},p=${p}$`);
+  }
+
+  /** What kind of imported hash this is (undefined: argon2 as this service verifies it natively). */
+  static kindOf(passwordHash: string): LegacyHashKind | 'argon2' | undefined {
+    return legacyHashKind(passwordHash) ?? (/^\$argon2(id|i|d)\$/.test(passwordHash) ? 'argon2' : undefined);
   }
 
   /** Same cost as a real verify, for unknown users (no timing hint that the user is missing). */

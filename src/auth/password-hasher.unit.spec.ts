@@ -1,3 +1,4 @@
+import { FIXTURE_FORMATS, legacyHash } from '../../test/import/hash-fixtures.js';
 import { PasswordHasher } from './password-hasher.js';
 
 const OWASP = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -37,5 +38,29 @@ describe('PasswordHasher', () => {
     // Queued work starts in arrival order: the last two can only finish after the first two.
     expect(finished.indexOf(7)).toBeGreaterThan(finished.indexOf(0));
     expect(finished.indexOf(6)).toBeGreaterThan(finished.indexOf(1));
+  });
+
+  it.each(FIXTURE_FORMATS)('verifies an imported %s hash, refuses a wrong password and asks for a rehash', async (format) => {
+    const hasher = new PasswordHasher(OWASP);
+    const h = await legacyHash(format, 'Old-Passw0rd!');
+    expect(await hasher.verify(h, 'Old-Passw0rd!')).toBe(true);
+    expect(await hasher.verify(h, 'Old-Passw0rd?')).toBe(false);
+    expect(hasher.needsRehash(h)).toBe(true);
+    expect(PasswordHasher.kindOf(h)).toBeDefined();
+  });
+
+  it('keeps its own argon2id hashes, and refuses malformed or over-costly imported ones', async () => {
+    const hasher = new PasswordHasher(OWASP);
+    expect(hasher.needsRehash(await hasher.hash('pw'))).toBe(false);
+    expect(new PasswordHasher({ ...OWASP, timeCost: 3 }).needsRehash(await hasher.hash('pw'))).toBe(true);
+    for (const broken of [
+      '$2b$04$short',
+      'pbkdf2_sha256$x$salt$hash',
+      '$scrypt$ln=30,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA',
+      'pbkdf2_sha256$99999999999$s$aGFzaGhhc2hoYXNoaGFzaA==',
+    ]) {
+      expect(await hasher.verify(broken, 'pw')).toBe(false);
+    }
+    expect(PasswordHasher.kindOf('plain-text')).toBeUndefined();
   });
 });

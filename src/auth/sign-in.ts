@@ -18,6 +18,11 @@ export interface SignInFacts {
 }
 
 const wrongCredentials = () => new NotAuthorizedError('Incorrect username or password.');
+const resetRequired = (): SignInOutcome => ({
+  kind: 'failure',
+  reason: 'PASSWORD_RESET_REQUIRED',
+  error: new PasswordResetRequiredError('Password reset required for the user'),
+});
 
 /** How a decided sign-in counts for the guard: a wrong guess, a right one, or neither. */
 export function guessOutcome(outcome: SignInOutcome): 'success' | 'wrong_password' | 'other_failure' {
@@ -43,13 +48,15 @@ export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
     };
   }
   if (f.locked) return lockedOut();
+  // An imported user without a password: no guess can be right, the user must reset it first.
+  if (user.status === 'RESET_REQUIRED' && !user.passwordHash) return resetRequired();
   if (!f.passwordOk) return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
   if (!user.enabled) return { kind: 'failure', reason: 'USER_DISABLED', error: new NotAuthorizedError('User is disabled.') };
   switch (user.status) {
     case 'UNCONFIRMED':
       return { kind: 'failure', reason: 'USER_NOT_CONFIRMED', error: new UserNotConfirmedError('User is not confirmed.') };
     case 'RESET_REQUIRED':
-      return { kind: 'failure', reason: 'PASSWORD_RESET_REQUIRED', error: new PasswordResetRequiredError('Password reset required for the user') };
+      return resetRequired();
     case 'FORCE_CHANGE_PASSWORD':
       if (f.temporaryPasswordExpired) {
         return {

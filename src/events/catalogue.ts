@@ -15,6 +15,8 @@ import { UI_CUSTOMIZATION_CATALOGUE } from '../user-pools/branding/ui-customizat
 import type { UICustomizationEvent } from '../user-pools/branding/ui-customization.events.js';
 import { MANAGED_LOGIN_CATALOGUE } from '../user-pools/branding/managed-login.catalogue.js';
 import type { ManagedLoginBrandingEvent } from '../user-pools/branding/managed-login.events.js';
+import { IMPORT_CATALOGUE } from '../user-pools/import/import.catalogue.js';
+import type { ImportJobsEvent, ImportRowsEvent } from '../user-pools/import/import-job.events.js';
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
@@ -46,7 +48,9 @@ export type AnyEvent =
   | UICustomizationEvent
   | ManagedLoginBrandingEvent
   | UserPoolOAuthEvent
-  | DeviceEvent;
+  | DeviceEvent
+  | ImportJobsEvent
+  | ImportRowsEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -277,6 +281,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...TERMS_CATALOGUE,
   ...UI_CUSTOMIZATION_CATALOGUE,
   ...MANAGED_LOGIN_CATALOGUE,
+  ...IMPORT_CATALOGUE,
   ...USER_POOL_OAUTH_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',

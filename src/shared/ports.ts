@@ -23,6 +23,8 @@ export interface PasswordHashing {
   verify(passwordHash: string, password: string): Promise<boolean>;
   /** Costs what a real verify costs, for unknown users (no timing hint). */
   verifyDummy(password: string): Promise<false>;
+  /** Whether a hash that just verified should be replaced (an imported kind, or argon2 with other costs). */
+  needsRehash?(passwordHash: string): boolean;
 }
 
 /** Read-your-writes: wait (bounded) until a read model has applied a write's position. */

@@ -27,6 +27,7 @@ import { REPLICA_HANDLERS } from './replicas/replica.use-cases.js';
 import { UI_CUSTOMIZATION_HANDLERS } from './branding/ui-customization.use-cases.js';
 import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
+import { IMPORT_PROVIDERS } from './import/import.providers.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -100,6 +101,8 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   // Hosted UI branding (stored for the hosted pages)
   ...UI_CUSTOMIZATION_HANDLERS,
   ...MANAGED_LOGIN_HANDLERS,
+  // User import jobs (the worker runs in every instance)
+  ...IMPORT_PROVIDERS,
   // Pool domains and resource servers (OAuth)
   ...USER_POOL_OAUTH_HANDLERS,
 ];

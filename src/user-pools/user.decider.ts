@@ -55,6 +55,19 @@ export type UserCommand =
       passwordHash: string;
       srp?: SrpVerifierData;
     } & Now)
+  /** A row of a user import file (validated by the import worker); `passwordHash` is the other system's. */
+  | ({
+      type: 'ImportUser';
+      poolId: string;
+      sub: string;
+      username: string;
+      attributes: Record<string, string>;
+      passwordHash?: string;
+      mfaEnabled: boolean;
+      jobId: string;
+    } & Now)
+  /** A password sign-in proved `checkedHash` right and it needs replacing (imported, or weaker than argon2id as configured). */
+  | ({ type: 'RehashPassword'; checkedHash: string; newPasswordHash: string; srp: SrpVerifierData } & Now)
   /** MFA: a TOTP seed to associate; the first code's check (made by the handler on the fresh state's seed); a sign-in's code; preferences. */
   | ({ type: 'AssociateSoftwareToken'; encryptedSeed: string } & Now)
   | ({ type: 'VerifySoftwareToken'; codeOk: boolean; timeStep: number; friendlyDeviceName?: string } & Now)
@@ -99,6 +112,31 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (state.exists) throw new UsernameExistsError('User account already exists');
         const { poolId, sub, username, attributes, passwordHash, srp, now } = command;
         return [{ type: 'UserCreatedByAdmin', data: { poolId, sub, username, attributes, passwordHash, ...(srp ? { srp } : {}), createdAt: now } }];
+      }
+      case 'ImportUser': {
+        if (state.exists) throw new UsernameExistsError('User account already exists');
+        const { poolId, sub, username, attributes, passwordHash, mfaEnabled, jobId, now } = command;
+        return [
+          {
+            type: 'UserImported',
+            data: {
+              poolId,
+              sub,
+              username,
+              attributes,
+              ...(passwordHash ? { passwordHash } : {}),
+              ...(mfaEnabled ? { mfaEnabled } : {}),
+              jobId,
+              importedAt: now,
+            },
+          },
+        ];
+      }
+      case 'RehashPassword': {
+        const user = requireUser(state);
+        // Only the password just proven: a password changed meanwhile is not overwritten.
+        if (user.passwordHash !== command.checkedHash) return [];
+        return [{ type: 'PasswordRehashed', data: { passwordHash: command.newPasswordHash, srp: command.srp, at: command.now } }];
       }
       case 'ConfirmSignUp': {
         const user = requireUser(state);

@@ -67,6 +67,30 @@ export type UserCreatedByAdmin = {
   };
 };
 
+/**
+ * A user import job (CreateUserImportJob) created the user from a row of its file: with a
+ * password hash from another system (verified at sign-in, then replaced by argon2id: see
+ * PasswordRehashed) the user is CONFIRMED; without one RESET_REQUIRED, as Cognito imports them.
+ */
+export type UserImported = {
+  type: 'UserImported';
+  data: {
+    poolId: string;
+    sub: string;
+    username: string;
+    attributes: Record<string, string>;
+    /** The imported hash as the other system wrote it (bcrypt, scrypt, PBKDF2, argon2); absent: no password. */
+    passwordHash?: string;
+    /** cognito:mfa_enabled: SMS MFA is on for the user. */
+    mfaEnabled?: boolean;
+    jobId: string;
+    importedAt: string;
+  };
+};
+
+/** A password sign-in proved an imported (or weaker) hash right: the same password, now hashed with argon2id. */
+export type PasswordRehashed = { type: 'PasswordRehashed'; data: { passwordHash: string; srp: SrpVerifierData; at: string } };
+
 /** AdminResetUserPassword: the current password stops working until the user sets a new one with a code. */
 export type PasswordResetRequired = { type: 'PasswordResetRequired'; data: { at: string } };
 
@@ -135,6 +159,8 @@ export type UserEnabled = { type: 'UserEnabled'; data: { at: string } };
 export type UserEvent =
   | UserSignedUp
   | UserCreatedByAdmin
+  | UserImported
+  | PasswordRehashed
   | PasswordResetRequired
   | UserAttributesUpdated
   | UserAttributesDeleted

@@ -78,8 +78,31 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       codes: {},
     };
   }
+  if (event.type === 'UserImported') {
+    const d = event.data;
+    const mfa: UserMfa | undefined = d.mfaEnabled ? { preferences: { SMS_MFA: { enabled: true, preferred: false } } } : undefined;
+    return {
+      exists: true,
+      poolId: d.poolId,
+      sub: d.sub,
+      username: d.username,
+      status: d.passwordHash ? 'CONFIRMED' : 'RESET_REQUIRED',
+      enabled: true,
+      attributes: { ...d.attributes },
+      pending: {},
+      passwordHash: d.passwordHash ?? '',
+      previousPasswordHashes: [],
+      createdAt: d.importedAt,
+      updatedAt: d.importedAt,
+      passwordSetAt: d.importedAt,
+      codes: {},
+      ...(mfa ? { mfa } : {}),
+    };
+  }
   if (!state.exists) return state;
   switch (event.type) {
+    case 'PasswordRehashed':
+      return { ...state, passwordHash: event.data.passwordHash, srp: event.data.srp };
     case 'ConfirmationCodeSent': {
       const { purpose, codeHash, expiresAt, attribute } = event.data;
       return { ...state, codes: { ...state.codes, [codeKey(purpose, attribute)]: { purpose, codeHash, expiresAt, attribute, failedAttempts: 0 } } };

@@ -1,5 +1,6 @@
 import { newVerifier } from '../../crypto/srp.js';
 import type { ExistingUserState } from '../../user-pools/user.decider.js';
+import { passwordCredentials } from '../../user-pools/credentials.js';
 import { userStream } from '../../user-pools/user.events.js';
 import type { AuthFlowName } from '../auth-log.events.js';
 import type { GuessOutcome } from '../sign-in-guard.js';
@@ -43,8 +44,10 @@ async function passwordSignIn(request: SignInRequest, s: SignInServices): Promis
     });
     settled = guessOutcome(outcome);
     const answer = await recordAndAnswer(s, request, user, request.flow as AuthFlowName, outcome);
-    // A password set before SRP gets its verifier now that it is proven (then SRP sign-ins work).
-    if (user.exists && !user.srp) await addSrpVerifier(s, request, user, parameters.PASSWORD);
+    // A password set before SRP gets its verifier now that it is proven (then SRP sign-ins work);
+    // an imported (or weaker) hash is replaced by argon2id, with the verifier.
+    if (user.exists && s.hasher.needsRehash?.(user.passwordHash)) await rehashPassword(s, request, user, parameters.PASSWORD);
+    else if (user.exists && !user.srp) await addSrpVerifier(s, request, user, parameters.PASSWORD);
     return answer;
   } finally {
     await settleGuess(s, guess, settled, now);
@@ -64,6 +67,18 @@ async function addSrpVerifier(s: SignInServices, request: SignInRequest, user: E
       checkedHash: user.passwordHash,
       now: request.now.toISOString(),
     }),
+  });
+}
+
+async function rehashPassword(s: SignInServices, request: SignInRequest, user: ExistingUserState, password: string): Promise<void> {
+  const pool = request.caller.pool;
+  const { passwordHash, srp } = await passwordCredentials(s.hasher, pool.poolId, user.username, password);
+  await s.users.run({
+    pool,
+    streamId: userStream(pool.poolId, user.sub),
+    context: request.context,
+    now: request.now,
+    command: () => ({ type: 'RehashPassword', checkedHash: user.passwordHash, newPasswordHash: passwordHash, srp, now: request.now.toISOString() }),
   });
 }
 

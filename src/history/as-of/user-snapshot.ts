@@ -41,6 +41,7 @@ export function snapshotOf(state: UserState): UserSnapshot | undefined {
 export const VERSIONED_USER_EVENTS: ReadonlySet<string> = new Set<UserEvent['type']>([
   'UserSignedUp',
   'UserCreatedByAdmin',
+  'UserImported',
   'UserConfirmed',
   'PasswordChanged',
   'PasswordResetRequired',
