@@ -41,7 +41,7 @@ export const configSchema = z
     /** Region used in pool ids and ARNs for calls that carry none. */
     REGION: z
       .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .regex(/^[a-z0-9-]+$/)
       .default('us-east-1'),
     /** AWS account id shown in ARNs (Cognito SDK users compare ARNs with their own settings). */
     AWS_ACCOUNT_ID: z
