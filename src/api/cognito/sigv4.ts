@@ -7,7 +7,8 @@ import { CognitoProtocolError } from './cognito-errors.js';
 
 /** AWS accepts a signing time this far from its own clock. */
 const MAX_SKEW_MS = 5 * 60 * 1000;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** Any region name a self-hosted endpoint is signed for (cognito-local users sign with `local`); it names pools and ARNs. */
+const REGION = /^[a-z0-9-]+$/;
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const Sha256 = Hash.bind(null, 'sha256');

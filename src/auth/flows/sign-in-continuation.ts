@@ -38,10 +38,11 @@ export async function continueSignIn(s: SignInServices, at: SignInContext, user:
   const tracking = pool.settings.deviceConfiguration;
   // A device is only looked at in pools that track devices; one the user does not have is Cognito's "Device does not exist."
   let device: Device | undefined;
-  if (tracking && progress.deviceKey && !progress.passed.includes('DEVICE')) {
+  if (tracking && progress.deviceKey) {
     device = await s.devices.find(pool.poolId, user.sub, progress.deviceKey);
     if (!device) throw new ResourceNotFoundError('Device does not exist.');
   }
+  const deviceProven = progress.passed.includes('DEVICE');
   const mfa = user.mfa;
   const step = nextStep({
     secondFactor: decideSecondFactor({
@@ -53,7 +54,7 @@ export async function continueSignIn(s: SignInServices, at: SignInContext, user:
       hasEmail: Boolean(user.attributes.email),
     }),
     mfaDone: passedMfa(progress),
-    devicePending: device !== undefined,
+    devicePending: device !== undefined && !deviceProven,
     deviceSkipsMfa: device !== undefined && device.remembered && Boolean(tracking?.challengeRequiredOnNewDevice),
   });
   const base = { USER_ID_FOR_SRP: user.username };

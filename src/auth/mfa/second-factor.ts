@@ -54,7 +54,7 @@ export interface SignInStage {
   mfaDone: boolean;
   /** The sign-in named a confirmed device (DEVICE_KEY) that has not proven itself yet. */
   devicePending: boolean;
-  /** That device is remembered and the pool lets remembered devices stand in for MFA (ChallengeRequiredOnNewDevice). */
+  /** The device named (proven or about to be) is remembered and the pool lets remembered devices stand in for MFA (ChallengeRequiredOnNewDevice). */
   deviceSkipsMfa: boolean;
 }
 
@@ -65,8 +65,7 @@ export type NextStep = { kind: 'tokens' } | { kind: 'device' } | Exclude<SecondF
  * remembered device stands in for it), then the device's proof when it named one, then tokens.
  */
 export function nextStep(stage: SignInStage): NextStep {
-  const skip = stage.devicePending && stage.deviceSkipsMfa;
-  if (!stage.mfaDone && !skip && stage.secondFactor.kind !== 'none') return stage.secondFactor;
+  if (!stage.mfaDone && !stage.deviceSkipsMfa && stage.secondFactor.kind !== 'none') return stage.secondFactor;
   if (stage.devicePending) return { kind: 'device' };
   return { kind: 'tokens' };
 }
