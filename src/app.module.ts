@@ -12,6 +12,8 @@ import { SigningKeysController } from './api/rest/signing-keys.controller.js';
 import { REST_CONTROLLERS, REST_PROVIDERS } from './api/rest/rest.parts.js';
 import { GRAPHQL_CONTROLLERS, GRAPHQL_PROVIDERS, graphqlModule } from './api/graphql/graphql.parts.js';
 import { AUTH_PROVIDERS } from './auth/auth.providers.js';
+import { AUTH_OAUTH_PROVIDERS } from './auth/oauth/oauth.providers.js';
+import { OAUTH_PROVIDERS } from './oauth/oauth.parts.js';
 import { HISTORY_PROVIDERS } from './history/history.providers.js';
 import type { Platform } from './platform/platform.js';
 import { platformProviders } from './platform/providers.js';
@@ -34,12 +36,14 @@ export class AppModule {
         ...platformProviders(platform),
         ...USER_POOLS_PROVIDERS,
         ...AUTH_PROVIDERS,
+        ...AUTH_OAUTH_PROVIDERS,
         ...ADMIN_PROVIDERS,
         ...HISTORY_PROVIDERS,
         AdminGuard,
         ...REST_PROVIDERS,
         ...GRAPHQL_PROVIDERS,
         CognitoRoute,
+        ...OAUTH_PROVIDERS,
         ImportUploadRoute,
       ],
     };

@@ -19,6 +19,8 @@ import { IMPORT_CATALOGUE } from '../user-pools/import/import.catalogue.js';
 import type { ImportJobsEvent, ImportRowsEvent } from '../user-pools/import/import-job.events.js';
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
+import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
+import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
@@ -48,6 +50,7 @@ export type AnyEvent =
   | UICustomizationEvent
   | ManagedLoginBrandingEvent
   | UserPoolOAuthEvent
+  | OAuthGrantEvent
   | DeviceEvent
   | ImportJobsEvent
   | ImportRowsEvent;
@@ -283,6 +286,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...MANAGED_LOGIN_CATALOGUE,
   ...IMPORT_CATALOGUE,
   ...USER_POOL_OAUTH_CATALOGUE,
+  ...OAUTH_GRANT_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

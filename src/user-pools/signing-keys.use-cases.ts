@@ -7,6 +7,7 @@ import { UseCaseCommand, UseCaseQuery } from '../shared/use-case.js';
 import { loadPool } from './user-pool.repository.js';
 import { KeyRing, type RotationResult } from '../tokens/key-ring.js';
 import { openIdConfiguration } from '../tokens/openid-configuration.js';
+import { domainBasePath, loadPoolDomain } from './oauth/domain.use-cases.js';
 
 /** Operator rotation of a pool's signing key: a new key now, signing after the publish lead (repeated while pending: same key). */
 export class RotateSigningKeyCommand extends UseCaseCommand<{ poolId: string }, RotationResult> {}
@@ -52,6 +53,7 @@ export class OpenIdConfigurationHandler implements IQueryHandler<OpenIdConfigura
 
   async execute({ input }: OpenIdConfigurationQuery) {
     await loadPool(this.store, input.poolId);
-    return openIdConfiguration(this.settings.publicBaseUrl, input.poolId);
+    const domain = await loadPoolDomain(this.store, input.poolId);
+    return openIdConfiguration(this.settings.publicBaseUrl, input.poolId, domain.exists ? `${this.settings.publicBaseUrl}${domainBasePath(domain.domain)}` : undefined);
   }
 }

@@ -9,7 +9,7 @@ import { CLOCK, STORE } from '../../shared/ports.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { UseCaseCommand, UseCaseQuery } from '../../shared/use-case.js';
 import { Pools } from '../pools.js';
-import { type ResourceServer, resourceServerDecider, type ResourceServersState } from './resource-server.decider.js';
+import { customScopes, type ResourceServer, resourceServerDecider, type ResourceServersState } from './resource-server.decider.js';
 import { type ResourceServerEvent, resourceServersStream } from './resource-server.events.js';
 
 export interface ResourceServerView extends ResourceServer {
@@ -122,7 +122,20 @@ export class ListResourceServersHandler implements IQueryHandler<ListResourceSer
   }
 }
 
+/** Every custom scope of a pool (`<identifier>/<scope>`), for the OAuth surface's list of known scopes. */
+export class PoolCustomScopesQuery extends UseCaseQuery<{ poolId: string }, string[]> {}
+
+@QueryHandler(PoolCustomScopesQuery)
+export class PoolCustomScopesHandler implements IQueryHandler<PoolCustomScopesQuery> {
+  constructor(@Inject(STORE) private readonly store: EventStore) {}
+
+  async execute({ input }: PoolCustomScopesQuery): Promise<string[]> {
+    return [...customScopes(await loadResourceServers(this.store, input.poolId))].sort();
+  }
+}
+
 export const RESOURCE_SERVER_HANDLERS = [
+  PoolCustomScopesHandler,
   CreateResourceServerHandler,
   UpdateResourceServerHandler,
   DeleteResourceServerHandler,

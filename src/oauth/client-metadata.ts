@@ -1,0 +1,33 @@
+import type { ClientView } from '../user-pools/clients/client.commands.js';
+
+/**
+ * An app client as node-oidc-provider's client metadata (RFC 7591 names). Cognito accepts
+ * client_secret_basic and client_secret_post from any client with a secret, the library one
+ * method per client: the method is the one the request uses, so both work. Clients not enabled
+ * for OAuth (AllowedOAuthFlowsUserPoolClient, COGNITO among the identity providers) are unknown
+ * to the OAuth endpoints.
+ */
+export function clientMetadata(client: ClientView, basicAuth: boolean): Record<string, unknown> | undefined {
+  if (!client.allowedOAuthFlowsUserPoolClient) return undefined;
+  const flows = new Set(client.allowedOAuthFlows);
+  const userFlows = flows.has('code') || flows.has('implicit');
+  if (userFlows && !client.supportedIdentityProviders.includes('COGNITO')) return undefined;
+  const grantTypes = [
+    ...(userFlows ? ['authorization_code'] : []),
+    ...(flows.has('code') ? ['refresh_token'] : []),
+    ...(flows.has('client_credentials') ? ['client_credentials'] : []),
+  ];
+  if (grantTypes.length === 0) return undefined;
+  return {
+    client_id: client.clientId,
+    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    token_endpoint_auth_method: client.clientSecret ? (basicAuth ? 'client_secret_basic' : 'client_secret_post') : 'none',
+    grant_types: grantTypes,
+    // Implicit requests reach the library as code requests (see implicit.ts).
+    response_types: userFlows ? ['code'] : [],
+    redirect_uris: userFlows ? client.callbackURLs : [],
+    post_logout_redirect_uris: client.logoutURLs,
+    cairn_implicit: flows.has('implicit'),
+    cairn_code: flows.has('code'),
+  };
+}
