@@ -19,6 +19,8 @@ import type { Platform } from './platform/platform.js';
 import { platformProviders } from './platform/providers.js';
 import { PLATFORM } from './platform/platform.token.js';
 import { USER_POOLS_PROVIDERS } from './user-pools/user-pools.providers.js';
+import { IDENTITY_POOLS_PROVIDERS } from './identity-pools/identity-pools.providers.js';
+import { IdentityHttpRoutes } from './api/cognito/identity/identity-http.route.js';
 
 /**
  * The application: the platform's ports, each context's services and use-case handlers (reached
@@ -39,6 +41,8 @@ export class AppModule {
         ...AUTH_OAUTH_PROVIDERS,
         ...ADMIN_PROVIDERS,
         ...HISTORY_PROVIDERS,
+        ...IDENTITY_POOLS_PROVIDERS,
+        IdentityHttpRoutes,
         AdminGuard,
         ...REST_PROVIDERS,
         ...GRAPHQL_PROVIDERS,

@@ -9,6 +9,7 @@ import { groupsProjection } from '../../projections/groups/groups.projection.js'
 import { userSessionsProjection } from '../../projections/user-sessions/user-sessions.projection.js';
 import { historyAsOfProjection } from '../../projections/history/as-of.projection.js';
 import { logCheckpointsProjection } from '../../projections/history/log-checkpoints.projection.js';
+import { identitiesProjection } from '../../projections/identities/identities.projection.js';
 import { AdminKeys, type NewAdminKey } from '../admin/admin-keys.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
@@ -68,7 +69,7 @@ export interface Platform {
 
 export { createLogger };
 
-export const PROJECTIONS = [userDirectoryProjection, groupsProjection, userSessionsProjection, historyAsOfProjection, logCheckpointsProjection];
+export const PROJECTIONS = [userDirectoryProjection, groupsProjection, userSessionsProjection, historyAsOfProjection, logCheckpointsProjection, identitiesProjection];
 
 /** Stream categories kept in memory by the platform's store (see CachingEventStore). */
 export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];

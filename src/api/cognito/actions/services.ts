@@ -52,6 +52,7 @@ import { IMPORT_ACTIONS } from './import.actions.js';
 import { IMPORT_LOGS_SERVICE } from './import-logs.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
+import { IDENTITY_SERVICES } from '../identity/services.js';
 
 /**
  * The action table, by `X-Amz-Target` prefix. Identity pools (`AWSCognitoIdentityService`,
@@ -120,4 +121,5 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
     },
   },
   ...IMPORT_LOGS_SERVICE,
+  ...IDENTITY_SERVICES,
 };
