@@ -91,7 +91,8 @@ export class IdentityHttpRoutes implements OnModuleInit {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
       scope.setErrorHandler((error, _request, reply) => this.problem(reply, error));
-      scope.post('/sts', (request, reply) => this.sts(request, reply));
+      // The SDKs post to the endpoint's path with a trailing slash (`<endpoint>/sts` → `/sts/`).
+      for (const path of ['/sts', '/sts/']) scope.post(path, (request, reply) => this.sts(request, reply));
       scope.get(`/${IDENTITY_KEYS}/.well-known/jwks.json`, async (_request, reply) => {
         void reply.header('cache-control', 'public, max-age=300').send(await this.keyRing.jwks(IDENTITY_KEYS));
       });
