@@ -25,8 +25,8 @@ export interface HostedSite {
   domain: DomainView;
   basePath: string;
   provider: Provider;
-  /** The login session's account id for a signed-in user (see oauth/accounts.ts). */
-  accountId: (sub: string, familyId: string) => string;
+  /** The login session's record of the sign-in behind it (see oauth/accounts.ts). */
+  signInAmr: (familyId: string) => string;
 }
 
 export type PageName = 'login' | 'signup' | 'confirmUser' | 'forgotPassword' | 'confirmForgotPassword';
@@ -213,7 +213,7 @@ export class HostedPages {
     await p.site.provider.interactionFinished(
       p.request.raw,
       p.reply.raw,
-      { login: { accountId: p.site.accountId(answer.sub, answer.familyId), ts: answer.authTime, amr: ['pwd'] } },
+      { login: { accountId: answer.sub, ts: answer.authTime, amr: ['pwd', p.site.signInAmr(answer.familyId)] } },
       { mergeWithLastSubmission: false },
     );
   }

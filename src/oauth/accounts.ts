@@ -1,9 +1,9 @@
 /**
- * A login session's account id names the user and the sign-in behind the session:
- * `<sub>.<familyId>`. The library keeps it in the session and the codes; findAccount checks the
- * sign-in is still valid (not logged out, revoked or ended by a global sign-out), and the token
- * endpoint takes the sub from it.
+ * A login session names its user by `sub` (the library's account id) and the sign-in behind it
+ * by an `amr` entry `cairn-sign-in:<familyId>` (the library keeps amr with the session and never
+ * shows it here: the ID tokens are the KeyRing's). findAccount checks that sign-in is still valid
+ * (not logged out, revoked, or ended by a global sign-out).
  */
-export const accountId = (sub: string, familyId: string) => `${sub}.${familyId}`;
-export const subOf = (id: string) => id.split('.')[0];
-export const familyOf = (id: string): string | undefined => id.split('.')[1];
+const PREFIX = 'cairn-sign-in:';
+export const signInAmr = (familyId: string) => `${PREFIX}${familyId}`;
+export const familyOf = (amr: readonly string[] | undefined): string | undefined => amr?.find((a) => a.startsWith(PREFIX))?.slice(PREFIX.length);

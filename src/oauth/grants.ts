@@ -6,7 +6,6 @@ import { ClientCredentialsCommand, ExchangeAuthorizationCodeCommand, OAuthRefres
 import type { OAuthTokenResponse } from '../auth/oauth/oauth-token-signer.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { OAuthArtifacts } from './artifacts.js';
-import { subOf } from './accounts.js';
 import { requestContext } from './context.js';
 
 /** A use case's typed refusal as the token endpoint's RFC 6749 error; anything else stays a server_error. */
@@ -87,7 +86,7 @@ export function registerGrants(provider: Provider, poolId: string, commands: Com
             {
               poolId,
               clientId: client.clientId,
-              sub: subOf(code.accountId!),
+              sub: code.accountId!,
               scope: code.scope ?? '',
               nonce: code.nonce,
               authTime: code.authTime ?? Math.floor(Date.now() / 1000),

@@ -2,7 +2,6 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { ExchangeAuthorizationCodeCommand } from '../auth/oauth/oauth.use-cases.js';
 import type { OAuthArtifacts } from './artifacts.js';
-import { subOf } from './accounts.js';
 import { requestContext } from './context.js';
 
 /** Whether the authorization request being handled arrived as Cognito's implicit grant. */
@@ -41,7 +40,7 @@ export function installImplicit(provider: Provider, poolId: string, commands: Co
           {
             poolId,
             clientId: issued.clientId!,
-            sub: subOf(issued.accountId!),
+            sub: issued.accountId!,
             scope: issued.scope ?? '',
             nonce: issued.nonce,
             authTime: issued.authTime ?? 0,

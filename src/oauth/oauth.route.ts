@@ -17,7 +17,7 @@ import { DescribeUserPoolClientQuery } from '../user-pools/clients/client.querie
 import { DescribeUserPoolDomainQuery, type DomainView, domainBasePath } from '../user-pools/oauth/domain.use-cases.js';
 import { PoolCustomScopesQuery } from '../user-pools/oauth/resource-server.use-cases.js';
 import { contextOf, type AuthenticatedRequest } from '../api/rest/request-context.js';
-import { accountId, familyOf } from './accounts.js';
+import { familyOf, signInAmr } from './accounts.js';
 import { PoolProviders } from './pool-providers.js';
 import { oauthRequest } from './request-scope.js';
 
@@ -113,7 +113,7 @@ export class OAuthRoute implements OnModuleInit {
   private async page(name: PageName, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const domain = await this.domain(request);
     if (!domain) return this.notFound(reply);
-    const site = { domain, basePath: domainBasePath(domain.domain), provider: this.providers.for(domain), accountId };
+    const site = { domain, basePath: domainBasePath(domain.domain), provider: this.providers.for(domain), signInAmr };
     await oauthRequest.run({ context: this.context(request), basicAuth: false }, () => this.pages.handle(name, site, request, reply, this.context(request)));
   }
 
@@ -216,7 +216,7 @@ export class OAuthRoute implements OnModuleInit {
     reply.hijack();
     const ctx = provider.createContext(request.raw, reply.raw as ServerResponse);
     const session = await provider.Session.get(ctx as never);
-    const family = session.accountId ? familyOf(session.accountId) : undefined;
+    const family = familyOf(session.amr);
     if (family) await this.commands.execute(new RevokeOAuthFamiliesCommand({ familyIds: [family] }, this.context(request)));
     if (session.accountId) await session.destroy();
     ctx.cookies.set(provider.cookieName('session'), null, { path: basePath, signed: true } as never);

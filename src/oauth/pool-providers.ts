@@ -9,7 +9,7 @@ import { SECRETS, SETTINGS, type ServiceSettings } from '../shared/ports.js';
 import { DescribeUserPoolClientQuery } from '../user-pools/clients/client.queries.js';
 import { STANDARD_SCOPES } from '../user-pools/clients/client-oauth.js';
 import { type DomainView, domainBasePath } from '../user-pools/oauth/domain.use-cases.js';
-import { familyOf, subOf } from './accounts.js';
+import { familyOf } from './accounts.js';
 import { OAuthArtifacts } from './artifacts.js';
 import { clientMetadata } from './client-metadata.js';
 import { requestContext } from './context.js';
@@ -86,8 +86,10 @@ export class PoolProviders {
               },
             }
           : artifacts.adapterFor(name),
-      findAccount: async (_ctx, id) => {
-        const account = await queries.execute(new OAuthAccountQuery({ poolId, sub: subOf(id), sessionFamilyId: familyOf(id) }, requestContext()));
+      findAccount: async (ctx, id, token) => {
+        // The login session's sign-in (at the authorization endpoint); a code is checked at exchange.
+        const amr = token ? undefined : ctx.oidc.session?.amr;
+        const account = await queries.execute(new OAuthAccountQuery({ poolId, sub: id, sessionFamilyId: familyOf(amr) }, requestContext()));
         return account ? { accountId: id, claims: () => ({ sub: account.sub }) } : undefined;
       },
       // Cognito asks for no consent: what the client may have (checked below) is granted.

@@ -52,7 +52,7 @@ describe('OpenID Connect with openid-client and a browser', () => {
     await shot(page, 'login');
     await signIn(page, 'alice', PASSWORD);
     await page.waitForURL(/\/callback/);
-    const callback = new URL(rp.arrivals.at(-1)!);
+    const callback = new URL(rp.arrivals.filter((u) => u.includes('/callback')).at(-1)!);
     expect(callback.searchParams.get('state')).toBe(state);
 
     const tokens = await oidc.authorizationCodeGrant(config, callback, {
