@@ -27,6 +27,8 @@ if [[ -z "${DATABASE_URL:-}" || -z "${KAFKA_BROKERS:-}" ]]; then
   source .services/env
 fi
 export DATABASE_URL KAFKA_BROKERS
+# The browser tests (hosted pages, OAuth) drive Debian's chromium.
+bash scripts/services/chromium.sh >/dev/null
 
 npx tsc -p tsconfig.json --noEmit
 npm run --silent build
