@@ -8,6 +8,7 @@ import { benchAppends } from './appends.js';
 import { benchArgon2 } from './argon2-bindings.js';
 import { benchHistoryAsOf } from './history-as-of.js';
 import { benchHistoryChain } from './history-chain.js';
+import { benchImport } from './import.js';
 import { benchInstances } from './instances.js';
 import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['history-chain', benchHistoryChain],
   ['history-as-of', benchHistoryAsOf],
   ['search', benchSearch],
+  ['import', benchImport],
 ];
 
 export async function runAll(): Promise<void> {

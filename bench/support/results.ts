@@ -18,6 +18,7 @@ export const SECTIONS = [
   'history-chain',
   'history-as-of',
   'instances',
+  'import',
 ] as const;
 export type SectionId = (typeof SECTIONS)[number];
 

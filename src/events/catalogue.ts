@@ -19,6 +19,7 @@ import { IMPORT_CATALOGUE } from '../user-pools/import/import.catalogue.js';
 import type { ImportJobsEvent, ImportRowsEvent } from '../user-pools/import/import-job.events.js';
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
+import { IDENTITY_POOLS_CATALOGUE, type IdentityPoolsEvent } from '../identity-pools/identity-pools.catalogue.js';
 import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
@@ -50,6 +51,7 @@ export type AnyEvent =
   | UICustomizationEvent
   | ManagedLoginBrandingEvent
   | UserPoolOAuthEvent
+  | IdentityPoolsEvent
   | OAuthGrantEvent
   | DeviceEvent
   | ImportJobsEvent
@@ -286,6 +288,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...MANAGED_LOGIN_CATALOGUE,
   ...IMPORT_CATALOGUE,
   ...USER_POOL_OAUTH_CATALOGUE,
+  ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',

@@ -28,6 +28,7 @@ import { UI_CUSTOMIZATION_HANDLERS } from './branding/ui-customization.use-cases
 import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
 import { IMPORT_PROVIDERS } from './import/import.providers.js';
+import { LIMITS_PROVIDERS } from './limits/limits.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -103,6 +104,8 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...MANAGED_LOGIN_HANDLERS,
   // User import jobs (the worker runs in every instance)
   ...IMPORT_PROVIDERS,
+  // Provisioned API request-rate limits
+  ...LIMITS_PROVIDERS,
   // Pool domains and resource servers (OAuth)
   ...USER_POOL_OAUTH_HANDLERS,
 ];

@@ -16,7 +16,7 @@ import {
   type UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { userStream } from '../../src/user-pools/user.events.js';
-import { FIXTURE_FORMATS, type FixtureFormat, legacyHash } from '../import/hash-fixtures.js';
+import { FIXTURE_FORMATS, legacyHash } from '../import/hash-fixtures.js';
 import { ADMIN, type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from './support.js';
 

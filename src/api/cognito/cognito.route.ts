@@ -10,6 +10,7 @@ import { COGNITO_SERVICES } from './actions/services.js';
 import type { CognitoAction, CognitoService } from './cognito-action.js';
 import { CognitoProtocolError, toWireError } from './cognito-errors.js';
 import { verifySigV4 } from './sigv4.js';
+import { RequestRateLimiter } from '../../user-pools/limits/request-rate-limiter.js';
 import { setRequestAction } from '../../observability/http.js';
 import { parseInput } from './validation.js';
 import { checkUntrusted, decodeUtf8, UndecodableBodyError } from '../untrusted-input.js';
@@ -31,6 +32,7 @@ export class CognitoRoute implements OnModuleInit {
     private readonly adminKeys: AdminKeys,
     @Inject(SETTINGS) private readonly settings: ServiceSettings,
     @Inject(LOG) private readonly log: Log,
+    private readonly limiter: RequestRateLimiter,
   ) {}
 
   onModuleInit(): void {
@@ -58,6 +60,8 @@ export class CognitoRoute implements OnModuleInit {
       // 2. Who is calling: admin actions need a valid signature; the scope gives the region.
       const caller = await this.authenticate(request, body, service, action);
       if (caller) (request as AuthenticatedRequest).adminKeyId = caller.accessKeyId;
+      // The action's API category under its provisioned rate (TooManyRequestsException).
+      await this.limiter.admit(name);
 
       // 3. The input, in AWS's JSON 1.1 framing.
       const input = parseInput(action.input, parseBody(request.headers['content-type'], body));

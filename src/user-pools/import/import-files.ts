@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SqlDatabase } from '../../db/sql.js';
+import { type SqlDatabase, sqlErrorCode } from '../../db/sql.js';
 import { READ_DB } from '../../shared/ports.js';
 
 /** The uploaded files, by job: this service's stand-in for the S3 object behind Cognito's pre-signed URL. */
 const FILES = 'import_files_v1';
 /** Jobs started and not yet finished, with the lease of the process working on each. */
 const WORK = 'import_work_v1';
+/** unique_violation / duplicate_table: a concurrent CREATE TABLE IF NOT EXISTS won. */
+const CREATED_CONCURRENTLY = new Set(['23505', '42P07']);
 
 /** How long a worker holds a job without renewing its lease (a process that died gives the job up after this). */
 export const LEASE_SECONDS = 30;
@@ -24,10 +26,15 @@ export class ImportFiles {
   constructor(@Inject(READ_DB) private readonly db: SqlDatabase) {}
 
   private ensure(): Promise<void> {
+    // Another instance may create them at the same moment: its CREATE wins, ours finds them.
+    const create = (sql: string) =>
+      this.db.query(sql).catch((error: unknown) => {
+        if (!CREATED_CONCURRENTLY.has(sqlErrorCode(error) ?? '')) throw error;
+      });
     this.ready ??= (async () => {
-      await this.db.query(`CREATE TABLE IF NOT EXISTS ${FILES} (
+      await create(`CREATE TABLE IF NOT EXISTS ${FILES} (
         job_id text PRIMARY KEY, pool_id text NOT NULL, content bytea NOT NULL, sha256 text NOT NULL, uploaded_at timestamptz NOT NULL)`);
-      await this.db.query(`CREATE TABLE IF NOT EXISTS ${WORK} (
+      await create(`CREATE TABLE IF NOT EXISTS ${WORK} (
         job_id text PRIMARY KEY, pool_id text NOT NULL, queued_at timestamptz NOT NULL DEFAULT now(), lease_owner text, lease_until timestamptz)`);
     })().catch((error: unknown) => {
       this.ready = undefined;

@@ -50,6 +50,7 @@ import { UI_CUSTOMIZATION_ACTIONS } from './ui-customization.actions.js';
 import { MANAGED_LOGIN_ACTIONS } from './managed-login.actions.js';
 import { IMPORT_ACTIONS } from './import.actions.js';
 import { IMPORT_LOGS_SERVICE } from './import-logs.actions.js';
+import { LIMITS_ACTIONS } from './limits.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
 import { IDENTITY_SERVICES } from '../identity/services.js';
@@ -116,6 +117,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...UI_CUSTOMIZATION_ACTIONS,
       ...MANAGED_LOGIN_ACTIONS,
       ...IMPORT_ACTIONS,
+      ...LIMITS_ACTIONS,
       ...DOMAIN_ACTIONS,
       ...RESOURCE_SERVER_ACTIONS,
     },
