@@ -16,6 +16,7 @@ import { benchProjectionLag } from './projection-lag.js';
 import { benchRebuild } from './rebuild.js';
 import { benchSearch } from './search.js';
 import { benchSignIn } from './sign-in.js';
+import { benchSrp } from './srp.js';
 
 const BENCHMARKS: [string, () => Promise<void>][] = [
   ['appends', benchAppends],
@@ -23,6 +24,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['rebuild', benchRebuild],
   ['argon2-bindings', benchArgon2],
   ['sign-in', benchSignIn],
+  ['srp', benchSrp],
   ['instances', benchInstances],
   ['history-chain', benchHistoryChain],
   ['history-as-of', benchHistoryAsOf],

@@ -14,6 +14,7 @@ export const SECTIONS = [
   'rebuild',
   'argon2-bindings',
   'sign-in',
+  'srp',
   'search',
   'history-chain',
   'history-as-of',
