@@ -85,7 +85,8 @@ export const identityPoolDecider: Decider<IdentityPoolCommand, IdentityPoolEvent
         if (!providerNames(state.config).has(command.providerName)) {
           throw new InvalidParameterError(`Identity provider ${command.providerName} is not configured for identity pool ${state.poolId}.`);
         }
-        if (Object.keys(command.map.principalTags).length > MAX_PRINCIPAL_TAGS) throw new InvalidParameterError(`At most ${MAX_PRINCIPAL_TAGS} principal tags.`);
+        if (Object.keys(command.map.principalTags).length > MAX_PRINCIPAL_TAGS)
+          throw new InvalidParameterError(`At most ${MAX_PRINCIPAL_TAGS} principal tags.`);
         return [
           {
             type: 'PrincipalTagAttributeMapSet',

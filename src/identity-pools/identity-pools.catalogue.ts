@@ -10,7 +10,8 @@ const IDENTITY = 'us-east-1:0b6c8a3e-2d4f-4e1a-8b7c-9d0e1f2a3b4c';
 const AT = '2026-01-01T00:00:00.000Z';
 const ROLE = 'arn:aws:iam::000000000000:role/members';
 const USER_POOL = 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI';
-const TRUST = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}';
+const TRUST =
+  '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}';
 const LOGIN = { provider: USER_POOL, subject: '7d3e5f1a-9b2c-4d8e-a6f0-1c2b3a4d5e6f' };
 
 /** Catalogue entries of the identity-pools context (spread into EVENT_CATALOGUE). None carries a secret. */
@@ -109,7 +110,8 @@ export const IDENTITY_POOLS_CATALOGUE: { [T in IdentityPoolsEvent['type']]: Cata
   },
   IdentityCredentialsIssued: {
     stream: 'identitycredentials-<identityId>',
-    description: 'Temporary credentials were issued for a role: the access key id, role and expiry (the secret exists only inside the encrypted session token).',
+    description:
+      'Temporary credentials were issued for a role: the access key id, role and expiry (the secret exists only inside the encrypted session token).',
     secretFields: [],
     example: {
       identityId: IDENTITY,
@@ -145,7 +147,12 @@ export const IDENTITY_POOLS_CATALOGUE: { [T in IdentityPoolsEvent['type']]: Cata
     stream: 'iamrole-<lower-cased roleName>',
     description: 'An inline permission policy of a role was set (PutRolePolicy).',
     secretFields: [],
-    example: { roleName: 'members', policyName: 'access', policyDocument: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}', at: AT },
+    example: {
+      roleName: 'members',
+      policyName: 'access',
+      policyDocument: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}',
+      at: AT,
+    },
   },
   RolePolicyDeleted: {
     stream: 'iamrole-<lower-cased roleName>',
@@ -163,7 +170,13 @@ export const IDENTITY_POOLS_CATALOGUE: { [T in IdentityPoolsEvent['type']]: Cata
     stream: 'oidcprovider-<issuer without scheme>',
     description: 'An external OpenID Connect provider identity pools may trust was registered.',
     secretFields: [],
-    example: { arn: 'arn:aws:iam::000000000000:oidc-provider/login.example.com', url: 'https://login.example.com', clientIds: ['app'], thumbprints: [], createdAt: AT },
+    example: {
+      arn: 'arn:aws:iam::000000000000:oidc-provider/login.example.com',
+      url: 'https://login.example.com',
+      clientIds: ['app'],
+      thumbprints: [],
+      createdAt: AT,
+    },
   },
   OpenIdConnectProviderDeleted: {
     stream: 'oidcprovider-<issuer without scheme>',

@@ -1,9 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import {
-  AssumeRoleWithWebIdentityHandler,
-  GetCredentialsForIdentityHandler,
-  GetOpenIdTokenHandler,
-} from './commands/credentials.use-cases.js';
+import { AssumeRoleWithWebIdentityHandler, GetCredentialsForIdentityHandler, GetOpenIdTokenHandler } from './commands/credentials.use-cases.js';
 import {
   GetOpenIdTokenForDeveloperIdentityHandler,
   LookupDeveloperIdentityHandler,

@@ -71,7 +71,9 @@ export const identityDecider: Decider<IdentityCommand, IdentityEvent, IdentitySt
       case 'MergeInto': {
         requireIdentity(state);
         if (command.into === state.identityId) return [];
-        return [{ type: 'IdentityMerged', data: { identityId: state.identityId, poolId: state.poolId, into: command.into, logins: state.logins, at: command.now } }];
+        return [
+          { type: 'IdentityMerged', data: { identityId: state.identityId, poolId: state.poolId, into: command.into, logins: state.logins, at: command.now } },
+        ];
       }
       case 'DeleteIdentity':
         requireIdentity(state);

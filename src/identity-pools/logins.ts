@@ -79,7 +79,13 @@ export class LoginVerifier {
       if (!options.allowIdentityTokens) throw new NotAuthorizedError("Invalid login token. Can't pass in a Cognito token.");
       const identity = await this.identityTokens.verify(token);
       if (identity.poolId !== pool.poolId) throw new NotAuthorizedError('Invalid login token. Incorrect token audience.');
-      return { kind: 'identity', provider: COGNITO_IDENTITY_PROVIDER, subject: identity.identityId, claims: identity.claims, mappingKey: COGNITO_IDENTITY_PROVIDER };
+      return {
+        kind: 'identity',
+        provider: COGNITO_IDENTITY_PROVIDER,
+        subject: identity.identityId,
+        claims: identity.claims,
+        mappingKey: COGNITO_IDENTITY_PROVIDER,
+      };
     }
     const userPoolProvider = this.canonicalUserPoolProvider(key);
     if (userPoolProvider) return this.verifyUserPoolToken(pool, userPoolProvider, token);
@@ -93,7 +99,8 @@ export class LoginVerifier {
     if (configured.length === 0) throw new NotAuthorizedError(NOT_SUPPORTED);
     const userPoolId = provider.slice(provider.indexOf('/') + 1);
     const unverified = decodeOrRefuse(token);
-    if (unverified.iss !== `${this.settings.publicBaseUrl}/${userPoolId}`) throw new NotAuthorizedError("Invalid login token. Issuer doesn't match providerName");
+    if (unverified.iss !== `${this.settings.publicBaseUrl}/${userPoolId}`)
+      throw new NotAuthorizedError("Invalid login token. Issuer doesn't match providerName");
     const claims = await this.keyRing.verify(userPoolId, token, { tokenUse: 'id' }).catch((error: unknown) => {
       if (error instanceof NotAuthorizedError && error.message === 'Token expired') throw expired(unverified.exp, this.now());
       throw new NotAuthorizedError(COULD_NOT_VERIFY);
@@ -114,7 +121,8 @@ export class LoginVerifier {
     if (provider.status !== 'active') throw new NotAuthorizedError(NOT_SUPPORTED);
     const unverified = decodeOrRefuse(token);
     const issuers = [provider.url, provider.url.endsWith('/') ? provider.url.slice(0, -1) : `${provider.url}/`];
-    if (typeof unverified.iss !== 'string' || !issuers.includes(unverified.iss)) throw new NotAuthorizedError("Invalid login token. Issuer doesn't match providerName");
+    if (typeof unverified.iss !== 'string' || !issuers.includes(unverified.iss))
+      throw new NotAuthorizedError("Invalid login token. Issuer doesn't match providerName");
     const keys = await this.keySet(provider.url, provider.jwksUri);
     let claims: JWTPayload;
     try {

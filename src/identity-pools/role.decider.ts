@@ -102,7 +102,8 @@ export const roleDecider: Decider<RoleCommand, RoleEvent, RoleState> = {
         const role = requireRole(state, command.roleName);
         if (command.maxSessionDuration !== undefined) checkDuration(command.maxSessionDuration);
         const description = command.description !== undefined && command.description !== role.description ? command.description : undefined;
-        const duration = command.maxSessionDuration !== undefined && command.maxSessionDuration !== role.maxSessionDuration ? command.maxSessionDuration : undefined;
+        const duration =
+          command.maxSessionDuration !== undefined && command.maxSessionDuration !== role.maxSessionDuration ? command.maxSessionDuration : undefined;
         if (description === undefined && duration === undefined) return [];
         return [
           {
@@ -157,8 +158,7 @@ function checkDuration(seconds: number): number {
 }
 
 export type OidcProviderState =
-  | { status: 'absent' }
-  | { status: 'active'; arn: string; url: string; clientIds: string[]; thumbprints: string[]; jwksUri?: string; createdAt: string };
+  { status: 'absent' } | { status: 'active'; arn: string; url: string; clientIds: string[]; thumbprints: string[]; jwksUri?: string; createdAt: string };
 
 export type OidcProviderCommand =
   | { type: 'CreateOpenIdConnectProvider'; arn: string; url: string; clientIds: string[]; thumbprints: string[]; jwksUri?: string; now: string }

@@ -69,7 +69,14 @@ export interface Platform {
 
 export { createLogger };
 
-export const PROJECTIONS = [userDirectoryProjection, groupsProjection, userSessionsProjection, historyAsOfProjection, logCheckpointsProjection, identitiesProjection];
+export const PROJECTIONS = [
+  userDirectoryProjection,
+  groupsProjection,
+  userSessionsProjection,
+  historyAsOfProjection,
+  logCheckpointsProjection,
+  identitiesProjection,
+];
 
 /** Stream categories kept in memory by the platform's store (see CachingEventStore). */
 export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];

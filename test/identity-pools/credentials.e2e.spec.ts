@@ -67,13 +67,16 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
     stranger = await startIssuer();
 
     // A user pool with a custom attribute (a principal tag's source), two groups with roles, three users.
-    userPoolId = (
-      await idp.send(
-        new CreateUserPoolCommand({ PoolName: 'staff', Schema: [{ Name: 'team', AttributeDataType: 'String', Mutable: true }] }),
-      )
-    ).UserPool!.Id!;
+    userPoolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'staff', Schema: [{ Name: 'team', AttributeDataType: 'String', Mutable: true }] })))
+      .UserPool!.Id!;
     clientId = (
-      await idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+      await idp.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: 'web',
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
+      )
     ).UserPoolClient!.ClientId!;
     provider = `cognito-idp.${REGION}.amazonaws.com/${userPoolId}`;
     for (const [username, team] of [
@@ -82,7 +85,12 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
       ['carol', 'blue'],
     ]) {
       await idp.send(
-        new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'custom:team', Value: team }] }),
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'custom:team', Value: team }],
+        }),
       );
       await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: PASSWORD, Permanent: true }));
     }
@@ -103,16 +111,28 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
     ).IdentityPoolId!;
 
     const own = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*' };
-    await createRole('guests', cognitoTrust(poolId, 'unauthenticated'), { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' }] });
+    await createRole('guests', cognitoTrust(poolId, 'unauthenticated'), {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' }],
+    });
     await createRole('members', cognitoTrust(poolId, 'authenticated'), {
       Version: '2012-10-17',
       Statement: [
         own,
-        { Sid: 'BlueTeamWrites', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::photos/*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } } },
+        {
+          Sid: 'BlueTeamWrites',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::photos/*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } },
+        },
         { Sid: 'NeverDelete', Effect: 'Deny', Action: 's3:Delete*', Resource: '*' },
       ],
     });
-    await createRole('admins', cognitoTrust(poolId, 'authenticated'), { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
+    await createRole('admins', cognitoTrust(poolId, 'authenticated'), {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    });
     await createRole('editors', cognitoTrust(poolId, 'authenticated'), {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::docs/*' }],
@@ -127,7 +147,9 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
     await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, GroupName: 'editors', Username: 'bob' }));
 
     await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { authenticated: roles.members, unauthenticated: roles.guests } }));
-    await admin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: provider, PrincipalTags: { team: 'custom:team' } }));
+    await admin.send(
+      new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: provider, PrincipalTags: { team: 'custom:team' } }),
+    );
 
     // The resource server asks the service's verification endpoint, through the library in the repo.
     const verifier = new CredentialsVerifier(app.url);
@@ -156,9 +178,15 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
     const byIssuer = await client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [`${app.url}/${userPoolId}`.replace('http://', '')]: token } }));
     expect(byIssuer.IdentityId).toBe(first.IdentityId);
 
-    const { Credentials, IdentityId } = await client.send(new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { [provider]: token } }));
+    const { Credentials, IdentityId } = await client.send(
+      new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { [provider]: token } }),
+    );
     expect(IdentityId).toBe(first.IdentityId);
-    expect(Credentials).toMatchObject({ AccessKeyId: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/), SecretKey: expect.any(String), SessionToken: expect.any(String) });
+    expect(Credentials).toMatchObject({
+      AccessKeyId: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/),
+      SecretKey: expect.any(String),
+      SessionToken: expect.any(String),
+    });
     const lifetime = Credentials!.Expiration!.getTime() - Date.now();
     expect(lifetime).toBeGreaterThan(3500_000);
     expect(lifetime).toBeLessThanOrEqual(3600_000);
@@ -197,7 +225,10 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
 
   test('guests get the unauthenticated role; a pool without guests refuses them', async () => {
     const guest = await credentialsFor(poolId);
-    expect((await access(guest.credentials, 'GET', '/public/logo.png')).body).toMatchObject({ decision: 'Allow', principal: { roleArn: roles.guests, tags: {} } });
+    expect((await access(guest.credentials, 'GET', '/public/logo.png')).body).toMatchObject({
+      decision: 'Allow',
+      principal: { roleArn: roles.guests, tags: {} },
+    });
     expect((await access(guest.credentials, 'GET', `/photos/${guest.identityId}/1.jpg`)).status).toBe(403);
     // Each GetId without logins is a new guest.
     expect((await credentialsFor(poolId)).identityId).not.toBe(guest.identityId);
@@ -220,33 +251,42 @@ describe('identity pools: credentials for user-pool, OIDC, guest identities, by 
   test('an external OIDC token (local issuer, JWKS on loopback) gets credentials; untrusted issuers, foreign keys and wrong audiences are refused', async () => {
     const token = await issuer.sign({ sub: 'ext-user-1', aud: 'mobile-app' });
     const { identityId, credentials } = await credentialsFor(poolId, { [issuer.name]: token });
-    expect((await client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await issuer.sign({ sub: 'ext-user-1', aud: 'mobile-app' }) } }))).IdentityId).toBe(
-      identityId,
-    );
+    expect(
+      (await client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await issuer.sign({ sub: 'ext-user-1', aud: 'mobile-app' }) } })))
+        .IdentityId,
+    ).toBe(identityId);
     expect((await access(credentials, 'GET', `/photos/${identityId}/a.jpg`)).body).toMatchObject({ decision: 'Allow', principal: { roleArn: roles.members } });
 
     // An issuer the pool does not list.
-    const untrusted = await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [stranger.name]: await stranger.sign({ sub: 'x', aud: 'mobile-app' }) } })));
+    const untrusted = await rejection(
+      client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [stranger.name]: await stranger.sign({ sub: 'x', aud: 'mobile-app' }) } })),
+    );
     expect(untrusted).toMatchObject({ name: 'NotAuthorizedException', message: 'Token is not from a supported provider of this identity pool.' });
     // The untrusted issuer's token presented under the trusted name: its issuer does not match.
-    const misnamed = await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await stranger.sign({ sub: 'x', aud: 'mobile-app' }) } })));
+    const misnamed = await rejection(
+      client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await stranger.sign({ sub: 'x', aud: 'mobile-app' }) } })),
+    );
     expect(misnamed).toMatchObject({ name: 'NotAuthorizedException', message: "Invalid login token. Issuer doesn't match providerName" });
     // Signed by other keys while claiming the trusted issuer.
-    const [header, , ] = token.split('.');
+    const [header, ,] = token.split('.');
     const payload = Buffer.from(JSON.stringify({ ...decodeJwt(token), sub: 'intruder' })).toString('base64url');
     const tampered = `${header}.${payload}.${token.split('.')[2]}`;
     expect(await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: tampered } })))).toMatchObject({
       name: 'NotAuthorizedException',
       message: "Invalid login token. Couldn't verify signed token.",
     });
-    expect(await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await issuer.sign({ sub: 'x', aud: 'web' }) } })))).toMatchObject({
+    expect(
+      await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await issuer.sign({ sub: 'x', aud: 'web' }) } }))),
+    ).toMatchObject({
       name: 'NotAuthorizedException',
       message: 'Invalid login token. Incorrect token audience.',
     });
     // A user-pool token of a pool this identity pool does not list.
     const otherPool = (await idp.send(new CreateUserPoolCommand({ PoolName: 'other' }))).UserPool!.Id!;
     expect(
-      await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [`cognito-idp.${REGION}.amazonaws.com/${otherPool}`]: await idToken('carol') } }))),
+      await rejection(
+        client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [`cognito-idp.${REGION}.amazonaws.com/${otherPool}`]: await idToken('carol') } })),
+      ),
     ).toMatchObject({ name: 'NotAuthorizedException', message: 'Token is not from a supported provider of this identity pool.' });
   });
 

@@ -27,16 +27,28 @@ describe('identity decider', () => {
   test('given an identity, linking adds only the new logins (and claims only them)', () => {
     const state = fold(identityDecider, [created]);
     const events = identityDecider.decide(
-      { type: 'LinkLogins', logins: [{ provider: UP, subject: 's1' }, { provider: 'login.example.com', subject: 'x' }], now: NOW },
+      {
+        type: 'LinkLogins',
+        logins: [
+          { provider: UP, subject: 's1' },
+          { provider: 'login.example.com', subject: 'x' },
+        ],
+        now: NOW,
+      },
       state,
     );
-    expect(events).toEqual([{ type: 'IdentityLoginsLinked', data: { identityId: ID, poolId: POOL, logins: [{ provider: 'login.example.com', subject: 'x' }], at: NOW } }]);
+    expect(events).toEqual([
+      { type: 'IdentityLoginsLinked', data: { identityId: ID, poolId: POOL, logins: [{ provider: 'login.example.com', subject: 'x' }], at: NOW } },
+    ]);
     expect(loginChanges(events)).toEqual({ claim: [{ provider: 'login.example.com', subject: 'x' }], release: [] });
     expect(identityDecider.decide({ type: 'LinkLogins', logins: [{ provider: UP, subject: 's1' }], now: NOW }, state)).toEqual([]);
   });
 
   test('unlinking every login leaves an identity that is still not a guest', () => {
-    const unlinked: IdentityEvent = { type: 'IdentityLoginsUnlinked', data: { identityId: ID, poolId: POOL, logins: [{ provider: UP, subject: 's1' }], at: NOW } };
+    const unlinked: IdentityEvent = {
+      type: 'IdentityLoginsUnlinked',
+      data: { identityId: ID, poolId: POOL, logins: [{ provider: UP, subject: 's1' }], at: NOW },
+    };
     const state = fold(identityDecider, [created, unlinked]);
     expect(state).toMatchObject({ status: 'active', logins: [], authenticated: true });
   });
@@ -56,19 +68,29 @@ describe('identity pool decider', () => {
 
   test('role mappings are keyed by a configured provider (user pools with their client id)', () => {
     const mapping = { type: 'Token' as const, ambiguousRoleResolution: 'Deny' as const };
-    expect(identityPoolDecider.decide({ type: 'SetIdentityPoolRoles', roles: {}, roleMappings: { [`${UP}:c1`]: mapping, 'login.example.com': mapping }, now: NOW }, state)).toHaveLength(1);
+    expect(
+      identityPoolDecider.decide(
+        { type: 'SetIdentityPoolRoles', roles: {}, roleMappings: { [`${UP}:c1`]: mapping, 'login.example.com': mapping }, now: NOW },
+        state,
+      ),
+    ).toHaveLength(1);
     expect(() => identityPoolDecider.decide({ type: 'SetIdentityPoolRoles', roles: {}, roleMappings: { [UP]: mapping }, now: NOW }, state)).toThrow(
       expect.objectContaining({ code: 'InvalidParameterException' }),
     );
     expect(() =>
-      identityPoolDecider.decide({ type: 'SetIdentityPoolRoles', roles: {}, roleMappings: { [`${UP}:c1`]: { type: 'Rules', ambiguousRoleResolution: 'Deny', rules: [] } }, now: NOW }, state),
+      identityPoolDecider.decide(
+        { type: 'SetIdentityPoolRoles', roles: {}, roleMappings: { [`${UP}:c1`]: { type: 'Rules', ambiguousRoleResolution: 'Deny', rules: [] } }, now: NOW },
+        state,
+      ),
     ).toThrow('Rules role mappings need 1 to 25 rules.');
   });
 
   test('an update that changes nothing writes nothing; the developer provider name is fixed once set', () => {
     expect(identityPoolDecider.decide({ type: 'UpdateIdentityPool', config, now: NOW }, state)).toEqual([]);
     const withDeveloper = fold(identityPoolDecider, [{ ...created, data: { ...created.data, config: { ...config, developerProviderName: 'login.shop' } } }]);
-    expect(() => identityPoolDecider.decide({ type: 'UpdateIdentityPool', config, now: NOW }, withDeveloper)).toThrow(expect.objectContaining({ code: 'InvalidParameterException' }));
+    expect(() => identityPoolDecider.decide({ type: 'UpdateIdentityPool', config, now: NOW }, withDeveloper)).toThrow(
+      expect.objectContaining({ code: 'InvalidParameterException' }),
+    );
   });
 
   test('a deleted pool is not found', () => {
@@ -78,27 +100,42 @@ describe('identity pool decider', () => {
 });
 
 describe('role decider', () => {
-  const trust = JSON.stringify({ Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' } });
+  const trust = JSON.stringify({
+    Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' },
+  });
   const created: RoleEvent = {
     type: 'RoleCreated',
-    data: { roleName: 'r', roleId: 'AROAX', arn: 'arn:aws:iam::000000000000:role/r', path: '/', assumeRolePolicy: trust, maxSessionDuration: 3600, createdAt: NOW },
+    data: {
+      roleName: 'r',
+      roleId: 'AROAX',
+      arn: 'arn:aws:iam::000000000000:role/r',
+      path: '/',
+      assumeRolePolicy: trust,
+      maxSessionDuration: 3600,
+      createdAt: NOW,
+    },
   };
 
   test('policies are checked when stored; a malformed one is refused and nothing is written', () => {
     const state = fold(roleDecider, [created]);
-    expect(() => roleDecider.decide({ type: 'PutRolePolicy', roleName: 'r', policyName: 'p', policy: '{"Statement":{"Effect":"Allow"}}', now: NOW }, state)).toThrow(
-      expect.objectContaining({ code: 'MalformedPolicyDocumentException' }),
-    );
-    expect(() => roleDecider.decide({ type: 'UpdateAssumeRolePolicy', roleName: 'r', policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}', now: NOW }, state)).toThrow(
-      expect.objectContaining({ code: 'MalformedPolicyDocumentException' }),
-    );
+    expect(() =>
+      roleDecider.decide({ type: 'PutRolePolicy', roleName: 'r', policyName: 'p', policy: '{"Statement":{"Effect":"Allow"}}', now: NOW }, state),
+    ).toThrow(expect.objectContaining({ code: 'MalformedPolicyDocumentException' }));
+    expect(() =>
+      roleDecider.decide(
+        { type: 'UpdateAssumeRolePolicy', roleName: 'r', policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}', now: NOW },
+        state,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'MalformedPolicyDocumentException' }));
   });
 
   test('a role with inline policies cannot be deleted; names are taken once', () => {
     const policy = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}';
     const put: RoleEvent = { type: 'RolePolicyPut', data: { roleName: 'r', policyName: 'p', policyDocument: policy, at: NOW } };
     const state = fold(roleDecider, [created, put]);
-    expect(() => roleDecider.decide({ type: 'DeleteRole', roleName: 'r', now: NOW }, state)).toThrow(expect.objectContaining({ code: 'DeleteConflictException' }));
+    expect(() => roleDecider.decide({ type: 'DeleteRole', roleName: 'r', now: NOW }, state)).toThrow(
+      expect.objectContaining({ code: 'DeleteConflictException' }),
+    );
     expect(() => roleDecider.decide({ type: 'CreateRole', role: { ...created.data }, now: NOW }, state)).toThrow('Role with name r already exists.');
     expect(roleDecider.decide({ type: 'PutRolePolicy', roleName: 'r', policyName: 'p', policy, now: NOW }, state)).toEqual([]);
   });

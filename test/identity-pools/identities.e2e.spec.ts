@@ -25,7 +25,13 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/nested-cli
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { IAM_ROLES_TABLE, IDENTITIES_TABLE, IDENTITY_LOGINS_TABLE, IDENTITY_POOLS_TABLE, OIDC_PROVIDERS_TABLE } from '../../projections/identities/identities.projection.js';
+import {
+  IAM_ROLES_TABLE,
+  IDENTITIES_TABLE,
+  IDENTITY_LOGINS_TABLE,
+  IDENTITY_POOLS_TABLE,
+  OIDC_PROVIDERS_TABLE,
+} from '../../projections/identities/identities.projection.js';
 import { CredentialsVerifier } from '../../src/identity-pools/verifier/index.js';
 import { type RunningApp, startApp } from '../support/app.js';
 import { eventually } from '../support/wait.js';
@@ -54,7 +60,11 @@ describe('identity pools: administration, developer identities, the basic flow, 
   /** A role for a pool's identities with one permission statement. */
   const role = async (name: string, trust: string, statement: object) => {
     const { Role } = await rolesCall(app.url, 'CreateRole', { RoleName: name, AssumeRolePolicyDocument: trust });
-    await rolesCall(app.url, 'PutRolePolicy', { RoleName: name, PolicyName: 'p', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) });
+    await rolesCall(app.url, 'PutRolePolicy', {
+      RoleName: name,
+      PolicyName: 'p',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+    });
     return Role.Arn as string;
   };
   /** A request signed with the credentials, checked by the verifier library (no network hop on the client side). */
@@ -65,7 +75,13 @@ describe('identity pools: administration, developer identities, the basic flow, 
       service: 'reports',
       sha256: Hash.bind(null, 'sha256'),
     });
-    const signed = await signer.sign({ method: 'GET', protocol: 'https:', hostname: 'reports.example.test', path: '/r/1', headers: { host: 'reports.example.test' } });
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: 'https:',
+      hostname: 'reports.example.test',
+      path: '/r/1',
+      headers: { host: 'reports.example.test' },
+    });
     return new CredentialsVerifier(app.url).check({ method: 'GET', url: '/r/1', headers: signed.headers }, { action, resource });
   };
 
@@ -94,12 +110,26 @@ describe('identity pools: administration, developer identities, the basic flow, 
     expect(described).toEqual(shown);
 
     const updated = await admin.send(
-      new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'crud2', AllowUnauthenticatedIdentities: true, DeveloperProviderName: 'login.crud' }),
+      new UpdateIdentityPoolCommand({
+        IdentityPoolId: poolId,
+        IdentityPoolName: 'crud2',
+        AllowUnauthenticatedIdentities: true,
+        DeveloperProviderName: 'login.crud',
+      }),
     );
     expect(updated).toMatchObject({ IdentityPoolName: 'crud2', AllowUnauthenticatedIdentities: true });
     expect(updated.OpenIdConnectProviderARNs).toBeUndefined();
     expect(
-      await rejection(admin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'x', AllowUnauthenticatedIdentities: true, DeveloperProviderName: 'other' }))),
+      await rejection(
+        admin.send(
+          new UpdateIdentityPoolCommand({
+            IdentityPoolId: poolId,
+            IdentityPoolName: 'x',
+            AllowUnauthenticatedIdentities: true,
+            DeveloperProviderName: 'other',
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidParameterException' });
 
     const pools = (await admin.send(new ListIdentityPoolsCommand({ MaxResults: 60 }))).IdentityPools!;
@@ -128,12 +158,18 @@ describe('identity pools: administration, developer identities, the basic flow, 
     expect(
       await rejection(
         admin.send(
-          new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: {}, RoleMappings: { 'unknown.example.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } }),
+          new SetIdentityPoolRolesCommand({
+            IdentityPoolId: poolId,
+            Roles: {},
+            RoleMappings: { 'unknown.example.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } },
+          }),
         ),
       ),
     ).toMatchObject({ name: 'InvalidParameterException' });
 
-    await admin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: issuer.name, PrincipalTags: { department: 'dept' } }));
+    await admin.send(
+      new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: issuer.name, PrincipalTags: { department: 'dept' } }),
+    );
     expect(await admin.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: issuer.name }))).toMatchObject({
       IdentityProviderName: issuer.name,
       UseDefaults: false,
@@ -141,8 +177,19 @@ describe('identity pools: administration, developer identities, the basic flow, 
     });
 
     expect(
-      await rejection(admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'bad', AllowUnauthenticatedIdentities: true, OpenIdConnectProviderARNs: ['arn:aws:iam::000000000000:oidc-provider/nowhere.example.com'] }))),
-    ).toMatchObject({ name: 'InvalidParameterException', message: 'Invalid OpenIdConnectProviderARN: arn:aws:iam::000000000000:oidc-provider/nowhere.example.com' });
+      await rejection(
+        admin.send(
+          new CreateIdentityPoolCommand({
+            IdentityPoolName: 'bad',
+            AllowUnauthenticatedIdentities: true,
+            OpenIdConnectProviderARNs: ['arn:aws:iam::000000000000:oidc-provider/nowhere.example.com'],
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Invalid OpenIdConnectProviderARN: arn:aws:iam::000000000000:oidc-provider/nowhere.example.com',
+    });
 
     // Admin actions need a signature; the public client has none to give.
     const unsigned = await wire(app.url, 'AWSCognitoIdentityService.DescribeIdentityPool', JSON.stringify({ IdentityPoolId: poolId }));
@@ -157,8 +204,9 @@ describe('identity pools: administration, developer identities, the basic flow, 
   });
 
   test('developer identities: tokens for user identifiers (with principal tags), credentials from them, lookup, merge and unlink', async () => {
-    const poolId = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'dev', AllowUnauthenticatedIdentities: false, DeveloperProviderName: 'login.shop' })))
-      .IdentityPoolId!;
+    const poolId = (
+      await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'dev', AllowUnauthenticatedIdentities: false, DeveloperProviderName: 'login.shop' }))
+    ).IdentityPoolId!;
     const reports = await role('dev-auth', cognitoTrust(poolId, 'authenticated'), {
       Effect: 'Allow',
       Action: 'reports:Read',
@@ -167,32 +215,58 @@ describe('identity pools: administration, developer identities, the basic flow, 
     await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { authenticated: reports } }));
 
     const first = await admin.send(
-      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, Logins: { 'login.shop': 'user-1' }, PrincipalTags: { dept: 'sales' }, TokenDuration: 600 }),
+      new GetOpenIdTokenForDeveloperIdentityCommand({
+        IdentityPoolId: poolId,
+        Logins: { 'login.shop': 'user-1' },
+        PrincipalTags: { dept: 'sales' },
+        TokenDuration: 600,
+      }),
     );
     const claims = decodeJwt(first.Token!);
-    expect(claims).toMatchObject({ iss: `${app.url}/cognito-identity`, sub: first.IdentityId, aud: poolId, amr: ['authenticated', 'login.shop', `login.shop:${poolId}:user-1`] });
+    expect(claims).toMatchObject({
+      iss: `${app.url}/cognito-identity`,
+      sub: first.IdentityId,
+      aud: poolId,
+      amr: ['authenticated', 'login.shop', `login.shop:${poolId}:user-1`],
+    });
     expect(claims.exp! - claims.iat!).toBe(600);
     // Anyone can check the token against the service's published keys.
-    await jwtVerify(first.Token!, createRemoteJWKSet(new URL(`${app.url}/cognito-identity/.well-known/jwks.json`)), { issuer: `${app.url}/cognito-identity`, audience: poolId });
+    await jwtVerify(first.Token!, createRemoteJWKSet(new URL(`${app.url}/cognito-identity/.well-known/jwks.json`)), {
+      issuer: `${app.url}/cognito-identity`,
+      audience: poolId,
+    });
 
     const again = await admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, Logins: { 'login.shop': 'user-1' } }));
     expect(again.IdentityId).toBe(first.IdentityId);
 
-    const { Credentials } = await client.send(new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { 'cognito-identity.amazonaws.com': first.Token! } }));
-    expect(await decide(Credentials!, 'reports:Read', 'arn:aws:reports:::report/sales/q3')).toMatchObject({ decision: 'Allow', principal: { tags: { dept: 'sales' } } });
+    const { Credentials } = await client.send(
+      new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { 'cognito-identity.amazonaws.com': first.Token! } }),
+    );
+    expect(await decide(Credentials!, 'reports:Read', 'arn:aws:reports:::report/sales/q3')).toMatchObject({
+      decision: 'Allow',
+      principal: { tags: { dept: 'sales' } },
+    });
     expect(await decide(Credentials!, 'reports:Read', 'arn:aws:reports:::report/hr/q3')).toMatchObject({ decision: 'Deny', reason: 'ImplicitDeny' });
     // Another identity's token does not open this one.
     const second = await admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, Logins: { 'login.shop': 'user-2' } }));
     expect(second.IdentityId).not.toBe(first.IdentityId);
-    expect(await rejection(client.send(new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { 'cognito-identity.amazonaws.com': second.Token! } })))).toMatchObject({
+    expect(
+      await rejection(
+        client.send(new GetCredentialsForIdentityCommand({ IdentityId: first.IdentityId, Logins: { 'cognito-identity.amazonaws.com': second.Token! } })),
+      ),
+    ).toMatchObject({
       name: 'NotAuthorizedException',
     });
     // A user identifier is registered with one identity only.
     expect(
-      await rejection(admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, IdentityId: first.IdentityId, Logins: { 'login.shop': 'user-2' } }))),
+      await rejection(
+        admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, IdentityId: first.IdentityId, Logins: { 'login.shop': 'user-2' } })),
+      ),
     ).toMatchObject({ name: 'DeveloperUserAlreadyRegisteredException' });
     // Developer tokens are for GetCredentialsForIdentity, not GetId.
-    expect(await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'cognito-identity.amazonaws.com': first.Token! } })))).toMatchObject({
+    expect(
+      await rejection(client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'cognito-identity.amazonaws.com': first.Token! } }))),
+    ).toMatchObject({
       name: 'NotAuthorizedException',
       message: "Invalid login token. Can't pass in a Cognito token.",
     });
@@ -202,7 +276,12 @@ describe('identity pools: administration, developer identities, the basic flow, 
       DeveloperUserIdentifierList: ['user-2'],
     });
     const merged = await admin.send(
-      new MergeDeveloperIdentitiesCommand({ IdentityPoolId: poolId, DeveloperProviderName: 'login.shop', SourceUserIdentifier: 'user-2', DestinationUserIdentifier: 'user-1' }),
+      new MergeDeveloperIdentitiesCommand({
+        IdentityPoolId: poolId,
+        DeveloperProviderName: 'login.shop',
+        SourceUserIdentifier: 'user-2',
+        DestinationUserIdentifier: 'user-1',
+      }),
     );
     expect(merged.IdentityId).toBe(first.IdentityId);
     expect(await admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: poolId, IdentityId: first.IdentityId }))).toMatchObject({
@@ -211,7 +290,12 @@ describe('identity pools: administration, developer identities, the basic flow, 
     expect(await rejection(admin.send(new DescribeIdentityCommand({ IdentityId: second.IdentityId })))).toMatchObject({ name: 'ResourceNotFoundException' });
 
     await admin.send(
-      new UnlinkDeveloperIdentityCommand({ IdentityPoolId: poolId, IdentityId: first.IdentityId, DeveloperProviderName: 'login.shop', DeveloperUserIdentifier: 'user-2' }),
+      new UnlinkDeveloperIdentityCommand({
+        IdentityPoolId: poolId,
+        IdentityId: first.IdentityId,
+        DeveloperProviderName: 'login.shop',
+        DeveloperUserIdentifier: 'user-2',
+      }),
     );
     expect(await rejection(admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: poolId, DeveloperUserIdentifier: 'user-2' })))).toMatchObject({
       name: 'ResourceNotFoundException',
@@ -222,8 +306,9 @@ describe('identity pools: administration, developer identities, the basic flow, 
   });
 
   test('the basic flow: GetOpenIdToken for a guest, then STS AssumeRoleWithWebIdentity (official STS client) checks the role trust', async () => {
-    const poolId = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'classic', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true })))
-      .IdentityPoolId!;
+    const poolId = (
+      await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'classic', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true }))
+    ).IdentityPoolId!;
     const guests = await role('classic-guests', cognitoTrust(poolId, 'unauthenticated'), { Effect: 'Allow', Action: 'reports:List', Resource: '*' });
     const members = await role('classic-members', cognitoTrust(poolId, 'authenticated'), { Effect: 'Allow', Action: 'reports:*', Resource: '*' });
     const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: poolId }));
@@ -231,7 +316,9 @@ describe('identity pools: administration, developer identities, the basic flow, 
     expect(decodeJwt(Token!)).toMatchObject({ sub: IdentityId, aud: poolId, amr: ['unauthenticated'] });
 
     const sts = new STSClient({ endpoint: `${app.url}/sts`, region: REGION, maxAttempts: 1 });
-    const assumed = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: guests, RoleSessionName: 'guest-session', WebIdentityToken: Token!, DurationSeconds: 900 }));
+    const assumed = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: guests, RoleSessionName: 'guest-session', WebIdentityToken: Token!, DurationSeconds: 900 }),
+    );
     expect(assumed).toMatchObject({
       SubjectFromWebIdentityToken: IdentityId,
       Audience: poolId,
@@ -241,32 +328,53 @@ describe('identity pools: administration, developer identities, the basic flow, 
     const lifetime = assumed.Credentials!.Expiration!.getTime() - Date.now();
     expect(lifetime).toBeGreaterThan(800_000);
     expect(lifetime).toBeLessThanOrEqual(900_000);
-    const creds = { AccessKeyId: assumed.Credentials!.AccessKeyId, SecretKey: assumed.Credentials!.SecretAccessKey, SessionToken: assumed.Credentials!.SessionToken };
-    expect(await decide(creds, 'reports:List', 'arn:aws:reports:::report/x')).toMatchObject({ decision: 'Allow', principal: { roleArn: guests, roleSessionName: 'guest-session' } });
+    const creds = {
+      AccessKeyId: assumed.Credentials!.AccessKeyId,
+      SecretKey: assumed.Credentials!.SecretAccessKey,
+      SessionToken: assumed.Credentials!.SessionToken,
+    };
+    expect(await decide(creds, 'reports:List', 'arn:aws:reports:::report/x')).toMatchObject({
+      decision: 'Allow',
+      principal: { roleArn: guests, roleSessionName: 'guest-session' },
+    });
     expect(await decide(creds, 'reports:Read', 'arn:aws:reports:::report/x')).toMatchObject({ decision: 'Deny' });
 
     // The members' role trusts authenticated identities only; a forged token is not ours.
-    expect(await rejection(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: members, RoleSessionName: 'member-session', WebIdentityToken: Token! })))).toMatchObject({
+    expect(
+      await rejection(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: members, RoleSessionName: 'member-session', WebIdentityToken: Token! }))),
+    ).toMatchObject({
       name: 'AccessDenied',
       message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
     });
     expect(
-      await rejection(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: guests, RoleSessionName: 'member-session', WebIdentityToken: await issuer.sign({ sub: 'x', aud: poolId }) }))),
+      await rejection(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: guests,
+            RoleSessionName: 'member-session',
+            WebIdentityToken: await issuer.sign({ sub: 'x', aud: poolId }),
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidIdentityTokenException' });
 
     // A pool without the basic flow gives no OpenID token to its identities.
-    const enhancedOnly = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'enhanced', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+    const enhancedOnly = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'enhanced', AllowUnauthenticatedIdentities: true })))
+      .IdentityPoolId!;
     const other = await client.send(new GetIdCommand({ IdentityPoolId: enhancedOnly }));
     expect(await rejection(client.send(new GetOpenIdTokenCommand({ IdentityId: other.IdentityId })))).toMatchObject({ name: 'InvalidParameterException' });
   });
 
   test('Describe, List, Unlink and Delete identities; the identity read model rebuilt from the log equals the live one', async () => {
     const poolId = (
-      await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'listed', AllowUnauthenticatedIdentities: true, OpenIdConnectProviderARNs: [oidcArn] }))
+      await admin.send(
+        new CreateIdentityPoolCommand({ IdentityPoolName: 'listed', AllowUnauthenticatedIdentities: true, OpenIdConnectProviderARNs: [oidcArn] }),
+      )
     ).IdentityPoolId!;
     const token = (sub: string) => issuer.sign({ sub, aud: 'app' });
     const ids: string[] = [];
-    for (const sub of ['u1', 'u2', 'u3']) ids.push((await client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await token(sub) } }))).IdentityId!);
+    for (const sub of ['u1', 'u2', 'u3'])
+      ids.push((await client.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [issuer.name]: await token(sub) } }))).IdentityId!);
     const guest = (await client.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
 
     const described = await admin.send(new DescribeIdentityCommand({ IdentityId: ids[0] }));
@@ -296,8 +404,8 @@ describe('identity pools: administration, developer identities, the basic flow, 
     const db = app.platform.db;
     await eventually(
       async () =>
-        (await db.query<{ last_access_key_id: string }>(`SELECT last_access_key_id FROM ${IDENTITIES_TABLE} WHERE identity_id = $1`, [guest])).rows[0]?.last_access_key_id ===
-        issued.Credentials!.AccessKeyId,
+        (await db.query<{ last_access_key_id: string }>(`SELECT last_access_key_id FROM ${IDENTITIES_TABLE} WHERE identity_id = $1`, [guest])).rows[0]
+          ?.last_access_key_id === issued.Credentials!.AccessKeyId,
       10_000,
       'last credentials in the read model',
     );

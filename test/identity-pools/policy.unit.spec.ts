@@ -16,20 +16,36 @@ describe('IAM policy grammar', () => {
     ['an unknown operator', { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringSortOf: { a: 'b' } } } }, 'Invalid Condition type'],
     ['a principal in an identity policy', { Statement: { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' } }, 'should not specify a principal'],
     ['an unknown version', { Version: '2020-01-01', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, 'valid version string'],
-    ['duplicate Sids', { Statement: [{ Sid: 'A', Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'A', Effect: 'Deny', Action: '*', Resource: '*' }] }, 'must be unique'],
+    [
+      'duplicate Sids',
+      {
+        Statement: [
+          { Sid: 'A', Effect: 'Allow', Action: '*', Resource: '*' },
+          { Sid: 'A', Effect: 'Deny', Action: '*', Resource: '*' },
+        ],
+      },
+      'must be unique',
+    ],
   ])('refuses %s', (_what, document, message) => {
     expect(() => parsePolicy(typeof document === 'string' ? document : JSON.stringify(document), 'identity')).toThrow(MalformedPolicyDocumentError);
     expect(() => parsePolicy(typeof document === 'string' ? document : JSON.stringify(document), 'identity')).toThrow(message);
   });
 
   test('trust policies need a principal and take no resource', () => {
-    expect(() => parsePolicy({ Statement: { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity' } }, 'trust')).toThrow('Principal or NotPrincipal is required');
+    expect(() => parsePolicy({ Statement: { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity' } }, 'trust')).toThrow(
+      'Principal or NotPrincipal is required',
+    );
     expect(() => parsePolicy({ Statement: { Effect: 'Allow', Principal: '*', Action: 'sts:*', Resource: '*' } }, 'trust')).toThrow('prohibited field Resource');
-    expect(parsePolicy({ Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:*' } }, 'trust').statements).toHaveLength(1);
+    expect(
+      parsePolicy({ Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:*' } }, 'trust').statements,
+    ).toHaveLength(1);
   });
 
   test('single values become lists; numbers and booleans in conditions become strings', () => {
-    const doc = parsePolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': true } } } }, 'identity');
+    const doc = parsePolicy(
+      { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': true } } } },
+      'identity',
+    );
     expect(doc.statements[0]).toEqual({ effect: 'Allow', action: ['s3:GetObject'], resource: ['*'], condition: { Bool: { 'aws:SecureTransport': ['true'] } } });
   });
 });
@@ -133,8 +149,12 @@ describe('IAM policy evaluation', () => {
     expect(holds({ IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } }, { 'aws:SourceIp': '10.1.2.3' })).toBe(true);
     expect(holds({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': '10.1.2.3' })).toBe(false);
     expect(ipMatch('2001:db8::/32', '2001:db8::1')).toBe(true);
-    expect(holds({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' } }, { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/app-web' })).toBe(true);
-    expect(holds({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' } }, { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/app-web' })).toBe(false);
+    expect(holds({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' } }, { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/app-web' })).toBe(
+      true,
+    );
+    expect(holds({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' } }, { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/app-web' })).toBe(
+      false,
+    );
   });
 
   test('every operator and every key of a condition must hold', () => {
@@ -148,14 +168,26 @@ describe('IAM policy evaluation', () => {
     const trust = {
       name: 'trust',
       document: parsePolicy(
-        { Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:p' } } } },
+        {
+          Statement: {
+            Effect: 'Allow',
+            Principal: { Federated: 'cognito-identity.amazonaws.com' },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:p' } },
+          },
+        },
         'trust',
       ),
     };
     const federated = { type: 'Federated', id: 'cognito-identity.amazonaws.com' };
     const context = { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:p' };
     expect(evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: federated, context }).decision).toBe('Allow');
-    expect(evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: { type: 'Federated', id: 'accounts.google.com' }, context }).decision).toBe('Deny');
-    expect(evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: federated, context: { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:q' } }).decision).toBe('Deny');
+    expect(evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: { type: 'Federated', id: 'accounts.google.com' }, context }).decision).toBe(
+      'Deny',
+    );
+    expect(
+      evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: federated, context: { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:q' } })
+        .decision,
+    ).toBe('Deny');
   });
 });

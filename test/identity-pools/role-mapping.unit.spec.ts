@@ -3,13 +3,21 @@ import { chooseRole, type MappingRule, ruleMatches } from '../../src/identity-po
 const ARN = (name: string) => `arn:aws:iam::000000000000:role/${name}`;
 const roles = { authenticated: ARN('members'), unauthenticated: ARN('guests') };
 const KEY = 'cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc:client1';
-const rule = (claim: string, matchType: MappingRule['matchType'], value: string, role: string): MappingRule => ({ claim, matchType, value, roleArn: ARN(role) });
+const rule = (claim: string, matchType: MappingRule['matchType'], value: string, role: string): MappingRule => ({
+  claim,
+  matchType,
+  value,
+  roleArn: ARN(role),
+});
 
 describe('role mapping', () => {
   test('guests get the unauthenticated role; without one the pool is misconfigured', () => {
     expect(chooseRole({ authenticated: false, roles })).toBe(ARN('guests'));
     expect(() => chooseRole({ authenticated: false, roles: { authenticated: ARN('members') } })).toThrow(
-      expect.objectContaining({ code: 'InvalidIdentityPoolConfigurationException', message: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.' }),
+      expect.objectContaining({
+        code: 'InvalidIdentityPoolConfigurationException',
+        message: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.',
+      }),
     );
   });
 
@@ -37,7 +45,9 @@ describe('role mapping', () => {
       expect(() => chooseRole({ authenticated: true, roles, mapping, mappingKey: KEY, claims: disagreeing })).toThrow(
         expect.objectContaining({ code: 'NotAuthorizedException' }),
       );
-      expect(chooseRole({ authenticated: true, roles, mapping: { ...mapping, ambiguousRoleResolution: 'AuthenticatedRole' }, mappingKey: KEY, claims: {} })).toBe(ARN('members'));
+      expect(
+        chooseRole({ authenticated: true, roles, mapping: { ...mapping, ambiguousRoleResolution: 'AuthenticatedRole' }, mappingKey: KEY, claims: {} }),
+      ).toBe(ARN('members'));
     });
   });
 
@@ -45,18 +55,26 @@ describe('role mapping', () => {
     const mapping = {
       type: 'Rules' as const,
       ambiguousRoleResolution: 'Deny' as const,
-      rules: [rule('cognito:groups', 'Contains', 'admin', 'admins'), rule('email', 'StartsWith', 'ops@', 'ops'), rule('department', 'NotEqual', 'sales', 'staff')],
+      rules: [
+        rule('cognito:groups', 'Contains', 'admin', 'admins'),
+        rule('email', 'StartsWith', 'ops@', 'ops'),
+        rule('department', 'NotEqual', 'sales', 'staff'),
+      ],
     };
 
     test('the first matching rule, in order', () => {
-      expect(chooseRole({ authenticated: true, roles, mapping, claims: { 'cognito:groups': ['superadmins'], email: 'ops@x', department: 'it' } })).toBe(ARN('admins'));
+      expect(chooseRole({ authenticated: true, roles, mapping, claims: { 'cognito:groups': ['superadmins'], email: 'ops@x', department: 'it' } })).toBe(
+        ARN('admins'),
+      );
       expect(chooseRole({ authenticated: true, roles, mapping, claims: { email: 'ops@x', department: 'it' } })).toBe(ARN('ops'));
       expect(chooseRole({ authenticated: true, roles, mapping, claims: { email: 'me@x', department: 'it' } })).toBe(ARN('staff'));
     });
 
     test('no rule matches: Deny names the provider; AuthenticatedRole falls back', () => {
       const claims = { email: 'me@x', department: 'sales' };
-      expect(() => chooseRole({ authenticated: true, roles, mapping, mappingKey: KEY, claims })).toThrow(`The ambiguous role mapping rules for: ${KEY} denied this request.`);
+      expect(() => chooseRole({ authenticated: true, roles, mapping, mappingKey: KEY, claims })).toThrow(
+        `The ambiguous role mapping rules for: ${KEY} denied this request.`,
+      );
       expect(chooseRole({ authenticated: true, roles, mapping: { ...mapping, ambiguousRoleResolution: 'AuthenticatedRole' }, claims })).toBe(ARN('members'));
     });
 

@@ -79,8 +79,7 @@ export async function startIssuer(): Promise<{ url: string; name: string; sign(c
   return {
     url,
     name: url.replace('http://', ''),
-    sign: (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(url).setIssuedAt().setExpirationTime('5m').sign(privateKey),
+    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(url).setIssuedAt().setExpirationTime('5m').sign(privateKey),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -5,7 +5,13 @@ import { InvalidParameterError, NotAuthorizedError } from '../../shared/domain-e
 import { STORE } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { type Assumption, type IssuedCredentials, TemporaryCredentials, trustAllows } from '../credentials.js';
-import { AccessDeniedError, ExpiredTokenError, InvalidIdentityPoolConfigurationError, InvalidIdentityTokenError, ValidationError } from '../identity-pool.errors.js';
+import {
+  AccessDeniedError,
+  ExpiredTokenError,
+  InvalidIdentityPoolConfigurationError,
+  InvalidIdentityTokenError,
+  ValidationError,
+} from '../identity-pool.errors.js';
 import { type IdentityAccess, IdentityAccessCheck } from '../identity-access.js';
 import { findRoleByArn, loadIdentityPool, readIdentity } from '../identity-pools.repository.js';
 import type { VerifiedLogin } from '../logins.js';

@@ -175,10 +175,10 @@ export class ListIdentityPoolsHandler implements IQueryHandler<ListIdentityPools
   async execute({ input }: ListIdentityPoolsQuery) {
     const after = input.nextToken ? decodePage(input.nextToken) : '';
     const rows = (
-      await this.db.query<{ pool_id: string; name: string }>(
-        `SELECT pool_id, name FROM ${IDENTITY_POOLS_TABLE} WHERE pool_id > $1 ORDER BY pool_id LIMIT $2`,
-        [after, input.limit + 1],
-      )
+      await this.db.query<{ pool_id: string; name: string }>(`SELECT pool_id, name FROM ${IDENTITY_POOLS_TABLE} WHERE pool_id > $1 ORDER BY pool_id LIMIT $2`, [
+        after,
+        input.limit + 1,
+      ])
     ).rows;
     const page = rows.slice(0, input.limit);
     return {

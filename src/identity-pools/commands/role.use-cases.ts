@@ -111,7 +111,11 @@ export class UpdateAssumeRolePolicyHandler extends RoleWriter implements IComman
   }
 
   async execute({ input, context }: UpdateAssumeRolePolicyCommand): Promise<ActiveRole> {
-    const state = await this.runRole(input.roleName, (now) => ({ type: 'UpdateAssumeRolePolicy', roleName: input.roleName, policy: input.policy, now }), context);
+    const state = await this.runRole(
+      input.roleName,
+      (now) => ({ type: 'UpdateAssumeRolePolicy', roleName: input.roleName, policy: input.policy, now }),
+      context,
+    );
     return requireRole(state ?? { status: 'absent' }, input.roleName);
   }
 }

@@ -92,7 +92,16 @@ export function conditionsHold(block: ConditionBlock, context: Map<string, strin
   return true;
 }
 
-const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'NumericNotEquals', 'DateNotEquals', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress']);
+const NEGATED = new Set([
+  'StringNotEquals',
+  'StringNotEqualsIgnoreCase',
+  'StringNotLike',
+  'NumericNotEquals',
+  'DateNotEquals',
+  'ArnNotEquals',
+  'ArnNotLike',
+  'NotIpAddress',
+]);
 const POSITIVE_OF: Record<string, string> = {
   StringNotEquals: 'StringEquals',
   StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
@@ -124,9 +133,7 @@ function keyHolds(
     return NEGATED.has(base);
   }
   // Policy variables are replaced in string and ARN values; one that cannot be resolved matches nothing.
-  const values = TAKES_VARIABLES.test(base)
-    ? rawValues.map((v) => substitute(v, context)).filter((v): v is string => v !== undefined)
-    : [...rawValues];
+  const values = TAKES_VARIABLES.test(base) ? rawValues.map((v) => substitute(v, context)).filter((v): v is string => v !== undefined) : [...rawValues];
   const negated = NEGATED.has(base);
   const positive = negated ? POSITIVE_OF[base] : base;
   const matchesOne = (r: string) => {

@@ -5,7 +5,15 @@ export interface RemoteVerification {
   decision: 'Allow' | 'Deny';
   reason: 'ExplicitDeny' | 'Allowed' | 'ImplicitDeny' | 'InvalidSignature';
   statement?: { policy: string; index: number; sid?: string; effect: 'Allow' | 'Deny' };
-  principal?: { identityId: string; poolId: string; roleArn: string; roleSessionName: string; tags: Record<string, string>; accessKeyId: string; expiration: string };
+  principal?: {
+    identityId: string;
+    poolId: string;
+    roleArn: string;
+    roleSessionName: string;
+    tags: Record<string, string>;
+    accessKeyId: string;
+    expiration: string;
+  };
   /** Why the signature or credentials were refused (InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken, ...). */
   error?: { code: string; message: string };
 }

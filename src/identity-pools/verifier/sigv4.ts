@@ -45,7 +45,11 @@ export function parseSignature(request: SignedRequest): SignatureParts {
   const header = single(request.headers.authorization);
   if (!header) throw new SignatureError('MissingAuthenticationToken', 'Request is missing Authentication Token');
   const match = AUTHORIZATION.exec(header.trim());
-  if (!match) throw new SignatureError('IncompleteSignature', "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).");
+  if (!match)
+    throw new SignatureError(
+      'IncompleteSignature',
+      "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
+    );
   const [, credential, signedHeaderList, signature] = match;
   const [accessKeyId, scopeDate, region, service, terminator, ...extra] = credential.split('/');
   if (!accessKeyId || !region || !service || terminator !== 'aws4_request' || extra.length > 0) {
@@ -57,7 +61,8 @@ export function parseSignature(request: SignedRequest): SignatureParts {
   }
   const amzDate = single(request.headers['x-amz-date']) ?? '';
   const m = AMZ_DATE.exec(amzDate);
-  if (!m || scopeDate !== amzDate.slice(0, 8)) throw new SignatureError('IncompleteSignature', "X-Amz-Date must be in the format YYYYMMDD'T'HHMMSS'Z' and match the credential scope.");
+  if (!m || scopeDate !== amzDate.slice(0, 8))
+    throw new SignatureError('IncompleteSignature', "X-Amz-Date must be in the format YYYYMMDD'T'HHMMSS'Z' and match the credential scope.");
   const signingDate = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
   const sessionToken = single(request.headers['x-amz-security-token']);
   if (sessionToken !== undefined && !signedHeaders.includes('x-amz-security-token')) {

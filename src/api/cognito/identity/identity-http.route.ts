@@ -116,7 +116,9 @@ export class IdentityHttpRoutes implements OnModuleInit {
         }),
       );
       scope.get('/v1/roles/:roleName', (request, reply) =>
-        this.json(request, reply, true, async (_b, ctx) => roleOut(await this.queries.execute(new GetRoleQuery({ roleName: param(request, 'roleName') }, ctx)))),
+        this.json(request, reply, true, async (_b, ctx) =>
+          roleOut(await this.queries.execute(new GetRoleQuery({ roleName: param(request, 'roleName') }, ctx))),
+        ),
       );
       scope.delete('/v1/roles/:roleName', (request, reply) =>
         this.json(request, reply, true, async (_b, ctx) => this.commands.execute(new DeleteRoleCommand({ roleName: param(request, 'roleName') }, ctx)), 204),
@@ -143,12 +145,10 @@ export class IdentityHttpRoutes implements OnModuleInit {
         ),
       );
       scope.delete('/v1/roles/:roleName/policies/:policyName', (request, reply) =>
-        this.json(
-          request,
-          reply,
-          true,
-          async (_b, ctx) =>
-            roleOut(await this.commands.execute(new DeleteRolePolicyCommand({ roleName: param(request, 'roleName'), policyName: param(request, 'policyName') }, ctx))),
+        this.json(request, reply, true, async (_b, ctx) =>
+          roleOut(
+            await this.commands.execute(new DeleteRolePolicyCommand({ roleName: param(request, 'roleName'), policyName: param(request, 'policyName') }, ctx)),
+          ),
         ),
       );
       scope.post('/v1/oidc-providers', (request, reply) =>
@@ -160,7 +160,13 @@ export class IdentityHttpRoutes implements OnModuleInit {
             const b = parse(oidcBody, body);
             const p = await this.commands.execute(
               new CreateOpenIdConnectProviderCommand(
-                { url: b.url, clientIds: b.clientIds ?? [], thumbprints: b.thumbprints ?? [], accountId: this.settings.accountId, ...(b.jwksUri ? { jwksUri: b.jwksUri } : {}) },
+                {
+                  url: b.url,
+                  clientIds: b.clientIds ?? [],
+                  thumbprints: b.thumbprints ?? [],
+                  accountId: this.settings.accountId,
+                  ...(b.jwksUri ? { jwksUri: b.jwksUri } : {}),
+                },
                 ctx,
               ),
             );
@@ -179,7 +185,13 @@ export class IdentityHttpRoutes implements OnModuleInit {
         }),
       );
       scope.delete('/v1/oidc-providers/:arn', (request, reply) =>
-        this.json(request, reply, true, async (_b, ctx) => this.commands.execute(new DeleteOpenIdConnectProviderCommand({ arn: param(request, 'arn') }, ctx)), 204),
+        this.json(
+          request,
+          reply,
+          true,
+          async (_b, ctx) => this.commands.execute(new DeleteOpenIdConnectProviderCommand({ arn: param(request, 'arn') }, ctx)),
+          204,
+        ),
       );
     });
   }
@@ -266,11 +278,16 @@ export class IdentityHttpRoutes implements OnModuleInit {
       const roleSessionName = form.get('RoleSessionName') ?? '';
       const webIdentityToken = form.get('WebIdentityToken') ?? '';
       const duration = form.get('DurationSeconds');
-      if (!/^arn:/.test(roleArn) || roleArn.length < 20) throw stsError('ValidationError', "1 validation error detected: Value at 'roleArn' failed to satisfy constraint");
+      if (!/^arn:/.test(roleArn) || roleArn.length < 20)
+        throw stsError('ValidationError', "1 validation error detected: Value at 'roleArn' failed to satisfy constraint");
       if (!/^[\w+=,.@-]{2,64}$/.test(roleSessionName)) {
-        throw stsError('ValidationError', "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        throw stsError(
+          'ValidationError',
+          "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        );
       }
-      if (webIdentityToken.length < 4) throw stsError('ValidationError', "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint");
+      if (webIdentityToken.length < 4)
+        throw stsError('ValidationError', "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint");
       if (duration !== null && !/^\d+$/.test(duration)) throw stsError('ValidationError', "Value at 'durationSeconds' must be a number");
       const r = await this.commands.execute(
         new AssumeRoleWithWebIdentityCommand(

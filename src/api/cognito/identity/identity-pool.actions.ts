@@ -195,7 +195,9 @@ export const getIdentityPoolRoles = action({
       {
         Type: m.type,
         AmbiguousRoleResolution: m.ambiguousRoleResolution,
-        ...(m.rules ? { RulesConfiguration: { Rules: m.rules.map((r) => ({ Claim: r.claim, MatchType: r.matchType, Value: r.value, RoleARN: r.roleArn })) } } : {}),
+        ...(m.rules
+          ? { RulesConfiguration: { Rules: m.rules.map((r) => ({ Claim: r.claim, MatchType: r.matchType, Value: r.value, RoleARN: r.roleArn })) } }
+          : {}),
       },
     ]);
     return {
@@ -219,7 +221,12 @@ export const setPrincipalTagAttributeMap = action({
     await ctx.commands.execute(
       new SetPrincipalTagAttributeMapCommand({ poolId: input.IdentityPoolId, providerName: input.IdentityProviderName, map }, ctx.request),
     );
-    return { IdentityPoolId: input.IdentityPoolId, IdentityProviderName: input.IdentityProviderName, UseDefaults: map.useDefaults, PrincipalTags: map.principalTags };
+    return {
+      IdentityPoolId: input.IdentityPoolId,
+      IdentityProviderName: input.IdentityProviderName,
+      UseDefaults: map.useDefaults,
+      PrincipalTags: map.principalTags,
+    };
   },
 });
 

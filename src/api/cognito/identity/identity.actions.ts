@@ -50,14 +50,23 @@ export const getCredentialsForIdentity = action({
   async handle(input, ctx) {
     const result = await ctx.commands.execute(
       new GetCredentialsForIdentityCommand(
-        { identityId: input.IdentityId, ...(input.Logins ? { logins: input.Logins } : {}), ...(input.CustomRoleArn ? { customRoleArn: input.CustomRoleArn } : {}) },
+        {
+          identityId: input.IdentityId,
+          ...(input.Logins ? { logins: input.Logins } : {}),
+          ...(input.CustomRoleArn ? { customRoleArn: input.CustomRoleArn } : {}),
+        },
         ctx.request,
       ),
     );
     const c = result.credentials;
     return {
       IdentityId: result.identityId,
-      Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: epochSeconds(c.expiration.toISOString()) },
+      Credentials: {
+        AccessKeyId: c.accessKeyId,
+        SecretKey: c.secretAccessKey,
+        SessionToken: c.sessionToken,
+        Expiration: epochSeconds(c.expiration.toISOString()),
+      },
     };
   },
 });
@@ -66,7 +75,9 @@ export const getOpenIdToken = action({
   auth: 'public',
   input: z.object({ IdentityId: identityId, Logins: logins.optional() }),
   async handle(input, ctx) {
-    const r = await ctx.commands.execute(new GetOpenIdTokenCommand({ identityId: input.IdentityId, ...(input.Logins ? { logins: input.Logins } : {}) }, ctx.request));
+    const r = await ctx.commands.execute(
+      new GetOpenIdTokenCommand({ identityId: input.IdentityId, ...(input.Logins ? { logins: input.Logins } : {}) }, ctx.request),
+    );
     return { IdentityId: r.identityId, Token: r.token };
   },
 });
@@ -201,9 +212,16 @@ export const listIdentities = action({
   input: z.object({ IdentityPoolId: identityPoolId, MaxResults: maxResults, NextToken: nextToken.optional(), HideDisabled: z.boolean().optional() }),
   async handle(input, ctx) {
     const page = await ctx.queries.execute(
-      new ListIdentitiesQuery({ poolId: input.IdentityPoolId, limit: input.MaxResults, ...(input.NextToken ? { nextToken: input.NextToken } : {}) }, ctx.request),
+      new ListIdentitiesQuery(
+        { poolId: input.IdentityPoolId, limit: input.MaxResults, ...(input.NextToken ? { nextToken: input.NextToken } : {}) },
+        ctx.request,
+      ),
     );
-    return { IdentityPoolId: input.IdentityPoolId, Identities: page.identities.map(identityDescription), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+    return {
+      IdentityPoolId: input.IdentityPoolId,
+      Identities: page.identities.map(identityDescription),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
   },
 });
 

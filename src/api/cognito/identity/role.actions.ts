@@ -120,7 +120,9 @@ const listRoles = action({
   auth: 'admin',
   input: z.object({ Marker: z.string().min(1).max(320).optional(), MaxItems: z.number().int().min(1).max(1000).optional() }),
   async handle(input, ctx) {
-    const page = await ctx.queries.execute(new ListRolesQuery({ limit: input.MaxItems ?? 100, ...(input.Marker ? { marker: input.Marker } : {}) }, ctx.request));
+    const page = await ctx.queries.execute(
+      new ListRolesQuery({ limit: input.MaxItems ?? 100, ...(input.Marker ? { marker: input.Marker } : {}) }, ctx.request),
+    );
     const roles = await Promise.all(page.roles.map((r) => ctx.queries.execute(new GetRoleQuery({ roleName: r.roleName }, ctx.request)).catch(() => undefined)));
     return {
       Roles: roles.filter((r): r is ActiveRole => r !== undefined).map(roleType),
