@@ -10,6 +10,7 @@ import { benchHistoryAsOf } from './history-as-of.js';
 import { benchHistoryChain } from './history-chain.js';
 import { benchImport } from './import.js';
 import { benchInstances } from './instances.js';
+import { benchOAuth } from './oauth.js';
 import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
 import { benchProjectionLag } from './projection-lag.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['history-as-of', benchHistoryAsOf],
   ['search', benchSearch],
   ['import', benchImport],
+  ['oauth', benchOAuth],
 ];
 
 export async function runAll(): Promise<void> {

@@ -20,6 +20,7 @@ export const SECTIONS = [
   'history-as-of',
   'instances',
   'import',
+  'oauth',
 ] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
