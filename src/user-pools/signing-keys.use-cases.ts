@@ -54,6 +54,10 @@ export class OpenIdConfigurationHandler implements IQueryHandler<OpenIdConfigura
   async execute({ input }: OpenIdConfigurationQuery) {
     await loadPool(this.store, input.poolId);
     const domain = await loadPoolDomain(this.store, input.poolId);
-    return openIdConfiguration(this.settings.publicBaseUrl, input.poolId, domain.exists ? `${this.settings.publicBaseUrl}${domainBasePath(domain.domain)}` : undefined);
+    return openIdConfiguration(
+      this.settings.publicBaseUrl,
+      input.poolId,
+      domain.exists ? `${this.settings.publicBaseUrl}${domainBasePath(domain.domain)}` : undefined,
+    );
   }
 }

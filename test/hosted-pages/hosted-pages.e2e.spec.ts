@@ -156,7 +156,11 @@ describe('hosted pages in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await authorize(page);
-    expect(await page.getByRole('button', { name: 'Sign in' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(0, 90, 50)');
+    expect(
+      await page
+        .getByRole('button', { name: 'Sign in' })
+        .evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor),
+    ).toBe('rgb(0, 90, 50)');
     const uid = new URL(page.url()).searchParams.get('i')!;
     const forged = await page.request.post(`${pool.domainUrl}/login`, { form: { i: uid, username: 'x', password: 'y', _csrf: 'forged' } });
     expect(forged.status()).toBe(403);
