@@ -16,6 +16,13 @@ export interface Projection {
    * catches up a little later); omit to receive every event.
    */
   readonly handles?: ReadonlySet<string>;
+  /**
+   * The types whose appends must wake the projection at once (a NOTIFY; default: `handles`, or
+   * every event when that is omitted too). Types left out reach it on the runner's 200 ms poll:
+   * for read models whose readers can wait that long, so the appends only they read (a sign-in's
+   * refresh token) cost no notification.
+   */
+  readonly wakesOn?: ReadonlySet<string>;
   /** Creates the read-model tables (idempotent). */
   setup(db: SqlExecutor): Promise<void>;
   /** Drops the read-model tables (before a rebuild). */

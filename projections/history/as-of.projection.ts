@@ -39,6 +39,8 @@ export const historyAsOfProjection: Projection = {
     'UserRemovedFromGroup',
     'RefreshTokenIssued',
   ]),
+  // Refresh families are found by history queries, which can wait for the poll.
+  wakesOn: new Set([...VERSIONED_USER_EVENTS, 'UserPoolCreated', 'GroupCreated', 'GroupDeleted', 'UserAddedToGroup', 'UserRemovedFromGroup']),
 
   async setup(db) {
     for (const statement of AS_OF_DDL) await db.query(statement);

@@ -14,6 +14,8 @@ import type { Projection } from '../projection.js';
 export const logCheckpointsProjection: Projection = {
   name: LOG_CHECKPOINTS,
   version: 1,
+  // It reads every event but seals on the poll: no append needs to wake it.
+  wakesOn: new Set(),
   async setup(db) {
     await setupCheckpoints(db);
   },

@@ -21,6 +21,8 @@ export const userSessionsProjection: Projection = {
   name: USER_SESSIONS_PROJECTION,
   version: 1,
   handles: new Set(['RefreshTokenIssued', 'RefreshTokenFamilyRevoked']),
+  // Session listings wait for the index to reach the head: within the 200 ms poll, so a sign-in's append needs no NOTIFY.
+  wakesOn: new Set(),
 
   async setup(db) {
     await db.query(`CREATE TABLE IF NOT EXISTS ${USER_SESSIONS_TABLE} (

@@ -102,10 +102,9 @@ export async function openStorage(config: AppConfig, logger?: Logger): Promise<{
  * next poll, within 200 ms — also a forwarder that runs in a separate projections process.
  */
 function wakeFor(config: AppConfig): ((written: AppendNotice) => boolean) | undefined {
-  // The log checkpoints read every event and need no wake-up: they seal on the 200 ms poll.
-  const woken = PROJECTIONS.filter((p) => p !== logCheckpointsProjection);
-  if (config.KAFKA_BROKERS || woken.some((p) => !p.handles)) return undefined;
-  const types = new Set(woken.flatMap((p) => [...(p.handles ?? [])]));
+  const wakers = PROJECTIONS.map((p) => p.wakesOn ?? p.handles);
+  if (config.KAFKA_BROKERS || wakers.some((types) => !types)) return undefined;
+  const types = new Set(wakers.flatMap((t) => [...(t ?? [])]));
   const categories = new Set(CACHED_CATEGORIES);
   return (written) => written.types.some((t) => types.has(t)) || written.categories.some((c) => categories.has(c));
 }
