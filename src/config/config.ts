@@ -22,6 +22,14 @@ export const configSchema = z
     HOST: z.string().default('127.0.0.1'),
     /** Base URL clients reach the service at; token issuers and links derive from it. */
     PUBLIC_BASE_URL: z.url().optional(),
+    /**
+     * A user pool (its id) whose client_credentials access tokens are admin credentials on the
+     * REST and GraphQL surfaces: scope `cairn/admin`, or `cairn/admin.read` for reads. Unset: none is.
+     */
+    ADMIN_TOKEN_POOL: z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'ADMIN_TOKEN_POOL must be a user pool id (<region>_<id>)')
+      .optional(),
     /** Embedded default: folder for the PGlite database and the generated master key. */
     DATA_DIR: z.string().default('./data'),
     /** PostgreSQL for the event store and read models (replaces embedded PGlite). */

@@ -20,6 +20,7 @@ export function platformProviders(platform: Platform): Provider[] {
     publicBaseUrl: platform.config.PUBLIC_BASE_URL,
     defaultRegion: platform.config.REGION,
     accountId: platform.config.AWS_ACCOUNT_ID,
+    adminTokenPool: platform.config.ADMIN_TOKEN_POOL,
   };
   return [
     { provide: STORE, useValue: platform.store },

@@ -39,6 +39,8 @@ export interface ServiceSettings {
   /** Region of pool ids for calls that carry none. */
   defaultRegion: string;
   accountId: string;
+  /** The user pool whose client_credentials access tokens (scope cairn/admin) are admin credentials; none: no token is. */
+  adminTokenPool?: string;
 }
 
 /** The few log calls use cases make (pino's signature). */
