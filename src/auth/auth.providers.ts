@@ -16,6 +16,7 @@ import { SignInServices } from './sign-in-services.js';
 import { SignInSessions } from './sign-in-sessions.js';
 import { RefreshTokens } from './tokens/refresh.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
+import { PASSKEY_PROVIDERS } from './webauthn/passkey.use-cases.js';
 
 /** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
 export const AUTH_PROVIDERS: Provider[] = [
@@ -40,4 +41,5 @@ export const AUTH_PROVIDERS: Provider[] = [
   SetUserPoolMfaConfigHandler,
   GetUserPoolMfaConfigHandler,
   ...DEVICE_PROVIDERS,
+  ...PASSKEY_PROVIDERS,
 ];

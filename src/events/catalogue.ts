@@ -24,6 +24,8 @@ import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
+import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
+import type { PasskeyEvent } from '../auth/webauthn/passkey.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 import type { GroupEvent } from '../user-pools/groups/group.events.js';
@@ -55,7 +57,8 @@ export type AnyEvent =
   | OAuthGrantEvent
   | DeviceEvent
   | ImportJobsEvent
-  | ImportRowsEvent;
+  | ImportRowsEvent
+  | PasskeyEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -290,6 +293,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...USER_POOL_OAUTH_CATALOGUE,
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
+  ...PASSKEY_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

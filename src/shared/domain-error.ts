@@ -42,3 +42,11 @@ export class UnsupportedUserStateError extends error('UnsupportedUserStateExcept
 export class AliasExistsError extends error('AliasExistsException', 400) {}
 export class NotFoundError extends error('NotFoundException', 404) {}
 export class EnableSoftwareTokenMfaError extends error('EnableSoftwareTokenMFAException', 400) {}
+/** Passkeys (WebAuthn): Cognito's exceptions for the pool's settings and the ceremonies. */
+export class WebAuthnNotEnabledError extends error('WebAuthnNotEnabledException', 400) {}
+export class WebAuthnConfigurationMissingError extends error('WebAuthnConfigurationMissingException', 400) {}
+export class WebAuthnChallengeNotFoundError extends error('WebAuthnChallengeNotFoundException', 400) {}
+export class WebAuthnClientMismatchError extends error('WebAuthnClientMismatchException', 400) {}
+export class WebAuthnRelyingPartyMismatchError extends error('WebAuthnRelyingPartyMismatchException', 400) {}
+export class WebAuthnOriginNotAllowedError extends error('WebAuthnOriginNotAllowedException', 400) {}
+export class WebAuthnCredentialNotSupportedError extends error('WebAuthnCredentialNotSupportedException', 400) {}

@@ -4,6 +4,7 @@ import { MAX_PASSWORD_HISTORY, type PasswordPolicy, resolvePasswordPolicy } from
 import type {
   DeletionProtection,
   DeviceConfiguration,
+  FirstAuthFactor,
   MessageTemplates,
   MfaConfiguration,
   MutablePoolSettings,
@@ -27,6 +28,8 @@ export interface MutableSettingsInput {
   lambdaConfig?: LambdaConfig;
   /** Present (even with both members false): the pool tracks devices. */
   deviceConfiguration?: Partial<DeviceConfiguration>;
+  /** Policies.SignInPolicy.AllowedFirstAuthFactors. */
+  allowedFirstAuthFactors?: FirstAuthFactor[];
 }
 
 /** Cognito's default: a pool verifies nothing unless it names the attributes (pools created before this default keep theirs, stated in their events). */
@@ -73,8 +76,22 @@ export function resolveMutableSettings(input: MutableSettingsInput, name: string
     mfaConfiguration: input.mfaConfiguration ?? 'OFF',
     ...lambdaConfigPart(input.lambdaConfig),
     ...deviceConfigurationPart(input.deviceConfiguration),
+    ...firstFactorsPart(input.allowedFirstAuthFactors),
   };
 }
+
+const FIRST_FACTOR_ORDER: readonly FirstAuthFactor[] = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
+
+/** AllowedFirstAuthFactors in a fixed order; PASSWORD alone (the default) is left out, so it compares equal to a pool that never set it. */
+function firstFactorsPart(factors: readonly FirstAuthFactor[] | undefined): { allowedFirstAuthFactors?: FirstAuthFactor[] } {
+  if (!factors) return {};
+  const ordered = FIRST_FACTOR_ORDER.filter((f) => factors.includes(f));
+  return ordered.length === 1 && ordered[0] === 'PASSWORD' ? {} : { allowedFirstAuthFactors: ordered };
+}
+
+/** The first factors a pool allows (SignInPolicy.AllowedFirstAuthFactors; PASSWORD alone by default). */
+export const allowedFirstAuthFactors = (s: Pick<MutablePoolSettings, 'allowedFirstAuthFactors'>): FirstAuthFactor[] =>
+  s.allowedFirstAuthFactors ?? ['PASSWORD'];
 
 /** DeviceConfiguration in a fixed shape (both members, false when left out), or nothing. */
 function deviceConfigurationPart(config: Partial<DeviceConfiguration> | undefined): { deviceConfiguration?: DeviceConfiguration } {
@@ -135,6 +152,7 @@ export function mutablePart(s: MutablePoolSettings): MutablePoolSettings {
     mfaConfiguration: s.mfaConfiguration,
     ...lambdaConfigPart(s.lambdaConfig),
     ...deviceConfigurationPart(s.deviceConfiguration),
+    ...firstFactorsPart(s.allowedFirstAuthFactors),
   };
 }
 
@@ -161,6 +179,9 @@ export function validateSettings(s: UserPoolSettings): void {
     throw invalid('preferred_username cannot be required when it is an alias.');
   }
   if (s.accountRecovery) validateRecovery(s.accountRecovery);
+  if (s.allowedFirstAuthFactors && !s.allowedFirstAuthFactors.includes('PASSWORD')) {
+    throw invalid('AllowedFirstAuthFactors must contain PASSWORD.');
+  }
   validateTemplates(s.messageTemplates);
 }
 

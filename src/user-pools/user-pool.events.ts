@@ -56,7 +56,12 @@ export interface MutablePoolSettings {
   lambdaConfig?: LambdaConfig;
   /** DeviceConfiguration: present, the pool tracks devices (NewDeviceMetadata at sign-in). Absent: no device tracking. */
   deviceConfiguration?: DeviceConfiguration;
+  /** Policies.SignInPolicy.AllowedFirstAuthFactors (choice-based sign-in, USER_AUTH). Absent: PASSWORD alone, Cognito's default. */
+  allowedFirstAuthFactors?: FirstAuthFactor[];
 }
+
+/** A way to start a USER_AUTH sign-in (SignInPolicy.AllowedFirstAuthFactors). */
+export type FirstAuthFactor = 'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
 
 /** Cognito's DeviceConfiguration: whether a remembered device stands in for MFA, and whether users are asked before one is remembered. */
 export interface DeviceConfiguration {

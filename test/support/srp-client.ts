@@ -39,12 +39,17 @@ function timestamp(date: Date): string {
 /** USER_SRP_AUTH then PASSWORD_VERIFIER through the SDK; resolves with the answer or rejects with the service's error. */
 export async function fastSrpSignIn(
   client: CognitoIdentityProviderClient,
-  args: { poolId: string; clientId: string; username: string; password: string; now?: Date },
+  args: { poolId: string; clientId: string; username: string; password: string; now?: Date; flow?: 'USER_SRP_AUTH' | 'USER_AUTH' },
 ) {
   const a = big(randomBytes(32).toString('hex'));
   const A = modPow(g, a);
   const started = await client.send(
-    new InitiateAuthCommand({ ClientId: args.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: args.username, SRP_A: A.toString(16) } }),
+    new InitiateAuthCommand({
+      ClientId: args.clientId,
+      AuthFlow: args.flow ?? 'USER_SRP_AUTH',
+      // USER_AUTH: the choice-based flow starting PASSWORD_SRP at once.
+      AuthParameters: { USERNAME: args.username, SRP_A: A.toString(16), ...(args.flow === 'USER_AUTH' ? { PREFERRED_CHALLENGE: 'PASSWORD_SRP' } : {}) },
+    }),
   );
   const p = started.ChallengeParameters!;
   const B = big(p.SRP_B);

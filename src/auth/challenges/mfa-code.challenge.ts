@@ -5,6 +5,7 @@ import type { ChallengeHandler, ChallengeResponse, SignInAnswer } from '../flows
 import { continueSignIn, recordFactorFailure } from '../flows/sign-in-continuation.js';
 import { admitGuess, requireParameters, settleGuess } from '../flows/sign-in-steps.js';
 import { seedContext } from '../mfa/mfa.use-cases.js';
+import type { PassedFactor } from '../mfa/sign-in-progress.js';
 import { checkTotp } from '../mfa/totp.js';
 import type { GuessOutcome } from '../sign-in-guard.js';
 import type { SignInServices } from '../sign-in-services.js';
@@ -21,10 +22,10 @@ type Checked = { ok: true } | { ok: false; error: DomainError; reason: SignInFai
  * passwords do, however often the Session is reused), each failure an auth event naming the
  * factor. A right code goes on to the next step; its Session's last answer counts once.
  */
-function codeChallenge(factor: MfaFactor, field: string): ChallengeHandler {
+function codeChallenge(factor: MfaFactor, field: string, challenge: string = factor, passedAs: PassedFactor = factor): ChallengeHandler {
   return {
     async run(response: ChallengeResponse, s: SignInServices): Promise<SignInAnswer> {
-      const resumed = await resumeSignIn(s, response, factor);
+      const resumed = await resumeSignIn(s, response, challenge);
       requireParameters({ parameters: response.responses }, field);
       const { at, user, progress, request } = resumed;
       const guess = await admitGuess(s, request, user, user.username);
@@ -35,12 +36,12 @@ function codeChallenge(factor: MfaFactor, field: string): ChallengeHandler {
           : await check(s, resumed, factor, response.responses[field]);
         if (!checked.ok) {
           settled = checked.guess;
-          await recordFactorFailure(s, at, user.sub, factor, checked.reason, progress);
+          await recordFactorFailure(s, at, user.sub, passedAs, checked.reason, progress);
           throw checked.error;
         }
         settled = 'success';
         const { code: _used, ...rest } = progress;
-        return await continueSignIn(s, at, user, { ...rest, passed: [...progress.passed, factor] });
+        return await continueSignIn(s, at, user, { ...rest, passed: [...progress.passed, passedAs] });
       } finally {
         await settleGuess(s, guess, settled, at.now);
       }
@@ -84,3 +85,5 @@ async function check(s: SignInServices, r: ResumedSignIn, factor: MfaFactor, pre
 export const smsMfa = codeChallenge('SMS_MFA', 'SMS_MFA_CODE');
 export const softwareTokenMfa = codeChallenge('SOFTWARE_TOKEN_MFA', 'SOFTWARE_TOKEN_MFA_CODE');
 export const emailOtp = codeChallenge('EMAIL_OTP', 'EMAIL_OTP_CODE');
+/** SMS_OTP: USER_AUTH's passwordless first factor, a code sent by SMS as SMS_MFA's is. */
+export const smsOtp = codeChallenge('SMS_MFA', 'SMS_OTP_CODE', 'SMS_OTP', 'SMS_OTP');

@@ -67,7 +67,9 @@ async function answerPasswordVerifier(response: ChallengeResponse, s: SignInServ
       now: now.toISOString(),
     });
     settled = guessOutcome(outcome);
-    return await recordAndAnswer(s, request, user, 'USER_SRP_AUTH' satisfies AuthFlowName, outcome);
+    // USER_AUTH's PASSWORD_SRP is logged as USER_AUTH.
+    const flow: AuthFlowName = exchange.flow === 'USER_AUTH' ? 'USER_AUTH' : 'USER_SRP_AUTH';
+    return await recordAndAnswer(s, request, user, flow, outcome);
   } finally {
     await settleGuess(s, guess, settled, now);
   }

@@ -1,10 +1,12 @@
 import type { ChallengeHandler } from '../flows/flow.js';
 import { devicePasswordVerifier, deviceSrpAuth } from './device-srp.challenge.js';
-import { emailOtp, smsMfa, softwareTokenMfa } from './mfa-code.challenge.js';
+import { emailOtp, smsMfa, smsOtp, softwareTokenMfa } from './mfa-code.challenge.js';
 import { mfaSetup } from './mfa-setup.challenge.js';
 import { newPasswordRequired } from './new-password.challenge.js';
 import { selectMfaType } from './select-mfa-type.challenge.js';
 import { passwordVerifier } from './password-verifier.challenge.js';
+import { selectChallenge } from './select-challenge.challenge.js';
+import { webAuthn } from '../webauthn/webauthn-sign-in.js';
 
 /**
  * The challenge registry: ChallengeName → handler, for RespondToAuthChallenge and
@@ -20,6 +22,9 @@ export const CHALLENGES: Readonly<Record<string, ChallengeHandler>> = {
   MFA_SETUP: mfaSetup,
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
+  SELECT_CHALLENGE: selectChallenge,
+  SMS_OTP: smsOtp,
+  WEB_AUTHN: webAuthn,
 };
 
 /** Every ChallengeName Cognito's API defines (ChallengeNameType). */

@@ -21,7 +21,7 @@ export interface SignInRequest {
 /** Tokens, or the next challenge with its session. */
 export type SignInAnswer =
   | { AuthenticationResult: AuthenticationResult; ChallengeParameters: Record<string, string> }
-  | { ChallengeName: string; Session?: string; ChallengeParameters: Record<string, string> };
+  | { ChallengeName: string; Session?: string; ChallengeParameters: Record<string, string>; AvailableChallenges?: string[] };
 
 /**
  * One entry of the auth-flow registry: the flow names it serves, the ExplicitAuthFlows value the

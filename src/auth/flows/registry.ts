@@ -2,6 +2,7 @@ import type { AuthFlowHandler } from './flow.js';
 import { adminUserPasswordAuth, userPasswordAuth } from './password.flow.js';
 import { refreshTokenAuth } from './refresh.flow.js';
 import { userSrpAuth } from './srp.flow.js';
+import { userAuthFlow } from './user-auth.flow.js';
 
 /**
  * The auth-flow registry: AuthFlow name → handler. InitiateAuth and AdminInitiateAuth look the
@@ -16,6 +17,7 @@ export const AUTH_FLOWS: Readonly<Record<string, AuthFlowHandler>> = {
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
   USER_SRP_AUTH: userSrpAuth,
+  USER_AUTH: userAuthFlow,
 };
 
 /** Every AuthFlow value Cognito's API defines (AuthFlowType). */

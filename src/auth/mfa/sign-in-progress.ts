@@ -17,6 +17,8 @@ export interface SignInProgress {
   code?: { hash: string; exp: number };
   /** SELECT_MFA_TYPE / SELECT_CHALLENGE: what the user may choose. */
   choices?: string[];
+  /** WEB_AUTHN: the assertion challenge handed out (base64url), checked against the client data. */
+  webAuthnChallenge?: string;
 }
 
 const AMR: Record<PassedFactor, string> = {
@@ -37,4 +39,9 @@ export function amrOf(passed: readonly PassedFactor[]): string[] {
 }
 
 export const MFA_FACTORS: readonly MfaFactor[] = ['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'];
-export const passedMfa = (p: SignInProgress) => p.passed.some((f) => (MFA_FACTORS as readonly string[]).includes(f));
+/**
+ * Factors after which no second factor is asked for: an MFA factor, or a passwordless first
+ * factor of USER_AUTH (offered only where a second factor is not required, see first-factors.ts).
+ */
+const ENOUGH: readonly PassedFactor[] = [...MFA_FACTORS, 'EMAIL_OTP_FIRST', 'SMS_OTP', 'WEB_AUTHN'];
+export const passedMfa = (p: SignInProgress) => p.passed.some((f) => ENOUGH.includes(f));

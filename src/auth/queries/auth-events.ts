@@ -94,11 +94,12 @@ function factorsOf(event: RecordedEvent<AuthLogEvent>): Pick<AuthEventView, 'mfa
   if (event.type === 'SignInSucceeded') {
     const factors = event.data.factors;
     if (!factors) return {};
-    return { factors, ...(factors.some((f) => SECOND_FACTORS.has(f)) ? { mfa: 'pass' } : {}) };
+    // A passwordless first factor (USER_AUTH's EMAIL_OTP) is not a second one.
+    return { factors, ...(factors.slice(1).some((f) => SECOND_FACTORS.has(f)) ? { mfa: 'pass' } : {}) };
   }
   const { factor, passed } = event.data;
   if (!factor) return {};
-  return { factors: [...(passed ?? []), factor], ...(SECOND_FACTORS.has(factor) ? { mfa: 'fail' } : {}) };
+  return { factors: [...(passed ?? []), factor], ...(SECOND_FACTORS.has(factor) && (passed ?? []).length > 0 ? { mfa: 'fail' } : {}) };
 }
 
 const max0 = (n: bigint) => (n < 0n ? 0n : n);

@@ -39,6 +39,7 @@ import { addCustomAttributes, createUserPool, deleteUserPool, describeUserPool, 
 import { GROUP_ACTIONS } from './group.actions.js';
 import { MFA_ACTIONS } from './mfa.actions.js';
 import { DEVICE_ACTIONS } from './device.actions.js';
+import { WEBAUTHN_ACTIONS } from './webauthn.actions.js';
 import { listUsersAction } from './list-users.actions.js';
 import { adminListUserAuthEvents } from './auth-events.actions.js';
 import { CLIENT_SECRET_ACTIONS } from './client-secret.actions.js';
@@ -107,6 +108,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...GROUP_ACTIONS,
       ...MFA_ACTIONS,
       ...DEVICE_ACTIONS,
+      ...WEBAUTHN_ACTIONS,
       ListUsers: listUsersAction,
       AdminListUserAuthEvents: adminListUserAuthEvents,
       ...CLIENT_SECRET_ACTIONS,

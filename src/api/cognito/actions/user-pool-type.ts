@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../../../shared/domain-error.js';
 import type { CreatedUserPool } from '../../../user-pools/commands/pool-view.js';
-import type { MutableSettingsInput } from '../../../user-pools/pool-settings.js';
+import { allowedFirstAuthFactors, type MutableSettingsInput } from '../../../user-pools/pool-settings.js';
 import type { MessageTemplates } from '../../../user-pools/user-pool.events.js';
 import { effectiveSchema, type SchemaAttribute, type SchemaAttributeInput } from '../../../user-pools/schema.js';
 import { epochSeconds, userPoolArn } from '../account.js';
@@ -105,6 +105,15 @@ export const mutableSettingsInput = z.object({
           TemporaryPasswordValidityDays: z.number().int().min(0).max(365).optional(),
         })
         .optional(),
+      SignInPolicy: z
+        .object({
+          AllowedFirstAuthFactors: z
+            .array(z.enum(['PASSWORD', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN']))
+            .min(1)
+            .max(4)
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
   AutoVerifiedAttributes: z.array(verifiable).max(2).optional(),
@@ -162,6 +171,7 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
     messageTemplates: toMessageTemplates(input),
     mfaConfiguration: input.MfaConfiguration,
     lambdaConfig: input.LambdaConfig,
+    allowedFirstAuthFactors: input.Policies?.SignInPolicy?.AllowedFirstAuthFactors,
     deviceConfiguration: input.DeviceConfiguration && {
       challengeRequiredOnNewDevice: input.DeviceConfiguration.ChallengeRequiredOnNewDevice,
       deviceOnlyRememberedOnUserPrompt: input.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt,
@@ -223,6 +233,7 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
         PasswordHistorySize: p.passwordHistorySize,
         TemporaryPasswordValidityDays: p.temporaryPasswordValidityDays,
       },
+      SignInPolicy: { AllowedFirstAuthFactors: allowedFirstAuthFactors(pool) },
     },
     DeletionProtection: pool.deletionProtection,
     LambdaConfig: pool.lambdaConfig ?? {},
