@@ -206,6 +206,58 @@ describe('Choice-based sign-in (USER_AUTH) and passkeys through the AWS SDK', ()
     expect(notEnabled.name).toBe('InvalidParameterException');
   });
 
+  test('A name that matches no user: UserNotFoundException, or the password choices and a wrong-password answer when the client hides user existence', async () => {
+    const legacy = (
+      await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: strictPoolId,
+          ClientName: 'legacy',
+          ExplicitAuthFlows: [...FLOWS],
+          PreventUserExistenceErrors: 'LEGACY',
+        }),
+      )
+    ).UserPoolClient!.ClientId!;
+    const hiding = (
+      await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: strictPoolId,
+          ClientName: 'hiding',
+          ExplicitAuthFlows: [...FLOWS],
+          PreventUserExistenceErrors: 'ENABLED',
+        }),
+      )
+    ).UserPoolClient!.ClientId!;
+    const told = await rejection(start({ USERNAME: 'ghost' }, legacy));
+    expect([told.name, told.message]).toEqual(['UserNotFoundException', 'User does not exist.']);
+    const hidden = await start({ USERNAME: 'ghost' }, hiding);
+    expect([hidden.ChallengeName, hidden.AvailableChallenges]).toEqual(['SELECT_CHALLENGE', ['PASSWORD', 'PASSWORD_SRP']]);
+    const answered = await rejection(respond('SELECT_CHALLENGE', hidden.Session, { USERNAME: 'ghost', ANSWER: 'PASSWORD', PASSWORD }, hiding));
+    expect([answered.name, answered.message]).toEqual(['NotAuthorizedException', 'Incorrect username or password.']);
+    const direct = await rejection(start({ USERNAME: 'ghost', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }, hiding));
+    expect([direct.name, direct.message]).toEqual(['NotAuthorizedException', 'Incorrect username or password.']);
+  });
+
+  test('A pool that requires MFA: no one-time code alone is offered, and PASSWORD goes on to the second factor (amr pwd sms mfa)', async () => {
+    const required = (
+      await admin.send(
+        new CreateUserPoolCommand({ PoolName: 'required', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'] } } }),
+      )
+    ).UserPool!.Id!;
+    await admin.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: required, MfaConfiguration: 'ON', SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}' } }),
+    );
+    const client = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: required, ClientName: 'web', ExplicitAuthFlows: [...FLOWS] })))
+      .UserPoolClient!.ClientId!;
+    await user(required, 'max');
+    const offered = await start({ USERNAME: 'max', PREFERRED_CHALLENGE: 'EMAIL_OTP' }, client);
+    expect([offered.ChallengeName, offered.AvailableChallenges]).toEqual(['SELECT_CHALLENGE', ['PASSWORD', 'PASSWORD_SRP']]);
+    const first = await respond('SELECT_CHALLENGE', offered.Session, { USERNAME: 'max', ANSWER: 'PASSWORD', PASSWORD }, client);
+    expect(first.ChallengeName).toBe('SMS_MFA');
+    const { code } = await outboxCode(required, 'max');
+    const done = await respond('SMS_MFA', first.Session, { USERNAME: 'max', SMS_MFA_CODE: code }, client);
+    expect(amr(done)).toEqual(['pwd', 'sms', 'mfa']);
+  });
+
   test('Passkeys: registration with a software authenticator (wrong origin, wrong RP id refused), WEB_AUTHN sign-in (amr hwk), replays refused, listing and deleting', async () => {
     await user(poolId, 'kim');
     const token = await accessTokenOf('kim');
