@@ -258,7 +258,7 @@ describe('Choice-based sign-in (USER_AUTH) and passkeys through the AWS SDK', ()
     expect(amr(done)).toEqual(['pwd', 'sms', 'mfa']);
   });
 
-  test('Passkeys: registration with a software authenticator (wrong origin, wrong RP id refused), WEB_AUTHN sign-in (amr hwk), replays refused, listing and deleting', async () => {
+  test('Passkeys: registration with a software authenticator (wrong origin, wrong RP id, unsupported algorithm refused), WEB_AUTHN sign-in (amr hwk), replays refused, listing and deleting', async () => {
     await user(poolId, 'kim');
     const token = await accessTokenOf('kim');
     expect((await anonymous.send(new GetUserAuthFactorsCommand({ AccessToken: token }))).ConfiguredUserAuthFactors).toEqual([
@@ -271,13 +271,15 @@ describe('Choice-based sign-in (USER_AUTH) and passkeys through the AWS SDK', ()
     const creation = CredentialCreationOptions as { challenge: string; rp: { id: string }; user: { name: string }; pubKeyCredParams: Array<{ alg: number }> };
     expect(creation.rp.id).toBe('localhost');
     expect(creation.user.name).toBe('kim');
-    expect(creation.pubKeyCredParams.map((p) => p.alg)).toContain(-7);
+    expect(creation.pubKeyCredParams.map((p) => p.alg)).toEqual([-7, -257]);
     const complete = (credential: unknown) => anonymous.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: token, Credential: credential as never }));
 
     const wrongOrigin = await rejection(complete(authenticator.register(creation, { origin: 'https://evil.example' })));
     expect(wrongOrigin.name).toBe('WebAuthnOriginNotAllowedException');
     const wrongRp = await rejection(complete(authenticator.register(creation, { origin: ORIGIN, rpId: 'evil.example' })));
     expect(wrongRp.name).toBe('WebAuthnRelyingPartyMismatchException');
+    const eddsa = await rejection(complete(new SoftwareAuthenticator({ alg: -8 }).register(creation, { origin: ORIGIN })));
+    expect(eddsa.name).toBe('WebAuthnCredentialNotSupportedException');
     const otherChallenge = await rejection(
       complete(authenticator.register({ ...creation, challenge: Buffer.alloc(32, 7).toString('base64url') }, { origin: ORIGIN })),
     );

@@ -32,6 +32,9 @@ import { type PasskeyEvent, passkeysStream } from './passkey.events.js';
 /** How long a registration or sign-in challenge may be answered (the options' timeout). */
 export const CEREMONY_TIMEOUT_MS = 5 * 60_000;
 
+/** The public-key algorithms passkeys may use, as Cognito offers them: ES256 and RS256 (COSE ids). */
+export const SUPPORTED_ALGORITHMS = [-7, -257];
+
 /** The pool's relying party: its id (WebAuthnConfiguration.RelyingPartyId) and whether the authenticator must verify the user. */
 export interface RelyingParty {
   id: string;
@@ -133,6 +136,7 @@ export async function startRegistration(
     challenge: randomBytes(32),
     timeout: CEREMONY_TIMEOUT_MS,
     attestationType: 'none',
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     excludeCredentials: passkeyList(state).map((p) => ({ id: p.credentialId, transports: p.transports as never })),
     authenticatorSelection: { residentKey: 'required', userVerification: rp.userVerification },
   });
@@ -167,6 +171,7 @@ export async function completeRegistration(
       expectedOrigin: origin,
       expectedRPID: rp.id,
       requireUserVerification: rp.userVerification === 'required',
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     });
   } catch (error) {
     throw ceremonyError(error, () => new InvalidParameterError('The credential is not valid.'));

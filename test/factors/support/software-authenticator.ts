@@ -43,7 +43,11 @@ export class SoftwareAuthenticator {
   private readonly publicKey: KeyObject;
   counter: number;
 
-  constructor(options: { counter?: number } = {}) {
+  /** The COSE algorithm the public key claims (ES256 unless told otherwise). */
+  private readonly alg: number;
+
+  constructor(options: { counter?: number; alg?: number } = {}) {
+    this.alg = options.alg ?? -7;
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
@@ -59,7 +63,7 @@ export class SoftwareAuthenticator {
     return cbor(
       new Map<Cbor, Cbor>([
         [1, 2], // kty: EC2
-        [3, -7], // alg: ES256
+        [3, this.alg], // alg: ES256 by default
         [-1, 1], // crv: P-256
         [-2, Buffer.from(jwk.x!, 'base64url')],
         [-3, Buffer.from(jwk.y!, 'base64url')],
