@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { PgliteDatabase } from '../../src/db/pglite-database.js';
+import { PgliteDatabase, type PgliteOptions } from '../../src/db/pglite-database.js';
 import { repoPath } from './paths.js';
 
 /** The PostgreSQL server to measure on; benchmarks never touch its existing databases. */
@@ -53,9 +53,9 @@ export interface TempPglite {
 }
 
 /** PGlite in a temporary folder on disk, as the embedded default runs it (not in memory). */
-export async function tempPglite(): Promise<TempPglite> {
+export async function tempPglite(options?: PgliteOptions): Promise<TempPglite> {
   const dir = await mkdtemp(join(os.tmpdir(), 'cairn-bench-pglite-'));
-  const db = await PgliteDatabase.open(dir);
+  const db = await PgliteDatabase.open(dir, options);
   return {
     db,
     describe: async () => {
