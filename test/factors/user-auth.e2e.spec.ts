@@ -336,15 +336,20 @@ describe('Choice-based sign-in (USER_AUTH) and passkeys through the AWS SDK', ()
     expect(elsewhere.name).toBe('NotAuthorizedException');
     const nextRequest = JSON.parse(next.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS) as { challenge: string };
     expect(amr(await answer(next.Session, authenticator.assert(nextRequest, { origin: ORIGIN })))).toEqual(['hwk']);
+    // Chosen in SELECT_CHALLENGE: the answer is the WEB_AUTHN challenge.
+    const chosen = await respond('SELECT_CHALLENGE', (await start({ USERNAME: 'kim' })).Session, { USERNAME: 'kim', ANSWER: 'WEB_AUTHN' });
+    expect(chosen.ChallengeName).toBe('WEB_AUTHN');
+    const chosenRequest = JSON.parse(chosen.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS) as { challenge: string };
+    expect(amr(await answer(chosen.Session, authenticator.assert(chosenRequest, { origin: ORIGIN })))).toEqual(['hwk']);
 
     const sub = decodeJwt(token).sub!;
     const counters = (await app.platform.store.readStream(passkeysStream(poolId, sub)))
       .filter((e) => e.type === 'PasskeyUsed')
       .map((e) => (e.data as { counter: number }).counter);
-    // Refused assertions moved the authenticator on but were not recorded: the stored counter went 1 → 4 → 5.
-    expect(counters).toEqual([4, 5]);
+    // Refused assertions moved the authenticator on but were not recorded: the stored counter went 1 → 4 → 5 → 6.
+    expect(counters).toEqual([4, 5, 6]);
     const log = await authLog('kim');
-    expect(log.filter((e) => e.type === 'SignInSucceeded' && JSON.stringify(e.data.factors) === '["WEB_AUTHN"]')).toHaveLength(2);
+    expect(log.filter((e) => e.type === 'SignInSucceeded' && JSON.stringify(e.data.factors) === '["WEB_AUTHN"]')).toHaveLength(3);
     expect(log.filter((e) => e.type === 'SignInFailed').map((e) => e.data.factor)).toEqual(['WEB_AUTHN', 'WEB_AUTHN', 'WEB_AUTHN', 'WEB_AUTHN']);
 
     await anonymous.send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: authenticator.id }));
@@ -352,6 +357,48 @@ describe('Choice-based sign-in (USER_AUTH) and passkeys through the AWS SDK', ()
     const gone = await rejection(anonymous.send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: authenticator.id })));
     expect(gone.name).toBe('ResourceNotFoundException');
     expect((await start({ USERNAME: 'kim' })).AvailableChallenges).not.toContain('WEB_AUTHN');
+  });
+
+  test('A pool that requires MFA and counts a user-verified passkey as multi-factor: WEB_AUTHN is offered and signs in alone', async () => {
+    const strong = (
+      await admin.send(new CreateUserPoolCommand({ PoolName: 'strong', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } }))
+    ).UserPool!.Id!;
+    await admin.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: strong,
+        MfaConfiguration: 'ON',
+        SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}' },
+        WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'required', FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' },
+      }),
+    );
+    const client = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: strong, ClientName: 'web', ExplicitAuthFlows: [...FLOWS] }))).UserPoolClient!
+      .ClientId!;
+    await user(strong, 'uma');
+    const first = await start({ USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }, client);
+    expect(first.ChallengeName).toBe('SMS_MFA');
+    const token = (await respond('SMS_MFA', first.Session, { USERNAME: 'uma', SMS_MFA_CODE: (await outboxCode(strong, 'uma')).code }, client))
+      .AuthenticationResult!.AccessToken!;
+    const authenticator = new SoftwareAuthenticator({ counter: 10 });
+    const { CredentialCreationOptions } = await anonymous.send(new StartWebAuthnRegistrationCommand({ AccessToken: token }));
+    expect((CredentialCreationOptions as { authenticatorSelection: { userVerification: string } }).authenticatorSelection.userVerification).toBe('required');
+    await anonymous.send(
+      new CompleteWebAuthnRegistrationCommand({
+        AccessToken: token,
+        Credential: authenticator.register(CredentialCreationOptions as never, { origin: ORIGIN }) as never,
+      }),
+    );
+    const started = await start({ USERNAME: 'uma' }, client);
+    expect(started.AvailableChallenges).toEqual(['PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN']);
+    const passkey = await respond('SELECT_CHALLENGE', started.Session, { USERNAME: 'uma', ANSWER: 'WEB_AUTHN' }, client);
+    const request = JSON.parse(passkey.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS) as { challenge: string; userVerification: string };
+    expect(request.userVerification).toBe('required');
+    const done = await respond(
+      'WEB_AUTHN',
+      passkey.Session,
+      { USERNAME: 'uma', CREDENTIAL: JSON.stringify(authenticator.assert(request, { origin: ORIGIN })) },
+      client,
+    );
+    expect(amr(done)).toEqual(['hwk']);
   });
 
   test('A passkey whose authenticator keeps no counter: a replayed last answer finds its session used', async () => {
