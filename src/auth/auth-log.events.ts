@@ -1,6 +1,13 @@
 /** How a sign-in was attempted (Cognito's AuthFlow names). */
 export type AuthFlowName =
-  'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'ADMIN_NO_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'USER_SRP_AUTH' | 'USER_AUTH';
+  | 'USER_PASSWORD_AUTH'
+  | 'ADMIN_USER_PASSWORD_AUTH'
+  | 'ADMIN_NO_SRP_AUTH'
+  | 'REFRESH_TOKEN_AUTH'
+  | 'NEW_PASSWORD_REQUIRED'
+  | 'USER_SRP_AUTH'
+  | 'USER_AUTH'
+  | 'CUSTOM_AUTH';
 
 export type SignInFailureReason =
   | 'USER_NOT_FOUND'

@@ -16,6 +16,8 @@ export interface PendingChallenge {
   flow: string;
   /** What the sign-in has proven so far and what its next answer is checked against (MFA, devices). */
   progress?: SignInProgress;
+  /** A flow's own state between its steps (CUSTOM_AUTH: the challenge history and the create hook's private parameters). */
+  state?: Record<string, unknown>;
 }
 
 const invalid = () => new NotAuthorizedError('Invalid session for the user.');
@@ -87,4 +89,4 @@ export class SignInSessions {
   }
 }
 
-const progressOf = (value: PendingChallenge) => (value.progress ? { progress: value.progress } : {});
+const progressOf = (value: PendingChallenge) => ({ ...(value.progress ? { progress: value.progress } : {}), ...(value.state ? { state: value.state } : {}) });

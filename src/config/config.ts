@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTriggerFunctions } from './trigger-functions.js';
+import { parseTriggerFunctions, parseTriggerKeys } from './trigger-functions.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -111,6 +111,22 @@ export const configSchema = z
       .default('cairn.trigger-replies'),
     /** Folder `module:` hook paths are relative to. */
     TRIGGER_MODULE_DIR: z.string().default('.'),
+    /** How long a synchronous hook is waited for, over all its attempts (Cognito: 5 s). */
+    TRIGGER_DEADLINE_MS: z.coerce.number().int().min(50).max(30_000).default(5000),
+    /**
+     * Keys custom email / SMS sender hooks decrypt codes with: JSON, a pool's KMSKeyID (ARN or key
+     * id) → a 32-byte AES-256-GCM key in base64 (src/config/trigger-functions.ts, docs/triggers.md).
+     */
+    TRIGGER_KEYS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          parseTriggerKeys(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `not a valid key map: ${(error as Error).message.slice(0, 300)}` });
+        }
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE_URL && !c.DATABASE_URL) {

@@ -40,3 +40,30 @@ export function functionName(arn: string): string {
   const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arn);
   return match ? match[1] : arn;
 }
+
+/**
+ * The keys custom sender hooks decrypt codes with (`TRIGGER_KEYS`, a JSON object): the KMSKeyID a
+ * pool's LambdaConfig names (the whole ARN, or the key id after `key/`) → a 32-byte AES-256-GCM
+ * key, base64 or base64url. Cognito encrypts the code with that KMS key; here the deployment holds
+ * the key and gives the same bytes to the hook (docs/triggers.md, decryptCode in the trigger SDK).
+ */
+export type TriggerKeys = ReadonlyMap<string, Buffer>;
+
+const key32 = z
+  .string()
+  .transform((s) => Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64'))
+  .refine((b) => b.length === 32, 'a key must be 32 bytes (base64)');
+
+export const triggerKeysSchema = z.record(z.string().min(1).max(2048), key32);
+
+/** Parses TRIGGER_KEYS (JSON); an error names the bad entry. */
+export function parseTriggerKeys(json: string | undefined): TriggerKeys {
+  if (!json) return new Map();
+  return new Map(Object.entries(triggerKeysSchema.parse(JSON.parse(json))));
+}
+
+/** The key for a KMSKeyID: listed by its whole ARN, or by the key id it ends with (`arn:aws:kms:...:key/<id>`). */
+export function keyFor(keys: TriggerKeys, kmsKeyId: string | undefined): Buffer | undefined {
+  if (!kmsKeyId) return undefined;
+  return keys.get(kmsKeyId) ?? keys.get(kmsKeyId.replace(/^arn:[^:]+:kms:[^:]*:[^:]*:(key|alias)\//, ''));
+}

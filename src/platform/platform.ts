@@ -37,7 +37,7 @@ import { TriggerDispatcher } from '../triggers/trigger-dispatcher.js';
 import { KafkaTransport } from '../triggers/transports/kafka.transport.js';
 import { ModuleTransport } from '../triggers/transports/module.transport.js';
 import { WebhookTransport } from '../triggers/transports/webhook.transport.js';
-import { parseTriggerFunctions } from '../config/trigger-functions.js';
+import { parseTriggerFunctions, parseTriggerKeys } from '../config/trigger-functions.js';
 
 /** Everything the API and the projections need, built once from the configuration. */
 export interface Platform {
@@ -148,6 +148,8 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
         store,
         log: logger,
         observe: (kind, outcome, seconds) => metrics.observeTrigger(kind, outcome, seconds),
+        deadlineMs: config.TRIGGER_DEADLINE_MS,
+        keys: parseTriggerKeys(config.TRIGGER_KEYS),
       });
   const triggers: Triggers = overrides.triggers ?? (dispatcher as TriggerDispatcher);
   const runner = new ProjectionRunner(store, db, PROJECTIONS, {

@@ -3,10 +3,11 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import { withMetadata } from '../shared/command-handler.js';
 import type { Log } from '../shared/ports.js';
 import { systemContext } from '../shared/request-context.js';
-import { functionName, type TriggerFunctions, type TriggerTarget } from '../config/trigger-functions.js';
+import { functionName, keyFor, type TriggerFunctions, type TriggerKeys, type TriggerTarget } from '../config/trigger-functions.js';
+import { encryptCode } from './sender-code.js';
 import { InvalidLambdaResponseError, TransportError, UnexpectedLambdaError, UserLambdaValidationError } from './trigger-errors.js';
 import { type TriggerAttempted, triggerLogStream } from './trigger-log.events.js';
-import { type LambdaConfig, type TriggerCall, type TriggerKind, type Triggers, hookArn } from './trigger.port.js';
+import { type LambdaConfig, type TriggerCall, type TriggerKind, type Triggers, hookArn, hookVersion } from './trigger.port.js';
 import { validResponse } from './trigger-responses.js';
 import type { CognitoTriggerEvent, Transport } from './transports/transport.js';
 
@@ -22,8 +23,13 @@ export interface DispatcherOptions {
   log?: Log;
   /** Latency per hook kind and outcome (src/observability). */
   observe?: (kind: string, outcome: 'ok' | 'error' | 'timeout', seconds: number) => void;
+  /** How long a synchronous hook is waited for, all attempts together (Cognito: 5 s). */
   deadlineMs?: number;
+  /** The keys custom sender hooks decrypt codes with, by KMSKeyID (TRIGGER_KEYS). */
+  keys?: TriggerKeys;
 }
+
+const SENDERS: ReadonlySet<TriggerKind> = new Set(['CustomEmailSender', 'CustomSMSSender']);
 
 /**
  * Runs the hooks pools configure: the LambdaConfig ARN names a function, the deployment's
@@ -45,14 +51,15 @@ export class TriggerDispatcher implements Triggers {
     const target = this.options.functions.get(name);
     if (!target) throw new UnexpectedLambdaError(`${call.kind} invocation failed due to error: no function named ${name} is configured (TRIGGER_FUNCTIONS).`);
     const transport = this.transport(target);
+    const request = SENDERS.has(call.kind) ? this.sealCode(call) : call.request;
     const event: CognitoTriggerEvent = {
-      version: call.version ?? '1',
+      version: call.version ?? hookVersion(call.lambdaConfig, call.kind),
       triggerSource: call.triggerSource,
       region: call.region,
       userPoolId: call.poolId,
       userName: call.userName,
       callerContext: { awsSdkVersion: 'cairn', clientId: call.clientId ?? null },
-      request: call.request,
+      request,
       response: {},
     };
     const deadline = Date.now() + (this.options.deadlineMs ?? DEADLINE_MS);
@@ -86,6 +93,21 @@ export class TriggerDispatcher implements Triggers {
     throw new UnexpectedLambdaError(
       `${call.kind} invocation failed due to error ${last?.kind === 'timeout' ? 'Socket timeout while invoking Lambda function' : (last?.message ?? 'the hook could not be reached')}.`,
     );
+  }
+
+  /** A custom sender's request with its code encrypted under the pool's KMSKeyID (the plaintext never leaves the process). */
+  private sealCode(call: TriggerCall): Record<string, unknown> {
+    const kmsKeyId = call.lambdaConfig?.KMSKeyID;
+    const key = keyFor(this.options.keys ?? new Map(), kmsKeyId);
+    if (!key) {
+      throw new UnexpectedLambdaError(
+        kmsKeyId
+          ? `${call.kind} invocation failed due to error: no key is configured for KMSKeyID ${kmsKeyId} (TRIGGER_KEYS).`
+          : `${call.kind} invocation failed due to error: the user pool has no KMSKeyID.`,
+      );
+    }
+    const code = call.request.code;
+    return { ...call.request, code: typeof code === 'string' ? encryptCode(key, call.poolId, code) : null };
   }
 
   async close(): Promise<void> {

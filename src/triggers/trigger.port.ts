@@ -75,5 +75,19 @@ export function hookArn(config: LambdaConfig | undefined, kind: TriggerKind): st
   return config[kind];
 }
 
+/** The event version a pool's hook of `kind` gets: '2' for a V2_0 pre token generation hook (Cognito's LambdaVersion), else '1'. */
+export function hookVersion(config: LambdaConfig | undefined, kind: TriggerKind): string {
+  const versioned =
+    kind === 'PreTokenGeneration'
+      ? config?.PreTokenGenerationConfig
+      : kind === 'CustomEmailSender'
+        ? config?.CustomEmailSender
+        : kind === 'CustomSMSSender'
+          ? config?.CustomSMSSender
+          : undefined;
+  const match = /^V(\d+)_0$/.exec(versioned?.LambdaVersion ?? '');
+  return match ? match[1] : '1';
+}
+
 /** No hooks anywhere (tests and tools that need none). */
 export const noTriggers: Triggers = { invoke: async () => undefined, configured: () => false };

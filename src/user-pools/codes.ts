@@ -4,6 +4,9 @@ import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { type DeliveryMedium, type MessageSender, maskDestination } from '../messaging/message.js';
 import { DELIVERY, SECRETS, STORE } from '../shared/ports.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { InvalidLambdaResponseError } from '../triggers/trigger-errors.js';
+import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { CODE_TTL_MS, type CodeTarget, codeSubject } from './code-targets.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { MessageTemplates } from './user-pool.events.js';
@@ -57,6 +60,23 @@ export function invitationMessage(templates: MessageTemplates, medium: DeliveryM
   return { subject: t.emailSubject ?? DEFAULT_TEXT.invitationSubject, body: render(body, { code: password, username }) };
 }
 
+/** Cognito's CustomMessage_* / CustomEmailSender_* / CustomSMSSender_* trigger sources (the part after the kind). */
+export type MessageSource = 'SignUp' | 'AdminCreateUser' | 'ResendCode' | 'ForgotPassword' | 'UpdateUserAttribute' | 'VerifyUserAttribute' | 'Authentication';
+
+/** Who a message is for, as the message hooks see it (their event's request and callerContext). */
+export interface MessageHook {
+  source?: MessageSource;
+  userAttributes?: Record<string, string>;
+  clientId?: string;
+  clientMetadata?: Record<string, string>;
+  context?: RequestContext;
+}
+
+const SOURCE_OF: Record<CodePurpose, MessageSource> = { SIGN_UP: 'SignUp', FORGOT_PASSWORD: 'ForgotPassword', VERIFY_ATTRIBUTE: 'VerifyUserAttribute' };
+
+/** What Cognito puts in a custom message hook's request for the code, the link and the username. */
+const PLACEHOLDERS = { codeParameter: '{####}', linkParameter: '{##Click Here##}' };
+
 export const details = (issued: IssuedCode): CodeDeliveryDetails => ({
   Destination: issued.toSend.destination,
   DeliveryMedium: issued.medium,
@@ -70,6 +90,7 @@ export class Codes {
     @Inject(SECRETS) private readonly secrets: Secrets,
     @Inject(DELIVERY) private readonly delivery: MessageSender,
     @Inject(STORE) private readonly store: EventStore,
+    @Inject(TRIGGERS) private readonly triggers: Triggers,
   ) {}
 
   /** A new code for `sub`, hashed and bound to the user and purpose, ready for the decider. */
@@ -96,20 +117,99 @@ export class Codes {
   }
 
   /**
-   * Sends the code in the words of the pool's templates. Callers pass the pool they decided on;
-   * callers that pass only its id get the pool read again (a cached stream) for its templates.
+   * Sends the code in the words of the pool's templates, or of its custom message hook; a pool
+   * with a custom sender hook for the medium hands the code (encrypted) to the hook and sends
+   * nothing itself. Callers pass the pool they decided on; callers that pass only its id get the
+   * pool read again (a cached stream).
    */
-  async deliver(pool: ActivePool | string, username: string, purpose: CodePurpose, issued: IssuedCode): Promise<CodeDeliveryDetails> {
-    const { poolId, settings } = typeof pool === 'string' ? await loadPool(this.store, pool) : pool;
-    const message = codeMessage(settings.messageTemplates, issued.medium, issued.code);
-    await this.delivery.send({ poolId, username, medium: issued.medium, to: issued.to, purpose, ...message });
+  async deliver(pool: ActivePool | string, username: string, purpose: CodePurpose, issued: IssuedCode, hook: MessageHook = {}): Promise<CodeDeliveryDetails> {
+    const active = typeof pool === 'string' ? await loadPool(this.store, pool) : pool;
+    const source = hook.source ?? SOURCE_OF[purpose];
+    const defaults = codeMessage(active.settings.messageTemplates, issued.medium, PLACEHOLDERS.codeParameter);
+    const message = await this.compose(active, username, issued.medium, issued.code, source, hook, defaults);
+    if (message) await this.delivery.send({ poolId: active.poolId, username, medium: issued.medium, to: issued.to, purpose, ...message });
     return details(issued);
   }
 
-  /** The invitation with the temporary password (the only message that carries a password), in the words of the pool's template. */
-  async invite(pool: ActivePool, username: string, to: { medium: DeliveryMedium; address: string }, password: string): Promise<void> {
-    const message = invitationMessage(pool.settings.messageTemplates, to.medium, username, password);
-    await this.delivery.send({ poolId: pool.poolId, username, medium: to.medium, to: to.address, purpose: 'INVITATION', ...message });
+  /** The invitation with the temporary password (the only message that carries a password), in the words of the pool's template or its hook. */
+  async invite(pool: ActivePool, username: string, to: { medium: DeliveryMedium; address: string }, password: string, hook: MessageHook = {}): Promise<void> {
+    const defaults = invitationMessage(pool.settings.messageTemplates, to.medium, '{username}', PLACEHOLDERS.codeParameter);
+    const message = await this.compose(pool, username, to.medium, password, 'AdminCreateUser', hook, defaults);
+    if (message) await this.delivery.send({ poolId: pool.poolId, username, medium: to.medium, to: to.address, purpose: 'INVITATION', ...message });
+  }
+
+  /** The welcome message of a user the migration hook created (no code, no password: the invitation's subject, the username). */
+  async welcome(pool: ActivePool, username: string, to: { medium: DeliveryMedium; address: string }): Promise<void> {
+    const subject = pool.settings.messageTemplates.invitation?.emailSubject ?? 'Welcome';
+    await this.delivery.send({
+      poolId: pool.poolId,
+      username,
+      medium: to.medium,
+      to: to.address,
+      purpose: 'WELCOME',
+      subject,
+      body: `Welcome. Your username is ${username}.`,
+    });
+  }
+
+  /**
+   * A message's subject and body with the code filled in (`defaults` still has the {####} and
+   * {username} placeholders): the custom message hook may replace them, keeping the placeholders
+   * (Cognito refuses a message without the code's). Undefined when a custom sender hook took the
+   * code instead: the service then sends nothing.
+   */
+  async compose(
+    pool: ActivePool,
+    username: string,
+    medium: DeliveryMedium,
+    code: string,
+    source: MessageSource,
+    hook: MessageHook,
+    defaults: { subject: string; body: string },
+  ): Promise<{ subject: string; body: string } | undefined> {
+    const lambdaConfig = pool.settings.lambdaConfig;
+    const common = {
+      poolId: pool.poolId,
+      region: pool.region,
+      lambdaConfig,
+      userName: username,
+      ...(hook.clientId ? { clientId: hook.clientId } : {}),
+      ...(hook.context ? { context: hook.context } : {}),
+    };
+    const userAttributes = hook.userAttributes ?? {};
+    const clientMetadata = hook.clientMetadata ?? {};
+    const sender = medium === 'EMAIL' ? 'CustomEmailSender' : 'CustomSMSSender';
+    if (this.triggers.configured(lambdaConfig, sender)) {
+      // The dispatcher encrypts `code` under the pool's KMSKeyID before the event leaves the process.
+      await this.triggers.invoke({
+        ...common,
+        kind: sender,
+        triggerSource: `${sender}_${source}`,
+        request: { type: medium === 'EMAIL' ? 'customEmailSenderRequestV1' : 'customSMSSenderRequestV1', code, clientMetadata, userAttributes },
+      });
+      return undefined;
+    }
+    let { subject, body } = defaults;
+    if (this.triggers.configured(lambdaConfig, 'CustomMessage')) {
+      const invitation = source === 'AdminCreateUser';
+      const response = await this.triggers.invoke({
+        ...common,
+        kind: 'CustomMessage',
+        triggerSource: `CustomMessage_${source}`,
+        request: { userAttributes, ...PLACEHOLDERS, usernameParameter: invitation ? '{username}' : null, clientMetadata },
+      });
+      const custom = medium === 'EMAIL' ? response?.emailMessage : response?.smsMessage;
+      if (typeof custom === 'string' && custom !== '') {
+        if (!custom.includes(PLACEHOLDERS.codeParameter) || (invitation && !custom.includes('{username}'))) {
+          throw new InvalidLambdaResponseError(
+            `Invalid lambda response: the custom ${medium === 'EMAIL' ? 'emailMessage' : 'smsMessage'} must contain the ${invitation ? '{####} and {username} placeholders' : '{####} placeholder'}.`,
+          );
+        }
+        body = custom;
+      }
+      if (medium === 'EMAIL' && typeof response?.emailSubject === 'string' && response.emailSubject !== '') subject = response.emailSubject;
+    }
+    return { subject, body: render(body, source === 'AdminCreateUser' ? { code, username } : { code }) };
   }
 }
 

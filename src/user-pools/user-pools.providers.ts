@@ -3,6 +3,7 @@ import { AppClients } from './clients/app-clients.js';
 import { CreateUserPoolClientHandler, DeleteUserPoolClientHandler, UpdateUserPoolClientHandler } from './clients/client.commands.js';
 import { DescribeUserPoolClientHandler, ListUserPoolClientsHandler } from './clients/client.queries.js';
 import { Codes } from './codes.js';
+import { UserMigration } from './user-migration.js';
 import { AddCustomAttributesHandler } from './commands/add-custom-attributes.js';
 import { AdminCreateUserHandler } from './commands/admin-create-user.js';
 import { AdminResetUserPasswordHandler, AdminSetUserPasswordHandler } from './commands/admin-passwords.js';
@@ -44,6 +45,7 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   Users,
   AppClients,
   Codes,
+  UserMigration,
   TokenCallers,
   UserTargets,
   // Pools

@@ -45,6 +45,10 @@ export type UserCommand =
       passwordHash: string;
       srp?: SrpVerifierData;
       code?: CodeToSend;
+      /** Confirmed at once: a pre sign-up hook's autoConfirmUser, or a user migrated by the user migration hook. */
+      confirmedBy?: 'PRE_SIGN_UP' | 'USER_MIGRATION';
+      /** A migrated user whose hook answered finalUserStatus RESET_REQUIRED. */
+      resetRequired?: boolean;
     } & Now)
   | ({
       type: 'CreateUserByAdmin';
@@ -327,7 +331,9 @@ function signUp(command: Extract<UserCommand, { type: 'SignUp' }>, state: UserSt
   if (state.exists) throw new UsernameExistsError('User already exists');
   const { poolId, sub, username, attributes, passwordHash, srp, now } = command;
   const events: UserEvent[] = [{ type: 'UserSignedUp', data: { poolId, sub, username, attributes, passwordHash, ...(srp ? { srp } : {}), signedUpAt: now } }];
-  if (command.code) events.push({ type: 'ConfirmationCodeSent', data: { purpose: 'SIGN_UP', ...command.code } });
+  if (command.confirmedBy) events.push({ type: 'UserConfirmed', data: { confirmedAt: now, via: command.confirmedBy } });
+  else if (command.code) events.push({ type: 'ConfirmationCodeSent', data: { purpose: 'SIGN_UP', ...command.code } });
+  if (command.resetRequired) events.push({ type: 'PasswordResetRequired', data: { at: now } });
   return events;
 }
 

@@ -146,3 +146,27 @@ describe('user decider: decisions made on the state at the moment of the write',
     expect(when([withVerifier], { type: 'AddSrpVerifier', srp: { salt: '00', verifier: '01' }, checkedHash: '$argon2id$h', now: T1 })()).toEqual([]);
   });
 });
+
+describe('user decider: users a hook confirms at creation', () => {
+  const signUp = { type: 'SignUp', poolId: 'p', sub: 's', username: 'Alice', attributes: { email: 'a@x.test' }, passwordHash: '$argon2id$h', now: T0 } as const;
+  const code = { codeHash: 'H(123456)', expiresAt: '2026-01-02T00:00:00.000Z', medium: 'EMAIL', destination: 'a***@x.test', attribute: 'email' } as const;
+
+  test("a pre sign-up hook's autoConfirmUser confirms the user in the sign-up's write, and no code is sent", () => {
+    const events = when([], { ...signUp, code, confirmedBy: 'PRE_SIGN_UP' })();
+    expect(events).toEqual([signedUp, { type: 'UserConfirmed', data: { confirmedAt: T0, via: 'PRE_SIGN_UP' } }]);
+    expect(fold(userDecider, events)).toMatchObject({ status: 'CONFIRMED', attributes: { email: 'a@x.test' } });
+  });
+
+  test('a migrated user is confirmed at once; with RESET_REQUIRED the user must reset the password first', () => {
+    const migrated = when([], { ...signUp, confirmedBy: 'USER_MIGRATION' })();
+    expect(migrated.map((e) => e.type)).toEqual(['UserSignedUp', 'UserConfirmed']);
+    expect(fold(userDecider, migrated)).toMatchObject({ status: 'CONFIRMED' });
+    const reset = when([], { ...signUp, confirmedBy: 'USER_MIGRATION', resetRequired: true })();
+    expect(reset).toEqual([signedUp, { type: 'UserConfirmed', data: { confirmedAt: T0, via: 'USER_MIGRATION' } }, { type: 'PasswordResetRequired', data: { at: T0 } }]);
+    expect(fold(userDecider, reset)).toMatchObject({ status: 'RESET_REQUIRED' });
+  });
+
+  test('a hook-confirmed name is still claimed once: signing up over an existing user is refused', () => {
+    expect(when([signedUp], { ...signUp, confirmedBy: 'PRE_SIGN_UP' })).toThrow('User already exists');
+  });
+});

@@ -48,8 +48,8 @@ export type ConfirmationCodeMismatched = {
 
 export type UserConfirmed = {
   type: 'UserConfirmed';
-  /** `via` ADMIN: AdminConfirmSignUp (nothing verified). */
-  data: { confirmedAt: string; verifiedAttribute?: ContactAttribute; via?: 'CODE' | 'ADMIN' };
+  /** `via` ADMIN: AdminConfirmSignUp (nothing verified); PRE_SIGN_UP / USER_MIGRATION: confirmed by a hook at creation. */
+  data: { confirmedAt: string; verifiedAttribute?: ContactAttribute; via?: 'CODE' | 'ADMIN' | 'PRE_SIGN_UP' | 'USER_MIGRATION' };
 };
 
 /** AdminCreateUser: the user starts with a temporary password (FORCE_CHANGE_PASSWORD). */

@@ -69,7 +69,13 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
   });
   if (!state.exists || !signIn) throw new NotAuthorizedError('Invalid session for the user.');
   await deliverSentCodes(s.codes, pool.poolId, state.username, events, candidates);
-  return { AuthenticationResult: await s.tokens.finishSignIn(caller.client, state, signIn), ChallengeParameters: {} };
+  return {
+    AuthenticationResult: await s.tokens.finishSignIn(caller.client, state, signIn, {
+      source: 'TokenGeneration_NewPasswordChallenge',
+      clientMetadata: response.clientMetadata,
+    }),
+    ChallengeParameters: {},
+  };
 }
 
 export const newPasswordRequired: ChallengeHandler = { run: answerNewPassword };

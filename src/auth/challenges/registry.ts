@@ -1,6 +1,7 @@
 import type { ChallengeHandler } from '../flows/flow.js';
 import { devicePasswordVerifier, deviceSrpAuth } from './device-srp.challenge.js';
 import { emailOtp, smsMfa, smsOtp, softwareTokenMfa } from './mfa-code.challenge.js';
+import { customChallenge } from './custom-challenge.challenge.js';
 import { mfaSetup } from './mfa-setup.challenge.js';
 import { newPasswordRequired } from './new-password.challenge.js';
 import { selectMfaType } from './select-mfa-type.challenge.js';
@@ -25,6 +26,7 @@ export const CHALLENGES: Readonly<Record<string, ChallengeHandler>> = {
   SELECT_CHALLENGE: selectChallenge,
   SMS_OTP: smsOtp,
   WEB_AUTHN: webAuthn,
+  CUSTOM_CHALLENGE: customChallenge,
 };
 
 /** Every ChallengeName Cognito's API defines (ChallengeNameType). */

@@ -7,7 +7,7 @@ import type { GuessOutcome } from '../sign-in-guard.js';
 import { decidePasswordSignIn, guessOutcome } from '../sign-in.js';
 import type { SignInServices } from '../sign-in-services.js';
 import type { AuthFlowHandler, SignInAnswer, SignInRequest } from './flow.js';
-import { admitGuess, beforeDecision, findSignInUser, recordAndAnswer, requireParameters, settleGuess } from './sign-in-steps.js';
+import { admitGuess, beforeDecision, findSignInUser, migrateUnknownUser, recordAndAnswer, requireParameters, settleGuess } from './sign-in-steps.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,7 +20,7 @@ async function passwordSignIn(request: SignInRequest, s: SignInServices): Promis
   const { caller, parameters, now } = request;
   const pool = caller.pool;
   requireParameters(request, 'USERNAME', 'PASSWORD');
-  const user = await findSignInUser(s, pool, parameters.USERNAME);
+  const user = await migrateUnknownUser(s, request, await findSignInUser(s, pool, parameters.USERNAME));
   caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
   const guess = await admitGuess(s, request, user, parameters.USERNAME);
   let settled: GuessOutcome = 'not_attempted';

@@ -1,5 +1,6 @@
 import type { AuthFlowHandler } from './flow.js';
 import { adminUserPasswordAuth, userPasswordAuth } from './password.flow.js';
+import { customAuth } from './custom-auth.flow.js';
 import { refreshTokenAuth } from './refresh.flow.js';
 import { userSrpAuth } from './srp.flow.js';
 import { userAuthFlow } from './user-auth.flow.js';
@@ -18,6 +19,7 @@ export const AUTH_FLOWS: Readonly<Record<string, AuthFlowHandler>> = {
   REFRESH_TOKEN: refreshTokenAuth,
   USER_SRP_AUTH: userSrpAuth,
   USER_AUTH: userAuthFlow,
+  CUSTOM_AUTH: customAuth,
 };
 
 /** Every AuthFlow value Cognito's API defines (AuthFlowType). */

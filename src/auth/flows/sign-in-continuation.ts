@@ -21,6 +21,8 @@ export interface SignInContext {
   surface: SignInSurface;
   context: RequestContext;
   now: Date;
+  /** The caller's ClientMetadata, for the hooks of the sign-in's last step. */
+  clientMetadata?: Record<string, string>;
 }
 
 /** The progress of a sign-in whose first factor just passed (DEVICE_KEY: the device it names). */
@@ -142,7 +144,11 @@ async function finishSignIn(s: SignInServices, at: SignInContext, user: Existing
     if (error instanceof WrongExpectedRevisionError) throw new NotAuthorizedError('Invalid session for the user, session can only be used once.');
     throw error;
   }
-  const result = await s.tokens.finishSignIn(caller.client, user, pending);
+  const result = await s.tokens.finishSignIn(caller.client, user, pending, {
+    source: provenDevice ? 'TokenGeneration_AuthenticateDevice' : 'TokenGeneration_Authentication',
+    newDeviceUsed: newDevice !== undefined,
+    ...(at.clientMetadata ? { clientMetadata: at.clientMetadata } : {}),
+  });
   return { AuthenticationResult: newDevice ? { ...result, NewDeviceMetadata: newDevice } : result, ChallengeParameters: {} };
 }
 

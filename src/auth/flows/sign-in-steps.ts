@@ -1,12 +1,14 @@
 import type { AppendOptions, StreamWrite } from '../../event-store/event-store.port.js';
 import { withMetadata } from '../../shared/command-handler.js';
 import { fold } from '../../shared/decider.js';
-import { InvalidParameterError, LimitExceededError } from '../../shared/domain-error.js';
+import { InvalidParameterError, LimitExceededError, UserNotFoundError } from '../../shared/domain-error.js';
+import { UserLambdaValidationError } from '../../triggers/trigger-errors.js';
 import { signInNameCandidates, userClaims } from '../../user-pools/aliases.js';
 import type { ActivePool } from '../../user-pools/user-pool.repository.js';
 import { type ExistingUserState, userDecider, type UserState } from '../../user-pools/user.decider.js';
 import type { UserEvent } from '../../user-pools/user.events.js';
 import { normalizeUsername } from '../../user-pools/username.js';
+import { hookAttributes } from '../../user-pools/post-confirmation.js';
 import { type AuthFlowName, type AuthLogEvent, authLogStream } from '../auth-log.events.js';
 import type { GuessKeys, GuessOutcome } from '../sign-in-guard.js';
 import type { SignInOutcome } from '../sign-in.js';
@@ -90,12 +92,42 @@ export async function beforeDecision(s: SignInServices, request: SignInRequest, 
     triggerSource: 'PreAuthentication_Authentication',
     poolId: request.caller.pool.poolId,
     region: request.caller.pool.region,
-    lambdaConfig: undefined,
+    lambdaConfig: request.caller.pool.settings.lambdaConfig,
     userName: user.username,
     clientId: request.caller.clientId,
-    request: { userAttributes: { ...user.attributes, sub: user.sub }, validationData: {}, userNotFound: false, clientMetadata: request.clientMetadata },
+    // Cognito hands the sign-in's ClientMetadata to this hook as its validationData.
+    request: { userAttributes: hookAttributes(user), validationData: request.clientMetadata, userNotFound: false },
     context: request.context,
   });
+}
+
+/**
+ * A password sign-in for a name that matches no user: the pool's user migration hook may know it
+ * (UserMigration_Authentication, with the password typed); the user it describes is created just
+ * in time and the sign-in goes on with them. Without a hook, or when the hook refuses, nothing
+ * changes (a refusal is the hook's error).
+ */
+export async function migrateUnknownUser(s: SignInServices, request: SignInRequest, user: UserState): Promise<UserState> {
+  const { caller } = request;
+  if (user.exists || !s.migration.configured(caller.pool)) return user;
+  try {
+    const migrated = await s.migration.migrate({
+      pool: caller.pool,
+      username: request.parameters.USERNAME,
+      source: 'UserMigration_Authentication',
+      password: request.parameters.PASSWORD,
+      clientId: caller.clientId,
+      validationData: request.clientMetadata,
+      clientMetadata: request.clientMetadata,
+      context: request.context,
+    });
+    return migrated?.user ?? user;
+  } catch (error) {
+    // The hook does not know the user (or the password): Cognito's answer for a name it cannot migrate.
+    if (!(error instanceof UserLambdaValidationError)) throw error;
+    if (caller.hidesUserExistence) return user;
+    throw new UserNotFoundError(`Exception migrating user in app client ${caller.clientId}`);
+  }
 }
 
 /** The auth-log write of an attempt (off the user's main stream, so it stays short). */

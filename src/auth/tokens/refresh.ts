@@ -63,7 +63,14 @@ export class RefreshTokens {
       // Safe to retry: a concurrent use is decided again against the new state.
       await handleCommand({ store: this.s.store, streamId, decider: refreshTokenDecider, context, now, retries: 3, command: () => use });
     }
-    const tokens = await this.s.tokens.sign(client, user, family.familyId, Math.floor(Date.parse(family.authTime) / 1000));
+    const tokens = await this.s.tokens.sign(
+      client,
+      user,
+      family.familyId,
+      Math.floor(Date.parse(family.authTime) / 1000),
+      {},
+      { source: 'TokenGeneration_RefreshTokens', context },
+    );
     return next ? { ...tokens, RefreshToken: next.token } : tokens;
   }
 

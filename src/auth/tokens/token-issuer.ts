@@ -5,6 +5,10 @@ import type { EventStore, StreamWrite } from '../../event-store/event-store.port
 import { withMetadata } from '../../shared/command-handler.js';
 import type { Ids } from '../../shared/ids.js';
 import { IDS, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../../shared/ports.js';
+import { hookVersion, TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
+import { hookAttributes } from '../../user-pools/post-confirmation.js';
+import { loadPool } from '../../user-pools/user-pool.repository.js';
+import { applyPreTokenResponse, preTokenRequest, type TokenDraft, type TokenSource } from './pre-token-generation.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { KeyRing } from '../../tokens/key-ring.js';
 import { validitySeconds } from '../../user-pools/clients/client.decider.js';
@@ -41,6 +45,17 @@ export interface PendingSignIn {
   /** The family's first event, for the sign-in's one `appendMany`. */
   write: StreamWrite;
   proof?: SignInProof;
+  /** The request the sign-in answers (its correlation id goes on the hooks' log entries). */
+  context?: RequestContext;
+}
+
+/** What the hooks of a token issue get besides the user: the trigger source, the caller's ClientMetadata, the request. */
+export interface TokenHook {
+  source?: TokenSource;
+  clientMetadata?: Record<string, string>;
+  context?: RequestContext;
+  /** Post authentication: whether the sign-in came from a device new to the user. */
+  newDeviceUsed?: boolean;
 }
 
 /**
@@ -56,6 +71,7 @@ export class TokenIssuer {
     @Inject(IDS) private readonly ids: Ids,
     @Inject(SETTINGS) private readonly settings: ServiceSettings,
     private readonly keyRing: KeyRing,
+    @Inject(TRIGGERS) private readonly triggers: Triggers,
   ) {}
 
   issuer(poolId: string): string {
@@ -92,22 +108,45 @@ export class TokenIssuer {
       events: withMetadata(issued, context, now),
       options: { expectedRevision: 'no_stream' },
     };
-    return { familyId, authTime: now, refreshToken: refresh.token, write, proof };
+    return { familyId, authTime: now, refreshToken: refresh.token, write, proof, context };
   }
 
-  /** The tokens of a sign-in whose family has been written. */
-  async finishSignIn(client: ActiveClient, user: ExistingUserState, pending: PendingSignIn): Promise<AuthenticationResult> {
-    const tokens = await this.sign(client, user, pending.familyId, Math.floor(pending.authTime.getTime() / 1000), pending.proof);
+  /**
+   * The tokens of a sign-in whose family has been written: the pool's post authentication hook
+   * first (a refusal fails the sign-in, as in Cognito), then the tokens, through the pre token
+   * generation hook.
+   */
+  async finishSignIn(client: ActiveClient, user: ExistingUserState, pending: PendingSignIn, hook: TokenHook = {}): Promise<AuthenticationResult> {
+    const context = hook.context ?? pending.context;
+    const pool = await loadPool(this.store, client.poolId);
+    if (this.triggers.configured(pool.settings.lambdaConfig, 'PostAuthentication')) {
+      await this.triggers.invoke({
+        kind: 'PostAuthentication',
+        triggerSource: 'PostAuthentication_Authentication',
+        poolId: pool.poolId,
+        region: pool.region,
+        lambdaConfig: pool.settings.lambdaConfig,
+        userName: user.username,
+        clientId: client.clientId,
+        request: { userAttributes: hookAttributes(user), newDeviceUsed: hook.newDeviceUsed ?? false, clientMetadata: hook.clientMetadata ?? {} },
+        ...(context ? { context } : {}),
+      });
+    }
+    const tokens = await this.sign(client, user, pending.familyId, Math.floor(pending.authTime.getTime() / 1000), pending.proof, {
+      ...hook,
+      ...(context ? { context } : {}),
+    });
     return { ...tokens, RefreshToken: pending.refreshToken };
   }
 
-  /** ID and access tokens for one sign-in (family `originJti`). */
+  /** ID and access tokens for one sign-in (family `originJti`), as the pool's pre token generation hook leaves them. */
   async sign(
     client: ActiveClient,
     user: ExistingUserState,
     originJti: string,
     authTime: number,
     proof: SignInProof = {},
+    hook: TokenHook = {},
   ): Promise<Omit<AuthenticationResult, 'RefreshToken'>> {
     const s = client.settings;
     const input = {
@@ -126,14 +165,35 @@ export class TokenIssuer {
     const amrClaim = proof.amr?.length ? { amr: proof.amr } : {};
     const accessSeconds = validitySeconds(s.accessTokenValidity, s.tokenValidityUnits.accessToken);
     const idSeconds = validitySeconds(s.idTokenValidity, s.tokenValidityUnits.idToken);
+    const draft = await this.preTokenGeneration(client, user, hook, {
+      access: { ...accessTokenClaims(input), ...amrClaim, ...(proof.deviceKey ? { device_key: proof.deviceKey } : {}) },
+      id: { ...idTokenClaims(input), ...amrClaim },
+    });
     const [AccessToken, IdToken] = await Promise.all([
-      this.keyRing.sign(
-        client.poolId,
-        { ...accessTokenClaims(input), ...amrClaim, ...(proof.deviceKey ? { device_key: proof.deviceKey } : {}) },
-        { expiresInSeconds: accessSeconds },
-      ),
-      this.keyRing.sign(client.poolId, { ...idTokenClaims(input), ...amrClaim }, { expiresInSeconds: idSeconds }),
+      this.keyRing.sign(client.poolId, draft.access, { expiresInSeconds: accessSeconds }),
+      this.keyRing.sign(client.poolId, draft.id, { expiresInSeconds: idSeconds }),
     ]);
     return { AccessToken, IdToken, ExpiresIn: accessSeconds, TokenType: 'Bearer' };
+  }
+
+  /** The pool's pre token generation hook (V1: the ID token; V2: both, and the scopes), if it has one. */
+  private async preTokenGeneration(client: ActiveClient, user: ExistingUserState, hook: TokenHook, draft: TokenDraft): Promise<TokenDraft> {
+    const pool = await loadPool(this.store, client.poolId);
+    const lambdaConfig = pool.settings.lambdaConfig;
+    if (!this.triggers.configured(lambdaConfig, 'PreTokenGeneration')) return draft;
+    const version = hookVersion(lambdaConfig, 'PreTokenGeneration');
+    const response = await this.triggers.invoke({
+      kind: 'PreTokenGeneration',
+      triggerSource: hook.source ?? 'TokenGeneration_Authentication',
+      version,
+      poolId: pool.poolId,
+      region: pool.region,
+      lambdaConfig,
+      userName: user.username,
+      clientId: client.clientId,
+      request: preTokenRequest(version, hookAttributes(user), draft, hook.clientMetadata ?? {}),
+      ...(hook.context ? { context: hook.context } : {}),
+    });
+    return applyPreTokenResponse(version, response, draft);
   }
 }

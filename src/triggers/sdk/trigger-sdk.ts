@@ -51,13 +51,22 @@ export interface TriggerConsumer {
   stop(): Promise<void>;
 }
 
-/** Consumes trigger requests from `topic` in consumer group `groupId` and answers each on its reply topic. */
+/**
+ * Consumes trigger requests from `topic` in consumer group `groupId` and answers each on its reply
+ * topic. Requests are handled concurrently (up to `concurrency` at a time, 64 by default), so a
+ * slow hook does not hold up the others on its partition; a request whose deadline (the
+ * service's, 5 s) has passed is skipped, and a handler still running at the deadline is no longer
+ * waited for (the service has answered UnexpectedLambdaException by then; no reply is sent).
+ * A request's offset is committed once its handler has started: a consumer that dies mid-request
+ * leaves that request to the service's timeout, as a Lambda that crashes does.
+ */
 export async function runTriggerConsumer(options: {
   brokers: string[];
   topic: string;
   groupId: string;
   handlers: TriggerHandlers;
   clientId?: string;
+  concurrency?: number;
 }): Promise<TriggerConsumer> {
   const kafka = new Kafka({ clientId: options.clientId ?? 'cairn-trigger-sdk', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -73,6 +82,14 @@ export async function runTriggerConsumer(options: {
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: false });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const concurrency = Math.max(1, options.concurrency ?? 64);
+  const inFlight = new Set<Promise<void>>();
+  const handle = async (request: TriggerRequestMessage) => {
+    const result = await beforeDeadline(answer(options.handlers, request.kind, request.event), request.deadline);
+    if (!result) return; // the service stopped waiting
+    const reply: TriggerReplyMessage = { correlationId: request.correlationId, ...result };
+    await producer.send({ topic: request.replyTopic, messages: [{ key: request.correlationId, value: JSON.stringify(reply) }] }).catch(() => undefined);
+  };
   await consumer.run({
     eachMessage: async ({ message }) => {
       let request: TriggerRequestMessage;
@@ -81,17 +98,32 @@ export async function runTriggerConsumer(options: {
       } catch {
         return; // not a trigger request
       }
-      const reply: TriggerReplyMessage = { correlationId: request.correlationId, ...(await answer(options.handlers, request.kind, request.event)) };
-      await producer.send({ topic: request.replyTopic, messages: [{ key: request.correlationId, value: JSON.stringify(reply) }] });
+      if (typeof request?.correlationId !== 'string' || typeof request.replyTopic !== 'string') return;
+      if (request.deadline !== undefined && request.deadline <= Date.now()) return;
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const work = handle(request).finally(() => inFlight.delete(work));
+      inFlight.add(work);
     },
   });
   await joined;
   return {
     stop: async () => {
       await consumer.disconnect();
+      // Handlers are bounded by their request's deadline; a request without one is waited for 10 s at most.
+      await beforeDeadline(Promise.allSettled(inFlight), Date.now() + 10_000);
       await producer.disconnect();
     },
   };
+}
+
+/** The work's result, or undefined once the deadline (if any) has passed. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Promise<T | undefined> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** A webhook receiver's side: verifies nothing (see verifyWebhookSignature) and answers with the handler's result. */
@@ -101,3 +133,5 @@ export async function handleWebhook(handlers: TriggerHandlers, kind: string, eve
 }
 
 export { verifyWebhookSignature } from './verify-signature.js';
+export { decryptCode } from '../sender-code.js';
+export type { CognitoTriggerEvent } from '../transports/transport.js';

@@ -10,6 +10,8 @@ export interface TriggerRequestMessage {
   replyTopic: string;
   kind: string;
   event: CognitoTriggerEvent;
+  /** Epoch ms after which the service no longer waits for the reply (a consumer skips or stops the work then). */
+  deadline?: number;
 }
 
 /** A reply on the reply topic: the event (or its response), or the hook's refusal. */
@@ -38,7 +40,13 @@ export class KafkaTransport implements Transport<{ type: 'kafka'; topic: string 
     const correlationId = call.attemptId;
     const reply = new Promise<TriggerReplyMessage>((resolve) => this.pending.set(correlationId, { resolve }));
     try {
-      const message: TriggerRequestMessage = { correlationId, replyTopic: this.options.replyTopic, kind: call.kind, event: call.event };
+      const message: TriggerRequestMessage = {
+        correlationId,
+        replyTopic: this.options.replyTopic,
+        kind: call.kind,
+        event: call.event,
+        deadline: call.deadline,
+      };
       await withDeadline(
         producer.send({
           topic: target.topic,

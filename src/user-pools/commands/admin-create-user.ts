@@ -6,7 +6,9 @@ import type { Clock } from '../../shared/clock.js';
 import { UnsupportedUserStateError, UsernameExistsError } from '../../shared/domain-error.js';
 import type { Ids } from '../../shared/ids.js';
 import { CLOCK, HASHER, IDS, type PasswordHashing } from '../../shared/ports.js';
+import type { RequestContext } from '../../shared/request-context.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
+import { TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
 import { signUpIdentity, validateAttributes, validateUsername } from '../attributes.js';
 import { Codes, temporaryPassword } from '../codes.js';
 import { assertPasswordPolicy } from '../password-policy.js';
@@ -23,6 +25,8 @@ export interface AdminCreateUserInput {
   messageAction?: 'RESEND' | 'SUPPRESS';
   desiredDeliveryMediums?: Array<'EMAIL' | 'SMS'>;
   clientMetadata?: Record<string, string>;
+  /** AdminCreateUser's ValidationData: given to the pre sign-up hook only, never stored. */
+  validationData?: Record<string, string>;
 }
 
 /**
@@ -41,6 +45,7 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
     @Inject(HASHER) private readonly hasher: PasswordHashing,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: Ids,
+    @Inject(TRIGGERS) private readonly triggers: Triggers,
   ) {}
 
   async execute({ input, context }: AdminCreateUserCommand): Promise<ExistingUser> {
@@ -58,6 +63,20 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
     const password = input.temporaryPassword ?? temporaryPassword(pool.settings.passwordPolicy);
     assertPasswordPolicy(password, pool.settings.passwordPolicy);
     const mediums = input.desiredDeliveryMediums ?? ['SMS'];
+    const hook = { clientMetadata: input.clientMetadata ?? {}, context };
+    // The pre sign-up hook may refuse a new user (nothing is written); its autoConfirm does not apply to an invited user.
+    if (!resend) {
+      await this.triggers.invoke({
+        kind: 'PreSignUp',
+        triggerSource: 'PreSignUp_AdminCreateUser',
+        poolId: pool.poolId,
+        region: pool.region,
+        lambdaConfig: pool.settings.lambdaConfig,
+        userName: identity.username,
+        request: { userAttributes: attributes, validationData: input.validationData ?? {}, clientMetadata: hook.clientMetadata },
+        context,
+      });
+    }
     const { passwordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, identity.username, password);
     const now = this.clock.now();
 
@@ -82,7 +101,7 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
         },
       });
       if (!state.exists) throw new Error('user vanished');
-      await this.invite(pool, state.username, state.attributes, password, mediums);
+      await this.invite(pool, state.username, state.attributes, password, mediums, hook);
       return state;
     }
 
@@ -109,15 +128,22 @@ export class AdminCreateUserHandler implements ICommandHandler<AdminCreateUserCo
       throw error instanceof UsernameExistsError ? new UsernameExistsError('User account already exists') : error;
     }
     if (!created.state.exists) throw new Error('user not created');
-    if (input.messageAction !== 'SUPPRESS') await this.invite(pool, identity.username, attributes, password, mediums);
+    if (input.messageAction !== 'SUPPRESS') await this.invite(pool, identity.username, { ...attributes, sub }, password, mediums, hook);
     return created.state;
   }
 
   /** Invites by each desired medium the user has a contact for (the others are skipped, as Cognito does). */
-  private async invite(pool: ActivePool, username: string, attributes: Record<string, string>, password: string, mediums: Array<'EMAIL' | 'SMS'>) {
+  private async invite(
+    pool: ActivePool,
+    username: string,
+    attributes: Record<string, string>,
+    password: string,
+    mediums: Array<'EMAIL' | 'SMS'>,
+    hook: { clientMetadata: Record<string, string>; context: RequestContext },
+  ) {
     for (const medium of mediums) {
       const address = medium === 'EMAIL' ? attributes.email : attributes.phone_number;
-      if (address) await this.codes.invite(pool, username, { medium, address }, password);
+      if (address) await this.codes.invite(pool, username, { medium, address }, password, { ...hook, userAttributes: attributes });
     }
   }
 }

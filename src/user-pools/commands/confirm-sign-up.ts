@@ -7,9 +7,11 @@ import { UseCaseCommand } from '../../shared/use-case.js';
 import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { Codes } from '../codes.js';
 import { Users } from '../users.js';
+import { TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
+import { postConfirmation } from '../post-confirmation.js';
 
 /** ConfirmSignUp with the code: the user is CONFIRMED and the contact verified (in alias pools that claims the alias). */
-export class ConfirmSignUpCommand extends UseCaseCommand<{ via: ViaClient; username: string; code: string }, void> {}
+export class ConfirmSignUpCommand extends UseCaseCommand<{ via: ViaClient; username: string; code: string; clientMetadata?: Record<string, string> }, void> {}
 
 @CommandHandler(ConfirmSignUpCommand)
 export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpCommand> {
@@ -18,6 +20,7 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
     private readonly users: Users,
     private readonly codes: Codes,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TRIGGERS) private readonly triggers: Triggers,
   ) {}
 
   async execute({ input, context }: ConfirmSignUpCommand): Promise<void> {
@@ -30,7 +33,7 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
     if (!found) throw hides ? mismatch() : new UserNotFoundError('User does not exist.');
     if (hides && found.user.status !== 'UNCONFIRMED') throw mismatch();
     const now = this.clock.now();
-    await this.users.run({
+    const { state } = await this.users.run({
       pool,
       streamId: found.streamId,
       context,
@@ -41,5 +44,13 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
         now: now.toISOString(),
       }),
     });
+    // 2. The post confirmation hook, once the user is confirmed.
+    if (state.exists) {
+      await postConfirmation(this.triggers, pool, state, 'PostConfirmation_ConfirmSignUp', {
+        ...(caller ? { clientId: caller.clientId } : {}),
+        clientMetadata: input.clientMetadata ?? {},
+        context,
+      });
+    }
   }
 }

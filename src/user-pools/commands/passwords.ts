@@ -11,6 +11,8 @@ import { assertPasswordPolicy, type PasswordPolicy, reusesRecentPassword } from 
 import { TokenCallers } from '../self-service.js';
 import type { UserState } from '../user.decider.js';
 import { Users } from '../users.js';
+import { TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
+import { postConfirmation } from '../post-confirmation.js';
 
 /** True when `password` repeats one of the user's recent passwords (the pool's history rule); slow (argon2 per kept hash). */
 export async function repeatsRecentPassword(hasher: PasswordHashing, user: UserState, password: string, policy: PasswordPolicy): Promise<boolean> {
@@ -21,7 +23,10 @@ export async function repeatsRecentPassword(hasher: PasswordHashing, user: UserS
 }
 
 /** ConfirmForgotPassword: the reset code and a new password (policy and history checked on the fresh state). */
-export class ConfirmForgotPasswordCommand extends UseCaseCommand<{ via: ViaClient; username: string; code: string; password: string }, void> {}
+export class ConfirmForgotPasswordCommand extends UseCaseCommand<
+  { via: ViaClient; username: string; code: string; password: string; clientMetadata?: Record<string, string> },
+  void
+> {}
 
 @CommandHandler(ConfirmForgotPasswordCommand)
 export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForgotPasswordCommand> {
@@ -31,6 +36,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
     private readonly codes: Codes,
     @Inject(HASHER) private readonly hasher: PasswordHashing,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TRIGGERS) private readonly triggers: Triggers,
   ) {}
 
   async execute({ input, context }: ConfirmForgotPasswordCommand): Promise<void> {
@@ -43,7 +49,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
     const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, found.user.username, input.password);
     const now = this.clock.now();
-    await this.users.run({
+    const { state: after } = await this.users.run({
       pool,
       streamId: found.streamId,
       context,
@@ -57,6 +63,13 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
         now: now.toISOString(),
       }),
     });
+    if (after.exists) {
+      await postConfirmation(this.triggers, pool, after, 'PostConfirmation_ConfirmForgotPassword', {
+        ...(caller ? { clientId: caller.clientId } : {}),
+        clientMetadata: input.clientMetadata ?? {},
+        context,
+      });
+    }
   }
 }
 

@@ -13,6 +13,9 @@ import type { ActivePool } from '../pools.js';
 import type { ExistingUser } from '../users.js';
 import { Users } from '../users.js';
 import { simulatedDelivery } from '../simulated-delivery.js';
+import type { MessageSource } from '../codes.js';
+import { UserMigration } from '../user-migration.js';
+import { hookAttributes } from '../post-confirmation.js';
 
 export interface SendCodeInput {
   via: ViaClient;
@@ -44,6 +47,12 @@ abstract class SendCodeHandler {
   ) {}
 
   protected abstract readonly purpose: 'SIGN_UP' | 'FORGOT_PASSWORD';
+  /** The custom message hooks' trigger source for this code. */
+  protected abstract readonly source: MessageSource;
+  /** A name that matches no user: a user found some other way (the user migration hook), if any. */
+  protected async unknown(_pool: ActivePool, _input: SendCodeInput, _clientId: string | undefined, _context: ResendConfirmationCodeCommand['context']) {
+    return undefined as { streamId: string; user: ExistingUser } | undefined;
+  }
   /** Where the code goes, chosen on the user as it is at the moment of the write. */
   protected abstract target(pool: ActivePool, user: ExistingUser): CodeTarget;
   /** A user whose state the answer must not reveal when existence is hidden. */
@@ -54,7 +63,7 @@ abstract class SendCodeHandler {
   async send({ input, context }: { input: SendCodeInput; context: ResendConfirmationCodeCommand['context'] }): Promise<CodeDeliveryDetails> {
     const started = Pacer.start();
     const { pool, caller } = await this.clients.forUser(input.via, input.username);
-    const found = await this.users.find(pool, input.username);
+    const found = (await this.users.find(pool, input.username)) ?? (await this.unknown(pool, input, caller?.clientId, context));
     if (!found || (caller?.hidesUserExistence && this.hidden(found.user))) {
       if (!caller?.hidesUserExistence) throw new UserNotFoundError('User does not exist.');
       try {
@@ -63,12 +72,17 @@ abstract class SendCodeHandler {
         await this.pacer.padFrom(started);
       }
     }
-    const delivered = await this.deliver(pool, found.streamId, context);
+    const delivered = await this.deliver(pool, found.streamId, context, { clientId: caller?.clientId, clientMetadata: input.clientMetadata });
     this.pacer.observe(Pacer.since(started));
     return delivered;
   }
 
-  private async deliver(pool: ActivePool, streamId: string, context: ResendConfirmationCodeCommand['context']): Promise<CodeDeliveryDetails> {
+  private async deliver(
+    pool: ActivePool,
+    streamId: string,
+    context: ResendConfirmationCodeCommand['context'],
+    by: { clientId?: string; clientMetadata?: Record<string, string> },
+  ): Promise<CodeDeliveryDetails> {
     const now = this.clock.now();
     let issued: IssuedCode | undefined;
     const { state } = await this.users.run({
@@ -83,13 +97,20 @@ abstract class SendCodeHandler {
       },
     });
     if (!issued || !state.exists) throw new Error('code not recorded');
-    return this.codes.deliver(pool.poolId, state.username, this.purpose, issued);
+    return this.codes.deliver(pool, state.username, this.purpose, issued, {
+      source: this.source,
+      userAttributes: hookAttributes(state),
+      ...(by.clientId ? { clientId: by.clientId } : {}),
+      clientMetadata: by.clientMetadata ?? {},
+      context,
+    });
   }
 }
 
 @CommandHandler(ResendConfirmationCodeCommand)
 export class ResendConfirmationCodeHandler extends SendCodeHandler implements ICommandHandler<ResendConfirmationCodeCommand> {
   protected readonly purpose = 'SIGN_UP';
+  protected readonly source = 'ResendCode';
 
   constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock, @Inject(SECRETS) secrets: Secrets) {
     super(clients, users, codes, clock, secrets);
@@ -114,9 +135,29 @@ export class ResendConfirmationCodeHandler extends SendCodeHandler implements IC
 @CommandHandler(ForgotPasswordCommand)
 export class ForgotPasswordHandler extends SendCodeHandler implements ICommandHandler<ForgotPasswordCommand> {
   protected readonly purpose = 'FORGOT_PASSWORD';
+  protected readonly source = 'ForgotPassword';
 
-  constructor(clients: AppClients, users: Users, codes: Codes, @Inject(CLOCK) clock: Clock, @Inject(SECRETS) secrets: Secrets) {
+  constructor(
+    clients: AppClients,
+    users: Users,
+    codes: Codes,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(SECRETS) secrets: Secrets,
+    private readonly migration: UserMigration,
+  ) {
     super(clients, users, codes, clock, secrets);
+  }
+
+  /** UserMigration_ForgotPassword: the hook may know the name; the user is created, a reset pending, and gets the code. */
+  protected override async unknown(pool: ActivePool, input: SendCodeInput, clientId: string | undefined, context: ForgotPasswordCommand['context']) {
+    return this.migration.migrate({
+      pool,
+      username: input.username,
+      source: 'UserMigration_ForgotPassword',
+      ...(clientId ? { clientId } : {}),
+      clientMetadata: input.clientMetadata ?? {},
+      context,
+    });
   }
 
   protected target(pool: ActivePool, user: ExistingUser): CodeTarget {

@@ -2,7 +2,7 @@ import { passwordCredentials } from '../credentials.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
-import { NotAuthorizedError } from '../../shared/domain-error.js';
+import { InvalidParameterError, NotAuthorizedError } from '../../shared/domain-error.js';
 import type { Ids } from '../../shared/ids.js';
 import { CLOCK, HASHER, IDS, type PasswordHashing } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
@@ -22,6 +22,8 @@ export interface SignUpInput {
   password: string;
   attributes: Record<string, string>;
   clientMetadata?: Record<string, string>;
+  /** SignUp's ValidationData: given to the pre sign-up hook only, never stored. */
+  validationData?: Record<string, string>;
 }
 
 export interface SignUpResult {
@@ -56,23 +58,24 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema));
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
 
-    // 2. Synchronous hooks run before the decision (none configured: nothing happens).
-    await this.triggers.invoke({
+    // 2. The pre sign-up hook may refuse (nothing is written), confirm the user and verify contacts.
+    const hook = await this.triggers.invoke({
       kind: 'PreSignUp',
       triggerSource: 'PreSignUp_SignUp',
       poolId: pool.poolId,
       region: pool.region,
-      lambdaConfig: undefined,
+      lambdaConfig: pool.settings.lambdaConfig,
       userName: identity.username,
       ...(caller ? { clientId: caller.clientId } : {}),
-      request: { userAttributes: attributes, clientMetadata: input.clientMetadata ?? {} },
+      request: { userAttributes: attributes, validationData: input.validationData ?? {}, clientMetadata: input.clientMetadata ?? {} },
       context,
     });
+    const decided = preSignUpDecision(hook, attributes);
 
     // 3. Slow and secret work happens here, not in the decider.
     const { passwordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, identity.username, input.password);
     const now = this.clock.now();
-    const target = signUpCodeTarget(pool.settings.autoVerifiedAttributes, attributes);
+    const target = decided.autoConfirm ? undefined : signUpCodeTarget(pool.settings.autoVerifiedAttributes, decided.attributes);
     const issued = target ? this.codes.issue(sub, 'SIGN_UP', target, now) : undefined;
 
     // 4. Decide and append; the username (and any sign-in name or alias) is claimed in the same write.
@@ -87,16 +90,45 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
         poolId: pool.poolId,
         sub,
         username: identity.username,
-        attributes,
+        attributes: decided.attributes,
         passwordHash,
         srp,
         now: now.toISOString(),
         code: issued?.toSend,
+        ...(decided.autoConfirm ? { confirmedBy: 'PRE_SIGN_UP' as const } : {}),
       }),
     });
 
     // 5. Deliver the code before answering (a failure leaves an unconfirmed user who can ask again).
-    const delivered = issued ? await this.codes.deliver(pool, identity.username, 'SIGN_UP', issued) : undefined;
-    return { userSub: sub, userConfirmed: false, ...(delivered ? { codeDeliveryDetails: delivered } : {}) };
+    const delivered = issued
+      ? await this.codes.deliver(pool, identity.username, 'SIGN_UP', issued, {
+          userAttributes: { ...decided.attributes, sub },
+          ...(caller ? { clientId: caller.clientId } : {}),
+          clientMetadata: input.clientMetadata ?? {},
+          context,
+        })
+      : undefined;
+    return { userSub: sub, userConfirmed: decided.autoConfirm, ...(delivered ? { codeDeliveryDetails: delivered } : {}) };
   }
+}
+
+/**
+ * What a pre sign-up hook's answer does (Cognito's rules): autoConfirmUser confirms the user at
+ * once (no code is sent); autoVerifyEmail / autoVerifyPhone mark the email / phone number verified,
+ * which needs the attribute to be there.
+ */
+export function preSignUpDecision(
+  response: Record<string, unknown> | undefined,
+  attributes: Record<string, string>,
+): { autoConfirm: boolean; attributes: Record<string, string> } {
+  const verified = { ...attributes };
+  if (response?.autoVerifyEmail === true) {
+    if (!attributes.email) throw new InvalidParameterError('Invalid lambda response: autoVerifyEmail needs an email attribute.');
+    verified.email_verified = 'true';
+  }
+  if (response?.autoVerifyPhone === true) {
+    if (!attributes.phone_number) throw new InvalidParameterError('Invalid lambda response: autoVerifyPhone needs a phone_number attribute.');
+    verified.phone_number_verified = 'true';
+  }
+  return { autoConfirm: response?.autoConfirmUser === true, attributes: verified };
 }

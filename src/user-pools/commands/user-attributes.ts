@@ -113,7 +113,7 @@ export async function deliverSentCodes(
   for (const event of events) {
     if (event.type !== 'ConfirmationCodeSent') continue;
     const issued = candidates.get((event.data as { attribute: ContactAttribute }).attribute);
-    if (issued) out.push(await codes.deliver(pool, username, 'VERIFY_ATTRIBUTE', issued));
+    if (issued) out.push(await codes.deliver(pool, username, 'VERIFY_ATTRIBUTE', issued, { source: 'UpdateUserAttribute' }));
   }
   return out;
 }

@@ -35,6 +35,7 @@ export const adminCreateUserAction = action({
           messageAction: input.MessageAction,
           desiredDeliveryMediums: input.DesiredDeliveryMediums,
           clientMetadata: input.ClientMetadata,
+          validationData: attributesOf(input.ValidationData),
         },
         ctx.request,
       ),

@@ -45,7 +45,10 @@ export const confirmForgotPasswordAction = action({
   input: z.object({ ...byClient, ConfirmationCode: z.string().min(1).max(2048).regex(/^\S+$/), Password: z.string().min(1).max(256) }),
   async handle(input, ctx) {
     await ctx.commands.execute(
-      new ConfirmForgotPasswordCommand({ via: via(input), username: input.Username, code: input.ConfirmationCode, password: input.Password }, ctx.request),
+      new ConfirmForgotPasswordCommand(
+        { via: via(input), username: input.Username, code: input.ConfirmationCode, password: input.Password, clientMetadata: input.ClientMetadata },
+        ctx.request,
+      ),
     );
     return {};
   },

@@ -28,6 +28,7 @@ export const signUp = action({
           password: input.Password,
           attributes: attributesOf(input.UserAttributes),
           clientMetadata: input.ClientMetadata,
+          validationData: attributesOf(input.ValidationData),
         },
         ctx.request,
       ),
@@ -60,7 +61,12 @@ export const confirmSignUp = action({
   async handle(input, ctx) {
     await ctx.commands.execute(
       new ConfirmSignUpCommand(
-        { via: { clientId: input.ClientId, secretHash: input.SecretHash }, username: input.Username, code: input.ConfirmationCode },
+        {
+          via: { clientId: input.ClientId, secretHash: input.SecretHash },
+          username: input.Username,
+          code: input.ConfirmationCode,
+          clientMetadata: input.ClientMetadata,
+        },
         ctx.request,
       ),
     );
