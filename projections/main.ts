@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { logDeliveryOptions } from '../src/platform/log-delivery.providers.js';
 import { createLogger, openStorage, PROJECTIONS } from '../src/platform/platform.js';
 import { CHECKPOINT_SCHEMA, readCheckpoint, requestRebuild } from './checkpoints.js';
 import { KafkaForwarder } from './kafka-forwarder.js';
+import { LogDeliveryWorker } from './log-delivery/log-delivery.worker.js';
 import { ProjectionRunner } from './runner.js';
 
 /**
@@ -60,10 +62,14 @@ async function main(argv: string[]): Promise<void> {
         logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
       })
     : undefined;
+  // Log delivery (SetLogDeliveryConfiguration) follows the log beside the projections.
+  const logDelivery = new LogDeliveryWorker(store, db, logger, logDeliveryOptions(config));
   await runner.start();
   await forwarder?.start();
+  logDelivery.start();
   logger.info('projection runner started (standby until it holds the leader lock)');
   const shutdown = async () => {
+    await logDelivery.stop();
     await forwarder?.stop();
     await runner.stop();
     await db.close();

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ADMIN_PROVIDERS } from './admin/admin.providers.js';
 import { CognitoRoute } from './api/cognito/cognito.route.js';
 import { ImportUploadRoute } from './api/cognito/actions/import-upload.route.js';
+import { logDeliveryProviders } from './platform/log-delivery.providers.js';
 import { AdminController } from './api/rest/admin.controller.js';
 import { AdminGuard } from './api/rest/admin.guard.js';
 import { HealthController } from './api/rest/health.controller.js';
@@ -49,6 +50,7 @@ export class AppModule {
         CognitoRoute,
         ...OAUTH_PROVIDERS,
         ImportUploadRoute,
+        ...logDeliveryProviders(platform),
       ],
     };
   }

@@ -40,6 +40,24 @@ export const configSchema = z
     KAFKA_BROKERS: csv.optional(),
     /** Topic every event is published to. */
     KAFKA_TOPIC: z.string().default('cairn.events'),
+    /** Log delivery (SetLogDeliveryConfiguration): folder of the S3 / file destinations; default `<DATA_DIR>/log-delivery`. */
+    LOG_DELIVERY_DIR: z.string().optional(),
+    /** Log delivery: CloudWatch Logs log group name → webhook URL, as a JSON object (unmapped groups are files). */
+    LOG_DELIVERY_WEBHOOKS: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          const parsed: unknown = JSON.parse(v);
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((u) => typeof u === 'string' && URL.canParse(u))) {
+            return parsed as Record<string, string>;
+          }
+        } catch {
+          // reported below
+        }
+        ctx.addIssue({ code: 'custom', message: 'LOG_DELIVERY_WEBHOOKS must be a JSON object of log group names to URLs' });
+        return z.NEVER;
+      })
+      .optional(),
     /** Production mode: no dev outbox, a master key must be given, no generated secrets. */
     PRODUCTION: bool.default(false),
     /** 32-byte master key (base64url); wraps signing keys and admin secrets, keys code hashes. */

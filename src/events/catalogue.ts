@@ -16,6 +16,10 @@ import type { UICustomizationEvent } from '../user-pools/branding/ui-customizati
 import { MANAGED_LOGIN_CATALOGUE } from '../user-pools/branding/managed-login.catalogue.js';
 import type { ManagedLoginBrandingEvent } from '../user-pools/branding/managed-login.events.js';
 import { IMPORT_CATALOGUE } from '../user-pools/import/import.catalogue.js';
+import { LIMITS_CATALOGUE } from '../user-pools/limits/limits.catalogue.js';
+import type { LimitsEvent } from '../user-pools/limits/limits.events.js';
+import { LOG_DELIVERY_CATALOGUE } from '../user-pools/log-delivery/log-delivery.catalogue.js';
+import type { LogDeliveryEvent } from '../user-pools/log-delivery/log-delivery.events.js';
 import type { ImportJobsEvent, ImportRowsEvent } from '../user-pools/import/import-job.events.js';
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
@@ -52,12 +56,14 @@ export type AnyEvent =
   | TermsAccepted
   | UICustomizationEvent
   | ManagedLoginBrandingEvent
+  | ImportJobsEvent
+  | ImportRowsEvent
+  | LimitsEvent
+  | LogDeliveryEvent
   | UserPoolOAuthEvent
   | IdentityPoolsEvent
   | OAuthGrantEvent
   | DeviceEvent
-  | ImportJobsEvent
-  | ImportRowsEvent
   | PasskeyEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
@@ -290,6 +296,8 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...UI_CUSTOMIZATION_CATALOGUE,
   ...MANAGED_LOGIN_CATALOGUE,
   ...IMPORT_CATALOGUE,
+  ...LIMITS_CATALOGUE,
+  ...LOG_DELIVERY_CATALOGUE,
   ...USER_POOL_OAUTH_CATALOGUE,
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,

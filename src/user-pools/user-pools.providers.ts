@@ -30,6 +30,7 @@ import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
 import { IMPORT_PROVIDERS } from './import/import.providers.js';
 import { LIMITS_PROVIDERS } from './limits/limits.use-cases.js';
+import { LOG_DELIVERY_HANDLERS } from './log-delivery/log-delivery.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
 import { GetUserHandler } from './queries/get-user.js';
 import { ListUserPoolsHandler } from './queries/list-user-pools.js';
@@ -108,6 +109,8 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...IMPORT_PROVIDERS,
   // Provisioned API request-rate limits
   ...LIMITS_PROVIDERS,
+  // Log delivery configuration (the worker is projections/log-delivery)
+  ...LOG_DELIVERY_HANDLERS,
   // Pool domains and resource servers (OAuth)
   ...USER_POOL_OAUTH_HANDLERS,
 ];

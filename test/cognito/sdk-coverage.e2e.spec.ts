@@ -58,8 +58,6 @@ const STILL_UNROUTED: Record<string, string> = {
   AdminUpdateAuthEventFeedback: 'issue 12',
   DescribeRiskConfiguration: 'issue 12',
   GetClientToken: 'issue 12',
-  GetLogDeliveryConfiguration: 'issue 12',
-  SetLogDeliveryConfiguration: 'issue 12',
   SetRiskConfiguration: 'issue 12',
   UpdateAuthEventFeedback: 'issue 12',
 };
@@ -114,6 +112,9 @@ const ROUTED_BY_ISSUE_12: string[] = [
   // rest-of-api-limits.e2e.spec.ts
   'GetProvisionedLimit',
   'UpdateProvisionedLimit',
+  // rest-of-api-log-delivery.e2e.spec.ts
+  'GetLogDeliveryConfiguration',
+  'SetLogDeliveryConfiguration',
 ];
 
 /** The SDK's commands, from the package's own command files. */

@@ -52,6 +52,7 @@ import { MANAGED_LOGIN_ACTIONS } from './managed-login.actions.js';
 import { IMPORT_ACTIONS } from './import.actions.js';
 import { IMPORT_LOGS_SERVICE } from './import-logs.actions.js';
 import { LIMITS_ACTIONS } from './limits.actions.js';
+import { LOG_DELIVERY_ACTIONS } from './log-delivery.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
 import { IDENTITY_SERVICES } from '../identity/services.js';
@@ -120,6 +121,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...MANAGED_LOGIN_ACTIONS,
       ...IMPORT_ACTIONS,
       ...LIMITS_ACTIONS,
+      ...LOG_DELIVERY_ACTIONS,
       ...DOMAIN_ACTIONS,
       ...RESOURCE_SERVER_ACTIONS,
     },
