@@ -21,6 +21,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ EVENTSTORE_URL: 'esdb://localhost:2113' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ADMIN_ACCESS_KEY_ID: 'AKIA0000000000000000' })).toThrow(/ADMIN_ACCESS_KEY_ID/);
   });
+  test('log delivery webhooks are a JSON object of log group names to URLs', () => {
+    expect(loadConfig({ LOG_DELIVERY_WEBHOOKS: '{"auth-logs":"http://127.0.0.1:9000/in"}' }).LOG_DELIVERY_WEBHOOKS).toEqual({
+      'auth-logs': 'http://127.0.0.1:9000/in',
+    });
+    expect(loadConfig({}).LOG_DELIVERY_WEBHOOKS).toBeUndefined();
+    for (const bad of ['not json', '["http://x"]', '{"auth-logs":"not a url"}', '{"auth-logs":3}']) {
+      expect(() => loadConfig({ LOG_DELIVERY_WEBHOOKS: bad })).toThrow(/LOG_DELIVERY_WEBHOOKS/);
+    }
+  });
   test('lists are split', () => {
     expect(loadConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });
