@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -9,10 +10,13 @@ import {
   CreateUserPoolCommand,
   type CreateUserPoolCommandInput,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { seen } from '../../examples/triggers/handlers.js';
@@ -337,7 +341,7 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect((await userOf('hooks', failing)).status).toBe('CONFIRMED');
   });
 
-  test('custom message: the hook words every message (resend, invitation) around the placeholders; a message without the code is refused', async () => {
+  test('custom message: the hook words every message (resend, invitation, attribute updates and verification) around the placeholders; a message without the code is refused', async () => {
     const dora = `dora-${unique()}`;
     await signUp('hooks', dora, { email: `${dora}@other.example` });
     await cognito.send(new ResendConfirmationCodeCommand({ ClientId: pools.hooks.clientId, Username: dora }));
@@ -358,10 +362,50 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect(invitation.subject).toBe('Example: AdminCreateUser');
     expect(invitation.body).toMatch(new RegExp(`^Welcome ${invited}, your temporary password is \\S+$`));
 
+    // A signed-in user's new email (CustomMessage_UpdateUserAttribute), and a code asked for again (CustomMessage_VerifyUserAttribute).
+    const fay = `fay-${unique()}`;
+    await signUp('hooks', fay, { email: `${fay}@example.com` });
+    const { AccessToken } = (await signIn('hooks', fay)).AuthenticationResult!;
+    await cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: `${fay}@other.example` }] }));
+    const [updated] = await outbox('hooks', fay);
+    expect(updated.subject).toBe('Example: UpdateUserAttribute');
+    expect(updated.body).toMatch(/^Hello, your code is \d{6}$/);
+    await cognito.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'email' }));
+    expect((await outbox('hooks', fay))[0].subject).toBe('Example: VerifyUserAttribute');
+
     const bad = `bad-${unique()}`;
     const refused = await rejection(signUp('hooks', bad, { email: `bad-template-${bad}@other.example` }));
     expect(refused.name).toBe('InvalidLambdaResponseException');
     expect(await outbox('hooks', bad)).toEqual([]);
+  });
+
+  test('custom message: a sign-in code (EMAIL_OTP) is worded by the hook as CustomMessage_Authentication, and signs in', async () => {
+    await cognito.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: pools.hooks.poolId,
+        MfaConfiguration: 'OPTIONAL',
+        EmailMfaConfiguration: { Subject: 'Code', Message: 'Code {####}' },
+      }),
+    );
+    const gil = `gil-${unique()}`;
+    await signUp('hooks', gil, { email: `${gil}@example.com` });
+    await cognito.send(
+      new AdminSetUserMFAPreferenceCommand({ UserPoolId: pools.hooks.poolId, Username: gil, EmailMfaSettings: { Enabled: true, PreferredMfa: true } }),
+    );
+    const started = await signIn('hooks', gil);
+    expect(started.ChallengeName).toBe('EMAIL_OTP');
+    const [message] = await outbox('hooks', gil);
+    expect(message.subject).toBe('Example: Authentication');
+    const code = /^Hello, your code is (\d{6})$/.exec(message.body)![1];
+    const done = await cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: pools.hooks.clientId,
+        ChallengeName: 'EMAIL_OTP',
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: gil, EMAIL_OTP_CODE: code },
+      }),
+    );
+    expect(done.AuthenticationResult?.IdToken).toBeDefined();
   });
 
   test('custom email sender: the hook gets the code encrypted (never in clear on the wire) and the service sends nothing itself', async () => {
@@ -376,6 +420,14 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect(JSON.stringify(sent.event)).not.toContain(sent.code);
     await cognito.send(new ConfirmSignUpCommand({ ClientId: pools.senders.clientId, Username: eve, ConfirmationCode: sent.code! }));
     expect((await userOf('senders', eve)).status).toBe('CONFIRMED');
+    // A code asked for later goes to the hook too, with the user's attributes (where to send it).
+    const { AccessToken } = (await signIn('senders', eve)).AuthenticationResult!;
+    await cognito.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'email' }));
+    const again = seenFor('customEmailSender', eve).at(-1)!;
+    expect(again.triggerSource).toBe('CustomEmailSender_VerifyUserAttribute');
+    expect(again.event.request.userAttributes).toMatchObject({ email: `${eve}@other.example`, sub: expect.any(String) });
+    expect(again.code).toMatch(/^\d{6}$/);
+    expect(await outbox('senders', eve)).toEqual([]);
   });
 
   test('webhook deliveries are HMAC-signed (every one verified by the receiver)', () => {

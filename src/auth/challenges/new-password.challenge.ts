@@ -8,6 +8,7 @@ import { authLogStream, type AuthLogEvent } from '../auth-log.events.js';
 import { withMetadata } from '../../shared/command-handler.js';
 import { passwordCredentials } from '../../user-pools/credentials.js';
 import { userStream } from '../../user-pools/user.events.js';
+import { hookAttributes } from '../../user-pools/post-confirmation.js';
 import type { PendingSignIn } from '../tokens/token-issuer.js';
 
 /**
@@ -68,7 +69,12 @@ async function answerNewPassword(response: ChallengeResponse, s: SignInServices)
     },
   });
   if (!state.exists || !signIn) throw new NotAuthorizedError('Invalid session for the user.');
-  await deliverSentCodes(s.codes, pool.poolId, state.username, events, candidates);
+  await deliverSentCodes(s.codes, pool.poolId, state.username, events, candidates, {
+    userAttributes: hookAttributes(state),
+    clientId: caller.clientId,
+    clientMetadata: response.clientMetadata,
+    context: response.context,
+  });
   return {
     AuthenticationResult: await s.tokens.finishSignIn(caller.client, state, signIn, {
       source: 'TokenGeneration_NewPasswordChallenge',

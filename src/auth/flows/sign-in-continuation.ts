@@ -83,7 +83,11 @@ export async function codeChallenge(
   factor: Exclude<MfaFactor, 'SOFTWARE_TOKEN_MFA'>,
   progress: SignInProgress,
 ): Promise<SignInAnswer> {
-  const sent = await s.mfaCodes.send(at.caller.pool, user, factor, progress.id, at.now);
+  const sent = await s.mfaCodes.send(at.caller.pool, user, factor, progress.id, at.now, {
+    clientId: at.caller.clientId,
+    ...(at.clientMetadata ? { clientMetadata: at.clientMetadata } : {}),
+    context: at.context,
+  });
   return openChallenge(
     s,
     at,

@@ -7,6 +7,7 @@ import { CLOCK, HASHER, type PasswordHashing } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { recoveryContact } from '../code-targets.js';
 import { Codes, type IssuedCode } from '../codes.js';
+import { hookAttributes } from '../post-confirmation.js';
 import { assertPasswordPolicy } from '../password-policy.js';
 import { Pools } from '../pools.js';
 import { Users } from '../users.js';
@@ -84,6 +85,6 @@ export class AdminResetUserPasswordHandler implements ICommandHandler<AdminReset
         return { type: 'RequirePasswordReset', code: issued.toSend, now: now.toISOString() };
       },
     });
-    if (issued && state.exists) await this.codes.deliver(pool, state.username, 'FORGOT_PASSWORD', issued);
+    if (issued && state.exists) await this.codes.deliver(pool, state.username, 'FORGOT_PASSWORD', issued, { userAttributes: hookAttributes(state), context });
   }
 }

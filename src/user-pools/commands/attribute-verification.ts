@@ -5,6 +5,7 @@ import { InvalidParameterError, UserNotFoundError } from '../../shared/domain-er
 import { CLOCK } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { type CodeDeliveryDetails, Codes, type IssuedCode } from '../codes.js';
+import { hookAttributes } from '../post-confirmation.js';
 import type { ContactAttribute } from '../user.events.js';
 import { TokenCallers } from '../self-service.js';
 import { Users } from '../users.js';
@@ -46,7 +47,11 @@ export class GetUserAttributeVerificationCodeHandler implements ICommandHandler<
       },
     });
     if (!issued || !state.exists) throw new Error('code not recorded');
-    return this.codes.deliver(t.caller.pool.poolId, state.username, 'VERIFY_ATTRIBUTE', issued);
+    return this.codes.deliver(t.caller.pool, state.username, 'VERIFY_ATTRIBUTE', issued, {
+      userAttributes: hookAttributes(state),
+      clientId: t.caller.clientId,
+      context: t.context,
+    });
   }
 }
 

@@ -5,7 +5,8 @@ import { InvalidParameterError } from '../../shared/domain-error.js';
 import { CLOCK } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { assertMutable, assertNoDeveloperOnly, validateAttributes } from '../attributes.js';
-import { type CodeDeliveryDetails, Codes, type IssuedCode } from '../codes.js';
+import { type CodeDeliveryDetails, Codes, type IssuedCode, type MessageHook } from '../codes.js';
+import { hookAttributes } from '../post-confirmation.js';
 import type { ActivePool } from '../pools.js';
 import { effectiveSchema } from '../schema.js';
 import type { AttributeVerification } from '../user.decider.js';
@@ -97,7 +98,12 @@ export class UpdateUserAttributesHandler implements ICommandHandler<UpdateUserAt
       }),
     });
     const username = state.exists ? state.username : target.user.username;
-    return deliverSentCodes(this.codes, target.pool, username, events, candidates);
+    return deliverSentCodes(this.codes, target.pool, username, events, candidates, {
+      ...(state.exists ? { userAttributes: hookAttributes(state) } : {}),
+      ...(target.caller ? { clientId: target.caller.clientId } : {}),
+      clientMetadata: input.clientMetadata ?? {},
+      context: target.context,
+    });
   }
 }
 
@@ -108,12 +114,13 @@ export async function deliverSentCodes(
   username: string,
   events: ReadonlyArray<{ type: string; data: unknown }>,
   candidates: ReadonlyMap<ContactAttribute, IssuedCode>,
+  hook: Omit<MessageHook, 'source'> = {},
 ): Promise<CodeDeliveryDetails[]> {
   const out: CodeDeliveryDetails[] = [];
   for (const event of events) {
     if (event.type !== 'ConfirmationCodeSent') continue;
     const issued = candidates.get((event.data as { attribute: ContactAttribute }).attribute);
-    if (issued) out.push(await codes.deliver(pool, username, 'VERIFY_ATTRIBUTE', issued, { source: 'UpdateUserAttribute' }));
+    if (issued) out.push(await codes.deliver(pool, username, 'VERIFY_ATTRIBUTE', issued, { ...hook, source: 'UpdateUserAttribute' }));
   }
   return out;
 }
