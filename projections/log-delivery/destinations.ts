@@ -29,7 +29,8 @@ export class Destinations {
 
   constructor(private readonly options: DeliveryOptions) {}
 
-  async deliver(configuration: LogConfiguration, poolId: string, records: LogRecord[]): Promise<void> {
+  /** `stop` (the worker's shutdown) cuts a webhook call short; the batch is then delivered again. */
+  async deliver(configuration: LogConfiguration, poolId: string, records: LogRecord[], stop?: AbortSignal): Promise<void> {
     if (records.length === 0) return;
     const lines = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
     if (configuration.s3BucketArn) {
@@ -53,7 +54,7 @@ export class Destinations {
         logStreamName: poolId,
         logEvents: records.map((r) => ({ timestamp: r.eventTimestamp, message: JSON.stringify(r) })),
       }),
-      signal: AbortSignal.timeout(10_000),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(10_000), stop]) : AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`log delivery webhook for ${group} answered ${response.status}`);
   }

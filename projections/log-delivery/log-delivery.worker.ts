@@ -141,7 +141,7 @@ export class LogDeliveryWorker implements OnApplicationBootstrap, OnModuleDestro
       });
     }
     for (const { poolId, configuration, records } of batches.values()) {
-      await this.destinations.deliver(configuration, poolId, records);
+      await this.destinations.deliver(configuration, poolId, records, this.stopped.signal);
       this.delivered += records.length;
     }
   }
