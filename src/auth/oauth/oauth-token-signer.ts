@@ -10,7 +10,7 @@ import type { ActiveClient } from '../../user-pools/clients/client.repository.js
 import { groupsForToken } from '../../user-pools/groups/token-groups.js';
 import type { ExistingUserState } from '../../user-pools/user.decider.js';
 import { accessTokenClaims, idTokenClaims } from '../token-claims.js';
-import { type PendingSignIn, TokenIssuer } from '../tokens/token-issuer.js';
+import { type PendingSignIn, TokenIssuer, type TokenHook } from '../tokens/token-issuer.js';
 import { type OAuthTokensIssued, oauthGrantStream } from './oauth-grant.events.js';
 
 /** The token endpoint's answer (RFC 6749 section 5.1 member names). */
@@ -78,8 +78,20 @@ export class OAuthTokenSigner {
     return event?.data.scope;
   }
 
-  /** Access token with the granted scopes; an ID token (with at_hash and the request's nonce) when `openid` was granted. */
-  async sign(client: ActiveClient, user: ExistingUserState, familyId: string, authTime: number, scope: string, nonce?: string): Promise<OAuthTokenResponse> {
+  /**
+   * Access token with the granted scopes; an ID token (with at_hash and the request's nonce) when
+   * `openid` was granted; both as the pool's pre token generation hook leaves them
+   * (TokenGeneration_HostedAuth, or _RefreshTokens for a refresh).
+   */
+  async sign(
+    client: ActiveClient,
+    user: ExistingUserState,
+    familyId: string,
+    authTime: number,
+    scope: string,
+    nonce?: string,
+    hook: TokenHook = {},
+  ): Promise<OAuthTokenResponse> {
     const s = client.settings;
     const input = {
       issuer: `${this.settings.publicBaseUrl}/${client.poolId}`,
@@ -95,12 +107,20 @@ export class OAuthTokenSigner {
       jti: randomUUID,
     };
     const accessSeconds = validitySeconds(s.accessTokenValidity, s.tokenValidityUnits.accessToken);
-    const access_token = await this.keyRing.sign(client.poolId, { ...accessTokenClaims(input), scope }, { expiresInSeconds: accessSeconds });
+    const draft = await this.issuer.preTokenGeneration(
+      client,
+      user,
+      { source: 'TokenGeneration_HostedAuth', ...hook },
+      {
+        access: { ...accessTokenClaims(input), scope },
+        id: { ...idTokenClaims(input), ...(nonce ? { nonce } : {}) },
+      },
+    );
+    const access_token = await this.keyRing.sign(client.poolId, draft.access, { expiresInSeconds: accessSeconds });
     const response: OAuthTokenResponse = { access_token, token_type: 'Bearer', expires_in: accessSeconds };
     if (scope.split(' ').includes('openid')) {
       const idSeconds = validitySeconds(s.idTokenValidity, s.tokenValidityUnits.idToken);
-      const claims = { ...idTokenClaims(input), at_hash: atHash(access_token), ...(nonce ? { nonce } : {}) };
-      response.id_token = await this.keyRing.sign(client.poolId, claims, { expiresInSeconds: idSeconds });
+      response.id_token = await this.keyRing.sign(client.poolId, { ...draft.id, at_hash: atHash(access_token) }, { expiresInSeconds: idSeconds });
     }
     return response;
   }

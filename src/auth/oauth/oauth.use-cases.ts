@@ -86,7 +86,10 @@ export class ExchangeAuthorizationCodeHandler implements ICommandHandler<Exchang
     const now = this.clock.now();
     const grantType = input.grantType ?? 'authorization_code';
     const pending = await this.signer.startFamily(client, user, { scope: input.scope, grantType, authTime: new Date(input.authTime * 1000) }, context, now);
-    const tokens = await this.signer.sign(client, user, pending.familyId, input.authTime, input.scope, input.nonce);
+    const tokens = await this.signer.sign(client, user, pending.familyId, input.authTime, input.scope, input.nonce, {
+      source: 'TokenGeneration_HostedAuth',
+      context,
+    });
     return { ...tokens, ...(grantType === 'authorization_code' ? { refresh_token: pending.refreshToken } : {}), familyId: pending.familyId };
   }
 }
@@ -146,18 +149,22 @@ export class OAuthRefreshHandler implements ICommandHandler<OAuthRefreshCommand>
 
   async execute({ input, context }: OAuthRefreshCommand): Promise<OAuthTokenResponse> {
     const caller = await this.clients.caller(input.clientId);
-    const result = await this.refresh.use({ caller, refreshToken: input.refreshToken, context }).catch((error: unknown) => {
+    // A family an OAuth grant started gets tokens signed here, with its scopes (the hook runs once, for those).
+    const ref = parseRefreshToken(input.refreshToken);
+    const scope = ref ? await this.signer.scopeOf(ref.familyId) : undefined;
+    const result = await this.refresh.use({ caller, refreshToken: input.refreshToken, context, callerSigns: scope !== undefined }).catch((error: unknown) => {
       throw error instanceof NotAuthorizedError ? new OAuthError('invalid_grant', error.message) : error;
     });
     const rotated = result.RefreshToken ? { refresh_token: result.RefreshToken } : {};
-    const ref = parseRefreshToken(input.refreshToken);
-    const scope = ref ? await this.signer.scopeOf(ref.familyId) : undefined;
     if (!ref || scope === undefined)
       return { access_token: result.AccessToken, id_token: result.IdToken, token_type: 'Bearer', expires_in: result.ExpiresIn, ...rotated };
     const user = signedInUser(await loadUser(this.store, ref.poolId, ref.sub));
     if (!user) throw new OAuthError('invalid_grant', 'Refresh Token has been revoked');
     const authTime = Number(decodeJwt(result.IdToken).auth_time);
-    return { ...(await this.signer.sign(caller.client, user, ref.familyId, authTime, scope)), ...rotated };
+    return {
+      ...(await this.signer.sign(caller.client, user, ref.familyId, authTime, scope, undefined, { source: 'TokenGeneration_RefreshTokens', context })),
+      ...rotated,
+    };
   }
 }
 

@@ -34,6 +34,8 @@ export class RefreshTokens {
     refreshToken: string | undefined;
     context: RequestContext;
     beforeUse?: (user: { sub: string; username: string }) => void;
+    /** The caller signs the tokens it hands out itself (OAuth families, with their scopes): no pre token generation hook here. */
+    callerSigns?: boolean;
   }): Promise<AuthenticationResult> {
     const { caller, context } = args;
     const client = caller.client;
@@ -69,7 +71,7 @@ export class RefreshTokens {
       family.familyId,
       Math.floor(Date.parse(family.authTime) / 1000),
       {},
-      { source: 'TokenGeneration_RefreshTokens', context },
+      { source: 'TokenGeneration_RefreshTokens', context, ...(args.callerSigns ? { skipHook: true } : {}) },
     );
     return next ? { ...tokens, RefreshToken: next.token } : tokens;
   }

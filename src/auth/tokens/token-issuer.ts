@@ -56,6 +56,8 @@ export interface TokenHook {
   context?: RequestContext;
   /** Post authentication: whether the sign-in came from a device new to the user. */
   newDeviceUsed?: boolean;
+  /** Tokens that are not handed out (an OAuth refresh signs its own, with the family's scopes): no pre token generation hook. */
+  skipHook?: boolean;
 }
 
 /**
@@ -177,7 +179,8 @@ export class TokenIssuer {
   }
 
   /** The pool's pre token generation hook (V1: the ID token; V2: both, and the scopes), if it has one. */
-  private async preTokenGeneration(client: ActiveClient, user: ExistingUserState, hook: TokenHook, draft: TokenDraft): Promise<TokenDraft> {
+  async preTokenGeneration(client: ActiveClient, user: ExistingUserState, hook: TokenHook, draft: TokenDraft): Promise<TokenDraft> {
+    if (hook.skipHook) return draft;
     const pool = await loadPool(this.store, client.poolId);
     const lambdaConfig = pool.settings.lambdaConfig;
     if (!this.triggers.configured(lambdaConfig, 'PreTokenGeneration')) return draft;
