@@ -89,7 +89,13 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     cognito = sdkClient(app.url, { region: 'us-east-1' });
     await pool('hooks', { LambdaConfig: HOOKS });
     await pool('v2', { LambdaConfig: { PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: ARN('pre-token') } } });
-    await pool('senders', { LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: ARN('email-sender') }, KMSKeyID: KMS_KEY_ID } });
+    await pool('senders', {
+      LambdaConfig: {
+        CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: ARN('email-sender') },
+        CustomSMSSender: { LambdaVersion: 'V1_0', LambdaArn: ARN('sms-sender') },
+        KMSKeyID: KMS_KEY_ID,
+      },
+    });
     // The first Kafka request also joins the reply topic's group: warm the transport up before deadlines count.
     if (transport === 'kafka') await warmUp();
   });
@@ -428,6 +434,25 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect(again.event.request.userAttributes).toMatchObject({ email: `${eve}@other.example`, sub: expect.any(String) });
     expect(again.code).toMatch(/^\d{6}$/);
     expect(await outbox('senders', eve)).toEqual([]);
+  });
+
+  test('custom SMS sender: an invitation by SMS hands the hook the temporary password encrypted; it signs in', async () => {
+    const ivy = `ivy-${unique()}`;
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pools.senders.poolId,
+        Username: ivy,
+        DesiredDeliveryMediums: ['SMS'],
+        UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }],
+      }),
+    );
+    expect(await outbox('senders', ivy)).toEqual([]);
+    const [sent] = seenFor('customSMSSender', ivy);
+    expect(sent.triggerSource).toBe('CustomSMSSender_AdminCreateUser');
+    expect(sent.event.request).toMatchObject({ type: 'customSMSSenderRequestV1', userAttributes: { phone_number: '+15555550123' } });
+    expect(JSON.stringify(sent.event)).not.toContain(sent.code);
+    const started = await signIn('senders', ivy, sent.code);
+    expect(started.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
   });
 
   test('webhook deliveries are HMAC-signed (every one verified by the receiver)', () => {
