@@ -8,6 +8,8 @@ import { drainHttp, InFlightRequests } from './observability/shutdown.js';
 import { startTracing, tracingFromEnv } from './observability/tracing.js';
 import { createLogger, createPlatform } from './platform/platform.js';
 import { createServer } from './server.js';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ensureDemo } from './oauth/demo.js';
 import { claimDataDir } from './cli.js';
 
 /** `npm start`: the service on its configured storage (embedded PGlite under ./data by default). */
@@ -43,6 +45,16 @@ async function main(): Promise<void> {
   const server = app.getHttpServer() as Server;
   const inFlight = new InFlightRequests(server);
   await app.listen(config.PORT, config.HOST);
+  // The embedded default's demo pool and app client, so the hosted pages can be opened at once.
+  if (config.DEMO ?? (!config.PRODUCTION && !config.DATABASE_URL)) {
+    try {
+      const { demo, created } = await ensureDemo(app.get(CommandBus), app.get(QueryBus), config.PUBLIC_BASE_URL);
+      if (created) logger.info({ poolId: demo.poolId, clientId: demo.clientId }, 'demo pool created');
+      process.stdout.write(`\nDemo app: open ${demo.url} (pool ${demo.poolId}, app client ${demo.clientId}; DEMO=false turns it off)\n\n`);
+    } catch (error) {
+      logger.warn({ err: error }, 'the demo pool could not be set up');
+    }
+  }
   logger.info(
     { url: await app.getUrl(), eventStore: platform.store.kind, production: config.PRODUCTION, tracing: !!tracing, node: process.version },
     'cairn listening',

@@ -58,6 +58,8 @@ export const configSchema = z
         return z.NEVER;
       })
       .optional(),
+    /** `npm start`: a demo pool, domain and app client with a page at /demo; default on for the embedded default outside production. */
+    DEMO: bool.optional(),
     /** Production mode: no dev outbox, a master key must be given, no generated secrets. */
     PRODUCTION: bool.default(false),
     /** 32-byte master key (base64url); wraps signing keys and admin secrets, keys code hashes. */

@@ -18,17 +18,28 @@ export const isImplicit = (ctx: KoaContextWithOIDC) => (ctx.oidc?.params as Reco
 export function installImplicit(provider: Provider, poolId: string, commands: CommandBus, artifacts: OAuthArtifacts): void {
   provider.use(async (ctx, next) => {
     if (ctx.path === '/oauth2/authorize' && ctx.query.response_type === 'token') {
+      // The library finds its mount path (`/auth/<domain>`) as the part of the raw request's
+      // originalUrl before its url: rewrite both, or the login's resume URL loses the prefix.
+      const raw = ctx.req as typeof ctx.req & { originalUrl?: string };
+      const before = raw.url ?? '';
+      const mountPath = raw.originalUrl?.endsWith(before) ? raw.originalUrl.slice(0, raw.originalUrl.length - before.length) : '';
       ctx.querystring = new URLSearchParams({
         ...(ctx.query as Record<string, string>),
         response_type: 'code',
         response_mode: 'query',
         cairn_implicit: '1',
       }).toString();
+      if (raw.originalUrl !== undefined) raw.originalUrl = mountPath + (raw.url ?? '');
     }
     await next();
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
     if (ctx.status !== 303 || !ctx.response.get('location') || !isImplicit(oidcCtx)) return;
-    const location = new URL(ctx.response.get('location'));
+    // Only the redirect back to the client carries the grant's answer; the library's relative
+    // redirects (to the interaction, the hosted sign-in page) pass unchanged.
+    const location = URL.parse(ctx.response.get('location'));
+    const redirectUri = URL.parse(String((oidcCtx.oidc?.params as Record<string, unknown> | undefined)?.redirect_uri ?? ''));
+    if (!location || !redirectUri || location.origin !== redirectUri.origin || location.pathname !== redirectUri.pathname) return;
+    if (!location.searchParams.has('code') && !location.searchParams.has('error')) return;
     const code = location.searchParams.get('code');
     const state = location.searchParams.get('state');
     const fragment = new URLSearchParams();
