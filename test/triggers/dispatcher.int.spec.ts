@@ -154,6 +154,53 @@ describe('trigger dispatch', () => {
     });
   });
 
+  test('Kafka: any number of instances share one reply topic, each reply reaches the instance that asked, and a handler that never answers holds up no one', async () => {
+    const echoTopic = uniqueTopic('echo');
+    const echo = await runTriggerConsumer({
+      brokers: kafkaBrokers(),
+      topic: echoTopic,
+      groupId: `echo-${randomBytes(3).toString('hex')}`,
+      handlers: {
+        postAuthentication: (event) => (event.userName === 'stuck' ? new Promise(() => undefined) : { ...event, response: { echo: event.userName } }),
+      },
+    });
+    const instances = [0, 1, 2].map(
+      () =>
+        new TriggerDispatcher({
+          functions: parseTriggerFunctions(JSON.stringify({ echo: `kafka:${echoTopic}` })),
+          transports: { module: new ModuleTransport(), webhook: new WebhookTransport(), kafka: new KafkaTransport({ brokers: kafkaBrokers(), replyTopic }) },
+          deadlineMs: 10_000,
+        }),
+    );
+    try {
+      // Asked first, on the same partition: the consumer stops waiting for it at its deadline and serves the others meanwhile.
+      let stuckSettled = false;
+      const stuck = instances[0]
+        .invoke({ ...call('PostAuthentication', { PostAuthentication: ARN('echo') }), userName: 'stuck' })
+        .then(
+          () => 'answered',
+          (error: { code?: string }) => error.code,
+        )
+        .finally(() => (stuckSettled = true));
+      const asks = instances.flatMap((instance, i) =>
+        Array.from({ length: 10 }, (_, j) =>
+          instance
+            .invoke({ ...call('PostAuthentication', { PostAuthentication: ARN('echo') }), userName: `user-${i}-${j}` })
+            .then((r) => [`user-${i}-${j}`, r?.echo]),
+        ),
+      );
+      const answers = await Promise.all(asks);
+      expect(answers).toHaveLength(30);
+      expect(stuckSettled).toBe(false);
+      for (const [asked, answered] of answers) expect(answered).toBe(asked);
+      expect(await stuck).toBe('UnexpectedLambdaException');
+    } finally {
+      await Promise.all(instances.map((d) => d.close()));
+      await echo.stop();
+      await deleteTopic(echoTopic).catch(() => undefined);
+    }
+  });
+
   test('every attempt is an event on the pool trigger log', async () => {
     const log = await store.readStream('triggerlog-us-east-1_Hooks1234');
     const outcomes = log.map((e) => (e.data as { outcome: string }).outcome);
