@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../../db/database-errors.js';
 import { UniqueConstraintError, WrongExpectedRevisionError } from '../../event-store/errors.js';
 import type { AppendResult, EventStore, StreamWrite, UniqueChange } from '../../event-store/event-store.port.js';
 import type { Clock } from '../../shared/clock.js';
@@ -119,6 +120,8 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
         await this.work(claim.poolId, claim.jobId, claim.queuedAt);
       }
     } catch (error) {
+      // An outage is the database's to report (once, with its recovery); the next poll retries.
+      if (isDatabaseUnavailable(error)) return;
       this.log.error({ err: error }, 'user import worker: a job could not be worked on; it is retried');
     }
   }
