@@ -38,12 +38,12 @@ export const seen: SeenHook[] = (store.__cairnExampleHooks ??= []);
 const senderKey = () => Buffer.from(process.env.CAIRN_SENDER_KEY ?? '', 'base64');
 
 export const handlers = {
-  /** Refuses a domain; confirms and verifies trusted sign-ups (PreSignUp_SignUp, PreSignUp_AdminCreateUser). */
+  /** Refuses a domain; confirms trusted sign-ups and verifies their email (and phone number, if given) (PreSignUp_SignUp, PreSignUp_AdminCreateUser). */
   preSignUp(event) {
     const email = attributes(event).email ?? '';
     if (email.endsWith(`@${BLOCKED_DOMAIN}`)) throw new Error(`Sign-ups from ${BLOCKED_DOMAIN} are not allowed`);
     if (event.triggerSource === 'PreSignUp_SignUp' && email.endsWith(`@${TRUSTED_DOMAIN}`)) {
-      event.response = { autoConfirmUser: true, autoVerifyEmail: true };
+      event.response = { autoConfirmUser: true, autoVerifyEmail: true, ...(attributes(event).phone_number ? { autoVerifyPhone: true } : {}) };
     }
     return event;
   },

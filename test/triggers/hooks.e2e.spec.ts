@@ -162,6 +162,10 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect(await userOf('hooks', username)).toMatchObject({ status: 'CONFIRMED', attributes: { email_verified: 'true' } });
     expect((await signIn('hooks', username)).AuthenticationResult?.IdToken).toBeDefined();
     expect(await outbox('hooks', username)).toEqual([]);
+    // autoVerifyPhone: the phone number given is verified too.
+    const withPhone = `bea-${unique()}`;
+    expect((await signUp('hooks', withPhone, { email: `${withPhone}@example.com`, phone_number: '+15555550142' })).UserConfirmed).toBe(true);
+    expect((await userOf('hooks', withPhone)).attributes).toMatchObject({ email_verified: 'true', phone_number_verified: 'true' });
   });
 
   test('a pre sign-up veto is UserLambdaValidationException with the hook message, and writes nothing', async () => {
