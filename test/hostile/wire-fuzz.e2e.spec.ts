@@ -1,6 +1,7 @@
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { COGNITO_SERVICES } from '../../src/api/cognito/actions/services.js';
 import { ADMIN, type RunningApp, startApp } from '../support/app.js';
@@ -46,6 +47,11 @@ const MEMBERS = [
   'ProposedPassword',
   'PreviousPassword',
   'AttributeName',
+  'Marker',
+  'MaxItems',
+  'IdentityPoolId',
+  'IdentityId',
+  'RoleName',
 ];
 
 /** The ingredient that makes a case invalid whatever else it holds. */
@@ -114,10 +120,14 @@ describe('fuzzing the Cognito wire protocol', () => {
     await app?.destroy();
   });
 
-  const send = async (target: string, admin: boolean, payload: Buffer) => {
+  const signerFor = (service: string) =>
+    new SignatureV4({ credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret }, region: 'eu-west-1', service, sha256: Hash.bind(null, 'sha256') });
+
+  const send = async (target: string, admin: boolean, payload: Buffer, service = IDP) => {
     const { host } = new URL(app.url);
-    const headers: Record<string, string> = { host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${IDP}.${target}` };
-    const signed = admin ? (await signer.sign({ method: 'POST', protocol: 'http:', hostname: host, path: '/', headers, body: payload })).headers : headers;
+    const headers: Record<string, string> = { host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${service}.${target}` };
+    const by = service === IDP ? signer : signerFor(COGNITO_SERVICES[service].signingName);
+    const signed = admin ? (await by.sign({ method: 'POST', protocol: 'http:', hostname: host, path: '/', headers, body: payload })).headers : headers;
     const { host: _host, ...sent } = signed;
     const r = await fetch(`${app.url}/`, { method: 'POST', headers: sent, body: payload });
     const text = await r.text();
@@ -154,6 +164,37 @@ describe('fuzzing the Cognito wire protocol', () => {
       ),
       { numRuns: 400, seed: 20261202 },
     );
+    expect(await events()).toBe(before);
+  });
+
+  /**
+   * Not left to chance: every action of every service on the endpoint (user pools, identity
+   * pools, role documents, the import logs) gets every poison at least once, as its caller
+   * would send it (signed when it is an admin action), and each answer is a typed 4xx.
+   */
+  test('every routed action of every service, with every poison: a typed 4xx, nothing written', async () => {
+    const events = async () => Number((await app.platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM es_events')).rows[0].n);
+    const before = await events();
+    const poisons: Poison[] = ['nul', 'surrogate', 'utf8', 'nesting', 'huge', 'not-an-object', 'wrong-type'];
+    const failures: string[] = [];
+    let sent = 0;
+    for (const [service, { actions }] of Object.entries(COGNITO_SERVICES)) {
+      for (const [name, action] of Object.entries(actions)) {
+        for (const poison of poisons) {
+          const r = await send(name, action.auth === 'admin', body({ ...known }, poison, 'UserPoolId'), service);
+          sent++;
+          // An action that takes no members at all ignores unknown ones (as AWS does): wrong types cannot reach it.
+          const takesNothing = action.input instanceof z.ZodObject && Object.keys(action.input.shape).length === 0;
+          if (poison === 'wrong-type' && takesNothing && r.status === 200) continue;
+          if (!(r.status >= 400 && r.status < 500 && typeof r.type === 'string' && /Exception$/.test(r.type)))
+            failures.push(`${service}.${name} ${poison}: ${r.status} ${r.type}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    const routed = Object.values(COGNITO_SERVICES).reduce((n, service) => n + Object.keys(service.actions).length, 0);
+    expect(sent).toBe(routed * poisons.length);
+    expect(routed).toBeGreaterThan(150);
     expect(await events()).toBe(before);
   });
 });
