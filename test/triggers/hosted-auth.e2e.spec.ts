@@ -115,6 +115,8 @@ describe('pre token generation for hosted sign-in', () => {
     expect(access).toMatchObject({ tier: 'standard', username: 'hana', client_id: clientId });
     expect(String(access.scope).split(' ')).toEqual(expect.arrayContaining(['openid', 'email', 'example/read']));
     expect(await attempts('TokenGeneration_HostedAuth')).toBe(1);
+    // The login page's own sign-in hands out no tokens: the hook is not called for it.
+    expect(await attempts('TokenGeneration_Authentication')).toBe(0);
 
     const refreshed = await fetch(`${domainUrl}/oauth2/token`, form({ grant_type: 'refresh_token', client_id: clientId, refresh_token: tokens.refresh_token }));
     expect(refreshed.status).toBe(200);

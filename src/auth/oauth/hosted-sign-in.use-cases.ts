@@ -9,6 +9,7 @@ import { CHALLENGES } from '../challenges/registry.js';
 import type { SignInAnswer } from '../flows/flow.js';
 import { AUTH_FLOWS } from '../flows/registry.js';
 import { SignInServices } from '../sign-in-services.js';
+import { discardingTokens } from '../tokens/discarded-tokens.js';
 
 /**
  * A sign-in through the hosted pages: signed in (the sign-in's refresh-token family is the
@@ -54,17 +55,19 @@ export class HostedSignInHandler implements ICommandHandler<HostedSignInCommand>
     const caller = await this.clients.caller(input.clientId, input.poolId);
     const parameters = withSecretHash(this.clients, caller, input.username, { USERNAME: input.username, PASSWORD: input.password });
     const flow = AUTH_FLOWS.USER_PASSWORD_AUTH;
-    const answer = await flow.run(
-      {
-        flow: 'USER_PASSWORD_AUTH',
-        surface: 'public',
-        caller,
-        parameters,
-        clientMetadata: input.clientMetadata ?? {},
-        context,
-        now: this.services.clock.now(),
-      },
-      this.services,
+    const answer = await discardingTokens(() =>
+      flow.run(
+        {
+          flow: 'USER_PASSWORD_AUTH',
+          surface: 'public',
+          caller,
+          parameters,
+          clientMetadata: input.clientMetadata ?? {},
+          context,
+          now: this.services.clock.now(),
+        },
+        this.services,
+      ),
     );
     return hostedAnswer(answer);
   }
@@ -88,9 +91,20 @@ export class HostedChallengeHandler implements ICommandHandler<HostedChallengeCo
     const handler = Object.hasOwn(CHALLENGES, input.challenge) ? CHALLENGES[input.challenge] : undefined;
     if (!handler) throw new InvalidParameterError(`${input.challenge} is not supported by this service yet`);
     const responses = withSecretHash(this.clients, caller, input.responses.USERNAME ?? '', input.responses);
-    const answer = await handler.run(
-      { challenge: input.challenge, surface: 'public', caller, session: input.session, responses, clientMetadata: {}, context, now: this.services.clock.now() },
-      this.services,
+    const answer = await discardingTokens(() =>
+      handler.run(
+        {
+          challenge: input.challenge,
+          surface: 'public',
+          caller,
+          session: input.session,
+          responses,
+          clientMetadata: {},
+          context,
+          now: this.services.clock.now(),
+        },
+        this.services,
+      ),
     );
     return hostedAnswer(answer);
   }

@@ -8,6 +8,7 @@ import { IDS, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../../share
 import { hookVersion, TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
 import { hookAttributes } from '../../user-pools/post-confirmation.js';
 import { loadPool } from '../../user-pools/user-pool.repository.js';
+import { tokensDiscarded } from './discarded-tokens.js';
 import { applyPreTokenResponse, preTokenRequest, type TokenDraft, type TokenSource } from './pre-token-generation.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { KeyRing } from '../../tokens/key-ring.js';
@@ -180,7 +181,7 @@ export class TokenIssuer {
 
   /** The pool's pre token generation hook (V1: the ID token; V2: both, and the scopes), if it has one. */
   async preTokenGeneration(client: ActiveClient, user: ExistingUserState, hook: TokenHook, draft: TokenDraft): Promise<TokenDraft> {
-    if (hook.skipHook) return draft;
+    if (hook.skipHook || tokensDiscarded()) return draft;
     const pool = await loadPool(this.store, client.poolId);
     const lambdaConfig = pool.settings.lambdaConfig;
     if (!this.triggers.configured(lambdaConfig, 'PreTokenGeneration')) return draft;
