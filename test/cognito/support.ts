@@ -43,12 +43,12 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
 }
 
 /** A raw wire call signed with the test admin key, for bodies no SDK would send. */
-export async function signedWire(url: string, target: string, body: string, headers: Record<string, string> = {}) {
+export async function signedWire(url: string, target: string, body: string, headers: Record<string, string> = {}, service = 'cognito-idp') {
   const { host } = new URL(url);
   const signer = new SignatureV4({
     credentials: { accessKeyId: ADMIN.id, secretAccessKey: ADMIN.secret },
     region: 'eu-west-1',
-    service: 'cognito-idp',
+    service,
     sha256: Hash.bind(null, 'sha256'),
   });
   const all = { host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, ...headers };

@@ -12,11 +12,10 @@ import { COGNITO_SERVICES } from '../../src/api/cognito/actions/services.js';
 import { ADMIN, type RunningApp, adminAuth, call, startApp } from '../support/app.js';
 import { sdkClient, signedWire, wire } from '../cognito/support.js';
 
-const IDP = 'AWSCognitoIdentityProviderService';
 const PASSWORD = 'Correct-Horse-9';
 
 /**
- * Every action of the wire protocol driven through its failure paths (empty input, wrong
+ * Every action of every service on the wire protocol driven through its failure paths (empty input, wrong
  * values, NUL bytes, unknown users, wrong passwords and codes, forged tokens) with the log at
  * debug level; then the whole log is searched for anything secret the test handled.
  */
@@ -112,15 +111,42 @@ describe.each(['pglite', 'postgres'] as const)('the log never carries secrets or
         Limit: 10,
         TemporaryPassword: v(PASSWORD),
         ClientMetadata: { note: v(emails[1]) },
+        // Identity pools and role documents.
+        IdentityPoolId: 'eu-west-1:00000000-0000-4000-8000-000000000000',
+        IdentityId: 'eu-west-1:00000000-0000-4000-8000-000000000001',
+        IdentityPoolName: v('identities'),
+        Logins: { [`cognito-idp.eu-west-1.amazonaws.com/${poolId}`]: v(tokens.IdToken!) },
+        CustomRoleArn: 'arn:aws:iam::000000000000:role/none',
+        RoleName: v('role'),
+        DeveloperUserIdentifier: v(emails[0]),
+        // The import logs.
+        logGroupName: '/aws/cognito/userpools',
+        logStreamName: v('stream'),
       });
     };
-    const actions = Object.entries(COGNITO_SERVICES[IDP].actions);
-    for (const [name, action] of actions) {
-      for (const body of ['{}', universal(false), universal(true), '{"Username": 1}']) {
-        const r = action.auth === 'admin' ? await signedWire(app.url, `${IDP}.${name}`, body) : await wire(app.url, `${IDP}.${name}`, body);
-        expect([name, r.status < 500]).toEqual([name, true]);
+    // Every service on the endpoint: user pools, identity pools, role documents, the import logs.
+    for (const [service, { signingName, actions }] of Object.entries(COGNITO_SERVICES)) {
+      for (const [name, action] of Object.entries(actions)) {
+        for (const body of ['{}', universal(false), universal(true), '{"Username": 1}']) {
+          const target = `${service}.${name}`;
+          const r = action.auth === 'admin' ? await signedWire(app.url, target, body, {}, signingName) : await wire(app.url, target, body);
+          expect([target, r.status < 500]).toEqual([target, true]);
+        }
       }
     }
+    // STS with the user's ID token and a role that is not there.
+    const sts = await fetch(`${app.url}/sts/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: 'arn:aws:iam::000000000000:role/none',
+        RoleSessionName: 'scan',
+        WebIdentityToken: tokens.IdToken!,
+      }).toString(),
+    });
+    expect(sts.status).toBeLessThan(500);
     // And the REST surface's error paths.
     await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-up`, { username: 'eve', password: 'short', attributes: { email: 'eve@logscan.test' } });
     await call(app.url, 'POST', `/v1/user-pools/${poolId}/confirm-sign-up`, { username: 'bob', code: '000000' });
