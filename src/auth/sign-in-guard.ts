@@ -12,6 +12,12 @@ export const ADDRESS_WINDOW_MS = 60_000;
 const STALE_MS = 30_000;
 /** Rows of names and addresses not seen for this long are deleted. */
 const FORGET_AFTER_MS = 3_600_000;
+/**
+ * Most rows kept for names that match no user and for addresses, whatever a flood of invented
+ * names from many addresses adds within the hour: past it the least recently touched go first.
+ * Users' rows are bounded by the users and never dropped for room (their lockout stands).
+ */
+export const MAX_UNKNOWN_ROWS = 100_000;
 
 /** Who a guess is about: a user (by sub), a name that matches no user, and where it comes from. */
 export interface GuessKeys {
@@ -84,9 +90,21 @@ export class SignInGuard {
       outcome,
       ADDRESS_WINDOW_MS,
     ]);
-    // Now and then, forget names and addresses long quiet (bounded size; users' rows go too).
-    if (Math.random() < 0.01) {
-      await this.db.query(`DELETE FROM ${GUARD_TABLE} WHERE touched_at < $1 AND inflight = 0`, [new Date(now.getTime() - FORGET_AFTER_MS).toISOString()]);
-    }
+    // Now and then, forget what is long quiet and keep the rest within its bound.
+    if (Math.random() < 0.01) await this.prune(now);
+  }
+
+  /**
+   * Deletes rows not touched for FORGET_AFTER_MS (users' too), then, past `maxUnknownRows` rows
+   * of names and addresses, the least recently touched of those. Rows with a guess in flight stay.
+   */
+  async prune(now: Date, maxUnknownRows = MAX_UNKNOWN_ROWS): Promise<void> {
+    await this.db.query(`DELETE FROM ${GUARD_TABLE} WHERE touched_at < $1 AND inflight = 0`, [new Date(now.getTime() - FORGET_AFTER_MS).toISOString()]);
+    await this.db.query(
+      `DELETE FROM ${GUARD_TABLE} WHERE key IN (
+         SELECT key FROM ${GUARD_TABLE} WHERE key NOT LIKE 'u:%' AND inflight = 0 ORDER BY touched_at
+         LIMIT GREATEST((SELECT count(*) FROM ${GUARD_TABLE} WHERE key NOT LIKE 'u:%') - $1, 0))`,
+      [maxUnknownRows],
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignInGuard } from '../../src/auth/sign-in-guard.js';
+import { GUARD_TABLE } from '../../src/auth/sign-in-guard.sql.js';
 import { FREE_ATTEMPTS, lockDurationMs } from '../../src/auth/lockout.js';
 import { Secrets } from '../../src/crypto/secrets.js';
 import { PgDatabase } from '../../src/db/pg-database.js';
@@ -87,5 +88,34 @@ describe.each(adapters)('sign-in guard (%s)', (_name, open) => {
     const locked = { subject: guard.userKey('p', 'inflight'), address: other };
     for (let i = 0; i < 25; i++) await guard.reserve(locked, at(30_002));
     expect(await guard.reserve({ address: other }, at(30_002))).toEqual({ ok: true });
+  });
+
+  test('bounded in size: quiet rows are forgotten after an hour, and names and addresses past the bound go least recent first', async () => {
+    const count = async (where: string) => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${GUARD_TABLE} WHERE ${where}`)).rows[0].n);
+    await db.query(`DELETE FROM ${GUARD_TABLE}`);
+    const base = at(10 * 3_600_000);
+    // A flood of invented names from many addresses within the hour, and one real user.
+    for (let i = 0; i < 60; i++) {
+      const keys = { subject: guard.nameKey('pool', `ghost-${i}`), address: guard.addressKey(`10.0.${i}.1`) };
+      expect(await guard.reserve(keys, new Date(base.getTime() + i * 1000))).toEqual({ ok: true });
+      await guard.settle(keys, 'wrong_password', new Date(base.getTime() + i * 1000));
+    }
+    const user = { subject: guard.userKey('pool', 'sub-1'), address: guard.addressKey('10.9.9.9') };
+    await guard.reserve(user, base);
+    await guard.settle(user, 'wrong_password', base);
+    expect(await count(`key LIKE 'u:%'`)).toBe(1);
+    expect(await count(`key NOT LIKE 'u:%'`)).toBe(121);
+
+    await guard.prune(new Date(base.getTime() + 60_000), 50);
+    expect(await count(`key NOT LIKE 'u:%'`)).toBe(50);
+    // The user's row stays (its lockout stands), and the newest names are the ones kept.
+    expect(await count(`key LIKE 'u:%'`)).toBe(1);
+    const newest = { subject: guard.nameKey('pool', 'ghost-59') };
+    expect(await count(`key = '${newest.subject}'`)).toBe(1);
+    expect(await count(`key = '${guard.nameKey('pool', 'ghost-0')}'`)).toBe(0);
+
+    // An hour of quiet later everything goes, the user's row too.
+    await guard.prune(new Date(base.getTime() + 2 * 3_600_000));
+    expect(await count('true')).toBe(0);
   });
 });
