@@ -168,6 +168,26 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     expect((await userOf('hooks', withPhone)).attributes).toMatchObject({ email_verified: 'true', phone_number_verified: 'true' });
   });
 
+  test('a pool whose hooks are set over REST (lambdaConfig) runs them as one set through CreateUserPool does', async () => {
+    const created = await call(
+      app.url,
+      'POST',
+      '/v1/user-pools',
+      { name: `rest-${transport}`, lambdaConfig: { PreSignUp: ARN('pre-sign-up') } },
+      { authorization: adminAuth },
+    );
+    expect(created.status).toBe(201);
+    const poolId = created.body.poolId as string;
+    const described = await call(app.url, 'GET', `/v1/user-pools/${poolId}`, undefined, { authorization: adminAuth });
+    expect(described.body.lambdaConfig).toMatchObject({ PreSignUp: ARN('pre-sign-up') });
+    const ClientId = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'rest-app' }))).UserPoolClient!.ClientId!;
+    const name = `rest-${unique()}`;
+    const up = (email: string) =>
+      cognito.send(new SignUpCommand({ ClientId, Username: name, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+    expect((await rejection(up(`${name}@blocked.example`))).name).toBe('UserLambdaValidationException');
+    expect((await up(`${name}@example.com`)).UserConfirmed).toBe(true);
+  });
+
   test('a pre sign-up veto is UserLambdaValidationException with the hook message, and writes nothing', async () => {
     const before = await app.platform.store.readAll();
     const username = `mallory-${unique()}`;
