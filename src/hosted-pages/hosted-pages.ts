@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { HostedChallengeCommand, type HostedSignInAnswer, HostedSignInCommand } from '../auth/oauth/hosted-sign-in.use-cases.js';
 import type { Secrets } from '../crypto/secrets.js';
+import { DomainError } from '../shared/domain-error.js';
 import { LOG, type Log, SECRETS } from '../shared/ports.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { DescribeUserPoolClientQuery } from '../user-pools/clients/client.queries.js';
@@ -52,6 +53,8 @@ function errorKey(error: unknown): { key: MessageKey; detail?: string } | undefi
   const message = String((error as { message?: unknown } | null)?.message ?? '');
   switch (code) {
     case 'NotAuthorizedException':
+      // ConfirmSignUp of a user confirmed already (a confirmation link opened twice): say so.
+      if (message.startsWith('User cannot be confirmed.')) return { key: 'error.input', detail: message };
       return { key: message === 'User is disabled.' ? 'error.disabled' : 'error.credentials' };
     case 'UserNotFoundException':
       return { key: 'error.noUser' };
@@ -98,6 +101,10 @@ export class HostedPages {
   async handle(name: PageName, site: HostedSite, request: FastifyRequest, reply: FastifyReply, context: RequestContext): Promise<void> {
     const { lang, t } = pickLanguage(request.headers['accept-language']);
     const query = request.query as Record<string, string | undefined>;
+    // The confirmation link of a CONFIRM_WITH_LINK pool's sign-up email confirms at once.
+    if (name === 'confirmUser' && request.method === 'GET' && !query.i && query.client_id && query.user_name && query.confirmation_code) {
+      return this.confirmByLink(site, { clientId: query.client_id, username: query.user_name, code: query.confirmation_code }, reply, lang, t, context);
+    }
     // Cognito's pages take an authorization request's own parameters: start it at the authorization endpoint.
     if (!query.i && query.client_id) {
       const search = new URLSearchParams(query as Record<string, string>).toString();
@@ -332,7 +339,42 @@ export class HostedPages {
       .send(page({ lang: p.lang, t, title, theme: p.theme, body }));
   }
 
-  private fail(reply: FastifyReply, lang: string, t: Messages, key: MessageKey, status: number): void {
+  /** GET /confirmUser?client_id&user_name&confirmation_code: ConfirmSignUp through the client, as the app would call it. */
+  private async confirmByLink(
+    site: HostedSite,
+    link: { clientId: string; username: string; code: string },
+    reply: FastifyReply,
+    lang: string,
+    t: Messages,
+    context: RequestContext,
+  ): Promise<void> {
+    try {
+      const client = await this.queries.execute(new DescribeUserPoolClientQuery({ poolId: site.domain.poolId, clientId: link.clientId }, context));
+      const via = { clientId: link.clientId, ...(client.clientSecret ? { secretHash: secretHash(client.clientSecret, link.username, link.clientId) } : {}) };
+      await this.commands.execute(new ConfirmSignUpCommand({ via, username: link.username, code: link.code }, context));
+    } catch (error) {
+      const kind = errorKey(error);
+      if (kind) return this.fail(reply, lang, t, kind.key, 400, kind.detail);
+      if (error instanceof DomainError) return this.fail(reply, lang, t, 'error.generic', 400);
+      this.log.error({ err: error }, 'hosted page: unexpected error');
+      return this.fail(reply, lang, t, 'error.generic', 500);
+    }
+    void reply
+      .status(200)
+      .headers(PAGE_HEADERS)
+      .send(
+        page({
+          lang,
+          t,
+          title: t.linkConfirmed,
+          theme: { colors: { primary: '#0a4fa8', pageBackground: '#f2f3f5', formBackground: '#ffffff', text: '#16191f' } },
+          body: html`<h1>${t.linkConfirmed}</h1>
+            <p role="status">${t.linkConfirmedLead}</p>`,
+        }),
+      );
+  }
+
+  private fail(reply: FastifyReply, lang: string, t: Messages, key: MessageKey, status: number, detail = ''): void {
     void reply
       .status(status)
       .headers(PAGE_HEADERS)
@@ -343,7 +385,7 @@ export class HostedPages {
           title: t.errorTitle,
           theme: { colors: { primary: '#0a4fa8', pageBackground: '#f2f3f5', formBackground: '#ffffff', text: '#16191f' } },
           body: html`<h1>${t.errorTitle}</h1>
-            <p class="errorMessage-customizable" role="alert">${t[key]}</p>`,
+            <p class="errorMessage-customizable" role="alert">${t[key] + detail}</p>`,
         }),
       );
   }

@@ -3,12 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { type DeliveryMedium, type MessageSender, maskDestination } from '../messaging/message.js';
-import { DELIVERY, SECRETS, STORE } from '../shared/ports.js';
+import { DELIVERY, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { InvalidLambdaResponseError } from '../triggers/trigger-errors.js';
 import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { CODE_TTL_MS, type CodeTarget, codeSubject } from './code-targets.js';
 import type { PasswordPolicy } from './password-policy.js';
+import { domainBasePath, loadPoolDomain } from './oauth/domain.use-cases.js';
 import type { MessageTemplates } from './user-pool.events.js';
 import { type ActivePool, loadPool } from './user-pool.repository.js';
 import type { CodeToSend } from './user.decider.js';
@@ -38,19 +39,43 @@ const DEFAULT_TEXT = {
   codeMessage: 'Your verification code is {####}. ',
   invitationSubject: 'Your temporary password',
   invitationMessage: 'Your username is {username} and temporary password is {####}',
+  linkSubject: 'Your verification link',
+  linkMessage: 'Please click the link below to verify your email address. {##Verify Email##} ',
 };
+
+/** A link placeholder of a link message: `{##<the link's text>##}`. */
+const LINK_PLACEHOLDER = /\{##([\s\S]+?)##\}/g;
+
+/** The link in a plain-text message: its text, then the URL (the code still a placeholder until render). */
+const renderLink = (body: string, link: string) => body.replace(LINK_PLACEHOLDER, (_, text: string) => `${text}: ${link}`);
 
 /** Fills a template's placeholders (a function replacement, so `$` in a code or password stays literal). */
 const render = (template: string, values: { code: string; username?: string }) =>
   template.replaceAll('{####}', () => values.code).replaceAll('{username}', () => values.username ?? '{username}');
 
-/** The subject and body of a code message, from the pool's verification template. */
-export function codeMessage(templates: MessageTemplates, medium: DeliveryMedium, code: string): { subject: string; body: string } {
+/**
+ * The subject and body of a code message, from the pool's verification template. With `link`
+ * (a sign-up confirmation by email in a CONFIRM_WITH_LINK pool that has a domain), the link
+ * message and subject, the link's placeholder replaced by its text and the URL.
+ */
+export function codeMessage(templates: MessageTemplates, medium: DeliveryMedium, code: string, link?: string): { subject: string; body: string } {
   const v = templates.verification;
+  if (link && medium === 'EMAIL') {
+    const body = renderLink(v.emailMessageByLink ?? DEFAULT_TEXT.linkMessage, link);
+    return { subject: v.emailSubjectByLink ?? DEFAULT_TEXT.linkSubject, body: render(body, { code }) };
+  }
   const subject = v.emailSubject ?? DEFAULT_TEXT.codeSubject;
-  // CONFIRM_WITH_LINK has no confirmation link to point at yet (see the README): the code message is sent.
   const body = (medium === 'EMAIL' ? v.emailMessage : v.smsMessage) ?? DEFAULT_TEXT.codeMessage;
   return { subject, body: render(body, { code }) };
+}
+
+/**
+ * Cognito's confirmation link: the hosted /confirmUser page of the pool's domain with the client,
+ * the user name and the code (`{####}` until the message is rendered).
+ */
+export function confirmationLink(domainBaseUrl: string, clientId: string, username: string): string {
+  const query = new URLSearchParams({ client_id: clientId, user_name: username }).toString();
+  return `${domainBaseUrl}/confirmUser?${query}&confirmation_code={####}`;
 }
 
 /** The subject and body of an invitation, from the pool's invitation template. */
@@ -91,6 +116,7 @@ export class Codes {
     @Inject(DELIVERY) private readonly delivery: MessageSender,
     @Inject(STORE) private readonly store: EventStore,
     @Inject(TRIGGERS) private readonly triggers: Triggers,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
   ) {}
 
   /** A new code for `sub`, hashed and bound to the user and purpose, ready for the decider. */
@@ -125,10 +151,24 @@ export class Codes {
   async deliver(pool: ActivePool | string, username: string, purpose: CodePurpose, issued: IssuedCode, hook: MessageHook = {}): Promise<CodeDeliveryDetails> {
     const active = typeof pool === 'string' ? await loadPool(this.store, pool) : pool;
     const source = hook.source ?? SOURCE_OF[purpose];
-    const defaults = codeMessage(active.settings.messageTemplates, issued.medium, PLACEHOLDERS.codeParameter);
-    const message = await this.compose(active, username, issued.medium, issued.code, source, hook, defaults);
+    const link = await this.linkFor(active, username, purpose, issued.medium, hook.clientId);
+    const defaults = codeMessage(active.settings.messageTemplates, issued.medium, PLACEHOLDERS.codeParameter, link);
+    const message = await this.compose(active, username, issued.medium, issued.code, source, hook, defaults, link);
     if (message) await this.delivery.send({ poolId: active.poolId, username, medium: issued.medium, to: issued.to, purpose, ...message });
     return details(issued);
+  }
+
+  /**
+   * The confirmation link of a sign-up code sent by email, when the pool confirms with a link
+   * (VerificationMessageTemplate.DefaultEmailOption CONFIRM_WITH_LINK) and has a domain whose
+   * /confirmUser page can take it; otherwise undefined and the code message is sent.
+   */
+  private async linkFor(pool: ActivePool, username: string, purpose: CodePurpose, medium: DeliveryMedium, clientId?: string): Promise<string | undefined> {
+    if (purpose !== 'SIGN_UP' || medium !== 'EMAIL' || !clientId) return undefined;
+    if (pool.settings.messageTemplates.verification.defaultEmailOption !== 'CONFIRM_WITH_LINK') return undefined;
+    const domain = await loadPoolDomain(this.store, pool.poolId);
+    if (!domain.exists) return undefined;
+    return confirmationLink(`${this.settings.publicBaseUrl}${domainBasePath(domain.domain)}`, clientId, username);
   }
 
   /** The invitation with the temporary password (the only message that carries a password), in the words of the pool's template or its hook. */
@@ -166,6 +206,7 @@ export class Codes {
     source: MessageSource,
     hook: MessageHook,
     defaults: { subject: string; body: string },
+    link?: string,
   ): Promise<{ subject: string; body: string } | undefined> {
     const lambdaConfig = pool.settings.lambdaConfig;
     const common = {
@@ -200,12 +241,14 @@ export class Codes {
       });
       const custom = medium === 'EMAIL' ? response?.emailMessage : response?.smsMessage;
       if (typeof custom === 'string' && custom !== '') {
-        if (!custom.includes(PLACEHOLDERS.codeParameter) || (invitation && !custom.includes('{username}'))) {
+        // A link message may carry the link's placeholder instead of the code's.
+        const hasCode = custom.includes(PLACEHOLDERS.codeParameter) || (link !== undefined && custom.includes(PLACEHOLDERS.linkParameter));
+        if (!hasCode || (invitation && !custom.includes('{username}'))) {
           throw new InvalidLambdaResponseError(
             `Invalid lambda response: the custom ${medium === 'EMAIL' ? 'emailMessage' : 'smsMessage'} must contain the ${invitation ? '{####} and {username} placeholders' : '{####} placeholder'}.`,
           );
         }
-        body = custom;
+        body = link && medium === 'EMAIL' ? renderLink(custom, link) : custom;
       }
       if (medium === 'EMAIL' && typeof response?.emailSubject === 'string' && response.emailSubject !== '') subject = response.emailSubject;
     }
