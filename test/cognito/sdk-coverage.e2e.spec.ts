@@ -15,24 +15,6 @@ import { sdkClient } from './support.js';
  * routed is tolerated (its owner removes it), so parallel work does not break this test.
  */
 const STILL_UNROUTED: Record<string, string> = {
-  // Issue 8: SRP, MFA, devices, passkeys, auth factors.
-  AdminForgetDevice: 'issue 8',
-  AdminGetDevice: 'issue 8',
-  AdminListDevices: 'issue 8',
-  AdminSetUserMFAPreference: 'issue 8',
-  AdminSetUserSettings: 'issue 8',
-  AdminUpdateDeviceStatus: 'issue 8',
-  AssociateSoftwareToken: 'issue 8',
-  ConfirmDevice: 'issue 8',
-  ForgetDevice: 'issue 8',
-  GetDevice: 'issue 8',
-  GetUserPoolMfaConfig: 'issue 8',
-  ListDevices: 'issue 8',
-  SetUserMFAPreference: 'issue 8',
-  SetUserPoolMfaConfig: 'issue 8',
-  SetUserSettings: 'issue 8',
-  UpdateDeviceStatus: 'issue 8',
-  VerifySoftwareToken: 'issue 8',
   // Issue 10: federation.
   AdminDisableProviderForUser: 'issue 10',
   AdminLinkProviderForUser: 'issue 10',
@@ -43,16 +25,6 @@ const STILL_UNROUTED: Record<string, string> = {
   GetSigningCertificate: 'issue 10',
   ListIdentityProviders: 'issue 10',
   UpdateIdentityProvider: 'issue 10',
-  // Issue 14: OAuth endpoints, domains, resource servers.
-  CreateResourceServer: 'issue 14',
-  CreateUserPoolDomain: 'issue 14',
-  DeleteResourceServer: 'issue 14',
-  DeleteUserPoolDomain: 'issue 14',
-  DescribeResourceServer: 'issue 14',
-  DescribeUserPoolDomain: 'issue 14',
-  ListResourceServers: 'issue 14',
-  UpdateResourceServer: 'issue 14',
-  UpdateUserPoolDomain: 'issue 14',
   // Issue 12, not done yet.
   AdminDeleteSoftwareToken: 'issue 12',
   AdminUpdateAuthEventFeedback: 'issue 12',
