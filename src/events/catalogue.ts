@@ -27,6 +27,8 @@ import { IDENTITY_POOLS_CATALOGUE, type IdentityPoolsEvent } from '../identity-p
 import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
+import { CUSTOM_AUTH_CATALOGUE } from '../auth/custom-auth.catalogue.js';
+import type { CustomAuthEvent } from '../auth/custom-auth.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
 import type { PasskeyEvent } from '../auth/webauthn/passkey.events.js';
@@ -63,6 +65,7 @@ export type AnyEvent =
   | UserPoolOAuthEvent
   | IdentityPoolsEvent
   | OAuthGrantEvent
+  | CustomAuthEvent
   | DeviceEvent
   | PasskeyEvent;
 
@@ -301,6 +304,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...USER_POOL_OAUTH_CATALOGUE,
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
+  ...CUSTOM_AUTH_CATALOGUE,
   ...PASSKEY_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',

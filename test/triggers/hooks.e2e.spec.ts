@@ -289,6 +289,9 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
     const second = await answer(first.Session, '41');
     expect(second.ChallengeName).toBe('CUSTOM_CHALLENGE');
     expect(second.Session).not.toBe(first.Session);
+    // An answered step's Session answers once: replaying it (another guess) is refused before any hook.
+    const replayed = await rejection(answer(first.Session, '42'));
+    expect([replayed.name, replayed.message]).toEqual(['NotAuthorizedException', 'Invalid session for the user, session can only be used once.']);
     const done = await answer(second.Session, '42');
     const { payload } = await jwtVerify(
       done.AuthenticationResult!.IdToken!,

@@ -1,4 +1,7 @@
+import { WrongExpectedRevisionError } from '../../event-store/errors.js';
+import { withMetadata } from '../../shared/command-handler.js';
 import { NotAuthorizedError } from '../../shared/domain-error.js';
+import { type CustomChallengeAnswered, customAuthStream } from '../custom-auth.events.js';
 import { hookAttributes } from '../../user-pools/post-confirmation.js';
 import type { UserState } from '../../user-pools/user.decider.js';
 import { userStream } from '../../user-pools/user.events.js';
@@ -26,6 +29,19 @@ async function answerCustomChallenge(response: ChallengeResponse, s: SignInServi
   caller.checkSecretHash(user.exists ? [responses.USERNAME, user.username, user.sub] : [responses.USERNAME], responses.SECRET_HASH);
   const step: CustomAuthStep = { caller, surface: response.surface, context: response.context, now, clientMetadata: response.clientMetadata, user };
   await assertCanSignIn(s, step);
+  // This step's Session answers once: the step is claimed in the sign-in's stream before the verify hook runs.
+  const answered: CustomChallengeAnswered = {
+    type: 'CustomChallengeAnswered',
+    data: { poolId: pool.poolId, ...(user.exists ? { sub: user.sub } : {}), clientId: caller.clientId, step: state.history.length + 1, at: now.toISOString() },
+  };
+  try {
+    await s.store.append(customAuthStream(state.id), withMetadata([answered], response.context, now), {
+      expectedRevision: state.history.length === 0 ? 'no_stream' : BigInt(state.history.length - 1),
+    });
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) throw new NotAuthorizedError('Invalid session for the user, session can only be used once.');
+    throw error;
+  }
   const verified = await s.triggers.invoke({
     kind: 'VerifyAuthChallengeResponse',
     triggerSource: 'VerifyAuthChallengeResponse_Authentication',
