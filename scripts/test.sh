@@ -29,6 +29,9 @@ fi
 export DATABASE_URL KAFKA_BROKERS
 # The browser tests (hosted pages, OAuth) drive Debian's chromium.
 bash scripts/services/chromium.sh >/dev/null
+# The service must keep running on Node 22 LTS too (test/lifecycle/node22.e2e.spec.ts).
+NODE22_PATH="$(bash scripts/services/node22.sh)"
+export NODE22_PATH
 
 npx tsc -p tsconfig.json --noEmit
 npm run --silent build
