@@ -8,6 +8,9 @@ import {
   ForgotPasswordCommand,
   SignUpCommand,
   UpdateUserPoolCommand,
+  AdminInitiateAuthCommand,
+  GetUserAttributeVerificationCodeCommand,
+  AdminUpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type RunningApp, adminAuth, call, startApp } from '../support/app.js';
 import { rejection, sdkClient } from './support.js';
@@ -117,6 +120,32 @@ describe('Cognito semantics: messages', () => {
       }),
     );
     expect((await outbox(poolId, 'ivan'))[0]).toMatchObject({ subject: 'You are invited', body: 'Hello ivan, your password is Temporary-Pass-1' });
+
+    // Attribute verification words its codes with the same template: by email, and by SMS.
+    const server = (
+      await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] }))
+    ).UserPoolClient!.ClientId!;
+    const accessToken = (
+      await admin.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: server,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'mia', PASSWORD },
+        }),
+      )
+    ).AuthenticationResult!.AccessToken!;
+    await anonymous.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'email' }));
+    expect((await outbox(poolId, 'mia'))[0]).toMatchObject({
+      medium: 'EMAIL',
+      subject: 'Welcome to Cairn',
+      body: expect.stringMatching(/^Your Cairn code: \d{6}$/),
+    });
+    await admin.send(
+      new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'mia', UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }),
+    );
+    await anonymous.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'phone_number' }));
+    expect((await outbox(poolId, 'mia'))[0]).toMatchObject({ medium: 'SMS', to: '+15555550123', body: expect.stringMatching(/^Cairn code \d{6}$/) });
 
     // UpdateUserPool replaces the templates; members left out go back to Cognito's defaults.
     await admin.send(
