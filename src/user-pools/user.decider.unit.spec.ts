@@ -162,7 +162,11 @@ describe('user decider: users a hook confirms at creation', () => {
     expect(migrated.map((e) => e.type)).toEqual(['UserSignedUp', 'UserConfirmed']);
     expect(fold(userDecider, migrated)).toMatchObject({ status: 'CONFIRMED' });
     const reset = when([], { ...signUp, confirmedBy: 'USER_MIGRATION', resetRequired: true })();
-    expect(reset).toEqual([signedUp, { type: 'UserConfirmed', data: { confirmedAt: T0, via: 'USER_MIGRATION' } }, { type: 'PasswordResetRequired', data: { at: T0 } }]);
+    expect(reset).toEqual([
+      signedUp,
+      { type: 'UserConfirmed', data: { confirmedAt: T0, via: 'USER_MIGRATION' } },
+      { type: 'PasswordResetRequired', data: { at: T0 } },
+    ]);
     expect(fold(userDecider, reset)).toMatchObject({ status: 'RESET_REQUIRED' });
   });
 

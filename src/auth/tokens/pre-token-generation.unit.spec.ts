@@ -33,7 +33,12 @@ describe('pre token generation: the answer applied', () => {
   test('V1 adds, overrides and suppresses ID token claims only; protected claims stay', () => {
     const out = applyPreTokenResponse(
       '1',
-      { claimsOverrideDetails: { claimsToAddOrOverride: { tier: 'gold', email: 'b@x.test', 'cognito:username': 'mallory', sub: 'x' }, claimsToSuppress: ['nickname', 'token_use'] } },
+      {
+        claimsOverrideDetails: {
+          claimsToAddOrOverride: { tier: 'gold', email: 'b@x.test', 'cognito:username': 'mallory', sub: 'x' },
+          claimsToSuppress: ['nickname', 'token_use'],
+        },
+      },
       draft,
     );
     expect(out.id).toMatchObject({ tier: 'gold', email: 'b@x.test', 'cognito:username': 'alice', sub: 's-1', token_use: 'id' });
@@ -67,17 +72,29 @@ describe('pre token generation: the answer applied', () => {
   });
 
   test('V2 suppressing every scope leaves no scope claim', () => {
-    const out = applyPreTokenResponse('2', { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToSuppress: ['aws.cognito.signin.user.admin'] } } }, draft);
+    const out = applyPreTokenResponse(
+      '2',
+      { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToSuppress: ['aws.cognito.signin.user.admin'] } } },
+      draft,
+    );
     expect(out.access.scope).toBeUndefined();
   });
 
   test('groupOverrideDetails replaces the groups (both tokens), the roles and the preferred role; an empty override removes them', () => {
     const out = applyPreTokenResponse(
       '1',
-      { claimsOverrideDetails: { groupOverrideDetails: { groupsToOverride: ['admins'], iamRolesToOverride: ['arn:aws:iam::1:role/admin'], preferredRole: 'arn:aws:iam::1:role/admin' } } },
+      {
+        claimsOverrideDetails: {
+          groupOverrideDetails: { groupsToOverride: ['admins'], iamRolesToOverride: ['arn:aws:iam::1:role/admin'], preferredRole: 'arn:aws:iam::1:role/admin' },
+        },
+      },
       draft,
     );
-    expect(out.id).toMatchObject({ 'cognito:groups': ['admins'], 'cognito:roles': ['arn:aws:iam::1:role/admin'], 'cognito:preferred_role': 'arn:aws:iam::1:role/admin' });
+    expect(out.id).toMatchObject({
+      'cognito:groups': ['admins'],
+      'cognito:roles': ['arn:aws:iam::1:role/admin'],
+      'cognito:preferred_role': 'arn:aws:iam::1:role/admin',
+    });
     expect(out.access['cognito:groups']).toEqual(['admins']);
     const none = applyPreTokenResponse('2', { claimsAndScopeOverrideDetails: { groupOverrideDetails: null } }, draft);
     expect(none.id['cognito:groups']).toBeUndefined();
@@ -86,7 +103,11 @@ describe('pre token generation: the answer applied', () => {
   });
 
   test('groups cannot be changed as plain claims', () => {
-    const out = applyPreTokenResponse('1', { claimsOverrideDetails: { claimsToAddOrOverride: { 'cognito:groups': ['root'] }, claimsToSuppress: ['cognito:roles'] } }, draft);
+    const out = applyPreTokenResponse(
+      '1',
+      { claimsOverrideDetails: { claimsToAddOrOverride: { 'cognito:groups': ['root'] }, claimsToSuppress: ['cognito:roles'] } },
+      draft,
+    );
     expect(out).toEqual(draft);
     expect(PROTECTED_ID_CLAIMS.has('cognito:groups') && PROTECTED_ACCESS_CLAIMS.has('scope')).toBe(true);
   });
