@@ -21,6 +21,10 @@ const common = {
 export default {
   // Integration and e2e tests start real services; the bound is generous, results come by polling.
   testTimeout: 120000,
+  // One test file at a time (scripts/test.sh passes --maxWorkers=1), in a worker process that is
+  // replaced once its heap passes 1 GB after a file: every file loads the app's module graph
+  // afresh into jest's VM context, and one process for the whole suite ran out of heap (3.4 GB).
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,projections,test}/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{src,projections,test}/**/*.int.spec.ts'] },
