@@ -4,7 +4,7 @@ import { type Secrets, safeEqual } from '../crypto/secrets.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { fold } from '../shared/decider.js';
-import { ConcurrentModificationError } from '../shared/domain-error.js';
+import { ConcurrentModificationError, ResourceConflictError } from '../shared/domain-error.js';
 import { systemContext, type RequestContext } from '../shared/request-context.js';
 import { type AdminKey, adminKeysDecider } from './admin-key.decider.js';
 import { ADMIN_KEYS_STREAM, type AdminKeyEvent } from './admin-key.events.js';
@@ -38,7 +38,13 @@ export class AdminKeys {
     const history = await this.store.readStream(ADMIN_KEYS_STREAM);
     const keys = fold(adminKeysDecider, history as never as AdminKeyEvent[]).keys;
     if (given) {
-      if (!keys[given.accessKeyId]) await this.create('bootstrap (environment)', given);
+      if (keys[given.accessKeyId]) return undefined;
+      try {
+        await this.create('bootstrap (environment)', given);
+      } catch (error) {
+        // Instances started together on a fresh database: another one created the key first.
+        if (!(error instanceof ResourceConflictError)) throw error;
+      }
       return undefined;
     }
     if (history.length > 0) return undefined;
