@@ -71,10 +71,7 @@ export class LogDeliveryWorker implements OnApplicationBootstrap, OnModuleDestro
       const leadership = campaign(this.db, LOG_DELIVERY, 1000);
       let subscription: Subscription | undefined;
       try {
-        const lock = await Promise.race([
-          leadership.acquired,
-          new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
-        ]);
+        const lock = await Promise.race([leadership.acquired, whenAborted(signal).then(() => Promise.reject(signal.reason as Error))]);
         await this.db.exec(CHECKPOINT_SCHEMA);
         let position = (await ensureCheckpoint(this.db, LOG_DELIVERY, 1)).position;
         this.pools.clear();
@@ -93,7 +90,7 @@ export class LogDeliveryWorker implements OnApplicationBootstrap, OnModuleDestro
           },
           onError: (error) => fail(error),
         });
-        await Promise.race([failed, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()))]);
+        await Promise.race([failed, whenAborted(signal)]);
       } catch (error) {
         if (!signal.aborted) this.log.warn({ err: error }, 'log delivery: stepping down; it resumes from its checkpoint');
       } finally {
@@ -158,4 +155,13 @@ export class LogDeliveryWorker implements OnApplicationBootstrap, OnModuleDestro
     this.pools.set(poolId, logs);
     return logs;
   }
+}
+
+/**
+ * Settles when `signal` is aborted, also when it was before the call: a listener added to an
+ * aborted signal never runs (a stop that came while the worker was setting up hung it for good).
+ */
+function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
