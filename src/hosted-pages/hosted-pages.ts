@@ -17,7 +17,7 @@ import { GetUserPoolQuery } from '../user-pools/queries/get-user-pool.js';
 import type { DomainView } from '../user-pools/oauth/domain.use-cases.js';
 import { CSRF_COOKIE, Csrf, readCookies } from './csrf.js';
 import { type Html, html } from './html.js';
-import { type Field, form, PAGE_HEADERS, page, type Theme } from './layout.js';
+import { DEFAULT_THEME, type Field, form, PAGE_HEADERS, page, type Theme } from './layout.js';
 import { type MessageKey, type Messages, pickLanguage } from './messages.js';
 import { loadTheme } from './theme.js';
 
@@ -367,7 +367,7 @@ export class HostedPages {
           lang,
           t,
           title: t.linkConfirmed,
-          theme: { colors: { primary: '#0a4fa8', pageBackground: '#f2f3f5', formBackground: '#ffffff', text: '#16191f' } },
+          theme: DEFAULT_THEME,
           body: html`<h1>${t.linkConfirmed}</h1>
             <p role="status">${t.linkConfirmedLead}</p>`,
         }),
@@ -383,7 +383,7 @@ export class HostedPages {
           lang,
           t,
           title: t.errorTitle,
-          theme: { colors: { primary: '#0a4fa8', pageBackground: '#f2f3f5', formBackground: '#ffffff', text: '#16191f' } },
+          theme: DEFAULT_THEME,
           body: html`<h1>${t.errorTitle}</h1>
             <p class="errorMessage-customizable" role="alert">${t[key] + detail}</p>`,
         }),
