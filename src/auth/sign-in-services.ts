@@ -8,6 +8,7 @@ import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { Metrics } from '../observability/metrics.js';
 import { Codes } from '../user-pools/codes.js';
 import { Users } from '../user-pools/users.js';
+import { SignUpSessions } from '../user-pools/sign-up-sessions.js';
 import { UserMigration } from '../user-pools/user-migration.js';
 import { Devices } from './devices/devices.js';
 import { MfaCodes } from './mfa/mfa-codes.js';
@@ -40,5 +41,6 @@ export class SignInServices {
     readonly devices: Devices,
     @Inject(IDS) readonly ids: Ids,
     readonly migration: UserMigration,
+    readonly signUpSessions: SignUpSessions,
   ) {}
 }

@@ -38,6 +38,7 @@ import { ListUsersHandler } from './queries/list-users.js';
 import { TokenCallers } from './self-service.js';
 import { JwksHandler, OpenIdConfigurationHandler, RotateSigningKeyHandler } from './signing-keys.use-cases.js';
 import { UserTargets } from './user-target.js';
+import { SignUpSessions } from './sign-up-sessions.js';
 import { Users } from './users.js';
 
 /** The user-pools context: its services and one handler per operation (the registry the buses dispatch to). */
@@ -46,6 +47,7 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   Users,
   AppClients,
   Codes,
+  SignUpSessions,
   UserMigration,
   TokenCallers,
   UserTargets,

@@ -49,6 +49,7 @@ export class InitiateAuthHandler implements ICommandHandler<InitiateAuthCommand>
         clientMetadata: input.clientMetadata ?? {},
         context,
         now: this.services.clock.now(),
+        ...(input.session !== undefined ? { session: input.session } : {}),
       },
       this.services,
     );

@@ -16,6 +16,8 @@ export interface SignInRequest {
   clientMetadata: Record<string, string>;
   context: RequestContext;
   now: Date;
+  /** InitiateAuth's Session (USER_AUTH after ConfirmSignUp: the sign-up's one-time sign-in). */
+  session?: string;
 }
 
 /** Tokens, or the next challenge with its session. */

@@ -10,8 +10,9 @@ import type { SignInServices } from '../sign-in-services.js';
 import { passkeyCount, webAuthnChallenge } from '../webauthn/webauthn-sign-in.js';
 import type { AuthFlowHandler, SignInAnswer, SignInRequest } from './flow.js';
 import { adminUserPasswordAuth, userPasswordAuth } from './password.flow.js';
-import { codeChallenge, openChallenge, type SignInContext } from './sign-in-continuation.js';
-import { findSignInUser, requireParameters } from './sign-in-steps.js';
+import { authLogStream } from '../auth-log.events.js';
+import { codeChallenge, continueSignIn, openChallenge, type SignInContext } from './sign-in-continuation.js';
+import { beforeDecision, findSignInUser, requireParameters } from './sign-in-steps.js';
 import { userSrpAuth } from './srp.flow.js';
 
 /** What decides a user's first factors: the pool's policy and MFA setting, and what the user has. */
@@ -38,6 +39,7 @@ export async function firstFactorFacts(store: EventStore, pool: ActivePool, user
 async function userAuth(request: SignInRequest, s: SignInServices): Promise<SignInAnswer> {
   const { caller, parameters } = request;
   requireParameters(request, 'USERNAME');
+  if (request.session !== undefined) return signInAfterSignUp(request, request.session, s);
   const user = await findSignInUser(s, caller.pool, parameters.USERNAME);
   caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
   if (!user.exists && !caller.hidesUserExistence) throw new UserNotFoundError('User does not exist.');
@@ -52,6 +54,35 @@ async function userAuth(request: SignInRequest, s: SignInServices): Promise<Sign
     ChallengeParameters: {},
     AvailableChallenges: step.choices,
   };
+}
+
+/**
+ * USER_AUTH with ConfirmSignUp's Session (Cognito's sign-in after sign-up): the confirmation code
+ * the user just typed is the first factor, so no second code or password is asked for. Only the
+ * user the Session names, through the client it was given to, before it expires, and only for the
+ * user's first sign-in; the sign-in's id is the Session's, so a second use finds it taken.
+ */
+async function signInAfterSignUp(request: SignInRequest, session: string, s: SignInServices): Promise<SignInAnswer> {
+  const { caller, parameters } = request;
+  const signIn = s.signUpSessions.signInOf(caller, session);
+  const user = await findSignInUser(s, caller.pool, parameters.USERNAME);
+  caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
+  if (!user.exists || user.sub !== signIn.sub) throw new NotAuthorizedError('Invalid session for the user.');
+  if (!user.enabled) throw new NotAuthorizedError('User is disabled.');
+  if (user.status !== 'CONFIRMED') throw new NotAuthorizedError('Invalid session for the user.');
+  const log = await s.store.readStream(authLogStream(caller.pool.poolId, user.sub));
+  if (log.some((e) => e.type === 'SignInSucceeded')) throw new NotAuthorizedError('Invalid session for the user, session can only be used once.');
+  await beforeDecision(s, request, user);
+  const at: SignInContext = {
+    caller,
+    flow: 'USER_AUTH',
+    surface: request.surface,
+    context: request.context,
+    now: request.now,
+    clientMetadata: request.clientMetadata,
+  };
+  const passed = signIn.factor === 'EMAIL_OTP' ? 'EMAIL_OTP_FIRST' : 'SMS_OTP';
+  return continueSignIn(s, at, user, { id: signIn.id, passed: [passed], ...deviceOf(parameters) });
 }
 
 const deviceOf = (parameters: Record<string, string>) => (parameters.DEVICE_KEY ? { deviceKey: parameters.DEVICE_KEY } : {});

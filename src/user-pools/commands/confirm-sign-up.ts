@@ -1,17 +1,27 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Clock } from '../../shared/clock.js';
-import { CodeMismatchError, UserNotFoundError } from '../../shared/domain-error.js';
-import { CLOCK } from '../../shared/ports.js';
+import { CodeMismatchError, NotAuthorizedError, UserNotFoundError } from '../../shared/domain-error.js';
+import type { Ids } from '../../shared/ids.js';
+import { CLOCK, IDS } from '../../shared/ports.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
 import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { Codes } from '../codes.js';
+import { SignUpSessions } from '../sign-up-sessions.js';
 import { Users } from '../users.js';
 import { TRIGGERS, type Triggers } from '../../triggers/trigger.port.js';
 import { postConfirmation } from '../post-confirmation.js';
 
 /** ConfirmSignUp with the code: the user is CONFIRMED and the contact verified (in alias pools that claims the alias). */
-export class ConfirmSignUpCommand extends UseCaseCommand<{ via: ViaClient; username: string; code: string; clientMetadata?: Record<string, string> }, void> {}
+export class ConfirmSignUpCommand extends UseCaseCommand<
+  { via: ViaClient; username: string; code: string; clientMetadata?: Record<string, string>; session?: string },
+  ConfirmSignUpResult
+> {}
+
+/** `session`: when SignUp's Session came with the code, one for InitiateAuth (USER_AUTH) to sign the user in. */
+export interface ConfirmSignUpResult {
+  session?: string;
+}
 
 @CommandHandler(ConfirmSignUpCommand)
 export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpCommand> {
@@ -21,9 +31,11 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
     private readonly codes: Codes,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TRIGGERS) private readonly triggers: Triggers,
+    @Inject(IDS) private readonly ids: Ids,
+    private readonly signUpSessions: SignUpSessions,
   ) {}
 
-  async execute({ input, context }: ConfirmSignUpCommand): Promise<void> {
+  async execute({ input, context }: ConfirmSignUpCommand): Promise<ConfirmSignUpResult> {
     const { pool, caller } = await this.clients.forUser(input.via, input.username);
     const found = await this.users.find(pool, input.username);
     // PreventUserExistenceErrors: an unknown user, and one already confirmed (whose answer would
@@ -32,6 +44,11 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
     const hides = caller?.hidesUserExistence ?? false;
     if (!found) throw hides ? mismatch() : new UserNotFoundError('User does not exist.');
     if (hides && found.user.status !== 'UNCONFIRMED') throw mismatch();
+    // SignUp's Session must name this user through this client; a wrong one confirms nothing.
+    if (input.session !== undefined) {
+      if (!caller) throw new NotAuthorizedError('Invalid session for the user.');
+      this.signUpSessions.assertSignedUp(caller, input.session, found.user.sub);
+    }
     const now = this.clock.now();
     const { state } = await this.users.run({
       pool,
@@ -52,5 +69,8 @@ export class ConfirmSignUpHandler implements ICommandHandler<ConfirmSignUpComman
         context,
       });
     }
+    if (input.session === undefined || !caller || !state.exists) return {};
+    const factor = state.attributes.email_verified === 'true' || state.attributes.phone_number_verified !== 'true' ? 'EMAIL_OTP' : 'SMS_OTP';
+    return { session: this.signUpSessions.confirmed(caller, { sub: state.sub, factor, id: this.ids.uuid() }) };
   }
 }

@@ -14,6 +14,7 @@ import { type CodeDeliveryDetails, Codes } from '../codes.js';
 import { assertPasswordPolicy } from '../password-policy.js';
 import { effectiveSchema } from '../schema.js';
 import { userStream } from '../user.events.js';
+import { SignUpSessions } from '../sign-up-sessions.js';
 import { Users } from '../users.js';
 
 export interface SignUpInput {
@@ -30,6 +31,8 @@ export interface SignUpResult {
   userSub: string;
   userConfirmed: boolean;
   codeDeliveryDetails?: CodeDeliveryDetails;
+  /** Handed to ConfirmSignUp to sign the user in after confirmation (USER_AUTH). */
+  session?: string;
 }
 
 /** SignUp: a new UNCONFIRMED user; its sign-in names are claimed in the same append; the code is sent before answering. */
@@ -45,6 +48,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: Ids,
     @Inject(TRIGGERS) private readonly triggers: Triggers,
+    private readonly signUpSessions: SignUpSessions,
   ) {}
 
   async execute({ input, context }: SignUpCommand): Promise<SignUpResult> {
@@ -108,7 +112,12 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
           context,
         })
       : undefined;
-    return { userSub: sub, userConfirmed: decided.autoConfirm, ...(delivered ? { codeDeliveryDetails: delivered } : {}) };
+    return {
+      userSub: sub,
+      userConfirmed: decided.autoConfirm,
+      ...(delivered ? { codeDeliveryDetails: delivered } : {}),
+      ...(caller ? { session: this.signUpSessions.signedUp(caller, sub) } : {}),
+    };
   }
 }
 

@@ -37,6 +37,7 @@ export const signUp = action({
       UserConfirmed: result.userConfirmed,
       UserSub: result.userSub,
       ...(result.codeDeliveryDetails ? { CodeDeliveryDetails: result.codeDeliveryDetails } : {}),
+      ...(result.session ? { Session: result.session } : {}),
     };
   },
 });
@@ -56,20 +57,21 @@ export const confirmSignUp = action({
     ClientMetadata: clientMetadata,
     AnalyticsMetadata: z.unknown().optional(),
     UserContextData: z.unknown().optional(),
-    Session: z.string().optional(),
+    Session: z.string().min(20).max(2048).optional(),
   }),
   async handle(input, ctx) {
-    await ctx.commands.execute(
+    const result = await ctx.commands.execute(
       new ConfirmSignUpCommand(
         {
           via: { clientId: input.ClientId, secretHash: input.SecretHash },
           username: input.Username,
           code: input.ConfirmationCode,
           clientMetadata: input.ClientMetadata,
+          ...(input.Session ? { session: input.Session } : {}),
         },
         ctx.request,
       ),
     );
-    return {};
+    return result.session ? { Session: result.session } : {};
   },
 });
