@@ -51,6 +51,14 @@ interface PreparedRow {
   claims: readonly UniqueChange[];
 }
 
+interface PreparedBatch {
+  pool: ActivePool;
+  rows: ImportRow[];
+  rejected: ImportRowOutcome[];
+  prepared: PreparedRow[];
+  now: Date;
+}
+
 /**
  * The background side of user import jobs, in every API instance: takes a started job from the
  * queue (ImportFiles' lease), reads its file as a stream and imports its rows in batches. Each
@@ -161,21 +169,30 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const totals = { ...progress.totals };
     let last: AppendResult | undefined;
     let batch: ImportRow[] = [];
-    const flush = async (): Promise<boolean> => {
-      const written = await this.writeBatch(pool, job.jobId, context, batch, totals, revision);
-      batch = [];
+    // One batch is written while the next is read and prepared (parsing and deciding are this
+    // thread's work, the write is the database's): writes stay one after the other, in order.
+    let inFlight: Promise<boolean> | undefined;
+    const commit = async (prepared: PreparedBatch): Promise<boolean> => {
+      const written = await this.writeBatch(job.jobId, context, prepared, totals, revision);
       if (!written) return false;
       ({ revision } = written);
       last = written.append;
       // Between batches: let the requests that queued meanwhile run (an embedded database
       // works on this thread), then check it is still this worker's job and not asked to stop.
       await new Promise((resolve) => setImmediate(resolve));
-      if (!(await this.files.renew(this.owner, job.jobId))) return false;
-      const now = (await this.jobs(pool.poolId)).get(job.jobId);
-      if (now?.stopRequestedAt) {
+      const [renewed, jobs] = await Promise.all([this.files.renew(this.owner, job.jobId), this.jobs(pool.poolId)]);
+      if (!renewed) return false;
+      if (jobs.get(job.jobId)?.stopRequestedAt) {
         await this.finish(job, context, 'Stopped', STOPPED_MESSAGE, totals);
         return false;
       }
+      return true;
+    };
+    const flush = async (): Promise<boolean> => {
+      const prepared = this.prepareBatch(pool, job.jobId, context, batch);
+      batch = [];
+      if (inFlight && !(await inFlight)) return false;
+      inFlight = commit(prepared);
       return true;
     };
     try {
@@ -188,7 +205,10 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (batch.length >= IMPORT_BATCH_ROWS && !(await flush())) return;
       }
       if (batch.length > 0 && !(await flush())) return;
+      if (inFlight && !(await inFlight)) return;
     } catch (error) {
+      // A batch still being written settles before the job's end is recorded.
+      await inFlight?.catch(() => undefined);
       if (isParseError(error))
         return this.finish(job, context, 'Failed', `Amazon Cognito is unable to parse the .csv file: ${(error as Error).message}`.slice(0, 128), totals);
       throw error;
@@ -199,19 +219,11 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Writes one batch: its importable rows as new users and its progress event, in one write. A
-   * username or alias another user holds refuses the write; the row that claimed it is counted
-   * as skipped (the username) or failed (an alias) and the rest is written again. Returns
-   * undefined when another worker recorded this job's progress meanwhile.
+   * Prepares one batch: its importable rows as new users (each claiming its username and
+   * aliases) and the rows refused before any write (unreadable, invalid, or a name claimed twice
+   * in the batch: the later row meets the earlier one, as it would across batches).
    */
-  private async writeBatch(
-    pool: ActivePool,
-    jobId: string,
-    context: RequestContext,
-    rows: ImportRow[],
-    totals: Totals,
-    revision: bigint | undefined,
-  ): Promise<{ revision: bigint; append: AppendResult } | undefined> {
+  private prepareBatch(pool: ActivePool, jobId: string, context: RequestContext, rows: ImportRow[]): PreparedBatch {
     const now = this.clock.now();
     const rejected: ImportRowOutcome[] = [];
     const prepared: PreparedRow[] = [];
@@ -230,7 +242,6 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       const events = userDecider.decide({ type: 'ImportUser', poolId: pool.poolId, sub, jobId, ...user, now: now.toISOString() }, { exists: false });
       const unique = claims(events, { exists: false });
-      // The same name twice in one batch: the later row meets the earlier one, as it would across batches.
       const clash = unique.find((c) => claimed.has(`${c.scope}\0${c.value}`));
       if (clash) {
         rejected.push(conflictOutcome(row.line, new UniqueConstraintError(clash.scope, clash.value), pool));
@@ -244,6 +255,23 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
         write: { streamId, events: withMetadata(events, context, now), options: { expectedRevision: 'no_stream', unique } },
       });
     }
+    return { pool, rows, rejected, prepared, now };
+  }
+
+  /**
+   * Writes one prepared batch and its progress event, in one write. A username or alias another
+   * user holds refuses the write; the row that claimed it is counted as skipped (the username)
+   * or failed (an alias) and the rest is written again. Returns undefined when another worker
+   * recorded this job's progress meanwhile.
+   */
+  private async writeBatch(
+    jobId: string,
+    context: RequestContext,
+    batch: PreparedBatch,
+    totals: Totals,
+    revision: bigint | undefined,
+  ): Promise<{ revision: bigint; append: AppendResult } | undefined> {
+    const { pool, rows, rejected, prepared, now } = batch;
     const throughLine = rows[rows.length - 1].line;
     for (;;) {
       const outcome = [...rejected].sort((a, b) => a.line - b.line);
