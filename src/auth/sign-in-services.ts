@@ -3,7 +3,7 @@ import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { Clock } from '../shared/clock.js';
 import type { Ids } from '../shared/ids.js';
-import { CLOCK, HASHER, IDS, LOG, type Log, type PasswordHashing, SECRETS, STORE } from '../shared/ports.js';
+import { CLOCK, HASHER, IDS, LOG, type Log, type PasswordHashing, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
 import { TRIGGERS, type Triggers } from '../triggers/trigger.port.js';
 import { Metrics } from '../observability/metrics.js';
 import { Codes } from '../user-pools/codes.js';
@@ -42,5 +42,6 @@ export class SignInServices {
     @Inject(IDS) readonly ids: Ids,
     readonly migration: UserMigration,
     readonly signUpSessions: SignUpSessions,
+    @Inject(SETTINGS) readonly settings: ServiceSettings,
   ) {}
 }

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler 
 import type { EventStore } from '../../event-store/event-store.port.js';
 import type { Clock } from '../../shared/clock.js';
 import { InvalidParameterError } from '../../shared/domain-error.js';
-import { CLOCK, STORE } from '../../shared/ports.js';
+import { CLOCK, SETTINGS, type ServiceSettings, STORE } from '../../shared/ports.js';
 import { UseCaseCommand, UseCaseQuery } from '../../shared/use-case.js';
 import type { FirstAuthFactor } from '../../user-pools/user-pool.events.js';
 import type { ExistingUser } from '../../user-pools/users.js';
@@ -22,6 +22,7 @@ export class StartPasskeyRegistrationHandler implements ICommandHandler<StartPas
     private readonly targets: UserTargets,
     @Inject(STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
   ) {}
 
   async execute({ input, context }: StartPasskeyRegistrationCommand): Promise<{ options: unknown }> {
@@ -32,6 +33,7 @@ export class StartPasskeyRegistrationHandler implements ICommandHandler<StartPas
       username: target.user.username,
       displayName: target.user.attributes.name ?? target.user.attributes.email,
       clientId: target.caller?.clientId ?? '',
+      publicBaseUrl: this.settings.publicBaseUrl,
       context: target.context,
       now: this.clock.now(),
     });
@@ -48,6 +50,7 @@ export class CompletePasskeyRegistrationHandler implements ICommandHandler<Compl
     private readonly targets: UserTargets,
     @Inject(STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: ServiceSettings,
   ) {}
 
   async execute({ input, context }: CompletePasskeyRegistrationCommand): Promise<void> {
@@ -57,6 +60,7 @@ export class CompletePasskeyRegistrationHandler implements ICommandHandler<Compl
       sub: target.user.sub,
       clientId: target.caller?.clientId ?? '',
       credential: input.credential,
+      publicBaseUrl: this.settings.publicBaseUrl,
       context: target.context,
       now: this.clock.now(),
     });

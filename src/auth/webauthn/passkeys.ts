@@ -23,6 +23,8 @@ import {
   WebAuthnRelyingPartyMismatchError,
 } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import { domainDecider } from '../../user-pools/oauth/domain.decider.js';
+import { type UserPoolDomainEvent, userPoolDomainStream } from '../../user-pools/oauth/domain.events.js';
 import { allowedFirstAuthFactors } from '../../user-pools/pool-settings.js';
 import type { ActivePool } from '../../user-pools/user-pool.repository.js';
 import { poolFactors } from '../mfa/pool-mfa-config.js';
@@ -43,14 +45,26 @@ export interface RelyingParty {
 
 /**
  * The pool's relying party, when passkeys are on: WEB_AUTHN among the pool's first factors
- * (else WebAuthnNotEnabledException) and a relying party id set with SetUserPoolMfaConfig
- * (else WebAuthnConfigurationMissingException).
+ * (else WebAuthnNotEnabledException) and a relying party id: the one set with
+ * SetUserPoolMfaConfig or, as Cognito falls back to the pool's domain, the host the pool's
+ * domain is served from (`domainHost`); with neither, WebAuthnConfigurationMissingException.
  */
-export function relyingParty(pool: ActivePool): RelyingParty {
+export function relyingParty(pool: ActivePool, domainHost?: string): RelyingParty {
   if (!allowedFirstAuthFactors(pool.settings).includes('WEB_AUTHN')) throw new WebAuthnNotEnabledError('Passkeys are not enabled for this user pool.');
   const web = poolFactors(pool).webAuthn;
-  if (!web.relyingPartyId) throw new WebAuthnConfigurationMissingError('The user pool has no relying party id for passkeys.');
-  return { id: web.relyingPartyId, userVerification: web.userVerification };
+  const id = web.relyingPartyId ?? domainHost;
+  if (!id) throw new WebAuthnConfigurationMissingError('The user pool has no relying party id for passkeys.');
+  return { id, userVerification: web.userVerification };
+}
+
+/**
+ * The relying party as `relyingParty` decides it, with the domain fallback looked up only when
+ * the pool sets no id: a pool with a domain is served from the deployment's public host.
+ */
+export async function poolRelyingParty(store: EventStore, pool: ActivePool, publicBaseUrl: string): Promise<RelyingParty> {
+  if (poolFactors(pool).webAuthn.relyingPartyId !== undefined) return relyingParty(pool);
+  const domain = fold(domainDecider, (await store.readStream(userPoolDomainStream(pool.poolId))) as never as UserPoolDomainEvent[]);
+  return relyingParty(pool, domain.exists ? new URL(publicBaseUrl).hostname : undefined);
 }
 
 /**
@@ -123,9 +137,9 @@ const passkeyList = (state: PasskeysState): Passkey[] => Object.values(state.pas
 /** StartWebAuthnRegistration: creation options for the user, the challenge recorded for the completion. */
 export async function startRegistration(
   store: EventStore,
-  args: { pool: ActivePool; sub: string; username: string; displayName?: string; clientId: string; context: RequestContext; now: Date },
+  args: { pool: ActivePool; sub: string; username: string; displayName?: string; clientId: string; publicBaseUrl: string; context: RequestContext; now: Date },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const rp = relyingParty(args.pool);
+  const rp = await poolRelyingParty(store, args.pool, args.publicBaseUrl);
   const state = await readPasskeys(store, args.pool.poolId, args.sub);
   const options = await generateRegistrationOptions({
     rpName: rp.id,
@@ -154,9 +168,9 @@ export async function startRegistration(
 /** CompleteWebAuthnRegistration: the attestation verified against the pending challenge, then recorded. */
 export async function completeRegistration(
   store: EventStore,
-  args: { pool: ActivePool; sub: string; clientId: string; credential: unknown; context: RequestContext; now: Date },
+  args: { pool: ActivePool; sub: string; clientId: string; credential: unknown; publicBaseUrl: string; context: RequestContext; now: Date },
 ): Promise<void> {
-  const rp = relyingParty(args.pool);
+  const rp = await poolRelyingParty(store, args.pool, args.publicBaseUrl);
   const response = args.credential as RegistrationResponseJSON;
   if (!response || typeof response !== 'object' || !response.response) throw new InvalidParameterError('The credential is not valid.');
   const state = await readPasskeys(store, args.pool.poolId, args.sub);
@@ -212,9 +226,9 @@ export async function assertionOptions(rp: RelyingParty, state: PasskeysState): 
  */
 export async function verifyAssertion(
   store: EventStore,
-  args: { pool: ActivePool; sub: string; challenge: string; credential: unknown; context: RequestContext; now: Date },
+  args: { pool: ActivePool; sub: string; challenge: string; credential: unknown; publicBaseUrl: string; context: RequestContext; now: Date },
 ): Promise<{ userVerified: boolean }> {
-  const rp = relyingParty(args.pool);
+  const rp = await poolRelyingParty(store, args.pool, args.publicBaseUrl);
   const wrong = () => new NotAuthorizedError('Incorrect username or password.');
   const response = args.credential as AuthenticationResponseJSON;
   if (!response || typeof response !== 'object' || !response.response || typeof response.id !== 'string') throw wrong();

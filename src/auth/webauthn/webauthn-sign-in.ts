@@ -8,7 +8,7 @@ import { admitGuess, requireParameters, settleGuess } from '../flows/sign-in-ste
 import type { SignInProgress } from '../mfa/sign-in-progress.js';
 import type { GuessOutcome } from '../sign-in-guard.js';
 import type { SignInServices } from '../sign-in-services.js';
-import { assertionOptions, readPasskeys, relyingParty, verifyAssertion } from './passkeys.js';
+import { assertionOptions, poolRelyingParty, readPasskeys, verifyAssertion } from './passkeys.js';
 
 /** How many passkeys the user has registered. */
 export async function passkeyCount(store: EventStore, poolId: string, sub: string): Promise<number> {
@@ -18,7 +18,7 @@ export async function passkeyCount(store: EventStore, poolId: string, sub: strin
 /** WEB_AUTHN: assertion options for the user's passkeys (CREDENTIAL_REQUEST_OPTIONS), the challenge sealed in the Session. */
 export async function webAuthnChallenge(s: SignInServices, at: SignInContext, user: ExistingUserState, progress: SignInProgress): Promise<SignInAnswer> {
   const pool = at.caller.pool;
-  const rp = relyingParty(pool);
+  const rp = await poolRelyingParty(s.store, pool, s.settings.publicBaseUrl);
   const options = await assertionOptions(rp, await readPasskeys(s.store, pool.poolId, user.sub));
   return openChallenge(
     s,
@@ -58,6 +58,7 @@ async function answerWebAuthn(response: ChallengeResponse, s: SignInServices): P
         sub: user.sub,
         challenge: progress.webAuthnChallenge,
         credential,
+        publicBaseUrl: s.settings.publicBaseUrl,
         context: at.context,
         now: at.now,
       });
