@@ -2,6 +2,7 @@ import { CodeMismatchError, DomainError, ExpiredCodeError, NotAuthorizedError } 
 import { type MfaFactor, userStream } from '../../user-pools/user.events.js';
 import type { SignInFailureReason } from '../auth-log.events.js';
 import type { ChallengeHandler, ChallengeResponse, SignInAnswer } from '../flows/flow.js';
+import { refuseDecoyAnswer } from '../flows/decoy-factors.js';
 import { continueSignIn, recordFactorFailure } from '../flows/sign-in-continuation.js';
 import { admitGuess, requireParameters, settleGuess } from '../flows/sign-in-steps.js';
 import { seedContext } from '../mfa/mfa.use-cases.js';
@@ -25,6 +26,7 @@ type Checked = { ok: true } | { ok: false; error: DomainError; reason: SignInFai
 function codeChallenge(factor: MfaFactor, field: string, challenge: string = factor, passedAs: PassedFactor = factor): ChallengeHandler {
   return {
     async run(response: ChallengeResponse, s: SignInServices): Promise<SignInAnswer> {
+      await refuseDecoyAnswer(s, response, challenge, field, wrongCode);
       const resumed = await resumeSignIn(s, response, challenge);
       requireParameters({ parameters: response.responses }, field);
       const { at, user, progress, request } = resumed;

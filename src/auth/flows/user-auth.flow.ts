@@ -11,6 +11,7 @@ import { passkeyCount, webAuthnChallenge } from '../webauthn/webauthn-sign-in.js
 import type { AuthFlowHandler, SignInAnswer, SignInRequest } from './flow.js';
 import { adminUserPasswordAuth, userPasswordAuth } from './password.flow.js';
 import { authLogStream } from '../auth-log.events.js';
+import { decoyChallenge, decoyFacts } from './decoy-factors.js';
 import { codeChallenge, continueSignIn, openChallenge, type SignInContext } from './sign-in-continuation.js';
 import { beforeDecision, findSignInUser, requireParameters } from './sign-in-steps.js';
 import { userSrpAuth } from './srp.flow.js';
@@ -33,8 +34,8 @@ export async function firstFactorFacts(store: EventStore, pool: ActivePool, user
  * USER_AUTH (choice-based sign-in): the challenges this user may start with, from the pool's
  * SignInPolicy and what the user has; PREFERRED_CHALLENGE starts one of them at once (PASSWORD
  * and PASSWORD_SRP with their parameters in the same call), otherwise SELECT_CHALLENGE lists them
- * in AvailableChallenges. A name that matches no user gets the password choices when the client
- * hides user existence, and fails there as a wrong password does.
+ * in AvailableChallenges. A name that matches no user, when the client hides user existence,
+ * gets decoy factors stable per name (flows/decoy-factors.ts), and fails as a wrong answer does.
  */
 async function userAuth(request: SignInRequest, s: SignInServices): Promise<SignInAnswer> {
   const { caller, parameters } = request;
@@ -43,7 +44,9 @@ async function userAuth(request: SignInRequest, s: SignInServices): Promise<Sign
   const user = await findSignInUser(s, caller.pool, parameters.USERNAME);
   caller.checkSecretHash(user.exists ? [parameters.USERNAME, user.username, user.sub] : [parameters.USERNAME], parameters.SECRET_HASH);
   if (!user.exists && !caller.hidesUserExistence) throw new UserNotFoundError('User does not exist.');
-  const available: FirstChallenge[] = user.exists ? availableChallenges(await firstFactorFacts(s.store, caller.pool, user)) : ['PASSWORD', 'PASSWORD_SRP'];
+  const available: FirstChallenge[] = availableChallenges(
+    user.exists ? await firstFactorFacts(s.store, caller.pool, user) : decoyFacts(s, caller.pool, parameters.USERNAME),
+  );
   const step = firstStep(parameters.PREFERRED_CHALLENGE, available);
   if (step.kind === 'start') return startFirstChallenge(s, request, user, step.challenge);
   if (step.choices.length === 0) throw new NotAuthorizedError('Incorrect username or password.');
@@ -104,7 +107,10 @@ export async function startFirstChallenge(s: SignInServices, request: SignInRequ
     default:
       break;
   }
-  if (!user.exists) throw new NotAuthorizedError('Incorrect username or password.');
+  if (!user.exists) {
+    if (request.caller.hidesUserExistence) return decoyChallenge(s, request, challenge);
+    throw new NotAuthorizedError('Incorrect username or password.');
+  }
   if (!user.enabled) throw new NotAuthorizedError('User is disabled.');
   if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedError('User is not confirmed.');
   const at: SignInContext = { caller: request.caller, flow: 'USER_AUTH', surface: request.surface, context: request.context, now: request.now };

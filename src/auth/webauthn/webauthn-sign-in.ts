@@ -3,6 +3,7 @@ import { DomainError, NotAuthorizedError } from '../../shared/domain-error.js';
 import type { ExistingUserState } from '../../user-pools/user.decider.js';
 import { resumeSignIn } from '../challenges/sign-in-resume.js';
 import type { ChallengeHandler, ChallengeResponse, SignInAnswer } from '../flows/flow.js';
+import { refuseDecoyAnswer } from '../flows/decoy-factors.js';
 import { continueSignIn, openChallenge, recordFactorFailure, type SignInContext } from '../flows/sign-in-continuation.js';
 import { admitGuess, requireParameters, settleGuess } from '../flows/sign-in-steps.js';
 import type { SignInProgress } from '../mfa/sign-in-progress.js';
@@ -38,6 +39,7 @@ export async function webAuthnChallenge(s: SignInServices, at: SignInContext, us
  * takes a passkey only when the authenticator verified the user.
  */
 async function answerWebAuthn(response: ChallengeResponse, s: SignInServices): Promise<SignInAnswer> {
+  await refuseDecoyAnswer(s, response, 'WEB_AUTHN', 'CREDENTIAL', () => new NotAuthorizedError('Incorrect username or password.'));
   const resumed = await resumeSignIn(s, response, 'WEB_AUTHN');
   requireParameters({ parameters: response.responses }, 'CREDENTIAL');
   const { at, user, progress, request } = resumed;
