@@ -32,6 +32,8 @@ import type { CustomAuthEvent } from '../auth/custom-auth.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
 import type { PasskeyEvent } from '../auth/webauthn/passkey.events.js';
+import { SAML_CATALOGUE } from '../auth/federation/saml/saml.catalogue.js';
+import type { SamlEvent } from '../auth/federation/saml/saml.events.js';
 import type { RefreshTokenEvent } from '../auth/refresh-token.events.js';
 import { defaultClientSettings } from '../user-pools/clients/client-defaults.js';
 import type { GroupEvent } from '../user-pools/groups/group.events.js';
@@ -67,7 +69,8 @@ export type AnyEvent =
   | OAuthGrantEvent
   | CustomAuthEvent
   | DeviceEvent
-  | PasskeyEvent;
+  | PasskeyEvent
+  | SamlEvent;
 
 /** The closed list of event types, with an example of each (used for docs and redaction tests). */
 export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<AnyEvent, { type: T }>> } = {
@@ -306,6 +309,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...OAUTH_GRANT_CATALOGUE,
   ...CUSTOM_AUTH_CATALOGUE,
   ...PASSKEY_CATALOGUE,
+  ...SAML_CATALOGUE,
   GroupCreated: {
     stream: 'group-<poolId>-<groupName>',
     description: 'A group was created in a user pool (the stream makes its name unique in the pool).',

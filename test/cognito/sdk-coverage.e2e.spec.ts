@@ -22,7 +22,6 @@ const STILL_UNROUTED: Record<string, string> = {
   DeleteIdentityProvider: 'issue 10',
   DescribeIdentityProvider: 'issue 10',
   GetIdentityProviderByIdentifier: 'issue 10',
-  GetSigningCertificate: 'issue 10',
   ListIdentityProviders: 'issue 10',
   UpdateIdentityProvider: 'issue 10',
   // Issue 12, not done yet.
