@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../../src/db/sql.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { UserPoolEvent } from '../../src/user-pools/user-pool.events.js';
-import type { UserEvent } from '../../src/user-pools/user.events.js';
+import type { ExternalIdentity, UserEvent } from '../../src/user-pools/user.events.js';
 import type { ClientEvent } from '../../src/user-pools/clients/client.events.js';
 import { normalizeUsername } from '../../src/user-pools/username.js';
 import type { Projection } from '../projection.js';
@@ -37,6 +37,9 @@ export const userDirectoryProjection: Projection = {
     'UserPoolDeleted',
     'UserPoolUpdated',
     'UserSignedUp',
+    'ExternalUserCreated',
+    'ExternalIdentityLinked',
+    'ExternalIdentityUnlinked',
   ]),
   // 2: app clients. 3: admin-created users, attribute changes, deletions. 4: search keys. The users table's shape
   // and version are declared with its columns (src/user-pools/directory/user-rows.ts).
@@ -202,7 +205,7 @@ async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent
       const id = clientId(event);
       if (event.type !== 'UserPoolClientUpdated') clientsDefined.add(id);
       else if (!clientsDefined.has(id)) clientReads.add(id);
-    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin' || event.type === 'UserImported') {
+    } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin' || event.type === 'UserImported' || event.type === 'ExternalUserCreated') {
       signUpPools.add(event.data.poolId);
       usersDefined.add(userKey(event.data.poolId, event.data.sub));
     } else if (USER_UPDATES.has(event.type)) {
@@ -227,6 +230,21 @@ async function applySegment(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent
   for (const event of events) {
     if (isClientEvent(event)) {
       foldClient(clients, event);
+    } else if (event.type === 'ExternalUserCreated') {
+      const d = event.data;
+      users.set(userKey(d.poolId, d.sub), {
+        pool_id: d.poolId,
+        sub: d.sub,
+        username: d.username,
+        username_key: normalizeUsername(d.username, caseSensitive.get(d.poolId) ?? false),
+        email_key: d.attributes.email ? d.attributes.email.toLowerCase() : null,
+        email_in_sql: false,
+        status: 'EXTERNAL_PROVIDER',
+        enabled: true,
+        attributes: { ...d.attributes, identities: identitiesAttribute([d.identity]), sub: d.sub },
+        created_at: d.createdAt,
+        updated_at: d.createdAt,
+      });
     } else if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin' || event.type === 'UserImported') {
       const d = event.data;
       const email = d.attributes.email;
@@ -282,7 +300,23 @@ const USER_UPDATES: ReadonlySet<string> = new Set<UserEvent['type']>([
   'PasswordChanged',
   'UserDisabled',
   'UserEnabled',
+  'ExternalIdentityLinked',
+  'ExternalIdentityUnlinked',
 ]);
+
+/** Cognito's `identities` attribute (as user.state.ts writes it). */
+function identitiesAttribute(identities: readonly ExternalIdentity[]): string {
+  return JSON.stringify(
+    identities.map((i) => ({
+      userId: i.userId,
+      providerName: i.providerName,
+      providerType: i.providerType,
+      issuer: i.issuer,
+      primary: i.primary,
+      dateCreated: i.dateCreated,
+    })),
+  );
+}
 
 function isClientEvent(event: RecordedEvent<UserEvent | ClientEvent>): event is RecordedEvent<ClientEvent> {
   return event.type === 'UserPoolClientCreated' || event.type === 'UserPoolClientUpdated' || event.type === 'UserPoolClientDeleted';
@@ -336,6 +370,22 @@ function patchUser(row: UserRow, event: RecordedEvent<UserEvent>): void {
       row.enabled = event.type === 'UserEnabled';
       row.updated_at = event.data.at;
       return;
+    case 'ExternalIdentityLinked':
+    case 'ExternalIdentityUnlinked': {
+      const raw = row.attributes.identities;
+      const listed = typeof raw === 'string' ? (JSON.parse(raw) as ExternalIdentity[]) : [];
+      const d = event.data;
+      const next =
+        event.type === 'ExternalIdentityLinked'
+          ? [...listed, event.data.identity]
+          : listed.filter((i) => !(i.providerName === (d as { providerName: string }).providerName && i.userId === (d as { userId: string }).userId));
+      const attributes = { ...row.attributes };
+      if (next.length) attributes.identities = identitiesAttribute(next);
+      else delete attributes.identities;
+      row.attributes = attributes;
+      row.updated_at = d.at;
+      return;
+    }
   }
 }
 

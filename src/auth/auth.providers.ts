@@ -17,6 +17,7 @@ import { SignInSessions } from './sign-in-sessions.js';
 import { RefreshTokens } from './tokens/refresh.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { PASSKEY_PROVIDERS } from './webauthn/passkey.use-cases.js';
+import { FEDERATION_PROVIDERS } from './federation/federation.providers.js';
 import { SAML_PROVIDERS } from './federation/saml/saml.providers.js';
 
 /** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
@@ -43,5 +44,6 @@ export const AUTH_PROVIDERS: Provider[] = [
   GetUserPoolMfaConfigHandler,
   ...DEVICE_PROVIDERS,
   ...PASSKEY_PROVIDERS,
+  ...FEDERATION_PROVIDERS,
   ...SAML_PROVIDERS,
 ];

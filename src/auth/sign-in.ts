@@ -68,5 +68,8 @@ export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
       return { kind: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED' };
     case 'CONFIRMED':
       return { kind: 'success' };
+    case 'EXTERNAL_PROVIDER':
+      // A federated user has no password here (it signs in at its IdP).
+      return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
   }
 }

@@ -28,6 +28,34 @@ export type { TokenGroups };
 /** Attributes never put in tokens (internal bookkeeping). */
 const NOT_CLAIMS = new Set(['sub']);
 
+/**
+ * Cognito's `identities` claim: the user's external identities as a JSON array, each member's
+ * values as strings the way Cognito writes them in ID tokens (`primary` "true", `dateCreated`
+ * epoch milliseconds), `issuer` null where the IdP has none.
+ */
+function identitiesClaim(value: string): unknown {
+  try {
+    const listed = JSON.parse(value) as Array<{
+      userId: string;
+      providerName: string;
+      providerType: string;
+      issuer: string | null;
+      primary: boolean;
+      dateCreated: number;
+    }>;
+    return listed.map((i) => ({
+      dateCreated: String(i.dateCreated),
+      userId: i.userId,
+      providerName: i.providerName,
+      providerType: i.providerType,
+      issuer: i.issuer ?? null,
+      primary: String(i.primary),
+    }));
+  } catch {
+    return value;
+  }
+}
+
 /** Cognito's ID token claims: identity plus the attributes the client may read (custom:* as strings). */
 export function idTokenClaims(i: ClaimsInput): JWTPayload {
   const readable = i.client.readAttributes;
@@ -35,8 +63,9 @@ export function idTokenClaims(i: ClaimsInput): JWTPayload {
   for (const [name, value] of Object.entries(i.attributes)) {
     // Developer-only attributes (`dev:custom:`) are never shown to the user, so never in a token either.
     if (NOT_CLAIMS.has(name) || name.startsWith('dev:')) continue;
-    if (readable.length > 0 && !readable.includes(name) && !name.endsWith('_verified')) continue;
-    attributes[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
+    if (readable.length > 0 && !readable.includes(name) && !name.endsWith('_verified') && name !== 'identities') continue;
+    attributes[name] =
+      name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : name === 'identities' ? identitiesClaim(value) : value;
   }
   return {
     ...attributes,

@@ -23,6 +23,8 @@ import type { LogDeliveryEvent } from '../user-pools/log-delivery/log-delivery.e
 import type { ImportJobsEvent, ImportRowsEvent } from '../user-pools/import/import-job.events.js';
 import { USER_POOL_OAUTH_CATALOGUE } from '../user-pools/oauth/oauth.catalogue.js';
 import type { UserPoolOAuthEvent } from '../user-pools/oauth/oauth.providers.js';
+import { FEDERATED_USER_CATALOGUE, IDENTITY_PROVIDERS_CATALOGUE } from '../user-pools/identity-providers/identity-providers.catalogue.js';
+import type { IdentityProviderEvent } from '../user-pools/identity-providers/identity-provider.events.js';
 import { IDENTITY_POOLS_CATALOGUE, type IdentityPoolsEvent } from '../identity-pools/identity-pools.catalogue.js';
 import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
@@ -65,6 +67,7 @@ export type AnyEvent =
   | LimitsEvent
   | LogDeliveryEvent
   | UserPoolOAuthEvent
+  | IdentityProviderEvent
   | IdentityPoolsEvent
   | OAuthGrantEvent
   | CustomAuthEvent
@@ -305,6 +308,8 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...LIMITS_CATALOGUE,
   ...LOG_DELIVERY_CATALOGUE,
   ...USER_POOL_OAUTH_CATALOGUE,
+  ...IDENTITY_PROVIDERS_CATALOGUE,
+  ...FEDERATED_USER_CATALOGUE,
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
   ...CUSTOM_AUTH_CATALOGUE,

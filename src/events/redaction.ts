@@ -18,6 +18,8 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'previousTokenHash',
   // SRP verifiers: like a hash, they allow an offline guess at the password.
   'srp',
+  // An identity provider's client secret / private key, encrypted under the master key.
+  'sealedDetails',
 ]);
 
 export function redactData(value: unknown): unknown {

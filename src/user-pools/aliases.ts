@@ -9,6 +9,12 @@ export { AliasExistsError };
 export type AliasKind = 'email' | 'phone' | 'preferred-username';
 export const aliasScope = (kind: AliasKind, poolId: string) => `alias-${kind}:${poolId}`;
 
+/** The scope of external logins: each (provider, subject) signs in as at most one user of the pool. */
+export const externalLoginScope = (poolId: string) => `external-login:${poolId}`;
+
+/** The unique value of an external identity: provider, the attribute it is matched on (Cognito_Subject: the IdP's user id), value. */
+export const externalLoginValue = (providerName: string, userId: string, attributeName = 'Cognito_Subject') => `${providerName}\0${attributeName}\0${userId}`;
+
 /** A unique value a user holds, normalised but not yet keyed (see Secrets.uniqueValue). */
 export interface UniqueClaim {
   scope: string;
@@ -36,7 +42,10 @@ const ALIASES = [
  * - alias pools: a verified email / phone number and a preferred_username, each in its own scope.
  * All are compared as the pool compares usernames (CaseSensitive covers aliases too, as in Cognito).
  */
-export function userClaims(pool: PoolSignIn, user: { username: string; attributes: Record<string, string> }): UniqueClaim[] {
+export function userClaims(
+  pool: PoolSignIn,
+  user: { username: string; attributes: Record<string, string>; identities?: ReadonlyArray<{ providerName: string; userId: string; attributeName?: string }> },
+): UniqueClaim[] {
   const { usernameCaseSensitive: caseSensitive, usernameAttributes, aliasAttributes } = pool.settings;
   const norm = (value: string) => normalizeUsername(value, caseSensitive);
   const claims: UniqueClaim[] = [{ scope: usernameScope(pool.poolId), value: norm(user.username) }];
@@ -49,6 +58,10 @@ export function userClaims(pool: PoolSignIn, user: { username: string; attribute
     if (!aliasAttributes.includes(alias.attribute) || !value) continue;
     if (alias.verifiedBy && user.attributes[alias.verifiedBy] !== 'true') continue;
     claims.push({ scope: aliasScope(alias.kind, pool.poolId), value: norm(value) });
+  }
+  // Each external identity the user has (its own, or linked to it) is held by this user only.
+  for (const identity of user.identities ?? []) {
+    claims.push({ scope: externalLoginScope(pool.poolId), value: externalLoginValue(identity.providerName, identity.userId, identity.attributeName) });
   }
   return claims.filter((c, i) => claims.findIndex((o) => o.scope === c.scope && o.value === c.value) === i);
 }
@@ -79,6 +92,7 @@ export function claimConflict(error: unknown, pool: PoolSignIn): unknown {
     const named = pool.settings.usernameAttributes.length === 1 ? (only === 'email' ? 'email' : 'phone_number') : undefined;
     return new UsernameExistsError(named ? `An account with the given ${named} already exists.` : 'User already exists');
   }
+  if (error.scope === externalLoginScope(pool.poolId)) return new AliasExistsError('Already found an entry for the provided username.');
   const alias = ALIASES.find((a) => error.scope === aliasScope(a.kind, pool.poolId));
   return alias ? new AliasExistsError(`An account with the given ${alias.attribute} already exists.`) : error;
 }

@@ -27,6 +27,7 @@ import { TERMS_PROVIDERS } from './terms/terms.use-cases.js';
 import { REPLICA_HANDLERS } from './replicas/replica.use-cases.js';
 import { UI_CUSTOMIZATION_HANDLERS } from './branding/ui-customization.use-cases.js';
 import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
+import { IDENTITY_PROVIDER_HANDLERS } from './identity-providers/identity-provider.use-cases.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
 import { IMPORT_PROVIDERS } from './import/import.providers.js';
 import { LIMITS_PROVIDERS } from './limits/limits.use-cases.js';
@@ -115,4 +116,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...LOG_DELIVERY_HANDLERS,
   // Pool domains and resource servers (OAuth)
   ...USER_POOL_OAUTH_HANDLERS,
+  // External identity providers (federation)
+  ...IDENTITY_PROVIDER_HANDLERS,
 ];

@@ -5,12 +5,22 @@ import {
   ExpiredCodeError,
   InvalidParameterError,
   InvalidPasswordError,
+  LimitExceededError,
   NotAuthorizedError,
   TooManyFailedAttemptsError,
   UserNotFoundError,
   UsernameExistsError,
 } from '../shared/domain-error.js';
-import type { CodePurpose, ConfirmationCodeSent, ContactAttribute, MfaFactor, MfaPreference, SrpVerifierData, UserEvent } from './user.events.js';
+import type {
+  CodePurpose,
+  ConfirmationCodeSent,
+  ContactAttribute,
+  ExternalIdentity,
+  MfaFactor,
+  MfaPreference,
+  SrpVerifierData,
+  UserEvent,
+} from './user.events.js';
 import { type ExistingUserState, type UserState, codeKey, evolveUser } from './user.state.js';
 
 export type { ExistingUserState, PendingCode, UserState, UserStatus } from './user.state.js';
@@ -102,7 +112,19 @@ export type UserCommand =
   | ({ type: 'DeleteUser'; by: 'USER' | 'ADMIN' } & Now)
   | ({ type: 'SignOutGlobally' } & Now)
   | ({ type: 'DisableUser' } & Now)
-  | ({ type: 'EnableUser' } & Now);
+  | ({ type: 'EnableUser' } & Now)
+  /** A first sign-in through an external IdP (attributes already mapped and checked by the handler). */
+  | ({ type: 'CreateExternalUser'; poolId: string; sub: string; username: string; attributes: Record<string, string>; identity: ExternalIdentity } & Now)
+  /** A later sign-in through an external IdP: the mapped attributes it brought (only changed ones are written). */
+  | ({ type: 'SyncExternalAttributes'; attributes: Record<string, string> } & Now)
+  | ({ type: 'LinkExternalIdentity'; identity: ExternalIdentity } & Now)
+  | ({ type: 'UnlinkExternalIdentity'; providerName: string; userId: string; attributeName?: string } & Now);
+
+/** Cognito's limit of external identities linked to one user. */
+export const MAX_LINKED_IDENTITIES = 5;
+
+const sameIdentity = (a: { providerName: string; userId: string; attributeName?: string }, b: typeof a) =>
+  a.providerName === b.providerName && a.userId === b.userId && (a.attributeName ?? undefined) === (b.attributeName ?? undefined);
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
   initialState: () => ({ exists: false }),
@@ -264,6 +286,31 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         return requireUser(state).enabled ? [{ type: 'UserDisabled', data: { at: command.now } }] : [];
       case 'EnableUser':
         return requireUser(state).enabled ? [] : [{ type: 'UserEnabled', data: { at: command.now } }];
+      case 'CreateExternalUser': {
+        if (state.exists) throw new UsernameExistsError('User already exists');
+        const { poolId, sub, username, attributes, identity, now } = command;
+        return [{ type: 'ExternalUserCreated', data: { poolId, sub, username, attributes, identity, createdAt: now } }];
+      }
+      case 'SyncExternalAttributes': {
+        const user = requireUser(state);
+        const changed = Object.fromEntries(Object.entries(command.attributes).filter(([k, v]) => user.attributes[k] !== v));
+        return Object.keys(changed).length ? [{ type: 'UserAttributesUpdated', data: { attributes: changed, at: command.now } }] : [];
+      }
+      case 'LinkExternalIdentity': {
+        const user = requireUser(state);
+        const identities = user.identities ?? [];
+        if (identities.some((i) => sameIdentity(i, command.identity))) return [];
+        if (identities.length >= MAX_LINKED_IDENTITIES) {
+          throw new LimitExceededError(`A user can be linked to at most ${MAX_LINKED_IDENTITIES} external identities.`);
+        }
+        return [{ type: 'ExternalIdentityLinked', data: { identity: command.identity, at: command.now } }];
+      }
+      case 'UnlinkExternalIdentity': {
+        const user = requireUser(state);
+        const { providerName, userId, attributeName } = command;
+        if (!(user.identities ?? []).some((i) => sameIdentity(i, { providerName, userId, ...(attributeName ? { attributeName } : {}) }))) return [];
+        return [{ type: 'ExternalIdentityUnlinked', data: { providerName, userId, ...(attributeName ? { attributeName } : {}), at: command.now } }];
+      }
       default:
         return unreachable(command);
     }

@@ -156,6 +156,37 @@ export type UserSignedOutGlobally = { type: 'UserSignedOutGlobally'; data: { at:
 export type UserDisabled = { type: 'UserDisabled'; data: { at: string } };
 export type UserEnabled = { type: 'UserEnabled'; data: { at: string } };
 
+/**
+ * One external identity of a user, as Cognito's `identities` attribute lists it: the IdP's name
+ * and type, the user's id there (`userId`: the OIDC `sub`, the SAML NameID, or the value an
+ * admin linked), and when it was first seen (epoch milliseconds).
+ */
+export interface ExternalIdentity {
+  providerName: string;
+  providerType: string;
+  userId: string;
+  issuer: string | null;
+  primary: boolean;
+  dateCreated: number;
+  /** Linked by AdminLinkProviderForUser on an IdP attribute other than Cognito_Subject: that attribute's name. */
+  attributeName?: string;
+}
+
+/** A first sign-in through an external IdP made the user (status EXTERNAL_PROVIDER, no password; username `<ProviderName>_<userId>`). */
+export type ExternalUserCreated = {
+  type: 'ExternalUserCreated';
+  data: { poolId: string; sub: string; username: string; attributes: Record<string, string>; identity: ExternalIdentity; createdAt: string };
+};
+
+/** AdminLinkProviderForUser: a later sign-in with this external identity lands on this user. */
+export type ExternalIdentityLinked = { type: 'ExternalIdentityLinked'; data: { identity: ExternalIdentity; at: string } };
+
+/** AdminDisableProviderForUser: the external identity no longer signs in as this user. */
+export type ExternalIdentityUnlinked = {
+  type: 'ExternalIdentityUnlinked';
+  data: { providerName: string; userId: string; attributeName?: string; at: string };
+};
+
 export type UserEvent =
   | UserSignedUp
   | UserCreatedByAdmin
@@ -177,7 +208,10 @@ export type UserEvent =
   | SoftwareTokenAssociated
   | SoftwareTokenVerified
   | SoftwareTokenCodeUsed
-  | MfaPreferencesSet;
+  | MfaPreferencesSet
+  | ExternalUserCreated
+  | ExternalIdentityLinked
+  | ExternalIdentityUnlinked;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;
 

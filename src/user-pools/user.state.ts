@@ -1,6 +1,6 @@
-import type { CodePurpose, ContactAttribute, MfaFactor, MfaPreference, SrpVerifierData, UserEvent } from './user.events.js';
+import type { CodePurpose, ContactAttribute, ExternalIdentity, MfaFactor, MfaPreference, SrpVerifierData, UserEvent } from './user.events.js';
 
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 
 export interface PendingCode {
   purpose: CodePurpose;
@@ -35,6 +35,8 @@ export type ExistingUserState = {
   codes: Record<string, PendingCode>;
   /** MFA factors (absent: none set up). */
   mfa?: UserMfa;
+  /** External identities: a federated user's own, and those linked to it (AdminLinkProviderForUser). */
+  identities?: ExternalIdentity[];
 };
 
 export interface UserMfa {
@@ -55,8 +57,47 @@ const HISTORY_KEPT = 24;
 
 const mfaOf = (state: ExistingUserState): UserMfa => state.mfa ?? { preferences: {} };
 
+/** Cognito's `identities` attribute: the user's external identities as a JSON array (absent when none). */
+function withIdentities(state: ExistingUserState, identities: ExternalIdentity[]): ExistingUserState {
+  const attributes = { ...state.attributes };
+  if (identities.length === 0) delete attributes.identities;
+  else {
+    attributes.identities = JSON.stringify(
+      identities.map((i) => ({
+        userId: i.userId,
+        providerName: i.providerName,
+        providerType: i.providerType,
+        issuer: i.issuer,
+        primary: i.primary,
+        dateCreated: i.dateCreated,
+      })),
+    );
+  }
+  return { ...state, attributes, identities };
+}
+
 /** Folds one event into the user's state. Never throws. */
 export function evolveUser(state: UserState, event: UserEvent): UserState {
+  if (event.type === 'ExternalUserCreated') {
+    const d = event.data;
+    const created: ExistingUserState = {
+      exists: true,
+      poolId: d.poolId,
+      sub: d.sub,
+      username: d.username,
+      status: 'EXTERNAL_PROVIDER',
+      enabled: true,
+      attributes: { ...d.attributes },
+      pending: {},
+      passwordHash: '',
+      previousPasswordHashes: [],
+      createdAt: d.createdAt,
+      updatedAt: d.createdAt,
+      passwordSetAt: d.createdAt,
+      codes: {},
+    };
+    return withIdentities(created, [d.identity]);
+  }
   if (event.type === 'UserSignedUp' || event.type === 'UserCreatedByAdmin') {
     const d = event.data;
     const at = event.type === 'UserSignedUp' ? event.data.signedUpAt : event.data.createdAt;
@@ -193,6 +234,15 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, enabled: false, updatedAt: event.data.at };
     case 'UserEnabled':
       return { ...state, enabled: true, updatedAt: event.data.at };
+    case 'ExternalIdentityLinked':
+      return { ...withIdentities(state, [...(state.identities ?? []), event.data.identity]), updatedAt: event.data.at };
+    case 'ExternalIdentityUnlinked': {
+      const d = event.data;
+      const kept = (state.identities ?? []).filter(
+        (i) => !(i.providerName === d.providerName && i.userId === d.userId && (i.attributeName ?? undefined) === (d.attributeName ?? undefined)),
+      );
+      return { ...withIdentities(state, kept), updatedAt: d.at };
+    }
     case 'UserDeleted':
       return { exists: false, deleted: true };
     default:

@@ -18,12 +18,6 @@ const STILL_UNROUTED: Record<string, string> = {
   // Issue 10: federation.
   AdminDisableProviderForUser: 'issue 10',
   AdminLinkProviderForUser: 'issue 10',
-  CreateIdentityProvider: 'issue 10',
-  DeleteIdentityProvider: 'issue 10',
-  DescribeIdentityProvider: 'issue 10',
-  GetIdentityProviderByIdentifier: 'issue 10',
-  ListIdentityProviders: 'issue 10',
-  UpdateIdentityProvider: 'issue 10',
   // Issue 12, not done yet.
   AdminDeleteSoftwareToken: 'issue 12',
   AdminUpdateAuthEventFeedback: 'issue 12',

@@ -38,7 +38,10 @@ function checkUrl(kind: string, url: string): void {
  * client_credentials only alone and only with a secret and custom scopes; code and implicit need
  * callback URLs; every scope must exist; the default redirect URI is one of the callback URLs.
  */
-export function checkOAuthSettings(s: ClientSettings, client: { poolId: string; hasSecret: boolean; customScopes: ReadonlySet<string> }): void {
+export function checkOAuthSettings(
+  s: ClientSettings,
+  client: { poolId: string; hasSecret: boolean; customScopes: ReadonlySet<string>; providerNames?: ReadonlySet<string> },
+): void {
   const flows = new Set(s.allowedOAuthFlows);
   const userFlows = flows.has('code') || flows.has('implicit');
   if (flows.has('client_credentials') && userFlows)
@@ -55,6 +58,7 @@ export function checkOAuthSettings(s: ClientSettings, client: { poolId: string; 
   if (s.defaultRedirectURI !== undefined && !s.callbackURLs.includes(s.defaultRedirectURI)) {
     throw new InvalidParameterError('DefaultRedirectURI must be one of the CallbackURLs');
   }
-  const unknown = s.supportedIdentityProviders.find((p) => p !== 'COGNITO');
+  // COGNITO (the pool's own users) or one of the pool's identity providers, by name.
+  const unknown = s.supportedIdentityProviders.find((p) => p !== 'COGNITO' && !client.providerNames?.has(p));
   if (unknown !== undefined) throw new InvalidParameterError(`The provider ${unknown} does not exist for User Pool ${client.poolId}`);
 }

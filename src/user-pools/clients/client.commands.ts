@@ -19,6 +19,7 @@ import type { ActivePool } from '../user-pool.repository.js';
 import { customScopes } from '../oauth/resource-server.decider.js';
 import { loadResourceServers } from '../oauth/resource-server.use-cases.js';
 import { checkOAuthSettings } from './client-oauth.js';
+import { identityProviderNames } from '../identity-providers/identity-provider.use-cases.js';
 
 /** A client as the API shows it: settings plus the plaintext secret (Describe returns it, as Cognito does). */
 export interface ClientView extends ClientSettings {
@@ -74,7 +75,12 @@ export class CreateUserPoolClientHandler implements ICommandHandler<CreateUserPo
 
   /** AllowedOAuthFlows, scopes (standard or a resource server's), callback and sign-out URLs, as Cognito checks them. */
   private async checkOAuth(pool: ActivePool, settings: ClientSettings, hasSecret: boolean): Promise<void> {
-    checkOAuthSettings(settings, { poolId: pool.poolId, hasSecret, customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)) });
+    checkOAuthSettings(settings, {
+      poolId: pool.poolId,
+      hasSecret,
+      customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)),
+      providerNames: await identityProviderNames(this.store, pool.poolId),
+    });
   }
 
   async execute({ input, context }: CreateUserPoolClientCommand): Promise<ClientView> {
@@ -124,7 +130,12 @@ export class UpdateUserPoolClientHandler implements ICommandHandler<UpdateUserPo
 
   /** AllowedOAuthFlows, scopes (standard or a resource server's), callback and sign-out URLs, as Cognito checks them. */
   private async checkOAuth(pool: ActivePool, settings: ClientSettings, hasSecret: boolean): Promise<void> {
-    checkOAuthSettings(settings, { poolId: pool.poolId, hasSecret, customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)) });
+    checkOAuthSettings(settings, {
+      poolId: pool.poolId,
+      hasSecret,
+      customScopes: customScopes(await loadResourceServers(this.store, pool.poolId)),
+      providerNames: await identityProviderNames(this.store, pool.poolId),
+    });
   }
 
   async execute({ input, context }: UpdateUserPoolClientCommand): Promise<ClientView> {

@@ -55,6 +55,7 @@ import { LIMITS_ACTIONS } from './limits.actions.js';
 import { LOG_DELIVERY_ACTIONS } from './log-delivery.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
+import { IDENTITY_PROVIDER_ACTIONS } from './identity-provider.actions.js';
 import { SIGNING_CERTIFICATE_ACTIONS } from './signing-certificate.actions.js';
 import { IDENTITY_SERVICES } from '../identity/services.js';
 
@@ -125,6 +126,7 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...LOG_DELIVERY_ACTIONS,
       ...DOMAIN_ACTIONS,
       ...RESOURCE_SERVER_ACTIONS,
+      ...IDENTITY_PROVIDER_ACTIONS,
       ...SIGNING_CERTIFICATE_ACTIONS,
     },
   },

@@ -1,0 +1,223 @@
+import {
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
+  GetIdentityProviderByIdentifierCommand,
+  ListIdentityProvidersCommand,
+  UpdateIdentityProviderCommand,
+  UpdateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type RunningApp, startApp } from '../support/app.js';
+import { rejection, sdkClient } from '../cognito/support.js';
+
+const OIDC_DETAILS = {
+  client_id: 'shop-web',
+  client_secret: 'idp-secret-value',
+  attributes_request_method: 'GET',
+  oidc_issuer: 'https://idp.example.com',
+  authorize_scopes: 'openid email',
+};
+const METADATA =
+  '<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://saml.example.com"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/></md:EntityDescriptor>';
+
+/** Identity providers of a user pool through the official SDK: Cognito's members, defaults and errors. */
+describe('identity providers through the Cognito API', () => {
+  let app: RunningApp;
+  let admin: ReturnType<typeof sdkClient>;
+  let poolId: string;
+  beforeAll(async () => {
+    app = await startApp('pglite');
+    admin = sdkClient(app.url);
+    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'federation-crud' }))).UserPool!.Id!;
+  });
+  afterAll(() => app.destroy());
+
+  test('an OIDC provider is created with Cognito’s defaults, described with its details, found by identifier', async () => {
+    const created = await admin.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Corporate',
+        ProviderType: 'OIDC',
+        ProviderDetails: OIDC_DETAILS,
+        AttributeMapping: { email: 'email' },
+        IdpIdentifiers: ['example.com'],
+      }),
+    );
+    expect(created.IdentityProvider).toMatchObject({
+      UserPoolId: poolId,
+      ProviderName: 'Corporate',
+      ProviderType: 'OIDC',
+      ProviderDetails: { ...OIDC_DETAILS, attributes_url_add_attributes: 'false' },
+      AttributeMapping: { username: 'sub', email: 'email' },
+      IdpIdentifiers: ['example.com'],
+    });
+    expect(created.IdentityProvider?.CreationDate).toBeInstanceOf(Date);
+    const described = await admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corporate' }));
+    expect(described.IdentityProvider).toEqual(created.IdentityProvider);
+    const byIdentifier = await admin.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: 'EXAMPLE.com' }));
+    expect(byIdentifier.IdentityProvider?.ProviderName).toBe('Corporate');
+
+    // The secret is sealed in the log: never in clear in any event.
+    const events = await app.platform.store.readStream(`identityproviders-${poolId}`);
+    expect(JSON.stringify(events.map((e) => e.data))).not.toContain('idp-secret-value');
+  });
+
+  test('a SAML provider keeps its metadata and flags; the social presets are named as their type and get their endpoints', async () => {
+    const saml = await admin.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Workforce',
+        ProviderType: 'SAML',
+        ProviderDetails: { MetadataFile: METADATA, IDPSignout: 'true', IDPInit: 'true', EncryptedResponses: 'false', RequestSigningAlgorithm: 'rsa-sha256' },
+        AttributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+      }),
+    );
+    expect(saml.IdentityProvider?.ProviderDetails).toEqual({
+      MetadataFile: METADATA,
+      IDPSignout: 'true',
+      IDPInit: 'true',
+      EncryptedResponses: 'false',
+      RequestSigningAlgorithm: 'rsa-sha256',
+    });
+    const bad = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Broken', ProviderType: 'SAML', ProviderDetails: { MetadataFile: '<html/>' } }),
+      ),
+    );
+    expect(bad.name).toBe('InvalidParameterException');
+    const both = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Broken',
+          ProviderType: 'SAML',
+          ProviderDetails: { MetadataFile: METADATA, MetadataURL: 'https://saml.example.com/metadata' },
+        }),
+      ),
+    );
+    expect(both.name).toBe('InvalidParameterException');
+
+    const google = await admin.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Google',
+        ProviderType: 'Google',
+        ProviderDetails: { client_id: 'g', client_secret: 'gs', authorize_scopes: 'openid email', token_url: 'http://127.0.0.1:9/token' },
+      }),
+    );
+    expect(google.IdentityProvider?.ProviderDetails).toMatchObject({
+      authorize_url: 'https://accounts.google.com/o/oauth2/v2/auth',
+      token_url: 'http://127.0.0.1:9/token',
+      oidc_issuer: 'https://accounts.google.com',
+    });
+    expect(google.IdentityProvider?.AttributeMapping).toEqual({ username: 'sub' });
+    const misnamed = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'MyFacebook',
+          ProviderType: 'Facebook',
+          ProviderDetails: { client_id: 'f', client_secret: 'fs', authorize_scopes: 'email' },
+        }),
+      ),
+    );
+    expect([misnamed.name, misnamed.message]).toEqual(['InvalidParameterException', 'Provider MyFacebook cannot be of type Facebook.']);
+    const missing = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Facebook', ProviderType: 'Facebook', ProviderDetails: { client_id: 'f' } }),
+      ),
+    );
+    expect(missing.name).toBe('InvalidParameterException');
+  });
+
+  test('names and identifiers are unique in the pool; unknown names are ResourceNotFoundException; nothing is written on refusal', async () => {
+    const before = (await app.platform.store.readStream(`identityproviders-${poolId}`)).length;
+    const dup = await rejection(
+      admin.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corporate', ProviderType: 'OIDC', ProviderDetails: OIDC_DETAILS })),
+    );
+    expect([dup.name, dup.message]).toEqual(['DuplicateProviderException', `Corporate already exists in user pool ${poolId}`]);
+    const sameId = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Other',
+          ProviderType: 'OIDC',
+          ProviderDetails: OIDC_DETAILS,
+          IdpIdentifiers: ['example.com'],
+        }),
+      ),
+    );
+    expect(sameId.name).toBe('DuplicateProviderException');
+    const noPool = await rejection(
+      admin.send(
+        new CreateIdentityProviderCommand({ UserPoolId: 'us-east-1_nothere1', ProviderName: 'Xone', ProviderType: 'OIDC', ProviderDetails: OIDC_DETAILS }),
+      ),
+    );
+    expect(noPool.name).toBe('ResourceNotFoundException');
+    const unknown = await rejection(admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Nobody' })));
+    expect([unknown.name, unknown.message]).toEqual(['ResourceNotFoundException', 'Identity provider Nobody does not exist.']);
+    const noId = await rejection(admin.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: 'none.example' })));
+    expect(noId.name).toBe('ResourceNotFoundException');
+    const badType = await rejection(
+      admin.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Xtwo', ProviderType: 'LDAP' as never, ProviderDetails: {} })),
+    );
+    expect(badType.name).toBe('InvalidParameterException');
+    expect((await app.platform.store.readStream(`identityproviders-${poolId}`)).length).toBe(before);
+  });
+
+  test('update merges ProviderDetails and keeps the secret; list pages; delete frees the name; clients may name the providers', async () => {
+    const updated = await admin.send(
+      new UpdateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Corporate',
+        ProviderDetails: { authorize_scopes: 'openid email profile' },
+        AttributeMapping: { email: 'email', name: 'name' },
+        IdpIdentifiers: ['example.com', 'example.org'],
+      }),
+    );
+    expect(updated.IdentityProvider).toMatchObject({
+      ProviderDetails: { ...OIDC_DETAILS, authorize_scopes: 'openid email profile' },
+      AttributeMapping: { username: 'sub', email: 'email', name: 'name' },
+      IdpIdentifiers: ['example.com', 'example.org'],
+    });
+    const notThere = await rejection(admin.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Nobody', AttributeMapping: {} })));
+    expect(notThere.name).toBe('ResourceNotFoundException');
+
+    const first = await admin.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 2 }));
+    expect(first.Providers?.map((p) => [p.ProviderName, p.ProviderType])).toEqual([
+      ['Corporate', 'OIDC'],
+      ['Workforce', 'SAML'],
+    ]);
+    const second = await admin.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 2, NextToken: first.NextToken }));
+    expect(second.Providers?.map((p) => p.ProviderName)).toEqual(['Google']);
+    expect(second.NextToken).toBeUndefined();
+
+    // SupportedIdentityProviders accepts the pool's providers by name, and still refuses others.
+    const client = await admin.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'web',
+        SupportedIdentityProviders: ['COGNITO', 'Corporate', 'Google'],
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid'],
+        CallbackURLs: ['http://localhost:3000/cb'],
+        AllowedOAuthFlowsUserPoolClient: true,
+      }),
+    );
+    expect(client.UserPoolClient?.SupportedIdentityProviders).toEqual(['COGNITO', 'Corporate', 'Google']);
+    const stranger = await rejection(
+      admin.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: client.UserPoolClient!.ClientId!, SupportedIdentityProviders: ['Stranger'] })),
+    );
+    expect([stranger.name, stranger.message]).toEqual(['InvalidParameterException', `The provider Stranger does not exist for User Pool ${poolId}`]);
+
+    await admin.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google' }));
+    expect((await rejection(admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
+    expect((await rejection(admin.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
+  });
+});
