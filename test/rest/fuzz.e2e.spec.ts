@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { type RunningApp, adminAuth, call, startApp } from '../support/app.js';
+import { REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
 import { admin, bearer, eventCount, poolWithClient, signedInUser } from './support.js';
 
 /** The ingredient that makes a body invalid for any route, whatever else it holds. */
@@ -85,12 +86,18 @@ describe('fuzzing the REST surface', () => {
         .filter(([, op]) => op.requestBody)
         .map(([method, op]) => ({
           method: method.toUpperCase(),
+          template: path,
           path: fill(path),
           headers: credentials(op.security),
           members: Object.keys(op.requestBody!.content['application/json'].schema.properties ?? {}),
         })),
     );
     expect(routes.length).toBeGreaterThan(25);
+    // The capability table's routes are in the document, so they are fuzzed with the rest.
+    const fuzzed = new Set(routes.map((r) => `${r.method} ${r.template}`));
+    const capabilities = REST_CAPABILITIES.filter((c) => c.body).map((c) => `${c.method.toUpperCase()} ${c.path}`);
+    expect(capabilities.length).toBeGreaterThan(20);
+    expect(capabilities.filter((c) => !fuzzed.has(c))).toEqual([]);
     const known = [...new Set(routes.flatMap((r) => r.members))];
     const before = await eventCount(app.platform.db);
     const seen = new Set<string>();
@@ -105,7 +112,7 @@ describe('fuzzing the REST surface', () => {
           const r = await fetch(app.url + route.path, {
             method: route.method,
             headers: { 'content-type': 'application/json', ...route.headers },
-            body: poisoned(members, poison, member, known),
+            body: new Uint8Array(poisoned(members, poison, member, known)),
           });
           const body = (await r.json().catch(() => undefined)) as { code?: string } | undefined;
           const ok =
@@ -129,11 +136,14 @@ describe('fuzzing the REST surface', () => {
         .filter(([, op]) => op.parameters?.some((p) => p.in === 'query'))
         .map(([method, op]) => ({
           method: method.toUpperCase(),
+          template: path,
           path: fill(path),
           headers: credentials(op.security),
           names: op.parameters!.filter((p) => p.in === 'query').map((p) => p.name),
         })),
     );
+    const queried = new Set(routes.map((r) => `${r.method} ${r.template}`));
+    expect(REST_CAPABILITIES.filter((c) => c.page && !queried.has(`GET ${c.path}`))).toEqual([]);
     const before = await eventCount(app.platform.db);
     await fc.assert(
       fc.asyncProperty(

@@ -8,6 +8,8 @@ import { PoolsResolver } from './pools.resolver.js';
 import { GraphqlSchemaController } from './schema.controller.js';
 import { GraphqlCallers, GraphqlErrorFilter } from './support.js';
 import { UsersResolver } from './users.resolver.js';
+import { HistoryResolver } from './history.resolver.js';
+import { CapabilitiesResolver } from './capabilities.resolver.js';
 
 /**
  * GraphQL at /graphql (Mercurius on the same Fastify instance), code-first. The schema is built
@@ -25,5 +27,14 @@ export const graphqlModule = () =>
     validationRules: [costLimit()],
   });
 
-export const GRAPHQL_PROVIDERS = [PoolsResolver, UsersResolver, GroupsResolver, AuthResolver, GraphqlCallers, GraphqlErrorFilter];
+export const GRAPHQL_PROVIDERS = [
+  PoolsResolver,
+  UsersResolver,
+  GroupsResolver,
+  AuthResolver,
+  HistoryResolver,
+  CapabilitiesResolver,
+  GraphqlCallers,
+  GraphqlErrorFilter,
+];
 export const GRAPHQL_CONTROLLERS = [GraphqlSchemaController];

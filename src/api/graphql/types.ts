@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 
 /**
  * The GraphQL surface's types (code-first). They mirror the REST shapes (src/api/rest/presenters.ts
@@ -33,6 +34,7 @@ export class UserPool {
   @Field(() => [String]) autoVerifiedAttributes!: string[];
   @Field(() => Int, { nullable: true }) estimatedNumberOfUsers?: number;
   @Field({ nullable: true, description: "The pool's revision (DescribeUserPool only): pass it as expectedRevision to update conditionally" }) revision?: string;
+  @Field(() => JSONScalar, { nullable: true, description: "The trigger hooks: Cognito's LambdaConfig (absent: none)" }) lambdaConfig?: unknown;
 }
 
 @ObjectType()
@@ -227,6 +229,8 @@ export class UserPoolSettingsInput {
   @Field(() => [String], { nullable: true }) autoVerifiedAttributes?: string[];
   @Field({ nullable: true, description: 'ACTIVE or INACTIVE' }) deletionProtection?: string;
   @Field({ nullable: true }) allowAdminCreateUserOnly?: boolean;
+  @Field(() => JSONScalar, { nullable: true, description: "The trigger hooks, in Cognito's LambdaConfig member names and ARNs (docs/triggers.md)" })
+  lambdaConfig?: Record<string, unknown>;
 }
 
 @InputType()
@@ -252,4 +256,66 @@ export class GroupInput {
   @Field({ nullable: true }) description?: string;
   @Field(() => Int, { nullable: true }) precedence?: number;
   @Field({ nullable: true }) roleArn?: string;
+}
+
+/** Any JSON value: the capability fields' inputs and answers (in the Cognito action's member names), an event's data. */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+});
+
+@ObjectType({ description: 'Who caused an event' })
+export class HistoryActor {
+  @Field({ description: 'user, admin, system or anonymous' }) kind!: string;
+  @Field({ nullable: true }) id?: string;
+}
+
+@ObjectType({ description: 'One event of a user history, secrets removed' })
+export class HistoryEvent {
+  @Field({ description: 'Position in the log (commit/prepare)' }) position!: string;
+  @Field() streamId!: string;
+  @Field({ description: 'user, authlog, groups or refresh' }) stream!: string;
+  @Field() revision!: string;
+  @Field() type!: string;
+  @Field(() => ID) eventId!: string;
+  @Field() occurredAt!: string;
+  @Field(() => HistoryActor) actor!: HistoryActor;
+  @Field({ nullable: true }) clientIp?: string;
+  @Field({ nullable: true }) userAgent?: string;
+  @Field() correlationId!: string;
+  @Field() causationId!: string;
+  @Field(() => JSONScalar, { nullable: true }) data?: unknown;
+}
+
+@ObjectType({ description: "A page of a user's history in log order; pass endCursor as `after` for the next one (null: no more)" })
+export class HistoryPage {
+  @Field() poolId!: string;
+  @Field() sub!: string;
+  @Field(() => [HistoryEvent]) nodes!: HistoryEvent[];
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType({ description: 'The instant an as-of answer stands at: a log position or a time' })
+export class AsOfInstant {
+  @Field({ nullable: true }) position?: string;
+  @Field({ nullable: true }) time?: string;
+}
+
+@ObjectType({ description: 'A user as it stood at an instant' })
+export class UserSnapshot {
+  @Field() username!: string;
+  @Field(() => [Attribute]) attributes!: Attribute[];
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+  @Field() enabled!: boolean;
+  @Field() status!: string;
+}
+
+@ObjectType()
+export class UserAsOf {
+  @Field(() => AsOfInstant) asOf!: AsOfInstant;
+  @Field(() => UserSnapshot) user!: UserSnapshot;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REST_SIGNING_SERVICE } from './admin-credentials.js';
 import * as s from './schemas.js';
 import { HISTORY_OPERATIONS } from './history.controller.js';
+import { REST_CAPABILITIES } from './capabilities.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth = 'admin' | 'user' | 'public';
@@ -90,9 +91,27 @@ function operation(path: string, op: Operation) {
 const page = (schema: z.ZodType, what: string): [number, string, z.ZodType] => [200, what, schema];
 const done: [number, string] = [204, 'Done'];
 
+/** The routes of capabilities.ts: bodies and answers in the Cognito action's member names. */
+function capabilityOperations(): Record<string, Partial<Record<Method, Operation>>> {
+  const out: Record<string, Partial<Record<Method, Operation>>> = {};
+  for (const c of REST_CAPABILITIES) {
+    const answer = c.page ? `A page: Cognito's ${c.action} answer, its next page token as nextCursor` : `Cognito's ${c.action} answer`;
+    (out[c.path] ??= {})[c.method] = {
+      summary: `${c.summary} (${c.action})`,
+      auth: c.auth,
+      ...(c.page ? { query: c.query } : {}),
+      ...(c.body ? { body: c.body } : {}),
+      ok: c.method === 'delete' ? done : [c.status ?? 200, answer],
+      errors: [...(c.auth === 'user' ? [403] : []), 404, ...(c.method !== 'get' ? [409] : [])],
+    };
+  }
+  return out;
+}
+
 /** Every REST route, by path and method. */
 const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   ...HISTORY_OPERATIONS,
+  ...capabilityOperations(),
   '/v1/user-pools': {
     post: { summary: 'Create a user pool', auth: 'admin', body: s.createUserPoolBody, ok: [201, 'The pool', s.userPoolResponse] },
     get: { summary: 'List user pools (every region)', auth: 'admin', query: s.pageQuery, ok: page(s.poolPageResponse, 'A page of pools') },

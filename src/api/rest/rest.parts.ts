@@ -8,6 +8,7 @@ import { SignInController } from './sign-in.controller.js';
 import { UserPoolsController } from './user-pools.controller.js';
 import { UsersController } from './users.controller.js';
 import { HistoryController } from './history.controller.js';
+import { CapabilitiesController } from './capabilities.controller.js';
 
 /** The REST surface's resource controllers and the docs page (app.module.ts registers them). */
 export const REST_CONTROLLERS = [
@@ -18,6 +19,7 @@ export const REST_CONTROLLERS = [
   SignInController,
   MeController,
   HistoryController,
+  CapabilitiesController,
   DocsController,
 ];
 

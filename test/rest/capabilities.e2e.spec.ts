@@ -1,0 +1,598 @@
+import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GraphQLClient, gql } from 'graphql-request';
+import { REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
+import { sdkClient } from '../cognito/support.js';
+import { adminClient, refusal, userClient } from '../graphql/support.js';
+import { type RunningApp, call, startApp } from '../support/app.js';
+import { PASSWORD, admin, bearer, eventCount, poolWithClient, signedInUser } from './support.js';
+
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }],
+});
+const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+
+/** A pool with a domain, the `cairn` resource server and a client_credentials client with `scope`, all made over REST and the SDK. */
+async function tokenPool(url: string, domain: string, scope: string) {
+  const { poolId, clientId } = await poolWithClient(url, domain);
+  expect((await call(url, 'POST', `/v1/user-pools/${poolId}/domains`, { Domain: domain }, admin)).status).toBe(201);
+  const server = await call(
+    url,
+    'POST',
+    `/v1/user-pools/${poolId}/resource-servers`,
+    { Identifier: 'cairn', Name: 'Cairn administration', Scopes: [{ ScopeName: 'admin', ScopeDescription: 'every admin route' }] },
+    admin,
+  );
+  expect(server.status).toBe(201);
+  const client = (
+    await sdkClient(url).send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'ops',
+        GenerateSecret: true,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthScopes: [scope],
+      }),
+    )
+  ).UserPoolClient!;
+  return { poolId, webClientId: clientId, domain, client: { id: client.ClientId!, secret: client.ClientSecret! } };
+}
+
+async function clientToken(url: string, pool: { domain: string; client: { id: string; secret: string } }): Promise<string> {
+  const r = await fetch(`${url}/auth/${pool.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${pool.client.id}:${pool.client.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+  });
+  if (r.status !== 200) throw new Error(`token: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * The capabilities that landed after the first REST and GraphQL work, over real HTTP: MFA
+ * configuration and preferences, devices, sessions and their configuration, domains, resource
+ * servers, import jobs, log delivery, identity pools with roles, principal tags and identities,
+ * role documents, trigger hooks. Each route runs the Cognito action's use case; authorization,
+ * If-Match, and malformed input are checked on every route of the table.
+ */
+describe('REST and GraphQL forms of the later capabilities', () => {
+  let app: RunningApp & { dataDir: string };
+  let poolId: string;
+  let clientId: string;
+  let user: { accessToken: string };
+  let ops: Awaited<ReturnType<typeof tokenPool>>;
+  let tenant: Awaited<ReturnType<typeof tokenPool>>;
+  let adminToken: string;
+  let tenantToken: string;
+  /** A user of the admin token pool: a valid token of that pool, but no client_credentials grant's. */
+  let opsUserToken: string;
+  const events = () => eventCount(app.platform.db);
+  const as = (headers: Record<string, string>) => ({
+    get: (path: string) => call(app.url, 'GET', path, undefined, headers),
+    send: (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => call(app.url, method, path, body, { ...headers, ...extra }),
+  });
+  const rest = as(admin);
+
+  beforeAll(async () => {
+    const first = await startApp('pglite');
+    ops = await tokenPool(first.url, 'capops', 'cairn/admin');
+    tenant = await tokenPool(first.url, 'captenant', 'cairn/admin');
+    await first.stop();
+    // Tokens of the deployment's admin pool are admin credentials; the tenant's are not.
+    app = await startApp('pglite', { ADMIN_TOKEN_POOL: ops.poolId }, { dataDir: first.dataDir });
+    adminToken = await clientToken(app.url, ops);
+    tenantToken = await clientToken(app.url, tenant);
+    opsUserToken = (await signedInUser(app.url, ops.poolId, ops.webClientId, 'olga')).accessToken;
+    ({ poolId, clientId } = await poolWithClient(app.url, 'capabilities'));
+    const tracking = await rest.send('PUT', `/v1/user-pools/${poolId}/session-configuration`, {
+      UserSessionTracking: 'ENABLED',
+      TokenSession: { MaxPerUser: 10 },
+    });
+    expect(tracking.status).toBe(200);
+    user = await signedInUser(app.url, poolId, clientId, 'ann');
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  test('MFA: the pool configuration (GET / PUT), a user’s preference by an admin and by the user, TOTP association', async () => {
+    const set = await rest.send('PUT', `/v1/user-pools/${poolId}/mfa-config`, {
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } });
+    expect((await rest.get(`/v1/user-pools/${poolId}/mfa-config`)).body).toMatchObject({ MfaConfiguration: 'OPTIONAL' });
+
+    // The admin's token from the admin pool works as an admin key does.
+    const viaToken = await as(bearer(adminToken)).get(`/v1/user-pools/${poolId}/mfa-config`);
+    expect(viaToken.status).toBe(200);
+
+    expect((await rest.send('PUT', `/v1/user-pools/${poolId}/users/ann/mfa-preference`, { SMSMfaSettings: { Enabled: false } })).status).toBe(200);
+    const associated = await as(bearer(user.accessToken)).send('POST', '/v1/me/software-token');
+    expect(associated.status).toBe(200);
+    expect(associated.body.SecretCode).toMatch(/^[A-Z2-7]+$/);
+    // No TOTP verified yet: turning the factor on is Cognito's typed refusal.
+    const early = await as(bearer(user.accessToken)).send('PUT', '/v1/me/mfa-preference', { SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } });
+    expect(early.status).toBe(400);
+    expect(early.body).toMatchObject({ code: 'InvalidParameterException', detail: expect.stringContaining('software token') });
+    const wrong = await as(bearer(user.accessToken)).send('POST', '/v1/me/software-token/verify', { UserCode: '000000' });
+    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    expect(wrong.status).toBeLessThan(500);
+    expect((await as(bearer(user.accessToken)).send('PUT', '/v1/me/mfa-preference', { SMSMfaSettings: { Enabled: false } })).status).toBe(200);
+  });
+
+  test('sessions: the user’s own and an admin’s listing, revoking one, the pool and client session configuration', async () => {
+    const mine = await as(bearer(user.accessToken)).get('/v1/me/sessions');
+    expect(mine.status).toBe(200);
+    expect(mine.body.Sessions.length).toBeGreaterThanOrEqual(1);
+    const listed = await rest.get(`/v1/user-pools/${poolId}/users/ann/sessions`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.Sessions.map((s: { SessionId: string }) => s.SessionId)).toEqual(mine.body.Sessions.map((s: { SessionId: string }) => s.SessionId));
+
+    // A second sign-in, revoked by the admin; the first, revoked by the user.
+    const second = await signedInUser(app.url, poolId, clientId, 'bob');
+    const bobs = (await as(bearer(second.accessToken)).get('/v1/me/sessions')).body.Sessions as Array<{ SessionId: string }>;
+    const revoked = await rest.send('POST', `/v1/user-pools/${poolId}/users/bob/sessions/${bobs[0].SessionId}/revoke`, {});
+    expect(revoked.status).toBe(200);
+    expect((await as(bearer(second.accessToken)).get('/v1/me/sessions')).body.code).toBe('NotAuthorizedException');
+
+    // The user revokes another of their sessions (the token's own cannot be, as in Cognito).
+    const older = await signedInUser(app.url, poolId, clientId, 'cid');
+    const newer = (await call(app.url, 'POST', `/v1/user-pools/${poolId}/sign-in`, { clientId, username: 'cid', password: PASSWORD })).body.tokens;
+    const cids = (await as(bearer(newer.accessToken)).get('/v1/me/sessions')).body.Sessions as Array<{ SessionId: string; IsCurrentSession: boolean }>;
+    expect(cids).toHaveLength(2);
+    const other = cids.find((c) => !c.IsCurrentSession)!.SessionId;
+    const own = await as(bearer(newer.accessToken)).send('POST', `/v1/me/sessions/${other}/revoke`, {});
+    expect([own.status, own.body]).toEqual([200, {}]);
+    expect((await rest.get(`/v1/user-pools/${poolId}/users/cid/sessions`)).body.Sessions).toHaveLength(1);
+    expect((await as(bearer(older.accessToken)).get('/v1/me/sessions')).body.code).toBe('NotAuthorizedException');
+    const current = cids.find((c) => c.IsCurrentSession)!.SessionId;
+    expect((await as(bearer(newer.accessToken)).send('POST', `/v1/me/sessions/${current}/revoke`, {})).body.code).toBe('InvalidParameterException');
+
+    expect((await rest.get(`/v1/user-pools/${poolId}/session-configuration`)).body).toMatchObject({
+      UserSessionTracking: 'ENABLED',
+      TokenSession: { MaxPerUser: 10 },
+    });
+    const clientConfig = await rest.send('PUT', `/v1/user-pools/${poolId}/clients/${clientId}/session-configuration`, {
+      SSOSession: { MaxValidityMinutes: 90 },
+    });
+    expect(clientConfig.status).toBe(200);
+    expect((await rest.get(`/v1/user-pools/${poolId}/clients/${clientId}/session-configuration`)).body).toMatchObject({
+      SSOSession: { MaxValidityMinutes: 90 },
+    });
+  });
+
+  test('devices: listings (none tracked yet), an unknown device is 404 for the admin and the user', async () => {
+    const listed = await rest.get(`/v1/user-pools/${poolId}/users/ann/devices?limit=10`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.Devices).toEqual([]);
+    expect((await as(bearer(user.accessToken)).get('/v1/me/devices')).body.Devices).toEqual([]);
+    const key = 'eu-west-1_00000000-0000-0000-0000-000000000000';
+    const unknown = await rest.get(`/v1/user-pools/${poolId}/users/ann/devices/${key}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('ResourceNotFoundException');
+    expect((await as(bearer(user.accessToken)).get(`/v1/me/devices/${key}`)).body.code).toBe('ResourceNotFoundException');
+    expect((await as(bearer(user.accessToken)).send('PUT', `/v1/me/devices/${key}/status`, { DeviceRememberedStatus: 'remembered' })).status).toBe(404);
+    expect((await rest.send('DELETE', `/v1/user-pools/${poolId}/users/ann/devices/${key}`)).status).toBe(404);
+  });
+
+  test('domains and resource servers: create, describe, page, update, delete', async () => {
+    expect((await rest.send('POST', `/v1/user-pools/${poolId}/domains`, { Domain: 'capdemo' })).status).toBe(201);
+    const described = await rest.get('/v1/domains/capdemo');
+    expect(described.body.DomainDescription).toMatchObject({ UserPoolId: poolId, Domain: 'capdemo', Status: 'ACTIVE' });
+    expect((await rest.send('PUT', `/v1/user-pools/${poolId}/domains/capdemo`, { ManagedLoginVersion: 2 })).body.ManagedLoginVersion).toBe(2);
+    expect((await rest.get('/v1/domains/capdemo')).body.DomainDescription.ManagedLoginVersion).toBe(2);
+    expect((await rest.send('DELETE', `/v1/user-pools/${poolId}/domains/capdemo`)).status).toBe(204);
+    const gone = await rest.get('/v1/domains/capdemo');
+    expect([gone.status, gone.body.code]).toEqual([404, 'ResourceNotFoundException']);
+
+    for (const n of [1, 2, 3]) {
+      const made = await rest.send('POST', `/v1/user-pools/${poolId}/resource-servers`, {
+        Identifier: `https://api${n}.example.com`,
+        Name: `api ${n}`,
+        Scopes: [{ ScopeName: 'read', ScopeDescription: 'reads' }],
+      });
+      expect(made.status).toBe(201);
+    }
+    const page1 = await rest.get(`/v1/user-pools/${poolId}/resource-servers?limit=2`);
+    expect(page1.body.ResourceServers).toHaveLength(2);
+    expect(page1.body.nextCursor).toEqual(expect.any(String));
+    const page2 = await rest.get(`/v1/user-pools/${poolId}/resource-servers?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor)}`);
+    expect(page2.body.ResourceServers).toHaveLength(1);
+    expect(page2.body.nextCursor).toBeUndefined();
+    const id = encodeURIComponent('https://api1.example.com');
+    expect((await rest.get(`/v1/user-pools/${poolId}/resource-servers/${id}`)).body.ResourceServer).toMatchObject({ Name: 'api 1' });
+    const updated = await rest.send('PUT', `/v1/user-pools/${poolId}/resource-servers/${id}`, { Name: 'api one' });
+    expect(updated.body.ResourceServer).toMatchObject({ Identifier: 'https://api1.example.com', Name: 'api one', Scopes: [] });
+    expect((await rest.send('DELETE', `/v1/user-pools/${poolId}/resource-servers/${id}`)).status).toBe(204);
+    expect((await rest.get(`/v1/user-pools/${poolId}/resource-servers/${id}`)).status).toBe(404);
+  });
+
+  test('import jobs and log delivery', async () => {
+    expect((await rest.get(`/v1/user-pools/${poolId}/import-jobs/csv-header`)).body.CSVHeader).toContain('cognito:username');
+    const created = await rest.send('POST', `/v1/user-pools/${poolId}/import-jobs`, {
+      JobName: 'first',
+      CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/import',
+    });
+    expect(created.status).toBe(201);
+    const jobId = created.body.UserImportJob.JobId as string;
+    expect(created.body.UserImportJob.PreSignedUrl).toEqual(expect.any(String));
+    expect((await rest.get(`/v1/user-pools/${poolId}/import-jobs/${jobId}`)).body.UserImportJob).toMatchObject({ JobName: 'first', Status: 'Created' });
+    expect((await rest.get(`/v1/user-pools/${poolId}/import-jobs?limit=5`)).body.UserImportJobs.map((j: { JobId: string }) => j.JobId)).toEqual([jobId]);
+    // Not started: stopping it is Cognito's refusal.
+    const stop = await rest.send('POST', `/v1/user-pools/${poolId}/import-jobs/${jobId}/stop`);
+    expect(stop.status).toBeGreaterThanOrEqual(400);
+    expect(stop.status).toBeLessThan(500);
+
+    const group = 'arn:aws:logs:eu-west-1:123456789012:log-group:notes';
+    const set = await rest.send('PUT', `/v1/user-pools/${poolId}/log-delivery`, {
+      LogConfigurations: [{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: group } }],
+    });
+    expect(set.status).toBe(200);
+    expect((await rest.get(`/v1/user-pools/${poolId}/log-delivery`)).body.LogDeliveryConfiguration.LogConfigurations).toEqual([
+      { LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: group } },
+    ]);
+  });
+
+  test('identity pools with roles and principal tags, their identities, and role documents', async () => {
+    // Role documents: GraphQL fields (their REST routes are the identity surface's).
+    const roles = adminClient(app.url);
+    const role = await roles.request<{ createRole: { Role: { Arn: string } } }>(
+      gql`
+        mutation ($input: JSON) {
+          createRole(input: $input)
+        }
+      `,
+      { input: { RoleName: 'reader', AssumeRolePolicyDocument: TRUST, Description: 'reads' } },
+    );
+    const roleArn = role.createRole.Role.Arn;
+    const changed = await roles.request<{ updateRole: object; updateRoleTrustPolicy: object; putRolePolicy: object }>(
+      gql`
+        mutation ($trust: JSON, $policy: JSON) {
+          updateRole(roleName: "reader", input: { Description: "reads objects" })
+          updateRoleTrustPolicy(roleName: "reader", input: $trust)
+          putRolePolicy(roleName: "reader", policyName: "objects", input: $policy)
+        }
+      `,
+      { trust: { PolicyDocument: TRUST }, policy: { PolicyDocument: POLICY } },
+    );
+    expect(changed).toEqual({ updateRole: {}, updateRoleTrustPolicy: {}, putRolePolicy: {} });
+    const described = await roles.request<{
+      role: { Role: object };
+      rolePolicies: { PolicyNames: string[] };
+      rolePolicy: object;
+      roles: { Roles: Array<{ RoleName: string }> };
+    }>(gql`
+      {
+        role(roleName: "reader")
+        rolePolicies(roleName: "reader")
+        rolePolicy(roleName: "reader", policyName: "objects")
+        roles(first: 10)
+      }
+    `);
+    expect(described.role.Role).toMatchObject({ RoleName: 'reader', Description: 'reads objects', Arn: roleArn });
+    expect(described.rolePolicies.PolicyNames).toEqual(['objects']);
+    expect(described.rolePolicy).toMatchObject({ RoleName: 'reader', PolicyName: 'objects' });
+    expect(described.roles.Roles.map((r) => r.RoleName)).toContain('reader');
+
+    const created = await rest.send('POST', '/v1/identity-pools', { IdentityPoolName: 'capabilities', AllowUnauthenticatedIdentities: true });
+    expect(created.status).toBe(201);
+    const id = created.body.IdentityPoolId as string;
+    expect((await rest.get(`/v1/identity-pools/${id}`)).body).toMatchObject({ IdentityPoolName: 'capabilities', AllowUnauthenticatedIdentities: true });
+    const providerName = `cognito-idp.${poolId.split('_')[0]}.amazonaws.com/${poolId}`;
+    const updated = await rest.send('PUT', `/v1/identity-pools/${id}`, {
+      IdentityPoolName: 'capabilities',
+      AllowUnauthenticatedIdentities: false,
+      CognitoIdentityProviders: [{ ProviderName: providerName, ClientId: clientId }],
+    });
+    expect(updated.body.AllowUnauthenticatedIdentities).toBe(false);
+    expect((await rest.get('/v1/identity-pools?limit=60')).body.IdentityPools.map((p: { IdentityPoolId: string }) => p.IdentityPoolId)).toContain(id);
+    expect((await rest.send('PUT', `/v1/identity-pools/${id}/roles`, { Roles: { authenticated: roleArn } })).status).toBe(200);
+    expect((await rest.get(`/v1/identity-pools/${id}/roles`)).body.Roles).toEqual({ authenticated: roleArn });
+    const provider = encodeURIComponent(providerName);
+    const tags = await rest.send('PUT', `/v1/identity-pools/${id}/principal-tags/${provider}`, { UseDefaults: false, PrincipalTags: { team: 'custom:team' } });
+    expect(tags.status).toBe(200);
+    expect((await rest.get(`/v1/identity-pools/${id}/principal-tags/${provider}`)).body).toMatchObject({ PrincipalTags: { team: 'custom:team' } });
+    const identities = await rest.get(`/v1/identity-pools/${id}/identities?limit=10`);
+    expect(identities.body).toMatchObject({ IdentityPoolId: id, Identities: [] });
+    expect((await rest.get('/v1/identities/eu-west-1:00000000-0000-0000-0000-000000000000')).status).toBe(404);
+
+    expect((await rest.send('DELETE', `/v1/identity-pools/${id}`)).status).toBe(204);
+    expect((await rest.get(`/v1/identity-pools/${id}`)).status).toBe(404);
+    expect(
+      await roles.request(gql`
+        mutation {
+          deleteRolePolicy(roleName: "reader", policyName: "objects")
+          deleteRole(roleName: "reader")
+        }
+      `),
+    ).toEqual({ deleteRolePolicy: {}, deleteRole: {} });
+    expect(
+      (
+        await refusal(
+          roles.request(gql`
+            {
+              role(roleName: "reader")
+            }
+          `),
+        )
+      ).codes,
+    ).toEqual(['NoSuchEntityException']);
+  });
+
+  test('trigger hooks: LambdaConfig set by PUT with If-Match (stale: 412, nothing written), shown by GET and GraphQL', async () => {
+    const hook = 'arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up';
+    const before = await rest.get(`/v1/user-pools/${poolId}`);
+    const etag = before.headers.get('etag')!;
+    const set = await rest.send(
+      'PUT',
+      `/v1/user-pools/${poolId}`,
+      { name: 'capabilities', autoVerifiedAttributes: ['email'], lambdaConfig: { PreSignUp: hook } },
+      { 'if-match': etag },
+    );
+    expect(set.status).toBe(200);
+    expect(set.body.lambdaConfig).toEqual({ PreSignUp: hook });
+    const written = await events();
+    const stale = await rest.send('PUT', `/v1/user-pools/${poolId}`, { name: 'capabilities', lambdaConfig: {} }, { 'if-match': etag });
+    expect([stale.status, stale.body.code]).toEqual([412, 'PreconditionFailedException']);
+    expect(await events()).toBe(written);
+    const viaGraphql = await adminClient(app.url).request<{ userPool: { lambdaConfig: unknown } }>(
+      gql`
+        query ($poolId: String!) {
+          userPool(poolId: $poolId) {
+            lambdaConfig
+          }
+        }
+      `,
+      { poolId },
+    );
+    expect(viaGraphql.userPool.lambdaConfig).toEqual({ PreSignUp: hook });
+    // And set through GraphQL with its revision: a stale one is refused the same way.
+    const { userPool } = await adminClient(app.url).request<{ userPool: { revision: string } }>(
+      gql`
+        query ($poolId: String!) {
+          userPool(poolId: $poolId) {
+            revision
+          }
+        }
+      `,
+      { poolId },
+    );
+    const update = gql`
+      mutation ($poolId: String!, $revision: String, $hooks: JSON) {
+        updateUserPool(poolId: $poolId, expectedRevision: $revision, input: { name: "capabilities", autoVerifiedAttributes: ["email"], lambdaConfig: $hooks }) {
+          lambdaConfig
+        }
+      }
+    `;
+    const cleared = await adminClient(app.url).request<{ updateUserPool: { lambdaConfig: unknown } }>(update, {
+      poolId,
+      revision: userPool.revision,
+      hooks: {},
+    });
+    expect(cleared.updateUserPool.lambdaConfig).toBeNull();
+    expect((await refusal(adminClient(app.url).request(update, { poolId, revision: userPool.revision, hooks: { PreSignUp: hook } }))).codes).toEqual([
+      'PreconditionFailedException',
+    ]);
+  });
+
+  // Every route of the table, with the path filled by resources that exist where that matters.
+  const filled = (path: string) =>
+    path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      name === 'poolId'
+        ? poolId
+        : name === 'username'
+          ? 'ann'
+          : name === 'clientId'
+            ? clientId
+            : name === 'identityPoolId'
+              ? 'eu-west-1:00000000-0000-0000-0000-000000000000'
+              : 'x',
+    );
+
+  test('every capability route: no credentials 401; a user token on an admin route 403; another pool’s admin token 401; nothing written', async () => {
+    const before = await events();
+    for (const c of REST_CAPABILITIES) {
+      const path = filled(c.path);
+      const method = c.method.toUpperCase();
+      const body = c.body ? {} : undefined;
+      const none = await call(app.url, method, path, body);
+      expect([method, c.path, none.status, none.body.code]).toEqual([method, c.path, 401, 'UnauthenticatedException']);
+      expect(none.headers.get('www-authenticate')).toBeTruthy();
+      if (c.auth === 'admin') {
+        const asUser = await call(app.url, method, path, body, bearer(opsUserToken));
+        expect([method, c.path, asUser.status, asUser.body.code]).toEqual([method, c.path, 403, 'NotAuthorizedException']);
+        const foreign = await call(app.url, method, path, body, bearer(tenantToken));
+        expect([method, c.path, foreign.status, foreign.body.code]).toEqual([method, c.path, 401, 'UnauthenticatedException']);
+      } else {
+        // A self-service route with an admin key instead of the user's token.
+        const asAdmin = await call(app.url, method, path, body, bearer(tenantToken));
+        expect([method, c.path, asAdmin.status >= 400 && asAdmin.status < 500]).toEqual([method, c.path, true]);
+      }
+    }
+    expect(await events()).toBe(before);
+  });
+
+  test('every capability write: a stale If-Match is 412 and a malformed one 400; a malformed body 400; nothing written', async () => {
+    const before = await events();
+    for (const c of REST_CAPABILITIES.filter((r) => r.method !== 'get')) {
+      const headers = c.auth === 'admin' ? admin : bearer(user.accessToken);
+      const path = filled(c.path);
+      const method = c.method.toUpperCase();
+      const stale = await call(app.url, method, path, c.body ? {} : undefined, { ...headers, 'if-match': '"1"' });
+      expect([method, c.path, stale.status, stale.body.code]).toEqual([method, c.path, 412, 'PreconditionFailedException']);
+      const odd = await call(app.url, method, path, c.body ? {} : undefined, { ...headers, 'if-match': 'yesterday' });
+      expect([method, c.path, odd.status]).toEqual([method, c.path, 400]);
+      const malformed = await call(app.url, method, path, { NoSuchMember: 1 }, headers);
+      expect([method, c.path, malformed.status, malformed.body.code]).toEqual([method, c.path, 400, 'InvalidParameterException']);
+      expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    // A path member in the body is refused too (the path names the resource).
+    const smuggled = await rest.send('PUT', `/v1/user-pools/${poolId}/mfa-config`, { UserPoolId: tenant.poolId, MfaConfiguration: 'OFF' });
+    expect([smuggled.status, smuggled.body.code]).toEqual([400, 'InvalidParameterException']);
+    expect((await rest.get(`/v1/user-pools/${poolId}/resource-servers?limit=0`)).status).toBe(400);
+    expect((await rest.get(`/v1/user-pools/${poolId}/mfa-config?extra=1`)).status).toBe(400);
+    expect(await events()).toBe(before);
+  });
+
+  test('GraphQL: the same capabilities as fields (JSON in Cognito’s members), paginated lists, the same refusals', async () => {
+    const gqlAdmin = adminClient(app.url);
+    const set = await gqlAdmin.request<{ setUserPoolMfaConfig: { MfaConfiguration: string } }>(
+      gql`
+        mutation ($poolId: String!, $input: JSON) {
+          setUserPoolMfaConfig(poolId: $poolId, input: $input)
+        }
+      `,
+      { poolId, input: { MfaConfiguration: 'OFF' } },
+    );
+    expect(set.setUserPoolMfaConfig.MfaConfiguration).toBe('OFF');
+    const read = await gqlAdmin.request<{ userPoolMfaConfig: { MfaConfiguration: string }; userPoolSessionConfiguration: { UserSessionTracking: string } }>(
+      gql`
+        query ($poolId: String!) {
+          userPoolMfaConfig(poolId: $poolId)
+          userPoolSessionConfiguration(poolId: $poolId)
+        }
+      `,
+      { poolId },
+    );
+    expect(read).toMatchObject({ userPoolMfaConfig: { MfaConfiguration: 'OFF' }, userPoolSessionConfiguration: { UserSessionTracking: 'ENABLED' } });
+
+    const servers = gql`
+      query ($poolId: String!, $after: String) {
+        resourceServers(poolId: $poolId, first: 1, after: $after)
+      }
+    `;
+    const first = await gqlAdmin.request<{ resourceServers: { ResourceServers: unknown[]; nextCursor?: string } }>(servers, { poolId });
+    expect(first.resourceServers.ResourceServers).toHaveLength(1);
+    const second = await gqlAdmin.request<{ resourceServers: { ResourceServers: unknown[] } }>(servers, { poolId, after: first.resourceServers.nextCursor });
+    expect(second.resourceServers.ResourceServers).toHaveLength(1);
+    expect(second.resourceServers.ResourceServers).not.toEqual(first.resourceServers.ResourceServers);
+
+    const created = await gqlAdmin.request<{ createIdentityPool: { IdentityPoolId: string } }>(gql`
+      mutation {
+        createIdentityPool(input: { IdentityPoolName: "viaGraphql", AllowUnauthenticatedIdentities: false })
+      }
+    `);
+    const listed = await gqlAdmin.request<{ identityPools: { IdentityPools: Array<{ IdentityPoolId: string }> } }>(gql`
+      {
+        identityPools(first: 60)
+      }
+    `);
+    expect(listed.identityPools.IdentityPools.map((p) => p.IdentityPoolId)).toContain(created.createIdentityPool.IdentityPoolId);
+
+    // Self-service with the user's token.
+    const mine = await userClient(app.url, user.accessToken).request<{ myDevices: { Devices: unknown[] }; mySessions: { Sessions: unknown[] } }>(gql`
+      {
+        myDevices(first: 5)
+        mySessions
+      }
+    `);
+    expect(mine.myDevices.Devices).toEqual([]);
+    expect(mine.mySessions.Sessions.length).toBeGreaterThanOrEqual(1);
+
+    // Refusals: no credentials, a user's token on an admin field, another pool's token, malformed input; nothing written.
+    const before = await events();
+    const mutation = gql`
+      mutation ($poolId: String!, $input: JSON) {
+        setUserPoolMfaConfig(poolId: $poolId, input: $input)
+      }
+    `;
+    const vars = { poolId, input: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } } };
+    expect((await refusal(new GraphQLClient(`${app.url}/graphql`).request(mutation, vars))).codes).toEqual(['UnauthenticatedException']);
+    expect((await refusal(userClient(app.url, opsUserToken).request(mutation, vars))).codes).toEqual(['NotAuthorizedException']);
+    expect((await refusal(new GraphQLClient(`${app.url}/graphql`, { headers: bearer(tenantToken) }).request(mutation, vars))).codes).toEqual([
+      'UnauthenticatedException',
+    ]);
+    expect((await refusal(gqlAdmin.request(mutation, { poolId, input: { MfaConfiguration: 'SOMETIMES' } }))).codes).toEqual(['InvalidParameterException']);
+    expect((await refusal(gqlAdmin.request(mutation, { poolId, input: { UserPoolId: tenant.poolId } }))).codes).toEqual(['InvalidParameterException']);
+    expect(
+      (
+        await refusal(
+          new GraphQLClient(`${app.url}/graphql`).request(gql`
+            {
+              myDevices
+            }
+          `),
+        )
+      ).codes,
+    ).toEqual(['UnauthenticatedException']);
+    expect(await events()).toBe(before);
+  });
+
+  test('GraphQL userHistory (cursor-paginated, the REST route’s query) and userAsOf; admin only', async () => {
+    const history = gql`
+      query ($poolId: String!, $after: String) {
+        userHistory(poolId: $poolId, username: "ann", first: 2, after: $after) {
+          sub
+          nodes {
+            position
+            type
+            stream
+            actor {
+              kind
+            }
+            data
+          }
+          endCursor
+        }
+      }
+    `;
+    type Page = { userHistory: { sub: string; nodes: Array<{ position: string; type: string }>; endCursor: string | null } };
+    const gqlAdmin = adminClient(app.url);
+    const seen: Array<{ position: string; type: string }> = [];
+    let after: string | undefined;
+    do {
+      const page: Page = await gqlAdmin.request<Page>(history, { poolId, after });
+      expect(page.userHistory.nodes.length).toBeLessThanOrEqual(2);
+      seen.push(...page.userHistory.nodes);
+      after = page.userHistory.endCursor ?? undefined;
+    } while (after);
+    const viaRest = await rest.get(`/v1/user-pools/${poolId}/users/ann/history?limit=1000`);
+    expect(seen).toEqual(viaRest.body.events.map((e: { position: string; type: string }) => expect.objectContaining({ position: e.position, type: e.type })));
+    expect(seen[0].type).toBe('UserSignedUp');
+
+    const at = seen[0].position;
+    const asOf = await gqlAdmin.request<{ userAsOf: { asOf: { position: string }; user: { username: string; status: string } } }>(
+      gql`
+        query ($poolId: String!, $at: String!) {
+          userAsOf(poolId: $poolId, username: "ann", at: $at) {
+            asOf {
+              position
+              time
+            }
+            user {
+              username
+              status
+              attributes {
+                name
+                value
+              }
+            }
+          }
+        }
+      `,
+      { poolId, at },
+    );
+    expect(asOf.userAsOf).toMatchObject({ asOf: { position: at }, user: { username: 'ann', status: 'UNCONFIRMED' } });
+    expect((await refusal(userClient(app.url, opsUserToken).request(history, { poolId }))).codes).toEqual(['NotAuthorizedException']);
+    expect((await refusal(userClient(app.url, user.accessToken).request(history, { poolId }))).codes).toEqual(['UnauthenticatedException']);
+    expect((await refusal(new GraphQLClient(`${app.url}/graphql`).request(history, { poolId }))).codes).toEqual(['UnauthenticatedException']);
+    expect((await refusal(gqlAdmin.request(history, { poolId, after: 'garbage' }))).codes).toEqual(['InvalidParameterException']);
+  });
+
+  test('an admin-pool token signs the admin routes in as `client/<id>`', async () => {
+    const r = await as(bearer(adminToken)).send('PUT', `/v1/user-pools/${poolId}/mfa-config`, { MfaConfiguration: 'OFF' });
+    expect(r.status).toBe(200);
+    const actor = await app.platform.db.query<{ metadata: { actor?: { kind: string; id: string } } }>(
+      `SELECT metadata FROM es_events WHERE stream_id = $1 ORDER BY position DESC LIMIT 1`,
+      [`userpool-${poolId}`],
+    );
+    expect(actor.rows[0].metadata.actor).toEqual({ kind: 'admin', id: `client/${ops.client.id}` });
+  });
+});
