@@ -240,6 +240,58 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     ]);
   });
 
+  test('identity providers: create, list by pages, describe, find by IdP identifier, update, delete; GraphQL fields', async () => {
+    const details = {
+      client_id: 'shop-web',
+      client_secret: 'idp-secret-value',
+      attributes_request_method: 'GET',
+      oidc_issuer: 'https://idp.example.com',
+      authorize_scopes: 'openid email',
+    };
+    const base = `/v1/user-pools/${poolId}/identity-providers`;
+    for (const name of ['Corporate', 'Partner']) {
+      const made = await rest.send('POST', base, { ProviderName: name, ProviderType: 'OIDC', ProviderDetails: details, IdpIdentifiers: [name.toLowerCase()] });
+      expect([made.status, made.body.IdentityProvider?.ProviderName]).toEqual([201, name]);
+    }
+    const clash = await rest.send('POST', base, { ProviderName: 'Corporate', ProviderType: 'OIDC', ProviderDetails: details });
+    expect([clash.status, clash.body.code]).toEqual([400, 'DuplicateProviderException']);
+    const page1 = await rest.get(`${base}?limit=1`);
+    expect(page1.body.Providers).toHaveLength(1);
+    const page2 = await rest.get(`${base}?limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`);
+    expect([...page1.body.Providers, ...page2.body.Providers].map((p: { ProviderName: string }) => p.ProviderName).sort()).toEqual(['Corporate', 'Partner']);
+    expect((await rest.get(`${base}/Corporate`)).body.IdentityProvider).toMatchObject({ ProviderType: 'OIDC', IdpIdentifiers: ['corporate'] });
+    expect((await rest.get(`${base}/by-identifier/partner`)).body.IdentityProvider.ProviderName).toBe('Partner');
+    const updated = await rest.send('PUT', `${base}/Corporate`, { AttributeMapping: { email: 'mail' } });
+    expect(updated.body.IdentityProvider.AttributeMapping).toMatchObject({ email: 'mail' });
+    expect((await rest.send('DELETE', `${base}/Partner`)).status).toBe(204);
+    const gone = await rest.get(`${base}/Partner`);
+    expect([gone.status, gone.body.code]).toEqual([404, 'ResourceNotFoundException']);
+
+    const viaGraphql = await adminClient(app.url).request<{
+      identityProviders: { Providers: Array<{ ProviderName: string }> };
+      identityProvider: { IdentityProvider: object };
+    }>(
+      gql`
+        query ($poolId: String!) {
+          identityProviders(poolId: $poolId, first: 10)
+          identityProvider(poolId: $poolId, idpName: "Corporate")
+        }
+      `,
+      { poolId },
+    );
+    expect(viaGraphql.identityProviders.Providers.map((p) => p.ProviderName)).toEqual(['Corporate']);
+    expect(viaGraphql.identityProvider.IdentityProvider).toMatchObject({ ProviderName: 'Corporate', AttributeMapping: { email: 'mail' } });
+    const deleted = await adminClient(app.url).request<{ deleteIdentityProvider: object }>(
+      gql`
+        mutation ($poolId: String!) {
+          deleteIdentityProvider(poolId: $poolId, idpName: "Corporate")
+        }
+      `,
+      { poolId },
+    );
+    expect(deleted.deleteIdentityProvider).toEqual({});
+  });
+
   test('identity pools with roles and principal tags, their identities, and role documents', async () => {
     // Role documents: GraphQL fields (their REST routes are the identity surface's).
     const roles = adminClient(app.url);
