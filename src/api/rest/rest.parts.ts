@@ -1,4 +1,5 @@
 import { AdminCredentials } from './admin-credentials.js';
+import { AsyncApiController } from './asyncapi.controller.js';
 import { ClientsController } from './clients.controller.js';
 import { DocsController } from './docs.controller.js';
 import { GroupsController } from './groups.controller.js';
@@ -21,6 +22,7 @@ export const REST_CONTROLLERS = [
   HistoryController,
   CapabilitiesController,
   DocsController,
+  AsyncApiController,
 ];
 
 /** What the REST (and GraphQL) surfaces need besides the contexts: admin credentials, the raw body for SigV4. */
