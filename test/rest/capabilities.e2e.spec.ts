@@ -1,4 +1,10 @@
-import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { GraphQLClient, gql } from 'graphql-request';
 import { REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
 import { sdkClient } from '../cognito/support.js';
@@ -168,18 +174,67 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     });
   });
 
-  test('devices: listings (none tracked yet), an unknown device is 404 for the admin and the user', async () => {
-    const listed = await rest.get(`/v1/user-pools/${poolId}/users/ann/devices?limit=10`);
-    expect(listed.status).toBe(200);
-    expect(listed.body.Devices).toEqual([]);
-    expect((await as(bearer(user.accessToken)).get('/v1/me/devices')).body.Devices).toEqual([]);
-    const key = 'eu-west-1_00000000-0000-0000-0000-000000000000';
-    const unknown = await rest.get(`/v1/user-pools/${poolId}/users/ann/devices/${key}`);
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.code).toBe('ResourceNotFoundException');
-    expect((await as(bearer(user.accessToken)).get(`/v1/me/devices/${key}`)).body.code).toBe('ResourceNotFoundException');
-    expect((await as(bearer(user.accessToken)).send('PUT', `/v1/me/devices/${key}/status`, { DeviceRememberedStatus: 'remembered' })).status).toBe(404);
-    expect((await rest.send('DELETE', `/v1/user-pools/${poolId}/users/ann/devices/${key}`)).status).toBe(404);
+  test('devices: a sign-in’s new device confirmed by the user, listed, read, its status set and forgotten, by the user and by an admin', async () => {
+    const sdk = sdkClient(app.url);
+    const tracked = (await sdk.send(new CreateUserPoolCommand({ PoolName: 'devices', DeviceConfiguration: { DeviceOnlyRememberedOnUserPrompt: true } })))
+      .UserPool!.Id!;
+    const web = (
+      await sdk.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: tracked,
+          ClientName: 'web',
+          ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
+      )
+    ).UserPoolClient!.ClientId!;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: tracked, Username: 'dee', MessageAction: 'SUPPRESS' }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: tracked, Username: 'dee', Password: PASSWORD, Permanent: true }));
+    const signIn = async () =>
+      (
+        await sdk.send(
+          new AdminInitiateAuthCommand({
+            UserPoolId: tracked,
+            ClientId: web,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: 'dee', PASSWORD },
+          }),
+        )
+      ).AuthenticationResult!;
+    const result = await signIn();
+    const deviceKey = result.NewDeviceMetadata!.DeviceKey!;
+    const me = as(bearer(result.AccessToken!));
+    const verifier = { PasswordVerifier: Buffer.from('verifier').toString('base64'), Salt: Buffer.from('salt').toString('base64') };
+    const confirmed = await me.send('POST', `/v1/me/devices/${deviceKey}/confirm`, { DeviceSecretVerifierConfig: verifier, DeviceName: 'laptop' });
+    expect([confirmed.status, confirmed.body]).toEqual([200, { UserConfirmationNecessary: true }]);
+
+    const mine = await me.get('/v1/me/devices?limit=10');
+    expect(mine.body.Devices.map((d: { DeviceKey: string }) => d.DeviceKey)).toEqual([deviceKey]);
+    const attribute = (d: { DeviceAttributes: Array<{ Name: string; Value: string }> }, name: string) => d.DeviceAttributes.find((a) => a.Name === name)?.Value;
+    expect(attribute((await me.get(`/v1/me/devices/${deviceKey}`)).body.Device, 'device_name')).toBe('laptop');
+    expect((await me.send('PUT', `/v1/me/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'remembered' })).status).toBe(200);
+    const byAdmin = await rest.get(`/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}`);
+    expect(attribute(byAdmin.body.Device, 'dev:device_remembered_status')).toBe('remembered');
+    expect(
+      (await rest.send('PUT', `/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'not_remembered' })).status,
+    ).toBe(200);
+    expect(attribute((await me.get(`/v1/me/devices/${deviceKey}`)).body.Device, 'dev:device_remembered_status')).toBe('not_remembered');
+
+    // A second device, forgotten by the user; the first, by an admin.
+    const again = await signIn();
+    const other = again.NewDeviceMetadata!.DeviceKey!;
+    expect((await as(bearer(again.AccessToken!)).send('POST', `/v1/me/devices/${other}/confirm`, { DeviceSecretVerifierConfig: verifier })).status).toBe(200);
+    expect((await rest.get(`/v1/user-pools/${tracked}/users/dee/devices`)).body.Devices).toHaveLength(2);
+    expect((await me.send('DELETE', `/v1/me/devices/${other}`)).status).toBe(204);
+    expect((await rest.send('DELETE', `/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}`)).status).toBe(204);
+    expect((await rest.get(`/v1/user-pools/${tracked}/users/dee/devices`)).body.Devices).toEqual([]);
+    const unknown = await rest.get(`/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'ResourceNotFoundException']);
+    const gqlMine = await userClient(app.url, result.AccessToken!).request<{ myDevices: { Devices: unknown[] } }>(gql`
+      {
+        myDevices(first: 5)
+      }
+    `);
+    expect(gqlMine.myDevices.Devices).toEqual([]);
   });
 
   test('domains and resource servers: create, describe, page, update, delete', async () => {

@@ -138,6 +138,14 @@ const ROUTES: CapabilityRoute[] = [
     summary: 'Own devices',
     page: { limit: 'Limit', cursor: 'PaginationToken', max: 60 },
   },
+  {
+    method: 'post',
+    path: '/v1/me/devices/{deviceKey}/confirm',
+    action: 'ConfirmDevice',
+    auth: 'user',
+    field: 'confirmMyDevice',
+    summary: 'Confirm the device a sign-in answered (NewDeviceMetadata), with its SRP verifier',
+  },
   { method: 'get', path: '/v1/me/devices/{deviceKey}', action: 'GetDevice', auth: 'user', field: 'myDevice', summary: 'One own device' },
   { method: 'delete', path: '/v1/me/devices/{deviceKey}', action: 'ForgetDevice', auth: 'user', field: 'forgetMyDevice', summary: 'Forget an own device' },
   {
