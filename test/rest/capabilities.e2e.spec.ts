@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GraphQLClient, gql } from 'graphql-request';
 import { generateSync } from 'otplib';
-import { REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
+import { CAPABILITIES, REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
 import { sdkClient } from '../cognito/support.js';
 import { adminClient, refusal, userClient } from '../graphql/support.js';
 import { type RunningApp, call, startApp } from '../support/app.js';
@@ -642,6 +642,30 @@ describe('REST and GraphQL forms of the later capabilities', () => {
         )
       ).codes,
     ).toEqual(['UnauthenticatedException']);
+    expect(await events()).toBe(before);
+  });
+
+  test('every capability field over GraphQL: no credentials, a user token on an admin field, another pool’s token, malformed input; nothing written', async () => {
+    const before = await events();
+    const literal = (name: string) => JSON.stringify(name === 'poolId' ? poolId : name === 'username' ? 'ann' : name === 'clientId' ? clientId : 'x');
+    const document = (c: (typeof CAPABILITIES)[number], input?: string) => {
+      const args = [...c.params.map((p) => `${p}: ${literal(p)}`), ...(input ? [`input: ${input}`] : [])];
+      return `${c.method === 'get' ? 'query' : 'mutation'} { ${c.field}${args.length ? `(${args.join(', ')})` : ''} }`;
+    };
+    const client = (headers: Record<string, string> = {}) => new GraphQLClient(`${app.url}/graphql`, { headers });
+    for (const c of CAPABILITIES) {
+      const plain = document(c, c.body ? '{}' : undefined);
+      expect([c.field, (await refusal(client().request(plain))).codes]).toEqual([c.field, ['UnauthenticatedException']]);
+      if (c.auth === 'admin') {
+        expect([c.field, (await refusal(client(bearer(opsUserToken)).request(plain))).codes]).toEqual([c.field, ['NotAuthorizedException']]);
+        expect([c.field, (await refusal(client(bearer(tenantToken)).request(plain))).codes]).toEqual([c.field, ['UnauthenticatedException']]);
+      }
+      if (c.body) {
+        const malformed = document(c, '{ NoSuchMember: 1 }');
+        const as = c.auth === 'admin' ? client(admin) : client(bearer(user.accessToken));
+        expect([c.field, (await refusal(as.request(malformed))).codes]).toEqual([c.field, ['InvalidParameterException']]);
+      }
+    }
     expect(await events()).toBe(before);
   });
 
