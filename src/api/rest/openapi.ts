@@ -29,7 +29,7 @@ const ERROR_MEANING: Record<number, string> = {
   403: 'Not allowed',
   404: 'Unknown pool, user, client or group',
   409: 'Conflict (exists, or changed concurrently)',
-  412: 'If-Match names a revision the resource has moved past; nothing was written',
+  412: 'If-Match names a revision the resource has moved past (or an ETag a resource without one cannot match); nothing was written',
   429: 'Too many attempts',
 };
 
@@ -102,7 +102,7 @@ function capabilityOperations(): Record<string, Partial<Record<Method, Operation
       ...(c.page ? { query: c.query } : {}),
       ...(c.body ? { body: c.body } : {}),
       ok: c.method === 'delete' ? done : [c.status ?? 200, answer],
-      errors: [...(c.auth === 'user' ? [403] : []), 404, ...(c.method !== 'get' ? [409] : [])],
+      errors: [...(c.auth === 'user' ? [403] : []), 404, ...(c.method !== 'get' ? [409, 412] : [])],
     };
   }
   return out;
