@@ -129,7 +129,7 @@ describe('fuzzing the Cognito wire protocol', () => {
     const by = service === IDP ? signer : signerFor(COGNITO_SERVICES[service].signingName);
     const signed = admin ? (await by.sign({ method: 'POST', protocol: 'http:', hostname: host, path: '/', headers, body: payload })).headers : headers;
     const { host: _host, ...sent } = signed;
-    const r = await fetch(`${app.url}/`, { method: 'POST', headers: sent, body: payload });
+    const r = await fetch(`${app.url}/`, { method: 'POST', headers: sent, body: new Uint8Array(payload) });
     const text = await r.text();
     return {
       status: r.status,
