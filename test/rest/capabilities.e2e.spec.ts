@@ -297,6 +297,30 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     const stop = await rest.send('POST', `/v1/user-pools/${poolId}/import-jobs/${jobId}/stop`);
     expect(stop.status).toBeGreaterThanOrEqual(400);
     expect(stop.status).toBeLessThan(500);
+    // The file uploaded to the job's URL, the job started over REST imports the user.
+    const header = (await rest.get(`/v1/user-pools/${poolId}/import-jobs/csv-header`)).body.CSVHeader as string[];
+    const values: Record<string, string> = {
+      'cognito:username': 'imported',
+      email: 'imported@rest.test',
+      email_verified: 'true',
+      'cognito:mfa_enabled': 'false',
+      phone_number_verified: 'false',
+    };
+    const csv = `${header.join(',')}\n${header.map((h) => values[h] ?? '').join(',')}\n`;
+    const uploaded = await fetch(created.body.UserImportJob.PreSignedUrl, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv', 'x-amz-server-side-encryption': 'aws:kms' },
+      body: csv,
+    });
+    expect(uploaded.status).toBe(200);
+    expect((await rest.send('POST', `/v1/user-pools/${poolId}/import-jobs/${jobId}/start`)).status).toBe(200);
+    let job: { Status: string; ImportedUsers?: number } = { Status: 'Pending' };
+    for (let i = 0; i < 600 && !['Succeeded', 'Failed', 'Stopped'].includes(job.Status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await rest.get(`/v1/user-pools/${poolId}/import-jobs/${jobId}`)).body.UserImportJob;
+    }
+    expect(job).toMatchObject({ Status: 'Succeeded', ImportedUsers: 1 });
+    expect((await rest.get(`/v1/user-pools/${poolId}/users/imported`)).body.status).toBe('RESET_REQUIRED');
 
     const group = 'arn:aws:logs:eu-west-1:123456789012:log-group:notes';
     const set = await rest.send('PUT', `/v1/user-pools/${poolId}/log-delivery`, {
