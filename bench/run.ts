@@ -10,6 +10,8 @@ import { benchHistoryAsOf } from './history-as-of.js';
 import { benchHistoryChain } from './history-chain.js';
 import { benchImport } from './import.js';
 import { benchInstances } from './instances.js';
+import { benchKafkaForwarder } from './kafka-forwarder.js';
+import { benchKafkaTriggers } from './kafka-triggers.js';
 import { benchOAuth } from './oauth.js';
 import { serverUrl } from './support/databases.js';
 import { isMain, runAlone } from './support/paths.js';
@@ -32,6 +34,8 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['search', benchSearch],
   ['import', benchImport],
   ['oauth', benchOAuth],
+  ['kafka-triggers', benchKafkaTriggers],
+  ['kafka-forwarder', benchKafkaForwarder],
 ];
 
 export async function runAll(): Promise<void> {

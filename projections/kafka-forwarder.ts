@@ -37,6 +37,8 @@ export interface KafkaForwarderOptions {
   replicationFactor?: number;
   /** Gets the forwarder's messages and kafkajs' warnings and errors; default: silent. */
   logger?: ForwarderLogger;
+  /** Called with each batch once the broker acknowledged it and the checkpoint passed it (metrics, benchmarks). */
+  onForwarded?: (events: readonly RecordedEvent[]) => void;
 }
 
 export interface ForwarderStatus {
@@ -131,6 +133,7 @@ export class KafkaForwarder {
   private async lead(stopped: AbortSignal): Promise<void> {
     const leadership: Leadership = campaign(this.options.db, KAFKA_FORWARDER);
     const publisher = new TopicPublisher(this.kafka, this.topic);
+    const pipeline: Pipeline = { sent: Promise.resolve(), older: Promise.resolve(), checkpointed: Promise.resolve() };
     let subscription: Subscription | undefined;
     try {
       // 1. Become leader; a lost lock connection ends the tenure.
@@ -152,30 +155,57 @@ export class KafkaForwarder {
       // 4. Forward batch by batch until something ends the tenure.
       let fail!: (error: unknown) => void;
       const failed = new Promise<never>((_, reject) => (fail = reject));
+      failed.catch(() => undefined); // observed by `abortable` below; a late second failure is moot
       subscription = this.options.store.subscribeToAll({
         after: this.position,
         batchSize: this.options.batchSize ?? 500,
-        handler: (events) => this.forward(publisher, events, signal),
+        handler: (events) => this.forward(publisher, events, signal, pipeline, fail),
         onError: (error) => fail(error),
       });
       await abortable(failed, signal);
     } finally {
       await subscription?.stop();
+      // A batch on the wire is finished (and, once acked, checkpointed) before the producer goes.
+      await pipeline.checkpointed.catch(() => undefined);
       await publisher.close();
       this.leader = false;
       await leadership.stop();
     }
   }
 
-  private async forward(publisher: TopicPublisher, events: RecordedEvent[], signal: AbortSignal): Promise<void> {
+  /**
+   * Pipelined, in log order: a batch is sent once the one before it is on the broker (one send at
+   * a time: the idempotent producer's sequence numbers, and the order per key, need that), and the
+   * handler returns as soon as its send has started, so the subscription reads and serialises the
+   * next batch while this one is on the wire. The checkpoint moves batch after batch, each once the
+   * broker acknowledged it (acks = all) and the previous checkpoint move is done; that write too
+   * overlaps the next send. A failure after the handler returned ends the tenure through `fail`.
+   */
+  private async forward(
+    publisher: TopicPublisher,
+    events: RecordedEvent[],
+    signal: AbortSignal,
+    pipeline: Pipeline,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
     const messages = events.map(toMessage);
-    await this.untilDone(() => publisher.send(messages), signal, 'send');
-    // Acknowledged by every in-sync replica: only now may the checkpoint pass these events.
-    const next = events[events.length - 1].position;
-    const expected = this.position;
-    await this.options.db.transaction((tx) => advanceCheckpoint(tx, KAFKA_FORWARDER, expected, next));
-    this.position = next;
-    this.forwarded += events.length;
+    // At most one batch on the wire and two checkpoint moves pending.
+    await Promise.all([pipeline.sent, pipeline.older]);
+    const previous = pipeline.checkpointed;
+    const sent = this.untilDone(() => publisher.send(messages), signal, 'send');
+    const checkpointed = Promise.all([sent, previous]).then(async () => {
+      // Acknowledged by every in-sync replica: only now may the checkpoint pass these events.
+      const next = events[events.length - 1].position;
+      const expected = this.position;
+      await this.options.db.transaction((tx) => advanceCheckpoint(tx, KAFKA_FORWARDER, expected, next));
+      this.position = next;
+      this.forwarded += events.length;
+      this.options.onForwarded?.(events);
+    });
+    checkpointed.catch(fail);
+    pipeline.sent = sent;
+    pipeline.older = previous;
+    pipeline.checkpointed = checkpointed;
   }
 
   /**
@@ -231,6 +261,13 @@ export class KafkaForwarder {
     const detail = typeof log.error === 'string' ? `: ${log.error}` : '';
     this.logger.warn(`kafkajs ${namespace}: ${log.message}${detail}`);
   }
+}
+
+/** A tenure's batches in flight: the latest one's send, and the checkpoint moves of the two latest. */
+interface Pipeline {
+  sent: Promise<void>;
+  older: Promise<void>;
+  checkpointed: Promise<void>;
 }
 
 /** Producer state errors: the broker no longer accepts this producer id's sequence numbers. */

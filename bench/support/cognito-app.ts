@@ -44,7 +44,8 @@ export interface BenchApp {
   destroy(): Promise<void>;
 }
 
-export async function startBenchApp(storage: BenchStorage): Promise<BenchApp> {
+/** `env`: more configuration (as environment variables), e.g. Kafka and trigger hooks. */
+export async function startBenchApp(storage: BenchStorage, env: Record<string, string> = {}): Promise<BenchApp> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'cairn-bench-app-'));
   const fresh = storage === 'postgres' ? await freshPgDatabase() : undefined;
   const admin = {
@@ -62,6 +63,7 @@ export async function startBenchApp(storage: BenchStorage): Promise<BenchApp> {
       ADMIN_ACCESS_KEY_ID: admin.accessKeyId,
       ADMIN_SECRET_ACCESS_KEY: admin.secretAccessKey,
       ...(fresh ? { DATABASE_URL: fresh.url } : {}),
+      ...env,
     });
     if (storage === 'postgres') countSqlStatements();
     const platform = await createPlatform(config, createLogger(config));

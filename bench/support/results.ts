@@ -21,6 +21,8 @@ export const SECTIONS = [
   'instances',
   'import',
   'oauth',
+  'kafka-triggers',
+  'kafka-forwarder',
 ] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
