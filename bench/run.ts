@@ -8,6 +8,7 @@ import { benchAppends } from './appends.js';
 import { benchArgon2 } from './argon2-bindings.js';
 import { benchHistoryAsOf } from './history-as-of.js';
 import { benchHistoryChain } from './history-chain.js';
+import { benchErasureEnvelope } from './erasure-envelope.js';
 import { benchImport } from './import.js';
 import { benchInstances } from './instances.js';
 import { benchKafkaForwarder } from './kafka-forwarder.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: [string, () => Promise<void>][] = [
   ['instances', benchInstances],
   ['history-chain', benchHistoryChain],
   ['history-as-of', benchHistoryAsOf],
+  ['erasure-envelope', benchErasureEnvelope],
   ['search', benchSearch],
   ['import', benchImport],
   ['oauth', benchOAuth],

@@ -47,9 +47,9 @@ function isAlive(pid: number): boolean {
 async function openHistoryStorage(): Promise<HistoryCliStorage> {
   const config = loadConfig();
   const release = await claimDataDir(config);
-  const { db, store } = await openStorage(config);
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
   const secrets = new Secrets(master.key);
+  const { db, store, dataKeys } = await openStorage(config, undefined, secrets);
   await checkMasterKey(db, secrets.keyCheck(), new Date());
   // The service's runner keeps the as-of read model; the CLI only waits (bounded) for its checkpoint.
   const checkpoints = new ProjectionRunner(store, db, []);
@@ -63,8 +63,10 @@ async function openHistoryStorage(): Promise<HistoryCliStorage> {
     store,
     db,
     secrets,
+    dataKeys,
     readModels,
     close: async () => {
+      await dataKeys.stop();
       if (store.kind === 'eventstoredb') await store.close();
       await db.close();
       await release();
@@ -74,8 +76,8 @@ async function openHistoryStorage(): Promise<HistoryCliStorage> {
 
 async function main(argv: string[]): Promise<void> {
   const [group, command, arg] = argv;
-  if (group === 'history') {
-    process.exitCode = await runHistoryCli(argv.slice(1), openHistoryStorage, (text) => process.stdout.write(text));
+  if (group === 'history' || group === 'erase-user') {
+    process.exitCode = await runHistoryCli(group === 'history' ? argv.slice(1) : argv, openHistoryStorage, (text) => process.stdout.write(text));
     return;
   }
   if (group !== 'admin-keys' || !command) {

@@ -18,6 +18,7 @@ export const SECTIONS = [
   'search',
   'history-chain',
   'history-as-of',
+  'erasure-envelope',
   'instances',
   'import',
   'oauth',

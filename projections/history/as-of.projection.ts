@@ -18,6 +18,8 @@ import { type MembershipEvent, parseMembershipStream } from '../../src/user-pool
 import type { UserPoolCreated } from '../../src/user-pools/user-pool.events.js';
 import type { UserEvent } from '../../src/user-pools/user.events.js';
 import { normalizeUsername } from '../../src/user-pools/username.js';
+import { erasedUsername } from '../../src/events/personal-data.js';
+import type { UserPersonalDataErased } from '../../src/history/erasure/erasure.events.js';
 import type { Projection } from '../projection.js';
 
 /**
@@ -38,9 +40,18 @@ export const historyAsOfProjection: Projection = {
     'UserAddedToGroup',
     'UserRemovedFromGroup',
     'RefreshTokenIssued',
+    'UserPersonalDataErased',
   ]),
   // Refresh families are found by history queries, which can wait for the poll.
-  wakesOn: new Set([...VERSIONED_USER_EVENTS, 'UserPoolCreated', 'GroupCreated', 'GroupDeleted', 'UserAddedToGroup', 'UserRemovedFromGroup']),
+  wakesOn: new Set([
+    ...VERSIONED_USER_EVENTS,
+    'UserPoolCreated',
+    'GroupCreated',
+    'GroupDeleted',
+    'UserAddedToGroup',
+    'UserRemovedFromGroup',
+    'UserPersonalDataErased',
+  ]),
 
   async setup(db) {
     for (const statement of AS_OF_DDL) await db.query(statement);
@@ -64,8 +75,28 @@ export const historyAsOfProjection: Projection = {
       tx,
       events.filter((e): e is RecordedEvent<RefreshTokenIssued> => e.type === 'RefreshTokenIssued'),
     );
+    await applyErasures(
+      tx,
+      events.filter((e): e is RecordedEvent<UserPersonalDataErased> => e.type === 'UserPersonalDataErased'),
+    );
   },
 };
+
+/**
+ * An erased user's versions keep their dates and statuses but lose what the destroyed key
+ * sealed: the username becomes its placeholder, attributes keep only `sub`, as a replay of the
+ * log now gives them (src/events/personal-data.ts). Applied after the batch's versions.
+ */
+async function applyErasures(tx: SqlExecutor, events: ReadonlyArray<RecordedEvent<UserPersonalDataErased>>): Promise<void> {
+  for (const e of events) {
+    const username = erasedUsername(e.data.erasedSub);
+    await tx.query(
+      `UPDATE ${AS_OF_USERS} SET username = $3, username_key = $4, email_key = NULL, attributes = jsonb_build_object('sub', sub)
+        WHERE pool_id = $1 AND sub = $2`,
+      [e.data.poolId, e.data.erasedSub, username, normalizeUsername(username, false)],
+    );
+  }
+}
 
 type Recorded = Pick<RecordedEvent, 'position' | 'metadata'>;
 const pos = (e: Recorded) => [e.position.commit.toString(), e.position.prepare.toString(), e.metadata.occurredAt] as const;

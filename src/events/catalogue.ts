@@ -30,6 +30,8 @@ import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
 import { CUSTOM_AUTH_CATALOGUE } from '../auth/custom-auth.catalogue.js';
+import { ERASURE_CATALOGUE } from '../history/erasure/erasure.catalogue.js';
+import type { ErasureEvent } from '../history/erasure/erasure.events.js';
 import type { CustomAuthEvent } from '../auth/custom-auth.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
@@ -71,6 +73,7 @@ export type AnyEvent =
   | IdentityPoolsEvent
   | OAuthGrantEvent
   | CustomAuthEvent
+  | ErasureEvent
   | DeviceEvent
   | PasskeyEvent
   | SamlEvent;
@@ -313,6 +316,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
   ...CUSTOM_AUTH_CATALOGUE,
+  ...ERASURE_CATALOGUE,
   ...PASSKEY_CATALOGUE,
   ...SAML_CATALOGUE,
   GroupCreated: {

@@ -4,6 +4,9 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import type { ReadModels } from '../shared/ports.js';
 import { systemContext } from '../shared/request-context.js';
 import { Users } from '../user-pools/users.js';
+import { systemClock } from '../shared/clock.js';
+import { EraseUserCommand, EraseUserHandler } from './erasure/erase-user.js';
+import type { PersonalDataKeys } from './erasure/erasure.ports.js';
 import { HistoryUsers } from './history-users.js';
 import { GroupMembersAsOfHandler, GroupMembersAsOfQuery, ListUsersAsOfHandler, ListUsersAsOfQuery, UserAsOfHandler, UserAsOfQuery } from './queries/as-of.js';
 import { UserHistoryHandler, UserHistoryQuery } from './queries/user-history.js';
@@ -18,17 +21,22 @@ export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <usern
        npm run cli -- history verify
        npm run cli -- history export-log <file> [--redacted]
        npm run cli -- history verify-file <file>
+       npm run cli -- erase-user <poolId> <username | sub>      (also: history erase-user ...)
 
 history: a user's every event, the directory as of an instant (a log position <commit>/<prepare>
 or an ISO 8601 time with its zone), the log's hash chains and checkpoints proven (exit 1 names the
 first altered, inserted, removed or reordered event), and the export the offline verifier reads
-(verify-file needs no database: node dist/src/history/verify/verify-export.main.js <file> too).`;
+(verify-file needs no database: node dist/src/history/verify/verify-export.main.js <file> too).
+erase-user deletes the user if they exist and destroys their data key: their events' personal
+fields read as erased from then on, and the chain still verifies (docs/history.md, erasure).`;
 
 /** What the history commands need; opened only by the commands that read the database. */
 export interface HistoryCliStorage {
   store: EventStore;
   db: SqlDatabase;
   secrets: Secrets;
+  /** The envelope's per-person data keys (erase-user destroys one). */
+  dataKeys: PersonalDataKeys;
   /** Waits for the as-of read model the service keeps (the CLI does not run projections). */
   readModels: ReadModels;
   close(): Promise<void>;
@@ -44,11 +52,12 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
     out(formatReport(report));
     return report.ok ? 0 : 1;
   }
-  if (!['user', 'as-of', 'verify', 'export-log'].includes(command ?? '')) return usage(out);
+  if (!['user', 'as-of', 'verify', 'export-log', 'erase-user'].includes(command ?? '')) return usage(out);
   const storage = await open();
   try {
-    const { store, db, secrets, readModels } = storage;
-    const users = new HistoryUsers(store, db, new Users(store, secrets, readModels));
+    const { store, db, secrets, readModels, dataKeys } = storage;
+    const poolUsers = new Users(store, secrets, readModels);
+    const users = new HistoryUsers(store, db, poolUsers);
     const context = systemContext(`cli-history-${Date.now()}`);
     const limit = flags.limit ? Number(flags.limit) : undefined;
     const json = (value: unknown) => out(`${JSON.stringify(value, null, 2)}\n`);
@@ -84,6 +93,16 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
             ),
           );
         } else return usage(out);
+        return 0;
+      }
+      case 'erase-user': {
+        const [poolId, username] = rest;
+        if (!poolId || !username) return usage(out);
+        json(
+          await new EraseUserHandler(store, db, dataKeys, systemClock, readModels, users, poolUsers).execute(
+            new EraseUserCommand({ poolId, username }, context),
+          ),
+        );
         return 0;
       }
       case 'verify': {

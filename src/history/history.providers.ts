@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { EraseUserHandler } from './erasure/erase-user.js';
 import { HistoryUsers } from './history-users.js';
 import { GroupMembersAsOfHandler, ListUsersAsOfHandler, UserAsOfHandler } from './queries/as-of.js';
 import { UserHistoryHandler } from './queries/user-history.js';
@@ -16,4 +17,5 @@ export const HISTORY_PROVIDERS: Provider[] = [
   ListUsersAsOfHandler,
   GroupMembersAsOfHandler,
   VerifyLogHandler,
+  EraseUserHandler,
 ];

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../db/sql.js';
 import { eventDigest } from '../event-store/event-hash.js';
+import { storedForm } from '../event-store/personal-data-envelope.js';
 import type { GlobalPosition, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions } from '../event-store/positions.js';
 import { checkpointHash, type CheckpointRecord, FIRST_CHECKPOINT_PREV, leafHash, positionText, SEGMENT_EVENTS } from './verify/checkpoint-hash.js';
@@ -102,7 +103,15 @@ export async function applyCheckpoints(tx: SqlExecutor, events: readonly Recorde
       : next(latest ? Number(latest.seq) + 1 : 1, latest?.hash ?? FIRST_CHECKPOINT_PREV);
   for (const event of events) {
     if (covered && comparePositions(event.position, covered) <= 0) continue;
-    const digest = eventDigest({ streamId: event.streamId, eventId: event.metadata.eventId, type: event.type, data: event.data, metadata: event.metadata });
+    // The stored form (personal fields sealed, src/event-store/personal-data-envelope.ts): what the chain and a verifier hash.
+    const stored = storedForm(event);
+    const digest = eventDigest({
+      streamId: stored.streamId,
+      eventId: stored.metadata.eventId,
+      type: stored.type,
+      data: stored.data,
+      metadata: stored.metadata,
+    });
     segment.first ??= event.position;
     segment.last = event.position;
     segment.added.push(leafHash({ streamId: event.streamId, revision: event.revision, digest }));

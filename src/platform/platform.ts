@@ -25,6 +25,8 @@ import type { AppendNotice, EventStore } from '../event-store/event-store.port.j
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { CachingEventStore } from '../event-store/caching-event-store.js';
+import { DataKeys } from '../event-store/data-keys.js';
+import { PersonalDataEnvelope } from '../event-store/personal-data-envelope.js';
 import { metrics } from '../observability/metrics.js';
 import { meterAppends } from '../observability/platform-metrics.js';
 import { MessageDelivery } from '../messaging/delivery.js';
@@ -51,6 +53,8 @@ export interface Platform {
   /** Read models (and the event store, unless EventStoreDB is used). */
   db: SqlDatabase;
   store: EventStore;
+  /** Per-person data keys of the personal-data envelope (erasure destroys them). */
+  dataKeys: DataKeys;
   runner: ProjectionRunner;
   forwarder: KafkaForwarder | undefined;
   secrets: Secrets;
@@ -81,18 +85,28 @@ export const PROJECTIONS = [
 /** Stream categories kept in memory by the platform's store (see CachingEventStore). */
 export const CACHED_CATEGORIES = ['userpool', 'client', 'group', 'groups'];
 
-/** Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL). */
-export async function openStorage(config: AppConfig, logger?: Logger): Promise<{ db: SqlDatabase; store: EventStore }> {
+/**
+ * Opens storage per the configuration (embedded PGlite, PostgreSQL or EventStoreDB + PostgreSQL).
+ * The store is seen through the personal-data envelope (docs/history.md "Erasure"), whose data
+ * keys are wrapped under the master key (`secrets`; read from the configuration when not given).
+ */
+export async function openStorage(config: AppConfig, logger?: Logger, secrets?: Secrets): Promise<{ db: SqlDatabase; store: EventStore; dataKeys: DataKeys }> {
+  const wrap =
+    secrets ?? new Secrets((await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION })).key);
   const options = { wakeFor: wakeFor(config) };
+  let db: SqlDatabase;
+  let store: EventStore;
   if (config.DATABASE_URL) {
     // Outages are logged once each (database unavailable / back), through the service's logger.
-    const db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20, health: new DatabaseHealth(logger) });
-    const store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db, options);
-    return { db, store };
+    db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20, health: new DatabaseHealth(logger) });
+    store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db, options);
+  } else {
+    await mkdir(config.DATA_DIR, { recursive: true });
+    db = await PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
+    store = await SqlEventStore.open(db, options);
   }
-  await mkdir(config.DATA_DIR, { recursive: true });
-  const db = await PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
-  return { db, store: await SqlEventStore.open(db, options) };
+  const dataKeys = await DataKeys.open(db, wrap);
+  return { db, store: new PersonalDataEnvelope(store, dataKeys), dataKeys };
 }
 
 /**
@@ -122,7 +136,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
   const clock = overrides.clock ?? systemClock;
   const master = await loadOrCreateMasterKey({ fromEnv: config.MASTER_KEY, dataDir: config.DATA_DIR, production: config.PRODUCTION });
   const secrets = new Secrets(master.key);
-  const storage = await openStorage(config, logger);
+  const storage = await openStorage(config, logger, secrets);
   const { db } = storage;
   try {
     await checkMasterKey(db, secrets.keyCheck(), clock.now());
@@ -182,6 +196,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
     triggers,
     db,
     store,
+    dataKeys: storage.dataKeys,
     runner,
     forwarder,
     secrets,
@@ -200,6 +215,7 @@ export async function createPlatform(config: AppConfig, logger = createLogger(co
       await runner.stop();
       delivery.close();
       if (store instanceof CachingEventStore) await store.stop();
+      await storage.dataKeys.stop();
       if (store.kind === 'eventstoredb') await store.close();
       await db.close();
     },

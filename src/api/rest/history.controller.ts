@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { z } from 'zod';
+import { EraseUserCommand } from '../../history/erasure/erase-user.js';
 import { GroupMembersAsOfQuery, ListUsersAsOfQuery, UserAsOfQuery } from '../../history/queries/as-of.js';
 import { UserHistoryQuery } from '../../history/queries/user-history.js';
 import { VerifyLogQuery } from '../../history/queries/verify-log.js';
@@ -39,7 +40,17 @@ function withCursor<T extends object>(result: T, key: 'nextToken' | 'PaginationT
 @Controller('v1')
 @UseGuards(AdminGuard)
 export class HistoryController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
+
+  /** Deletes the user if they exist and destroys their data key (docs/history.md, erasure). */
+  @Post('user-pools/:poolId/users/:username/erase')
+  @HttpCode(200)
+  erase(@Param('poolId') poolId: string, @Param('username') username: string, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new EraseUserCommand({ poolId, username }, ctx));
+  }
 
   @Get('user-pools/:poolId/users/:username/history')
   async history(@Param('poolId') poolId: string, @Param('username') username: string, @Query() query: unknown, @Ctx() ctx: RequestContext) {
@@ -133,6 +144,14 @@ export const userAsOfResponse = z.object({
   }),
 });
 export const usersAsOfResponse = z.object({ asOf, Users: z.array(userType), nextCursor: z.string().optional() });
+export const erasureResponse = z.object({
+  poolId: z.string(),
+  sub: z.string(),
+  deleted: z.boolean(),
+  hadKey: z.boolean(),
+  plaintextEvents: z.number().nullable(),
+  erasedAt: z.string(),
+});
 export const verificationResponse = z.object({
   ok: z.boolean(),
   events: z.number(),
@@ -191,6 +210,14 @@ export const HISTORY_OPERATIONS = {
       errors: [404],
     },
   },
+  '/v1/user-pools/{poolId}/users/{username}/erase': {
+    post: {
+      summary: "Erase a user: delete them if they exist and destroy their data key, so their events' personal fields read as erased (the chain still verifies)",
+      auth: 'admin',
+      ok: [200, 'What was erased', erasureResponse],
+      errors: [404],
+    },
+  },
   '/v1/admin/log/verification': {
     get: {
       summary: "Verify the log's hash chains and checkpoints (reads the whole log)",
@@ -198,4 +225,7 @@ export const HISTORY_OPERATIONS = {
       ok: [200, 'The verification report', verificationResponse],
     },
   },
-} satisfies Record<string, { get: { summary: string; auth: 'admin'; query?: z.ZodObject; ok: [number, string, z.ZodType]; errors?: number[] } }>;
+} satisfies Record<
+  string,
+  Partial<Record<'get' | 'post', { summary: string; auth: 'admin'; query?: z.ZodObject; ok: [number, string, z.ZodType]; errors?: number[] }>>
+>;
