@@ -27,7 +27,7 @@ import {
   StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { HttpLoad } from './peers/http-load.js';
-import { type CairnProcess, cpuSeconds, mib, rssBytes, type ServiceMemory, startCairn } from './peers/processes.js';
+import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, type ServiceMemory, startCairn } from './peers/processes.js';
 import { freshPgDatabase, serverUrl } from './support/databases.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
@@ -77,8 +77,9 @@ export async function benchMemory(): Promise<void> {
     await sleep(REST_MS);
     await read('started, empty (reference)', true);
 
-    const sdk = new CognitoIdentityProviderClient({ endpoint: svc.url, region: 'us-east-1', credentials: svc.admin, maxAttempts: 1 });
+    const sdk = new CognitoIdentityProviderClient({ endpoint: svc.url, region: 'us-east-1', credentials: svc.admin, maxAttempts: 3 });
     let loadSeconds: Record<string, number>;
+    const loadingPeaks = { import: Number.NaN, groups: Number.NaN };
     let clientId: string;
     try {
       const poolId = (await sdk.send(new CreateUserPoolCommand({ PoolName: 'bench-memory', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
@@ -87,6 +88,7 @@ export async function benchMemory(): Promise<void> {
       for (let g = 0; g < GROUPS; g++) await sdk.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: `group-${g}`, Description: `Group ${g}` }));
 
       // 1. The users, by an import job.
+      const importRss = rssSampler(() => svc.pid);
       const t0 = performance.now();
       const rows = Array.from({ length: USERS }, (_, i) => `user-${i},false,user-${i}@example.com,true,Given${i},Family${i}`);
       const csv = ['cognito:username,cognito:mfa_enabled,email,email_verified,given_name,family_name', ...rows].join('\n');
@@ -103,10 +105,12 @@ export async function benchMemory(): Promise<void> {
         await sleep(250);
       }
       const importSeconds = (performance.now() - t0) / 1000;
+      loadingPeaks.import = importRss.stop().peak;
       console.log(`memory: imported ${num(USERS)} users in ${importSeconds.toFixed(0)} s`);
       await read(`${num(USERS)} users imported`, false);
 
       // 2. Group memberships.
+      const groupRss = rssSampler(() => svc.pid);
       const t1 = performance.now();
       const memberships: [string, string][] = [];
       for (let i = 0; i < USERS; i++) {
@@ -117,6 +121,7 @@ export async function benchMemory(): Promise<void> {
         sdk.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username, GroupName })).then(() => undefined),
       );
       const groupSeconds = (performance.now() - t1) / 1000;
+      loadingPeaks.groups = groupRss.stop().peak;
       console.log(`memory: ${num(memberships.length)} memberships in ${groupSeconds.toFixed(0)} s`);
 
       // 3. Passwords for the sample (argon2id hashes on the service's side).
@@ -193,6 +198,7 @@ export async function benchMemory(): Promise<void> {
         signIns: { count: latencies.length, seconds: signInSeconds, latencies, failures, cpuPct: signInCpu },
         underLoad,
         hwm,
+        loadingPeaks,
       }),
     );
   } finally {
@@ -222,6 +228,7 @@ interface Report {
   signIns: { count: number; seconds: number; latencies: number[]; failures: Map<string, number>; cpuPct: number };
   underLoad: { peakRss: number; peakHeap: number; peakHeapTotal: number };
   hwm: number;
+  loadingPeaks: { import: number; groups: number };
 }
 
 function report(r: Report): string {
@@ -281,6 +288,7 @@ ${r.machine}
 ${markdownTable(['Moment', 'RSS', 'RSS vs the empty service', 'Heap used / total', 'After a full GC: heap used / RSS', 'External', `≤ 256 MB`], rows)}
 
 - Target RSS ≤ 256 MB (${mib(TARGET_BYTES)}): ${worst <= TARGET_BYTES ? `**met**, worst reading ${mib(worst)}` : `**not met**, worst reading ${mib(worst)}`}; peak RSS seen while sampling the sign-ins ${mib(r.hwm)}.
+- While loading (RSS sampled every 200 ms): peak ${mib(r.loadingPeaks.import)} during the import job, ${mib(r.loadingPeaks.groups)} while adding the memberships.
 - V8 heap spaces over 1 MiB once loaded, after a GC: ${spaces(loaded?.afterGc)}.
 - The machine is shared: other processes ran on its 2 cores during this run, which moves the times above but not what the service holds.
 `;

@@ -134,8 +134,8 @@ export async function startKeycloak(options: { jdbcUrl: string; dbUser: string; 
   });
   const javaPid = () => childPids(child.child.pid!).at(0) ?? child.child.pid!;
   try {
-    // First start on an empty database: schema creation and the master realm take a minute or more here.
-    await waitHttpOk(`http://127.0.0.1:${managementPort}/health/ready`, child, 300_000);
+    // First start on an empty database: schema creation and the master realm take a minute or more here, several on a busy machine.
+    await waitHttpOk(`http://127.0.0.1:${managementPort}/health/ready`, child, 900_000);
   } catch (error) {
     await child.stop();
     throw error;
