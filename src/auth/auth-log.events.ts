@@ -20,7 +20,18 @@ export type SignInFailureReason =
   /** A second factor (or a passwordless first one) answered wrong or after its code ran out, a device's or passkey's proof wrong: `factor` names it. */
   | 'WRONG_CODE'
   | 'EXPIRED_CODE'
-  | 'WRONG_PROOF';
+  | 'WRONG_PROOF'
+  /** Threat protection blocked the sign-in (an account-takeover risk, or an address on the pool's block list). */
+  | 'RISK_BLOCKED'
+  /** The password was found in the breach corpus and the pool blocks compromised credentials. */
+  | 'COMPROMISED_CREDENTIALS';
+
+/** Threat protection's assessment of a sign-in (pools whose UserPoolAddOns are on; AUDIT records it without acting). */
+export interface SignInRisk {
+  decision: 'NoRisk' | 'AccountTakeover' | 'Block';
+  level?: 'Low' | 'Medium' | 'High';
+  compromised: boolean;
+}
 
 /**
  * Sign-in facts live on their own stream per user (`authlog-<poolId>-<sub>`), so the user's
@@ -29,13 +40,23 @@ export type SignInFailureReason =
 export type SignInSucceeded = {
   type: 'SignInSucceeded';
   /** `factors`: what the sign-in passed, in order (absent in entries from before MFA: the password alone). */
-  data: { poolId: string; sub: string; clientId: string; flow: AuthFlowName; factors?: string[]; at: string };
+  data: { poolId: string; sub: string; clientId: string; flow: AuthFlowName; factors?: string[]; risk?: SignInRisk; at: string };
 };
 
 export type SignInFailed = {
   type: 'SignInFailed';
   /** `factor`: the factor that failed, when it was not the password; `passed`: the factors passed before it. */
-  data: { poolId: string; sub?: string; clientId: string; flow: AuthFlowName; reason: SignInFailureReason; factor?: string; passed?: string[]; at: string };
+  data: {
+    poolId: string;
+    sub?: string;
+    clientId: string;
+    flow: AuthFlowName;
+    reason: SignInFailureReason;
+    factor?: string;
+    passed?: string[];
+    risk?: SignInRisk;
+    at: string;
+  };
 };
 
 export type AuthLogEvent = SignInSucceeded | SignInFailed;

@@ -13,6 +13,9 @@ import { ListUserAuthEventsHandler } from './queries/auth-events.js';
 import { SESSION_PROVIDERS } from './sessions/session.use-cases.js';
 import { SignInGuard } from './sign-in-guard.js';
 import { SignInServices } from './sign-in-services.js';
+import { SignInRisk } from './risk/sign-in-risk.js';
+import { FEEDBACK_HANDLERS } from './risk/feedback.use-cases.js';
+import { AdminDeleteSoftwareTokenHandler } from './mfa/admin-delete-software-token.js';
 import { SignInSessions } from './sign-in-sessions.js';
 import { RefreshTokens } from './tokens/refresh.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -23,6 +26,8 @@ import { SAML_PROVIDERS } from './federation/saml/saml.providers.js';
 /** The auth context: sign-in services, the access-token verifier the user-pools context asks for, one handler per operation. */
 export const AUTH_PROVIDERS: Provider[] = [
   SignInServices,
+  SignInRisk,
+  ...FEEDBACK_HANDLERS,
   MfaCodes,
   Devices,
   SignInGuard,
@@ -40,6 +45,7 @@ export const AUTH_PROVIDERS: Provider[] = [
   AssociateSoftwareTokenHandler,
   VerifySoftwareTokenHandler,
   SetMfaPreferenceHandler,
+  AdminDeleteSoftwareTokenHandler,
   SetUserPoolMfaConfigHandler,
   GetUserPoolMfaConfigHandler,
   ...DEVICE_PROVIDERS,

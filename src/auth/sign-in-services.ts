@@ -16,6 +16,7 @@ import { SignInGuard } from './sign-in-guard.js';
 import { SignInNameCache } from './sign-in-name-cache.js';
 import { SignInSessions } from './sign-in-sessions.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
+import { SignInRisk } from './risk/sign-in-risk.js';
 
 /**
  * What the sign-in flows and challenges work with, injected once: the flows themselves are plain
@@ -43,5 +44,6 @@ export class SignInServices {
     readonly migration: UserMigration,
     readonly signUpSessions: SignUpSessions,
     @Inject(SETTINGS) readonly settings: ServiceSettings,
+    readonly risk: SignInRisk,
   ) {}
 }

@@ -58,6 +58,14 @@ export const configSchema = z
         return z.NEVER;
       })
       .optional(),
+    /**
+     * Threat protection's breach corpus (compromised credentials): a folder of SHA-1 k-anonymity
+     * range files (`<5-hex prefix>[.txt]`, lines `<35-hex suffix>:<count>`) or one file of
+     * `<40-hex SHA-1>:<count>` lines. Unset: no password is found compromised.
+     */
+    COMPROMISED_PASSWORDS_FILE: z.string().optional(),
+    /** Threat protection's impossible-travel check: a CSV with network, latitude and longitude columns (GeoLite2 City-Blocks style). */
+    IP_LOCATIONS_FILE: z.string().optional(),
     /** `npm start`: a demo pool, domain and app client with a page at /demo; default on for the embedded default outside production. */
     DEMO: bool.optional(),
     /** Production mode: no dev outbox, a master key must be given, no generated secrets. */

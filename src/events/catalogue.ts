@@ -29,9 +29,11 @@ import { IDENTITY_POOLS_CATALOGUE, type IdentityPoolsEvent } from '../identity-p
 import { OAUTH_GRANT_CATALOGUE } from '../auth/oauth/oauth-grant.catalogue.js';
 import type { OAuthGrantEvent } from '../auth/oauth/oauth-grant.events.js';
 import type { AuthLogEvent } from '../auth/auth-log.events.js';
+import { RISK_CATALOGUE } from '../user-pools/risk/risk.catalogue.js';
+import type { RiskEvent } from '../user-pools/risk/risk.events.js';
+import { FEEDBACK_CATALOGUE } from '../auth/risk/feedback.catalogue.js';
+import type { AuthEventFeedbackRecorded } from '../auth/risk/feedback.events.js';
 import { CUSTOM_AUTH_CATALOGUE } from '../auth/custom-auth.catalogue.js';
-import { ERASURE_CATALOGUE } from '../history/erasure/erasure.catalogue.js';
-import type { ErasureEvent } from '../history/erasure/erasure.events.js';
 import type { CustomAuthEvent } from '../auth/custom-auth.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
@@ -72,8 +74,9 @@ export type AnyEvent =
   | IdentityProviderEvent
   | IdentityPoolsEvent
   | OAuthGrantEvent
+  | RiskEvent
+  | AuthEventFeedbackRecorded
   | CustomAuthEvent
-  | ErasureEvent
   | DeviceEvent
   | PasskeyEvent
   | SamlEvent;
@@ -315,8 +318,9 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...FEDERATED_USER_CATALOGUE,
   ...IDENTITY_POOLS_CATALOGUE,
   ...OAUTH_GRANT_CATALOGUE,
+  ...RISK_CATALOGUE,
+  ...FEEDBACK_CATALOGUE,
   ...CUSTOM_AUTH_CATALOGUE,
-  ...ERASURE_CATALOGUE,
   ...PASSKEY_CATALOGUE,
   ...SAML_CATALOGUE,
   GroupCreated: {
@@ -373,6 +377,12 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
     description: 'A TOTP code was accepted at sign-in; its time step cannot be used again.',
     secretFields: [],
     example: { timeStep: 59874940, at: '2026-01-01T00:01:00.000Z' },
+  },
+  SoftwareTokenDeleted: {
+    stream: 'user-<poolId>-<sub>',
+    description: "The user's TOTP factor (and any seed still pending) was removed by an administrator (AdminDeleteSoftwareToken), with its MFA setting.",
+    secretFields: [],
+    example: { at: '2026-01-02T00:00:00.000Z' },
   },
   MfaPreferencesSet: {
     stream: 'user-<poolId>-<sub>',

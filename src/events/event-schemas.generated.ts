@@ -39,6 +39,34 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
     required: ['accessKeyId', 'revokedAt'],
     additionalProperties: false,
   },
+  AuthEventFeedbackRecorded: {
+    type: 'object',
+    properties: {
+      poolId: {
+        type: 'string',
+      },
+      sub: {
+        type: 'string',
+      },
+      eventId: {
+        type: 'string',
+      },
+      value: {
+        type: 'string',
+        enum: ['Valid', 'Invalid'],
+      },
+      provider: {
+        type: 'string',
+        enum: ['User', 'Admin'],
+      },
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['poolId', 'sub', 'eventId', 'value', 'provider', 'at'],
+    additionalProperties: false,
+    description: "`provider`: who gave it (the user from a notification's link, or an administrator).",
+  },
   ConfirmationCodeMismatched: {
     type: 'object',
     properties: {
@@ -1650,6 +1678,204 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
     required: ['identifier', 'name', 'scopes', 'at'],
     additionalProperties: false,
   },
+  RiskConfigurationCleared: {
+    type: 'object',
+    properties: {
+      poolId: {
+        type: 'string',
+      },
+      clientId: {
+        type: 'string',
+      },
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['poolId', 'at'],
+    additionalProperties: false,
+    description: "The pool's configuration back to the defaults, or (with `clientId`) the client inheriting the pool's again.",
+  },
+  RiskConfigurationSet: {
+    type: 'object',
+    properties: {
+      poolId: {
+        type: 'string',
+      },
+      clientId: {
+        type: 'string',
+      },
+      configuration: {
+        type: 'object',
+        properties: {
+          compromisedCredentials: {
+            type: 'object',
+            properties: {
+              eventFilter: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                  enum: ['SIGN_IN', 'PASSWORD_CHANGE', 'SIGN_UP'],
+                  description:
+                    "A pool's threat-protection settings (SetRiskConfiguration), on their own stream `risk-<poolId>`: the pool's own configuration and those of app clients that override it.",
+                },
+              },
+              eventAction: {
+                type: 'string',
+                enum: ['BLOCK', 'NO_ACTION'],
+              },
+            },
+            required: ['eventFilter', 'eventAction'],
+            additionalProperties: false,
+          },
+          accountTakeover: {
+            type: 'object',
+            properties: {
+              notify: {
+                type: 'object',
+                properties: {
+                  from: {
+                    type: 'string',
+                  },
+                  replyTo: {
+                    type: 'string',
+                  },
+                  sourceArn: {
+                    type: 'string',
+                  },
+                  blockEmail: {
+                    type: 'object',
+                    properties: {
+                      subject: {
+                        type: 'string',
+                      },
+                      htmlBody: {
+                        type: 'string',
+                      },
+                      textBody: {
+                        type: 'string',
+                      },
+                    },
+                    required: ['subject'],
+                    additionalProperties: false,
+                  },
+                  noActionEmail: {
+                    type: 'object',
+                    properties: {
+                      subject: {
+                        type: 'string',
+                      },
+                      htmlBody: {
+                        type: 'string',
+                      },
+                      textBody: {
+                        type: 'string',
+                      },
+                    },
+                    required: ['subject'],
+                    additionalProperties: false,
+                  },
+                  mfaEmail: {
+                    type: 'object',
+                    properties: {
+                      subject: {
+                        type: 'string',
+                      },
+                      htmlBody: {
+                        type: 'string',
+                      },
+                      textBody: {
+                        type: 'string',
+                      },
+                    },
+                    required: ['subject'],
+                    additionalProperties: false,
+                  },
+                },
+                required: ['sourceArn'],
+                additionalProperties: false,
+              },
+              actions: {
+                type: 'object',
+                properties: {
+                  Low: {
+                    type: 'object',
+                    properties: {
+                      notify: {
+                        type: 'boolean',
+                      },
+                      eventAction: {
+                        type: 'string',
+                        enum: ['BLOCK', 'MFA_IF_CONFIGURED', 'MFA_REQUIRED', 'NO_ACTION'],
+                      },
+                    },
+                    required: ['notify', 'eventAction'],
+                    additionalProperties: false,
+                  },
+                  Medium: {
+                    type: 'object',
+                    properties: {
+                      notify: {
+                        type: 'boolean',
+                      },
+                      eventAction: {
+                        type: 'string',
+                        enum: ['BLOCK', 'MFA_IF_CONFIGURED', 'MFA_REQUIRED', 'NO_ACTION'],
+                      },
+                    },
+                    required: ['notify', 'eventAction'],
+                    additionalProperties: false,
+                  },
+                  High: {
+                    type: 'object',
+                    properties: {
+                      notify: {
+                        type: 'boolean',
+                      },
+                      eventAction: {
+                        type: 'string',
+                        enum: ['BLOCK', 'MFA_IF_CONFIGURED', 'MFA_REQUIRED', 'NO_ACTION'],
+                      },
+                    },
+                    required: ['notify', 'eventAction'],
+                    additionalProperties: false,
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+            required: ['actions'],
+            additionalProperties: false,
+          },
+          riskExceptions: {
+            type: 'object',
+            properties: {
+              blockedIpRanges: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              skippedIpRanges: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
+            required: ['blockedIpRanges', 'skippedIpRanges'],
+            additionalProperties: false,
+          },
+        },
+        additionalProperties: false,
+      },
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['poolId', 'configuration', 'at'],
+    additionalProperties: false,
+    description: "`clientId` absent: the pool's own configuration.",
+  },
   RoleCreated: {
     type: 'object',
     properties: {
@@ -1911,6 +2137,8 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
           'WRONG_CODE',
           'EXPIRED_CODE',
           'WRONG_PROOF',
+          'RISK_BLOCKED',
+          'COMPROMISED_CREDENTIALS',
         ],
       },
       factor: {
@@ -1921,6 +2149,25 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
         items: {
           type: 'string',
         },
+      },
+      risk: {
+        type: 'object',
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['NoRisk', 'AccountTakeover', 'Block'],
+          },
+          level: {
+            type: 'string',
+            enum: ['Low', 'Medium', 'High'],
+          },
+          compromised: {
+            type: 'boolean',
+          },
+        },
+        required: ['decision', 'compromised'],
+        additionalProperties: false,
+        description: "Threat protection's assessment of a sign-in (pools whose UserPoolAddOns are on; AUDIT records it without acting).",
       },
       at: {
         type: 'string',
@@ -2035,6 +2282,25 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
           type: 'string',
         },
       },
+      risk: {
+        type: 'object',
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['NoRisk', 'AccountTakeover', 'Block'],
+          },
+          level: {
+            type: 'string',
+            enum: ['Low', 'Medium', 'High'],
+          },
+          compromised: {
+            type: 'boolean',
+          },
+        },
+        required: ['decision', 'compromised'],
+        additionalProperties: false,
+        description: "Threat protection's assessment of a sign-in (pools whose UserPoolAddOns are on; AUDIT records it without acting).",
+      },
       at: {
         type: 'string',
       },
@@ -2067,6 +2333,16 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
       },
     },
     required: ['timeStep', 'at'],
+    additionalProperties: false,
+  },
+  SoftwareTokenDeleted: {
+    type: 'object',
+    properties: {
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['at'],
     additionalProperties: false,
   },
   SoftwareTokenVerified: {
@@ -2720,6 +2996,7 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
             'ALLOW_USER_SRP_AUTH',
             'ALLOW_CUSTOM_AUTH',
             'ALLOW_USER_AUTH',
+            'ALLOW_CLIENT_TOKEN_AUTH',
           ],
           description: "Sign-in flows an app client may use (Cognito's ExplicitAuthFlows).",
         },
@@ -2944,6 +3221,7 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
             'ALLOW_USER_SRP_AUTH',
             'ALLOW_CUSTOM_AUTH',
             'ALLOW_USER_AUTH',
+            'ALLOW_CLIENT_TOKEN_AUTH',
           ],
           description: "Sign-in flows an app client may use (Cognito's ExplicitAuthFlows).",
         },
@@ -3421,6 +3699,28 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
           description: 'A way to start a USER_AUTH sign-in (SignInPolicy.AllowedFirstAuthFactors).',
         },
         description: "Policies.SignInPolicy.AllowedFirstAuthFactors (choice-based sign-in, USER_AUTH). Absent: PASSWORD alone, Cognito's default.",
+      },
+      userPoolAddOns: {
+        type: 'object',
+        properties: {
+          advancedSecurityMode: {
+            type: 'string',
+            enum: ['OFF', 'AUDIT', 'ENFORCED'],
+          },
+          customAuthMode: {
+            type: 'string',
+            enum: ['AUDIT', 'ENFORCED'],
+            description: 'AdvancedSecurityAdditionalFlows.CustomAuthMode.',
+          },
+        },
+        required: ['advancedSecurityMode'],
+        additionalProperties: false,
+        description: 'UserPoolAddOns: threat protection (advanced security) for standard and custom auth. Absent: OFF.',
+      },
+      userPoolTier: {
+        type: 'string',
+        enum: ['LITE', 'ESSENTIALS', 'PLUS'],
+        description: 'UserPoolTier (the feature plan). Absent: a pool recorded before tiers, shown as ESSENTIALS.',
       },
       usernameCaseSensitive: {
         type: 'boolean',
@@ -3976,6 +4276,28 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
           description: 'A way to start a USER_AUTH sign-in (SignInPolicy.AllowedFirstAuthFactors).',
         },
         description: "Policies.SignInPolicy.AllowedFirstAuthFactors (choice-based sign-in, USER_AUTH). Absent: PASSWORD alone, Cognito's default.",
+      },
+      userPoolAddOns: {
+        type: 'object',
+        properties: {
+          advancedSecurityMode: {
+            type: 'string',
+            enum: ['OFF', 'AUDIT', 'ENFORCED'],
+          },
+          customAuthMode: {
+            type: 'string',
+            enum: ['AUDIT', 'ENFORCED'],
+            description: 'AdvancedSecurityAdditionalFlows.CustomAuthMode.',
+          },
+        },
+        required: ['advancedSecurityMode'],
+        additionalProperties: false,
+        description: 'UserPoolAddOns: threat protection (advanced security) for standard and custom auth. Absent: OFF.',
+      },
+      userPoolTier: {
+        type: 'string',
+        enum: ['LITE', 'ESSENTIALS', 'PLUS'],
+        description: 'UserPoolTier (the feature plan). Absent: a pool recorded before tiers, shown as ESSENTIALS.',
       },
     },
     required: [

@@ -5,12 +5,13 @@ import { AdminKeys } from '../admin/admin-keys.js';
 import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 import type { GlobalPosition } from '../event-store/event-store.port.js';
 import { CLOCK, DELIVERY, HASHER, IDS, LOG, READ_DB, READ_MODELS, type ReadModels, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
-import { DATA_KEYS } from '../history/erasure/erasure.ports.js';
 import { KeyRing } from '../tokens/key-ring.js';
 import { Metrics, metrics } from '../observability/metrics.js';
 import { OPS_SETTINGS, opsSettings } from '../observability/ports.js';
 import { TRIGGERS } from '../triggers/trigger.port.js';
 import type { Platform } from './platform.js';
+import { IP_LOCATIONS, ipLocations } from '../auth/risk/ip-locations.js';
+import { COMPROMISED_PASSWORDS, compromisedPasswords } from '../user-pools/risk/compromised-passwords.js';
 
 /**
  * The composition root's bindings: each port token and shared service to the platform's
@@ -32,7 +33,6 @@ export function platformProviders(platform: Platform): Provider[] {
     { provide: DELIVERY, useValue: platform.delivery },
     { provide: TRIGGERS, useValue: platform.triggers },
     { provide: READ_DB, useValue: platform.db },
-    { provide: DATA_KEYS, useValue: platform.dataKeys },
     { provide: READ_MODELS, useValue: readModels(platform) },
     { provide: SETTINGS, useValue: settings },
     { provide: LOG, useValue: platform.logger },
@@ -43,6 +43,8 @@ export function platformProviders(platform: Platform): Provider[] {
     { provide: OUTBOX, useValue: platform.delivery.outbox ?? null },
     { provide: OPS_SETTINGS, useValue: opsSettings(platform.config) },
     { provide: Metrics, useValue: metrics },
+    { provide: COMPROMISED_PASSWORDS, useValue: compromisedPasswords(platform.config.COMPROMISED_PASSWORDS_FILE) },
+    { provide: IP_LOCATIONS, useValue: ipLocations(platform.config.IP_LOCATIONS_FILE) },
   ];
 }
 

@@ -10,9 +10,12 @@ import type {
   MutablePoolSettings,
   RecordedPoolSettings,
   RecoveryOption,
+  UserPoolAddOns,
   UserPoolSettings,
+  UserPoolTier,
   VerifiableAttribute,
 } from './user-pool.events.js';
+import { FeatureUnavailableInTierError } from './risk/threat-protection.js';
 
 /** Mutable settings as CreateUserPool and UpdateUserPool receive them: every member optional. */
 export interface MutableSettingsInput {
@@ -30,6 +33,8 @@ export interface MutableSettingsInput {
   deviceConfiguration?: Partial<DeviceConfiguration>;
   /** Policies.SignInPolicy.AllowedFirstAuthFactors. */
   allowedFirstAuthFactors?: FirstAuthFactor[];
+  userPoolAddOns?: UserPoolAddOns;
+  userPoolTier?: UserPoolTier;
 }
 
 /** Cognito's default: a pool verifies nothing unless it names the attributes (pools created before this default keep theirs, stated in their events). */
@@ -77,6 +82,16 @@ export function resolveMutableSettings(input: MutableSettingsInput, name: string
     ...lambdaConfigPart(input.lambdaConfig),
     ...deviceConfigurationPart(input.deviceConfiguration),
     ...firstFactorsPart(input.allowedFirstAuthFactors),
+    ...addOnsPart(input.userPoolAddOns, input.userPoolTier),
+  };
+}
+
+/** UserPoolAddOns (left out when OFF, so it compares equal to a pool that never set it) and UserPoolTier. */
+function addOnsPart(addOns: UserPoolAddOns | undefined, tier: UserPoolTier | undefined): { userPoolAddOns?: UserPoolAddOns; userPoolTier?: UserPoolTier } {
+  const on = addOns && (addOns.advancedSecurityMode !== 'OFF' || addOns.customAuthMode !== undefined);
+  return {
+    ...(on ? { userPoolAddOns: defined({ advancedSecurityMode: addOns.advancedSecurityMode, customAuthMode: addOns.customAuthMode }) } : {}),
+    ...(tier ? { userPoolTier: tier } : {}),
   };
 }
 
@@ -153,6 +168,7 @@ export function mutablePart(s: MutablePoolSettings): MutablePoolSettings {
     ...lambdaConfigPart(s.lambdaConfig),
     ...deviceConfigurationPart(s.deviceConfiguration),
     ...firstFactorsPart(s.allowedFirstAuthFactors),
+    ...addOnsPart(s.userPoolAddOns, s.userPoolTier),
   };
 }
 
@@ -183,6 +199,11 @@ export function validateSettings(s: UserPoolSettings): void {
     throw invalid('AllowedFirstAuthFactors must contain PASSWORD.');
   }
   validateTemplates(s.messageTemplates);
+  // Threat protection is a feature of the Plus plan.
+  const tier = s.userPoolTier ?? 'ESSENTIALS';
+  if (s.userPoolAddOns && s.userPoolAddOns.advancedSecurityMode !== 'OFF' && tier !== 'PLUS') {
+    throw new FeatureUnavailableInTierError(`The following features need to be disabled for the ${tier} pricing tier configured: Threat Protection`);
+  }
 }
 
 /**

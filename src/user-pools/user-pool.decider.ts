@@ -33,9 +33,17 @@ export const userPoolDecider: Decider<UserPoolCommand, UserPoolEvent, UserPoolSt
       case 'UserPoolUpdated': {
         if (state.status !== 'active') return state;
         const { updatedAt, ...changed } = event.data;
-        // accountRecovery, lambdaConfig, deviceConfiguration and allowedFirstAuthFactors are optional: an update without them drops the previous
+        // accountRecovery, lambdaConfig, deviceConfiguration, allowedFirstAuthFactors, userPoolAddOns and userPoolTier are optional: an update without them drops the previous
         // ones. Updates recorded before templates (or MFA) were kept carry none: the pool then has the defaults.
-        const { accountRecovery: _previous, lambdaConfig: _hooks, deviceConfiguration: _devices, allowedFirstAuthFactors: _factors, ...kept } = state.settings;
+        const {
+          accountRecovery: _previous,
+          lambdaConfig: _hooks,
+          deviceConfiguration: _devices,
+          allowedFirstAuthFactors: _factors,
+          userPoolAddOns: _addOns,
+          userPoolTier: _tier,
+          ...kept
+        } = state.settings;
         return {
           ...state,
           updatedAt,
@@ -102,7 +110,15 @@ function requireActive(state: UserPoolState): Active {
 }
 
 function updatePool(command: Extract<UserPoolCommand, { type: 'UpdateUserPool' }>, state: Active): UserPoolEvent[] {
-  const { accountRecovery: _previous, lambdaConfig: _hooks, deviceConfiguration: _devices, allowedFirstAuthFactors: _factors, ...kept } = state.settings;
+  const {
+    accountRecovery: _previous,
+    lambdaConfig: _hooks,
+    deviceConfiguration: _devices,
+    allowedFirstAuthFactors: _factors,
+    userPoolAddOns: _addOns,
+    userPoolTier: _tier,
+    ...kept
+  } = state.settings;
   validateSettings({ ...kept, ...command.settings });
   // No event when nothing changed: LastModifiedDate keeps telling the last real change.
   if (sameMutableSettings(state.settings, command.settings)) return [];

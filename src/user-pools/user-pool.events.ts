@@ -58,6 +58,20 @@ export interface MutablePoolSettings {
   deviceConfiguration?: DeviceConfiguration;
   /** Policies.SignInPolicy.AllowedFirstAuthFactors (choice-based sign-in, USER_AUTH). Absent: PASSWORD alone, Cognito's default. */
   allowedFirstAuthFactors?: FirstAuthFactor[];
+  /** UserPoolAddOns: threat protection (advanced security) for standard and custom auth. Absent: OFF. */
+  userPoolAddOns?: UserPoolAddOns;
+  /** UserPoolTier (the feature plan). Absent: a pool recorded before tiers, shown as ESSENTIALS. */
+  userPoolTier?: UserPoolTier;
+}
+
+/** Cognito's feature plans. */
+export type UserPoolTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
+
+/** Cognito's UserPoolAddOns: how threat protection runs (AUDIT: assessed and logged; ENFORCED: acted on). */
+export interface UserPoolAddOns {
+  advancedSecurityMode: 'OFF' | 'AUDIT' | 'ENFORCED';
+  /** AdvancedSecurityAdditionalFlows.CustomAuthMode. */
+  customAuthMode?: 'AUDIT' | 'ENFORCED';
 }
 
 /** A way to start a USER_AUTH sign-in (SignInPolicy.AllowedFirstAuthFactors). */

@@ -30,6 +30,7 @@ import { USER_POOL_OAUTH_HANDLERS } from './oauth/oauth.providers.js';
 import { IDENTITY_PROVIDER_HANDLERS } from './identity-providers/identity-provider.use-cases.js';
 import { MANAGED_LOGIN_HANDLERS } from './branding/managed-login.use-cases.js';
 import { IMPORT_PROVIDERS } from './import/import.providers.js';
+import { RISK_PROVIDERS } from './risk/risk.providers.js';
 import { LIMITS_PROVIDERS } from './limits/limits.use-cases.js';
 import { LOG_DELIVERY_HANDLERS } from './log-delivery/log-delivery.use-cases.js';
 import { GetUserPoolHandler } from './queries/get-user-pool.js';
@@ -118,4 +119,6 @@ export const USER_POOLS_PROVIDERS: Provider[] = [
   ...USER_POOL_OAUTH_HANDLERS,
   // External identity providers (federation)
   ...IDENTITY_PROVIDER_HANDLERS,
+  // Threat protection (risk configurations)
+  ...RISK_PROVIDERS,
 ];

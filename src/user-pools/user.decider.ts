@@ -7,6 +7,7 @@ import {
   InvalidPasswordError,
   LimitExceededError,
   NotAuthorizedError,
+  ResourceNotFoundError,
   TooManyFailedAttemptsError,
   UserNotFoundError,
   UsernameExistsError,
@@ -84,6 +85,7 @@ export type UserCommand =
   | ({ type: 'RehashPassword'; checkedHash: string; newPasswordHash: string; srp: SrpVerifierData } & Now)
   /** MFA: a TOTP seed to associate; the first code's check (made by the handler on the fresh state's seed); a sign-in's code; preferences. */
   | ({ type: 'AssociateSoftwareToken'; encryptedSeed: string } & Now)
+  | ({ type: 'DeleteSoftwareToken' } & Now)
   | ({ type: 'VerifySoftwareToken'; codeOk: boolean; timeStep: number; friendlyDeviceName?: string } & Now)
   | ({ type: 'UseSoftwareTokenCode'; codeOk: boolean; timeStep: number } & Now)
   | ({ type: 'SetMfaPreferences'; preferences: Partial<Record<MfaFactor, MfaPreference>> } & Now)
@@ -243,6 +245,11 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         const value = user.pending[command.attribute] ?? user.attributes[command.attribute];
         if (value === undefined) throw new InvalidParameterError(`User has no ${command.attribute} to verify`);
         return [{ type: 'UserAttributeVerified', data: { attribute: command.attribute, value, at: command.now } }];
+      }
+      case 'DeleteSoftwareToken': {
+        const user = requireUser(state);
+        if (!user.mfa?.totp && !user.mfa?.pendingSeed) throw new ResourceNotFoundError('Software token not found.');
+        return [{ type: 'SoftwareTokenDeleted', data: { at: command.now } }];
       }
       case 'AssociateSoftwareToken':
         requireUser(state);

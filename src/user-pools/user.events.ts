@@ -145,6 +145,9 @@ export type SoftwareTokenAssociated = { type: 'SoftwareTokenAssociated'; data: {
 /** VerifySoftwareToken with a right code: the pending seed becomes the user's TOTP factor. */
 export type SoftwareTokenVerified = { type: 'SoftwareTokenVerified'; data: { friendlyDeviceName?: string; timeStep: number; at: string } };
 
+/** AdminDeleteSoftwareToken: the user's TOTP factor (and a seed still pending) removed, with its MFA setting. */
+export type SoftwareTokenDeleted = { type: 'SoftwareTokenDeleted'; data: { at: string } };
+
 /** A TOTP code was accepted at sign-in: its time step cannot be used again. */
 export type SoftwareTokenCodeUsed = { type: 'SoftwareTokenCodeUsed'; data: { timeStep: number; at: string } };
 
@@ -208,6 +211,7 @@ export type UserEvent =
   | SoftwareTokenAssociated
   | SoftwareTokenVerified
   | SoftwareTokenCodeUsed
+  | SoftwareTokenDeleted
   | MfaPreferencesSet
   | ExternalUserCreated
   | ExternalIdentityLinked

@@ -218,6 +218,11 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       const mfa = mfaOf(state);
       return mfa.totp ? { ...state, mfa: { ...mfa, totp: { ...mfa.totp, lastTimeStep: Math.max(mfa.totp.lastTimeStep, event.data.timeStep) } } } : state;
     }
+    case 'SoftwareTokenDeleted': {
+      const { totp: _totp, pendingSeed: _pending, ...mfa } = mfaOf(state);
+      const { SOFTWARE_TOKEN_MFA: _setting, ...preferences } = mfa.preferences;
+      return { ...state, mfa: { ...mfa, preferences } };
+    }
     case 'MfaPreferencesSet': {
       const mfa = mfaOf(state);
       const given = event.data.preferences;

@@ -9,7 +9,7 @@ import type { MfaFactor } from '../../user-pools/user.events.js';
 import { type AuthFlowName, type AuthLogEvent, authLogStream, type SignInFailureReason } from '../auth-log.events.js';
 import type { Device } from '../devices/device.decider.js';
 import { poolFactors } from '../mfa/pool-mfa-config.js';
-import { decideSecondFactor, nextStep } from '../mfa/second-factor.js';
+import { decideSecondFactor, nextStep, type SecondFactor, type SecondFactorFacts } from '../mfa/second-factor.js';
 import { amrOf, type PassedFactor, passedMfa, type SignInProgress } from '../mfa/sign-in-progress.js';
 import type { SignInServices } from '../sign-in-services.js';
 import type { SignInAnswer, SignInSurface } from './flow.js';
@@ -46,18 +46,19 @@ export async function continueSignIn(s: SignInServices, at: SignInContext, user:
   }
   const deviceProven = progress.passed.includes('DEVICE');
   const mfa = user.mfa;
+  const facts = {
+    mfaConfiguration: pool.settings.mfaConfiguration,
+    factors: poolFactors(pool),
+    preferences: mfa?.preferences ?? {},
+    hasTotp: mfa?.totp !== undefined,
+    hasPhone: Boolean(user.attributes.phone_number),
+    hasEmail: Boolean(user.attributes.email),
+  };
   const step = nextStep({
-    secondFactor: decideSecondFactor({
-      mfaConfiguration: pool.settings.mfaConfiguration,
-      factors: poolFactors(pool),
-      preferences: mfa?.preferences ?? {},
-      hasTotp: mfa?.totp !== undefined,
-      hasPhone: Boolean(user.attributes.phone_number),
-      hasEmail: Boolean(user.attributes.email),
-    }),
+    secondFactor: riskSecondFactor(decideSecondFactor(facts), facts, progress),
     mfaDone: passedMfa(progress),
     devicePending: device !== undefined && !deviceProven,
-    deviceSkipsMfa: device !== undefined && device.remembered && Boolean(tracking?.challengeRequiredOnNewDevice),
+    deviceSkipsMfa: device !== undefined && device.remembered && Boolean(tracking?.challengeRequiredOnNewDevice) && !progress.risk?.mfa,
   });
   const base = { USER_ID_FOR_SRP: user.username };
   switch (step.kind) {
@@ -73,6 +74,13 @@ export async function continueSignIn(s: SignInServices, at: SignInContext, user:
     case 'setup':
       return openChallenge(s, at, user, 'MFA_SETUP', progress, { ...base, MFAS_CAN_SETUP: JSON.stringify(step.canSetUp) });
   }
+}
+
+/** Threat protection asked for MFA: a factor the user has, even where the pool would not ask (none: as decided). */
+function riskSecondFactor(decided: SecondFactor, facts: SecondFactorFacts, progress: SignInProgress): SecondFactor {
+  if (!progress.risk?.mfa || decided.kind !== 'none') return decided;
+  const forced = decideSecondFactor({ ...facts, mfaConfiguration: 'ON' });
+  return forced.kind === 'setup' ? decided : forced;
 }
 
 /** SMS_MFA / EMAIL_OTP: a code sent now, its hash sealed in the Session; where it went, masked. */
@@ -135,12 +143,18 @@ async function finishSignIn(s: SignInServices, at: SignInContext, user: Existing
   });
   const logged: AuthLogEvent = {
     type: 'SignInSucceeded',
-    data: { poolId: pool.poolId, sub: user.sub, clientId: caller.clientId, flow: at.flow as AuthFlowName, factors: progress.passed, at: now.toISOString() },
+    data: {
+      poolId: pool.poolId,
+      sub: user.sub,
+      clientId: caller.clientId,
+      flow: at.flow as AuthFlowName,
+      factors: progress.passed,
+      ...(progress.risk ? { risk: progress.risk.record } : {}),
+      at: now.toISOString(),
+    },
   };
-  const writes: StreamWrite[] = [
-    pending.write,
-    { streamId: authLogStream(pool.poolId, user.sub), events: withMetadata([logged], context, now), options: { expectedRevision: 'any' } },
-  ];
+  const entry = withMetadata([logged], context, now);
+  const writes: StreamWrite[] = [pending.write, { streamId: authLogStream(pool.poolId, user.sub), events: entry, options: { expectedRevision: 'any' } }];
   if (provenDevice) writes.push(s.devices.authenticatedWrite(pool.poolId, user.sub, provenDevice, context, now));
   try {
     await s.store.appendMany(writes);
@@ -148,6 +162,7 @@ async function finishSignIn(s: SignInServices, at: SignInContext, user: Existing
     if (error instanceof WrongExpectedRevisionError) throw new NotAuthorizedError('Invalid session for the user, session can only be used once.');
     throw error;
   }
+  if (progress.risk) await s.risk.notifyAfter({ pool, clientId: caller.clientId, user, context, now }, progress.risk, entry[0].metadata.eventId);
   const result = await s.tokens.finishSignIn(caller.client, user, pending, {
     source: provenDevice ? 'TokenGeneration_AuthenticateDevice' : 'TokenGeneration_Authentication',
     newDeviceUsed: newDevice !== undefined,

@@ -169,8 +169,18 @@ export async function recordAndAnswer(
   }
   if (!user.exists) throw new Error('unreachable: a sign-in without a user did not fail');
   if (outcome.kind === 'challenge') return newPasswordChallenge(s, request, user, flow);
-  // The password passed: the second factor, the device and then tokens (sign-in-continuation.ts).
-  return continueSignIn(s, { ...request, flow }, user, firstFactorPassed(s, 'PASSWORD', request.parameters));
+  // The password passed: threat protection (a block is logged and thrown there), then the second
+  // factor, the device and tokens (sign-in-continuation.ts).
+  const risk = await s.risk.check({
+    pool: request.caller.pool,
+    clientId: request.caller.clientId,
+    user,
+    flow,
+    context: request.context,
+    now: request.now,
+    password: request.parameters.PASSWORD,
+  });
+  return continueSignIn(s, { ...request, flow }, user, { ...firstFactorPassed(s, 'PASSWORD', request.parameters), ...(risk ? { risk } : {}) });
 }
 
 /** NEW_PASSWORD_REQUIRED: the user must choose a password; the answer continues in the challenge registry. */

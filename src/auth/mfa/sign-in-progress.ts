@@ -1,4 +1,5 @@
 import type { MfaFactor } from '../../user-pools/user.events.js';
+import type { RiskProgress } from '../risk/sign-in-risk.js';
 
 /** A factor a sign-in has passed (the log names them; the tokens' `amr` says them in RFC 8176's words). */
 export type PassedFactor = 'PASSWORD' | MfaFactor | 'DEVICE' | 'WEB_AUTHN' | 'EMAIL_OTP_FIRST' | 'SMS_OTP';
@@ -19,6 +20,8 @@ export interface SignInProgress {
   choices?: string[];
   /** WEB_AUTHN: the assertion challenge handed out (base64url), checked against the client data. */
   webAuthnChallenge?: string;
+  /** Threat protection's assessment, written with the sign-in's log entry (and the MFA it asks for). */
+  risk?: RiskProgress;
 }
 
 const AMR: Record<PassedFactor, string> = {

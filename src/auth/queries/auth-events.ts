@@ -6,7 +6,8 @@ import { STORE } from '../../shared/ports.js';
 import { UseCaseQuery } from '../../shared/use-case.js';
 import { Pools } from '../../user-pools/pools.js';
 import { Users } from '../../user-pools/users.js';
-import { type AuthLogEvent, authLogStream } from '../auth-log.events.js';
+import { type AuthLogEvent, authLogStream, type SignInRisk } from '../auth-log.events.js';
+import { type AuthEventFeedbackRecorded, authFeedbackStream } from '../risk/feedback.events.js';
 
 /** One sign-in attempt as an admin sees it (AdminListUserAuthEvents). */
 export interface AuthEventView {
@@ -22,6 +23,10 @@ export interface AuthEventView {
   factors?: string[];
   clientIp?: string;
   userAgent?: string;
+  /** Threat protection's assessment (pools whose add-ons are on). */
+  risk?: SignInRisk;
+  /** The latest feedback given on the entry. */
+  feedback?: { value: 'Valid' | 'Invalid'; provider: 'User' | 'Admin'; at: string };
 }
 
 export interface AuthEventsInput {
@@ -61,6 +66,12 @@ export class ListUserAuthEventsHandler implements IQueryHandler<ListUserAuthEven
       from === undefined
         ? await this.store.readStream(stream)
         : await this.store.readStream(stream, { fromRevision: max0(from - BigInt(input.maxResults) + 1n), maxCount: input.maxResults });
+    const feedback = new Map(
+      ((await this.store.readStream(authFeedbackStream(pool.poolId, user.sub))) as RecordedEvent<AuthEventFeedbackRecorded>[]).map((f) => [
+        f.data.eventId,
+        { value: f.data.value, provider: f.data.provider, at: f.data.at },
+      ]),
+    );
     const page = window
       .filter((e) => from === undefined || e.revision <= from)
       .reverse()
@@ -68,7 +79,11 @@ export class ListUserAuthEventsHandler implements IQueryHandler<ListUserAuthEven
 
     // 3. Views, and a token while older events remain.
     const oldest = page[page.length - 1];
-    const events = page.map((e) => toView(e as RecordedEvent<AuthLogEvent>));
+    const events = page.map((e) => {
+      const view = toView(e as RecordedEvent<AuthLogEvent>);
+      const given = feedback.get(view.eventId);
+      return given ? { ...view, feedback: given } : view;
+    });
     return oldest && oldest.revision > 0n ? { events, nextToken: encodeToken(user.sub, oldest.revision - 1n) } : { events };
   }
 }
@@ -82,6 +97,7 @@ function toView(event: RecordedEvent<AuthLogEvent>): AuthEventView {
     outcome: event.type === 'SignInSucceeded' ? 'pass' : 'fail',
     passwordOk: event.type === 'SignInSucceeded' || !PASSWORD_NOT_OK.has(event.data.reason),
     ...factorsOf(event),
+    ...(event.data.risk ? { risk: event.data.risk } : {}),
     ...(metadata.clientIp ? { clientIp: metadata.clientIp } : {}),
     ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
   };

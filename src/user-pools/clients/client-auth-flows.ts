@@ -23,6 +23,10 @@ const isLegacy = (name: ExplicitAuthFlowName): name is LegacyAuthFlow => (LEGACY
  */
 export function authFlowSettings(names: readonly ExplicitAuthFlowName[]): Pick<ClientSettings, 'explicitAuthFlows' | 'legacyAuthFlows'> {
   const legacy = names.filter(isLegacy);
+  // Cognito: the client-token flow is for machines only, so it is the client's only flow.
+  if (names.includes('ALLOW_CLIENT_TOKEN_AUTH') && new Set(names).size > 1) {
+    throw new InvalidParameterError('ALLOW_CLIENT_TOKEN_AUTH can not be selected along with other ExplicitAuthFlows.');
+  }
   if (legacy.length === 0) return { explicitAuthFlows: names as AuthFlow[] };
   if (legacy.length !== names.length) {
     throw new InvalidParameterError('ExplicitAuthFlows values with the ALLOW_ prefix cannot be used together with values without the ALLOW_ prefix.');

@@ -2,7 +2,14 @@ import type { ClientSecretEvent } from './client-secret.events.js';
 
 /** Sign-in flows an app client may use (Cognito's ExplicitAuthFlows). */
 export type AuthFlow =
-  'ALLOW_USER_PASSWORD_AUTH' | 'ALLOW_ADMIN_USER_PASSWORD_AUTH' | 'ALLOW_REFRESH_TOKEN_AUTH' | 'ALLOW_USER_SRP_AUTH' | 'ALLOW_CUSTOM_AUTH' | 'ALLOW_USER_AUTH';
+  | 'ALLOW_USER_PASSWORD_AUTH'
+  | 'ALLOW_ADMIN_USER_PASSWORD_AUTH'
+  | 'ALLOW_REFRESH_TOKEN_AUTH'
+  | 'ALLOW_USER_SRP_AUTH'
+  | 'ALLOW_CUSTOM_AUTH'
+  | 'ALLOW_USER_AUTH'
+  /** GetClientToken (machine-to-machine): only alone, and only for a client with a secret. */
+  | 'ALLOW_CLIENT_TOKEN_AUTH';
 
 /** Names from before the ALLOW_* flows; Cognito still accepts them (alone) and describes them as given. */
 export type LegacyAuthFlow = 'ADMIN_NO_SRP_AUTH' | 'CUSTOM_AUTH_FLOW_ONLY' | 'USER_PASSWORD_AUTH';

@@ -8,6 +8,7 @@ import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { Codes } from '../codes.js';
 import { passwordCredentials } from '../credentials.js';
 import { assertPasswordPolicy, type PasswordPolicy, reusesRecentPassword } from '../password-policy.js';
+import { CompromisedPasswordCheck } from '../risk/password-check.js';
 import { TokenCallers } from '../self-service.js';
 import type { UserState } from '../user.decider.js';
 import { Users } from '../users.js';
@@ -37,6 +38,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
     @Inject(HASHER) private readonly hasher: PasswordHashing,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TRIGGERS) private readonly triggers: Triggers,
+    private readonly compromised: CompromisedPasswordCheck,
   ) {}
 
   async execute({ input, context }: ConfirmForgotPasswordCommand): Promise<void> {
@@ -47,6 +49,7 @@ export class ConfirmForgotPasswordHandler implements ICommandHandler<ConfirmForg
         ? new CodeMismatchError('Invalid verification code provided, please try again.')
         : new UserNotFoundError('User does not exist.');
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
+    await this.compromised.refuseCompromised(pool, caller?.clientId, 'PASSWORD_CHANGE', input.password);
     const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, found.user.username, input.password);
     const now = this.clock.now();
     const { state: after } = await this.users.run({
@@ -83,12 +86,14 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePasswordComm
     private readonly users: Users,
     @Inject(HASHER) private readonly hasher: PasswordHashing,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly compromised: CompromisedPasswordCheck,
   ) {}
 
   async execute({ input, context }: ChangePasswordCommand): Promise<void> {
     const { streamId, caller, user, context: asUser } = await this.callers.resolve(input.accessToken, context);
     const { pool } = caller;
     assertPasswordPolicy(input.proposed, pool.settings.passwordPolicy);
+    await this.compromised.refuseCompromised(pool, caller.clientId, 'PASSWORD_CHANGE', input.proposed);
     const { passwordHash: newPasswordHash, srp } = await passwordCredentials(this.hasher, pool.poolId, user.username, input.proposed);
     const now = this.clock.now();
     await this.users.run({

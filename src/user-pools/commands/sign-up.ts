@@ -12,6 +12,7 @@ import { AppClients, type ViaClient } from '../clients/app-clients.js';
 import { signUpCodeTarget } from '../code-targets.js';
 import { type CodeDeliveryDetails, Codes } from '../codes.js';
 import { assertPasswordPolicy } from '../password-policy.js';
+import { CompromisedPasswordCheck } from '../risk/password-check.js';
 import { effectiveSchema } from '../schema.js';
 import { userStream } from '../user.events.js';
 import { SignUpSessions } from '../sign-up-sessions.js';
@@ -49,6 +50,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     @Inject(IDS) private readonly ids: Ids,
     @Inject(TRIGGERS) private readonly triggers: Triggers,
     private readonly signUpSessions: SignUpSessions,
+    private readonly compromised: CompromisedPasswordCheck,
   ) {}
 
   async execute({ input, context }: SignUpCommand): Promise<SignUpResult> {
@@ -61,6 +63,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand> {
     const identity = signUpIdentity(pool.settings, input.username, input.attributes, sub);
     const attributes = validateAttributes(identity.attributes, effectiveSchema(pool.settings.schema));
     assertPasswordPolicy(input.password, pool.settings.passwordPolicy);
+    await this.compromised.refuseCompromised(pool, caller?.clientId, 'SIGN_UP', input.password);
 
     // 2. The pre sign-up hook may refuse (nothing is written), confirm the user and verify contacts.
     const hook = await this.triggers.invoke({

@@ -10,8 +10,9 @@ const MAX_RESULTS = 60;
 const DEVICE_NAME_LENGTH = 128;
 
 /**
- * AdminListUserAuthEvents. Risk scoring (threat protection) is not modelled, so every event
- * reports no risk, and there is no add-on to enable first as there is in Cognito.
+ * AdminListUserAuthEvents. Entries assessed by threat protection (pools whose UserPoolAddOns are
+ * on) show their risk; older entries, and those of pools without the add-on, show no risk. Unlike
+ * Cognito, pools without the add-on are answered too (their log is kept all the same).
  */
 export const adminListUserAuthEvents = action({
   auth: 'admin',
@@ -34,7 +35,10 @@ export const adminListUserAuthEvents = action({
         EventType: e.type,
         CreationDate: epochSeconds(e.at),
         EventResponse: e.outcome === 'pass' ? 'Pass' : 'Fail',
-        EventRisk: { RiskDecision: 'NoRisk', RiskLevel: 'Low', CompromisedCredentialsDetected: false },
+        EventRisk: e.risk
+          ? { RiskDecision: e.risk.decision, ...(e.risk.level ? { RiskLevel: e.risk.level } : {}), CompromisedCredentialsDetected: e.risk.compromised }
+          : { RiskDecision: 'NoRisk', RiskLevel: 'Low', CompromisedCredentialsDetected: false },
+        ...(e.feedback ? { EventFeedback: { FeedbackValue: e.feedback.value, Provider: e.feedback.provider, FeedbackDate: epochSeconds(e.feedback.at) } } : {}),
         ChallengeResponses: [
           { ChallengeName: 'Password', ChallengeResponse: e.passwordOk ? 'Success' : 'Failure' },
           ...(e.mfa ? [{ ChallengeName: 'Mfa', ChallengeResponse: e.mfa === 'pass' ? 'Success' : 'Failure' }] : []),

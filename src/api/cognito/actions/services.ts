@@ -55,6 +55,9 @@ import { LIMITS_ACTIONS } from './limits.actions.js';
 import { LOG_DELIVERY_ACTIONS } from './log-delivery.actions.js';
 import { DOMAIN_ACTIONS } from './domain.actions.js';
 import { RESOURCE_SERVER_ACTIONS } from './resource-server.actions.js';
+import { RISK_ACTIONS } from './risk.actions.js';
+import { getClientToken } from './client-token.actions.js';
+import { adminDeleteSoftwareToken } from './admin-software-token.actions.js';
 import { IDENTITY_PROVIDER_ACTIONS } from './identity-provider.actions.js';
 import { SIGNING_CERTIFICATE_ACTIONS } from './signing-certificate.actions.js';
 import { IDENTITY_SERVICES } from '../identity/services.js';
@@ -126,6 +129,9 @@ export const COGNITO_SERVICES: Record<string, CognitoService> = {
       ...LOG_DELIVERY_ACTIONS,
       ...DOMAIN_ACTIONS,
       ...RESOURCE_SERVER_ACTIONS,
+      ...RISK_ACTIONS,
+      GetClientToken: getClientToken,
+      AdminDeleteSoftwareToken: adminDeleteSoftwareToken,
       ...IDENTITY_PROVIDER_ACTIONS,
       ...SIGNING_CERTIFICATE_ACTIONS,
     },

@@ -34,6 +34,7 @@ export const clientSettingsInput = z.object({
         'ALLOW_USER_SRP_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
         'ALLOW_USER_AUTH',
+        'ALLOW_CLIENT_TOKEN_AUTH',
       ]),
     )
     .optional(),

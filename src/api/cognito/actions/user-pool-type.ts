@@ -143,6 +143,13 @@ export const mutableSettingsInput = z.object({
   EmailVerificationSubject: emailSubject.optional(),
   VerificationMessageTemplate: verificationMessageTemplate.optional(),
   SmsAuthenticationMessage: smsCodeMessage.optional(),
+  UserPoolAddOns: z
+    .object({
+      AdvancedSecurityMode: z.enum(['OFF', 'AUDIT', 'ENFORCED']),
+      AdvancedSecurityAdditionalFlows: z.object({ CustomAuthMode: z.enum(['AUDIT', 'ENFORCED']).optional() }).optional(),
+    })
+    .optional(),
+  UserPoolTier: z.enum(['LITE', 'ESSENTIALS', 'PLUS']).optional(),
 });
 
 /** Cognito's members to our settings; members left out stay undefined so the command applies the defaults. */
@@ -176,6 +183,11 @@ export function toMutableSettings(input: z.infer<typeof mutableSettingsInput>): 
       challengeRequiredOnNewDevice: input.DeviceConfiguration.ChallengeRequiredOnNewDevice,
       deviceOnlyRememberedOnUserPrompt: input.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt,
     },
+    userPoolAddOns: input.UserPoolAddOns && {
+      advancedSecurityMode: input.UserPoolAddOns.AdvancedSecurityMode,
+      customAuthMode: input.UserPoolAddOns.AdvancedSecurityAdditionalFlows?.CustomAuthMode,
+    },
+    userPoolTier: input.UserPoolTier,
   };
 }
 
@@ -266,6 +278,16 @@ export function toUserPoolType(pool: CreatedUserPool, accountId: string) {
     ...(pool.accountRecovery
       ? { AccountRecoverySetting: { RecoveryMechanisms: pool.accountRecovery.map((o) => ({ Priority: o.priority, Name: o.name })) } }
       : {}),
+    // Shown when the pool set them (a pool that never did is on Cognito's defaults: OFF, ESSENTIALS).
+    ...(pool.userPoolAddOns
+      ? {
+          UserPoolAddOns: {
+            AdvancedSecurityMode: pool.userPoolAddOns.advancedSecurityMode,
+            ...(pool.userPoolAddOns.customAuthMode ? { AdvancedSecurityAdditionalFlows: { CustomAuthMode: pool.userPoolAddOns.customAuthMode } } : {}),
+          },
+        }
+      : {}),
+    ...(pool.userPoolTier ? { UserPoolTier: pool.userPoolTier } : {}),
   };
 }
 
