@@ -12,6 +12,7 @@ import { type DomainView, domainBasePath } from '../user-pools/oauth/domain.use-
 import { familyOf } from './accounts.js';
 import { OAuthArtifacts } from './artifacts.js';
 import { clientMetadata } from './client-metadata.js';
+import { asksForExternalIdp, installFederationPrompt } from './federation-finish.js';
 import { requestContext } from './context.js';
 import { oauthError, registerGrants } from './grants.js';
 import { installImplicit, isImplicit } from './implicit.js';
@@ -122,8 +123,16 @@ export class PoolProviders {
           if (!allowed) throw new errors.UnauthorizedClient(`the client may not use response_type=${isImplicit(ctx) ? 'token' : 'code'}`);
         },
         cairn_implicit: () => undefined,
+        // Cognito's federation parameters: the request goes to that IdP instead of the login page.
+        identity_provider: () => undefined,
+        idp_identifier: () => undefined,
       },
-      interactions: { url: (_ctx, interaction) => `${basePath}/login?i=${encodeURIComponent(interaction.uid)}` },
+      interactions: {
+        url: (_ctx, interaction) =>
+          asksForExternalIdp(interaction.params)
+            ? `${basePath}/oauth2/federate?i=${encodeURIComponent(interaction.uid)}`
+            : `${basePath}/login?i=${encodeURIComponent(interaction.uid)}`,
+      },
       renderError: (ctx, out) => renderErrorPage(ctx, out),
       cookies: {
         names: { session: 'cairn_session', interaction: 'cairn_interaction', resume: 'cairn_resume' },
@@ -153,6 +162,7 @@ export class PoolProviders {
       jwks: { keys: [PROVIDER_KEY as never] },
     };
     const provider = new Provider(`${this.settings.publicBaseUrl}/${poolId}`, configuration);
+    installFederationPrompt(provider);
     registerGrants(provider, poolId, this.commands, artifacts);
     installImplicit(provider, poolId, this.commands, artifacts);
     return provider;

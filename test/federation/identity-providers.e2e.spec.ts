@@ -1,4 +1,8 @@
 import {
+  AdminCreateUserCommand,
+  AdminDisableProviderForUserCommand,
+  AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -219,5 +223,72 @@ describe('identity providers through the Cognito API', () => {
     expect((await rejection(admin.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google' })))).name).toBe(
       'ResourceNotFoundException',
     );
+  });
+
+  test('AdminLinkProviderForUser links an external identity to a native user once; AdminDisableProviderForUser unlinks it', async () => {
+    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'olga', MessageAction: 'SUPPRESS' }));
+    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'pavel', MessageAction: 'SUPPRESS' }));
+    const link = (destination: string, value: string, provider = 'Corporate', attribute = 'Cognito_Subject') =>
+      admin.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: destination },
+          SourceUser: { ProviderName: provider, ProviderAttributeName: attribute, ProviderAttributeValue: value },
+        }),
+      );
+    await link('olga', 'olga-at-corp');
+    const olga = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'olga' }));
+    const identities = JSON.parse(olga.UserAttributes!.find((a) => a.Name === 'identities')!.Value!) as Array<Record<string, unknown>>;
+    expect(identities).toEqual([
+      { userId: 'olga-at-corp', providerName: 'Corporate', providerType: 'OIDC', issuer: null, primary: false, dateCreated: expect.any(Number) },
+    ]);
+    expect(olga.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    // Linking again is a no-op; the same identity for another user is taken.
+    await link('olga', 'olga-at-corp');
+    const taken = await rejection(link('pavel', 'olga-at-corp'));
+    expect([taken.name, taken.message]).toEqual(['AliasExistsException', 'Already found an entry for the provided username.']);
+
+    const noUser = await rejection(link('nobody', 'x'));
+    expect(noUser.name).toBe('UserNotFoundException');
+    const noProvider = await rejection(link('olga', 'x', 'Stranger'));
+    expect([noProvider.name, noProvider.message]).toEqual(['InvalidParameterException', `The provider Stranger does not exist for User Pool ${poolId}`]);
+    const cognitoSource = await rejection(link('olga', 'x', 'Cognito'));
+    expect(cognitoSource.name).toBe('InvalidParameterException');
+    const missing = await rejection(
+      admin.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'olga' },
+          SourceUser: {},
+        }),
+      ),
+    );
+    expect(missing.name).toBe('InvalidParameterException');
+    // By an attribute other than the subject (OIDC and SAML may).
+    await link('pavel', 'pavel@corp.example', 'Corporate', 'email');
+
+    await admin.send(
+      new AdminDisableProviderForUserCommand({
+        UserPoolId: poolId,
+        User: { ProviderName: 'Corporate', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'olga-at-corp' },
+      }),
+    );
+    const unlinked = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'olga' }));
+    expect(unlinked.UserAttributes?.find((a) => a.Name === 'identities')).toBeUndefined();
+    expect(unlinked.Enabled).toBe(true);
+    // Free again: another user may take it.
+    await link('pavel', 'olga-at-corp');
+    const gone = await rejection(
+      admin.send(
+        new AdminDisableProviderForUserCommand({
+          UserPoolId: poolId,
+          User: { ProviderName: 'Corporate', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'never-linked' },
+        }),
+      ),
+    );
+    expect(gone.name).toBe('UserNotFoundException');
+    // Five external identities per user at most (pavel has two).
+    for (const v of ['a', 'b', 'c']) await link('pavel', `extra-${v}`);
+    expect((await rejection(link('pavel', 'extra-d'))).name).toBe('LimitExceededException');
   });
 });

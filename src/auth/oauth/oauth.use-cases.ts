@@ -29,7 +29,8 @@ async function loadUser(store: EventStore, poolId: string, sub: string) {
 
 /** A user who may get tokens now: exists, enabled, confirmed (or must still set a password: the hosted pages ask first). */
 function signedInUser(user: Awaited<ReturnType<typeof loadUser>>): ExistingUserState | undefined {
-  return user.exists && user.enabled && user.status === 'CONFIRMED' ? user : undefined;
+  // A federated user (EXTERNAL_PROVIDER) signs in at its IdP; it is as signed in as a confirmed one.
+  return user.exists && user.enabled && (user.status === 'CONFIRMED' || user.status === 'EXTERNAL_PROVIDER') ? user : undefined;
 }
 
 export interface OAuthAccount {

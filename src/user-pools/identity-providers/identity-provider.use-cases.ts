@@ -4,7 +4,6 @@ import type { Secrets } from '../../crypto/secrets.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import type { Clock } from '../../shared/clock.js';
 import { handleCommand } from '../../shared/command-handler.js';
-import { fold } from '../../shared/decider.js';
 import { InvalidParameterError, ResourceNotFoundError } from '../../shared/domain-error.js';
 import { CLOCK, SECRETS, STORE } from '../../shared/ports.js';
 import type { RequestContext } from '../../shared/request-context.js';
@@ -18,7 +17,9 @@ import {
   type IdentityProvidersState,
   providerNotFound,
 } from './identity-provider.decider.js';
-import { type IdentityProviderEvent, identityProvidersStream, type IdentityProviderType } from './identity-provider.events.js';
+import { identityProvidersStream, type IdentityProviderType } from './identity-provider.events.js';
+import { PROVIDER_LINK_HANDLERS } from './provider-links.use-cases.js';
+import { loadIdentityProviders } from './identity-provider.repository.js';
 import { checkProviderName, completeProviderDetails, defaultAttributeMapping, SECRET_DETAIL_KEYS, splitSecrets } from './provider-details.js';
 
 /** A provider as Describe answers it: ProviderDetails whole (secrets included, as Cognito returns them to admins). */
@@ -33,10 +34,7 @@ export interface IdentityProviderView {
   updatedAt: string;
 }
 
-/** A pool's providers, from their stream (always current). */
-export async function loadIdentityProviders(store: EventStore, poolId: string): Promise<IdentityProvidersState> {
-  return fold(identityProviderDecider, (await store.readStream(identityProvidersStream(poolId))) as never as IdentityProviderEvent[]);
-}
+export { loadIdentityProviders };
 
 const sealContext = (poolId: string, name: string, key: string) => `identity-provider:${poolId}:${name}:${key}`;
 
@@ -246,6 +244,7 @@ export async function identityProviderNames(store: EventStore, poolId: string): 
 }
 
 export const IDENTITY_PROVIDER_HANDLERS = [
+  ...PROVIDER_LINK_HANDLERS,
   CreateIdentityProviderHandler,
   UpdateIdentityProviderHandler,
   DeleteIdentityProviderHandler,

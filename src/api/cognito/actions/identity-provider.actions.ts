@@ -8,7 +8,15 @@ import {
   ListIdentityProvidersQuery,
   UpdateIdentityProviderCommand,
 } from '../../../user-pools/identity-providers/identity-provider.use-cases.js';
+import {
+  AdminDisableProviderForUserCommand,
+  AdminLinkProviderForUserCommand,
+  type ProviderUser,
+} from '../../../user-pools/identity-providers/provider-links.use-cases.js';
+import { InvalidParameterError } from '../../../shared/domain-error.js';
 import { epochSeconds } from '../account.js';
+
+const invalid = (message: string) => new InvalidParameterError(message);
 import { action } from '../cognito-action.js';
 import { nextToken, userPoolId } from './members.js';
 
@@ -148,7 +156,52 @@ export const listIdentityProviders = action({
   },
 });
 
+// ProviderUserIdentifierType.
+const providerUser = z.object({
+  ProviderName: providerName.optional(),
+  ProviderAttributeName: z.string().min(1).max(256).optional(),
+  ProviderAttributeValue: z.string().min(1).max(2048).optional(),
+});
+
+function toProviderUser(member: string, u: z.infer<typeof providerUser>): ProviderUser {
+  if (!u.ProviderName || !u.ProviderAttributeValue) throw invalid(`${member} must name a ProviderName and a ProviderAttributeValue.`);
+  return {
+    providerName: u.ProviderName,
+    attributeValue: u.ProviderAttributeValue,
+    ...(u.ProviderAttributeName ? { attributeName: u.ProviderAttributeName } : {}),
+  };
+}
+
+export const adminLinkProviderForUser = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, DestinationUser: providerUser, SourceUser: providerUser }),
+  async handle(input, ctx) {
+    await ctx.commands.execute(
+      new AdminLinkProviderForUserCommand(
+        {
+          poolId: input.UserPoolId,
+          destination: toProviderUser('DestinationUser', input.DestinationUser),
+          source: toProviderUser('SourceUser', input.SourceUser),
+        },
+        ctx.request,
+      ),
+    );
+    return {};
+  },
+});
+
+export const adminDisableProviderForUser = action({
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, User: providerUser }),
+  async handle(input, ctx) {
+    await ctx.commands.execute(new AdminDisableProviderForUserCommand({ poolId: input.UserPoolId, user: toProviderUser('User', input.User) }, ctx.request));
+    return {};
+  },
+});
+
 export const IDENTITY_PROVIDER_ACTIONS = {
+  AdminLinkProviderForUser: adminLinkProviderForUser,
+  AdminDisableProviderForUser: adminDisableProviderForUser,
   CreateIdentityProvider: createIdentityProvider,
   UpdateIdentityProvider: updateIdentityProvider,
   DescribeIdentityProvider: describeIdentityProvider,
