@@ -14,8 +14,7 @@ import { sdkClient } from './support.js';
  * routing one of them without removing it here fails too. An entry of another issue that gets
  * routed is tolerated (its owner removes it), so parallel work does not break this test.
  */
-const STILL_UNROUTED: Record<string, string> = {
-};
+const STILL_UNROUTED: Record<string, string> = {};
 
 /** Commands routed by issue 12's work so far (each has its own e2e test). */
 const ROUTED_BY_ISSUE_12: string[] = [
