@@ -66,7 +66,8 @@ describe('GetClientToken and AdminDeleteSoftwareToken', () => {
     expect(client.ExplicitAuthFlows).toEqual(['ALLOW_CLIENT_TOKEN_AUTH']);
     const all = await machineCaller.send(new GetClientTokenCommand({ ClientId: client.ClientId, Secret: client.ClientSecret }));
     expect(all.ClientAuthenticationResult).toMatchObject({ TokenType: 'Bearer', ExpiresIn: 3600 });
-    const jwks = createRemoteJWKSet(new URL(`${app.url}/${poolId}/.well-known/jwks.json`));
+    // A generous timeout: the shared test machine can be slow to answer.
+    const jwks = createRemoteJWKSet(new URL(`${app.url}/${poolId}/.well-known/jwks.json`), { timeoutDuration: 60_000 });
     const { payload } = await jwtVerify(all.ClientAuthenticationResult!.AccessToken!, jwks, { issuer: `${app.url}/${poolId}` });
     expect(payload).toMatchObject({ sub: client.ClientId, client_id: client.ClientId, token_use: 'access', scope: 'inventory/read inventory/write' });
 
@@ -77,7 +78,7 @@ describe('GetClientToken and AdminDeleteSoftwareToken', () => {
 
   test("GetClientToken's errors: a wrong secret, a client without the flow or a secret, an unknown client, a scope it is not allowed", async () => {
     const client = await machine(['ALLOW_CLIENT_TOKEN_AUTH']);
-    const wrong = await rejection(machineCaller.send(new GetClientTokenCommand({ ClientId: client.ClientId, Secret: 'not-the-secret' })));
+    const wrong = await rejection(machineCaller.send(new GetClientTokenCommand({ ClientId: client.ClientId, Secret: 'notTheSecret123' })));
     expect([wrong.name, wrong.message]).toEqual(['NotAuthorizedException', `Unable to verify secret for client ${client.ClientId}`]);
     const users = await machine(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     const flow = await rejection(machineCaller.send(new GetClientTokenCommand({ ClientId: users.ClientId, Secret: users.ClientSecret })));
