@@ -101,7 +101,8 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     });
     expect(tracking.status).toBe(200);
     user = await signedInUser(app.url, poolId, clientId, 'ann');
-  });
+    // Two starts of the app and a dozen set-up calls: on a loaded machine, more than a test's default.
+  }, 300_000);
 
   afterAll(async () => {
     await app?.destroy();

@@ -27,7 +27,7 @@ interface CapabilityRoute {
   /** Success status; by default 200, and 204 (no content) for DELETE. */
   status?: number;
   /** A listing: `?limit=&cursor=` (GraphQL `first` / `after`) fill these members; the answer's cursor member becomes `nextCursor`. */
-  page?: { limit?: string; cursor: string; max: number; outCursor?: string };
+  page?: { limit?: string; cursor: string; max: number };
   /** An answer meaning that the resource does not exist (Cognito answers some of these with an empty object). */
   missing?: (answer: Record<string, unknown>) => boolean;
   /** false: a GraphQL field only; the REST form is served elsewhere (the role documents: src/api/cognito/identity/identity-http.route.ts). */
@@ -609,7 +609,19 @@ function resolve(route: CapabilityRoute): Capability {
 
 const NO_BODY = z.object({}).strict();
 
-export const CAPABILITIES: readonly Capability[] = ROUTES.map(resolve);
+/** Each route once, each field once: a repeated one would silently replace the other's handler. */
+function unique(routes: readonly CapabilityRoute[]): readonly CapabilityRoute[] {
+  for (const key of [(r: CapabilityRoute) => `${r.method} ${r.path}`, (r: CapabilityRoute) => r.field]) {
+    const seen = new Set<string>();
+    for (const r of routes) {
+      if (seen.has(key(r))) throw new Error(`capability ${key(r)} is declared twice`);
+      seen.add(key(r));
+    }
+  }
+  return routes;
+}
+
+export const CAPABILITIES: readonly Capability[] = unique(ROUTES).map(resolve);
 /** The routes this surface serves over REST (capabilities.controller.ts) and documents in the OpenAPI document. */
 export const REST_CAPABILITIES = CAPABILITIES.filter((c) => c.rest !== false);
 
@@ -639,7 +651,6 @@ export async function invokeCapability(capability: Capability, call: CapabilityC
   const answer = (await capability.cognito.handle(parse(capability.cognito.input, input), ctx)) as Record<string, unknown>;
   if (capability.missing?.(answer)) throw new ResourceNotFoundError(`${capability.params.map((p) => call.params[p]).join(' ')} does not exist`);
   if (!page) return answer;
-  const out = page.outCursor ?? page.cursor;
-  const { [out]: next, ...rest } = answer;
+  const { [page.cursor]: next, ...rest } = answer;
   return { ...rest, ...(typeof next === 'string' && next !== '' ? { nextCursor: next } : {}) };
 }
