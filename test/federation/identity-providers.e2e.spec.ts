@@ -35,7 +35,8 @@ describe('identity providers through the Cognito API', () => {
     app = await startApp('pglite');
     admin = sdkClient(app.url);
     poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'federation-crud' }))).UserPool!.Id!;
-  });
+    // Starting the app on a busy machine may take longer than a test's default.
+  }, 300_000);
   afterAll(() => app.destroy());
 
   test('an OIDC provider is created with Cognito’s defaults, described with its details, found by identifier', async () => {
