@@ -19,6 +19,7 @@ import { PoolCustomScopesQuery } from '../user-pools/oauth/resource-server.use-c
 import { contextOf, type AuthenticatedRequest } from '../api/rest/request-context.js';
 import { familyOf, signInAmr } from './accounts.js';
 import { PoolProviders } from './pool-providers.js';
+import { SamlRoute } from './saml.route.js';
 import { oauthRequest } from './request-scope.js';
 
 const PAGES: PageName[] = ['login', 'signup', 'confirmUser', 'forgotPassword', 'confirmForgotPassword'];
@@ -45,6 +46,7 @@ export class OAuthRoute implements OnModuleInit {
     private readonly providers: PoolProviders,
     private readonly pages: HostedPages,
     @Inject(LOG) private readonly log: Log,
+    private readonly saml: SamlRoute,
   ) {}
 
   onModuleInit(): void {
@@ -217,6 +219,9 @@ export class OAuthRoute implements OnModuleInit {
     const ctx = provider.createContext(request.raw, reply.raw as ServerResponse);
     const session = await provider.Session.get(ctx as never);
     const family = familyOf(session.amr);
+    // A sign-in through a SAML IdP with IDPSignout: on to the IdP's single logout first (it comes back to /saml2/logout).
+    const idpLogout = family ? await this.saml.idpLogout(domain, family, location, this.context(request)) : undefined;
+    if (idpLogout) location = idpLogout;
     if (family) await this.commands.execute(new RevokeOAuthFamiliesCommand({ familyIds: [family] }, this.context(request)));
     if (session.accountId) await session.destroy();
     ctx.cookies.set(provider.cookieName('session'), null, { path: basePath, signed: true } as never);

@@ -10,7 +10,7 @@ import {
   verifyLogoutRedirect,
   verifyResponse,
 } from '../../src/auth/federation/saml/saml-service-provider.js';
-import { type SamlIdp, startSamlIdp } from '../fixtures/saml-idp.js';
+import { type SamlIdp, selfSigned, startSamlIdp } from '../fixtures/saml-idp.js';
 
 /** The service provider's checks against a SAML IdP played by the test (signed with xml-crypto), without the rest of the app. */
 describe('SAML service provider (node-saml) against a test IdP', () => {
@@ -124,5 +124,29 @@ describe('SAML service provider (node-saml) against a test IdP', () => {
     await expect(verifyLogoutRedirect(config, endpoints, keys, forged, raw.replace('RelayState=back', 'RelayState=elsewhere'))).rejects.toBeInstanceOf(
       SamlRejectedError,
     );
+  });
+  test('EncryptedResponses: an assertion encrypted to the pool certificate is decrypted and verified; unencrypted or for another key, refused', async () => {
+    const sp = await selfSigned('sp');
+    const spKeys = { privateKeyPem: sp.keyPem, certificatePem: sp.certPem };
+    const encrypted = { ...config, encryptedResponses: true };
+    const verified = await verifyResponse(
+      encrypted,
+      endpoints,
+      spKeys,
+      await idp.response({ ...base, encryptTo: sp.certPem }),
+      { kind: 'SP', requestId: '_req1' },
+      Date.now(),
+    );
+    expect(verified.nameId).toBe('alice@idp.example');
+    await expect(verifyResponse(encrypted, endpoints, spKeys, await idp.response(base), { kind: 'SP', requestId: '_req1' }, Date.now())).rejects.toThrow(
+      'the assertion must be encrypted',
+    );
+    const other = await selfSigned('other');
+    await expect(
+      verifyResponse(encrypted, endpoints, spKeys, await idp.response({ ...base, encryptTo: other.certPem }), { kind: 'SP', requestId: '_req1' }, Date.now()),
+    ).rejects.toBeInstanceOf(SamlRejectedError);
+    await expect(
+      verifyResponse(config, endpoints, spKeys, await idp.response({ ...base, encryptTo: sp.certPem }), { kind: 'SP', requestId: '_req1' }, Date.now()),
+    ).rejects.toThrow('the identity provider is not configured for encrypted responses');
   });
 });

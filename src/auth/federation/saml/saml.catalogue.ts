@@ -37,7 +37,7 @@ export const SAML_CATALOGUE: {
     },
   },
   SamlSessionStarted: {
-    stream: 'samlsession-<poolId>-<familyId>',
+    stream: 'samlsubject-<poolId>-<key>',
     description: "A sign-in through a SAML identity provider: the IdP's NameID and SessionIndex behind the sign-in's refresh-token family, for single logout.",
     secretFields: [],
     example: {
@@ -51,7 +51,7 @@ export const SAML_CATALOGUE: {
     },
   },
   SamlSessionEnded: {
-    stream: 'samlsession-<poolId>-<familyId>',
+    stream: 'samlsubject-<poolId>-<key>',
     description: 'A SAML sign-in ended by single logout: signed out at /logout with a LogoutRequest to the IdP (SP), or by a LogoutRequest from the IdP (IDP).',
     secretFields: [],
     example: { poolId: 'us-east-1_AbCdEfGhI', familyId: '0192f3b4-7c1d-7e0a-9b2c-3d4e5f607182', endedAt: '2026-01-01T01:00:00.000Z', by: 'SP' },

@@ -48,22 +48,25 @@ export const samlAssertionDecider: Decider<SamlAssertionCommand, SamlAssertionEv
   },
 };
 
-/** The IdP session behind one sign-in: started once, ended once. */
+/** The IdP sessions of one subject (NameID) of one provider: each sign-in starts one, single logout ends them. */
 export type SamlSessionCommand =
-  { type: 'StartSession'; session: SamlSessionStarted['data'] } | { type: 'EndSession'; poolId: string; familyId: string; now: string; by: 'SP' | 'IDP' };
+  | { type: 'StartSession'; session: SamlSessionStarted['data'] }
+  | { type: 'EndSessions'; poolId: string; familyIds: readonly string[]; now: string; by: 'SP' | 'IDP' };
 export interface SamlSessionState {
-  session?: SamlSessionStarted['data'];
-  ended: boolean;
+  /** familyId → the session, while not ended. */
+  open: Record<string, SamlSessionStarted['data']>;
 }
 
 export const samlSessionDecider: Decider<SamlSessionCommand, SamlSessionEvent, SamlSessionState> = {
-  initialState: () => ({ ended: false }),
+  initialState: () => ({ open: {} }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'SamlSessionStarted':
-        return { session: event.data, ended: false };
-      case 'SamlSessionEnded':
-        return { ...state, ended: true };
+        return { open: { ...state.open, [event.data.familyId]: event.data } };
+      case 'SamlSessionEnded': {
+        const { [event.data.familyId]: _ended, ...open } = state.open;
+        return { open };
+      }
       default:
         return state;
     }
@@ -71,10 +74,11 @@ export const samlSessionDecider: Decider<SamlSessionCommand, SamlSessionEvent, S
   decide(command, state) {
     switch (command.type) {
       case 'StartSession':
-        return state.session ? [] : [{ type: 'SamlSessionStarted', data: command.session }];
-      case 'EndSession':
-        if (!state.session || state.ended) return [];
-        return [{ type: 'SamlSessionEnded', data: { poolId: command.poolId, familyId: command.familyId, endedAt: command.now, by: command.by } }];
+        return state.open[command.session.familyId] ? [] : [{ type: 'SamlSessionStarted', data: command.session }];
+      case 'EndSessions':
+        return command.familyIds
+          .filter((familyId) => state.open[familyId])
+          .map((familyId) => ({ type: 'SamlSessionEnded' as const, data: { poolId: command.poolId, familyId, endedAt: command.now, by: command.by } }));
       default:
         return unreachable(command);
     }

@@ -64,6 +64,6 @@ export type SamlEvent = SamlCertificateEvent | SamlAssertionEvent | SamlSessionE
 
 export const samlCertificateStream = (poolId: string) => `samlcert-${poolId}`;
 export const samlAssertionStream = (poolId: string, key: string) => `samlassertion-${poolId}-${key}`;
-export const samlSessionStream = (poolId: string, familyId: string) => `samlsession-${poolId}-${familyId}`;
+export const samlSubjectStream = (poolId: string, key: string) => `samlsubject-${poolId}-${key}`;
 /** Associated data of the private key's ciphertext: it cannot be moved to another pool. */
 export const samlKeyContext = (poolId: string) => `saml-signing-key:${poolId}`;

@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { SamlCertificates } from './saml-certificates.js';
 import { GetSigningCertificateHandler } from './signing-certificate.use-cases.js';
+import { SamlProviders } from './saml-providers.js';
+import { SAML_USE_CASES } from './saml.use-cases.js';
 
 /** SAML 2.0 federation: the pools' signing certificates and the SAML use cases (spread into AUTH_PROVIDERS). */
-export const SAML_PROVIDERS: Provider[] = [SamlCertificates, GetSigningCertificateHandler];
+export const SAML_PROVIDERS: Provider[] = [SamlCertificates, SamlProviders, GetSigningCertificateHandler, ...SAML_USE_CASES];
