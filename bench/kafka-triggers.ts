@@ -25,7 +25,7 @@ import { distribution, markdownTable, ms, num, ratio, type Distribution } from '
 
 const VARIANTS = ['none', 'module', 'kafka'] as const;
 type Variant = (typeof VARIANTS)[number];
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SEQ_MS = scaled(4_000);
 const CONC_MS = scaled(4_000);
 const WARMUP_MS = scaled(1_000);
@@ -57,6 +57,7 @@ interface Measured {
   sequential: Record<Variant, ClosedLoopResult[]>;
   concurrent: Record<Variant, ClosedLoopResult[]>;
   invoke: Record<'module' | 'kafka', Distribution[]>;
+  invokeFailures: Record<'module' | 'kafka', number>;
 }
 
 export async function benchKafkaTriggers(): Promise<void> {
@@ -120,6 +121,7 @@ export async function benchKafkaTriggers(): Promise<void> {
       sequential: { none: [], module: [], kafka: [] },
       concurrent: { none: [], module: [], kafka: [] },
       invoke: { module: [], kafka: [] },
+      invokeFailures: { module: 0, kafka: 0 },
     };
     const invokeOnce = (variant: 'module' | 'kafka') =>
       app!.platform.triggers.invoke({
@@ -144,8 +146,12 @@ export async function benchKafkaTriggers(): Promise<void> {
         const times: number[] = [];
         for (let i = 0; i < INVOKES; i++) {
           const t0 = performance.now();
-          await invokeOnce(variant);
-          times.push(performance.now() - t0);
+          try {
+            await invokeOnce(variant);
+            times.push(performance.now() - t0);
+          } catch {
+            measured.invokeFailures[variant]++; // past the deadline (UnexpectedLambdaException): counted, not timed
+          }
         }
         measured.invoke[variant].push(distribution(times));
       }
@@ -190,6 +196,7 @@ function report(machine: Awaited<ReturnType<typeof machineInfo>>, m: Measured): 
     v === 'module' ? 'in-process module' : 'Kafka request/reply',
     m.invoke[v].map((d) => `${ms(d.p50)} / ${ms(d.p99)}`).join('; '),
     v === 'kafka' ? `**${ratio(inv('kafka').p50, inv('module').p50)}**` : '1.00×',
+    String(m.invokeFailures[v]),
   ]);
   const seqRef = all(m.sequential.none);
   const seqKafka = all(m.sequential.kafka);
@@ -210,9 +217,15 @@ ${table('concurrent')}
 
 The hook call alone (\`Triggers.invoke\`, PreSignUp, ${num(INVOKES)} sequential calls per round; p50 / p99 per round):
 
-${markdownTable(['Transport', 'p50 / p99 per round', 'p50 ratio to in-process'], invokeRows)}
+${markdownTable(['Transport', 'p50 / p99 per round', 'p50 ratio to in-process', 'Past the deadline'], invokeRows)}
 
 - Added latency of a pre sign-up hook over Kafka, sequential: **p50 ${ms(seqKafka.p50 - seqRef.p50)}, p99 ${ms(seqKafka.p99 - seqRef.p99)}** over a sign-up without a hook (p50 ${ms(seqRef.p50)}).
+
+**What this means / next steps**
+
+- A Kafka hook call is two produce round trips (the request, then the consumer's reply) and two consumer fetches (the SDK consumer's, then the service's reply reader), each with acks and fetch waits; the in-process module is a function call. The sign-up's own cost (argon2id, the append, the code) is the same in all three variants, so the difference of the latencies is the hook's.
+- The tail is the machine's: on a 2-core box shared with other test runs, the broker's JVM, the SDK consumer process and this process queue for CPU, and a hook round trip that waits behind them shows up in the p99 (and, past the 5 s deadline, as UnexpectedLambdaException, counted as failed).
+- Next steps: measure on a machine with idle cores, where the two round trips, not CPU queueing, bound the added latency; a sign-up path that waits on a hook should keep the hook consumer off the API instances' cores.
 `;
 }
 
