@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { EraseUserHandler } from './erasure/erase-user.js';
+import { ExportDeploymentHandler, ImportDeploymentHandler } from './export/export.use-cases.js';
 import { HistoryUsers } from './history-users.js';
 import { GroupMembersAsOfHandler, ListUsersAsOfHandler, UserAsOfHandler } from './queries/as-of.js';
 import { UserHistoryHandler } from './queries/user-history.js';
@@ -18,4 +19,6 @@ export const HISTORY_PROVIDERS: Provider[] = [
   GroupMembersAsOfHandler,
   VerifyLogHandler,
   EraseUserHandler,
+  ExportDeploymentHandler,
+  ImportDeploymentHandler,
 ];

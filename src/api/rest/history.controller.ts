@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { EraseUserCommand } from '../../history/erasure/erase-user.js';
+import { ExportDeploymentQuery, ImportDeploymentCommand } from '../../history/export/export.use-cases.js';
 import { GroupMembersAsOfQuery, ListUsersAsOfQuery, UserAsOfQuery } from '../../history/queries/as-of.js';
 import { UserHistoryQuery } from '../../history/queries/user-history.js';
 import { VerifyLogQuery } from '../../history/queries/verify-log.js';
@@ -93,6 +94,23 @@ export class HistoryController {
     );
   }
 
+  /** The deployment or one pool as a cairn-export file (JSON lines), secrets re-encrypted to the passphrase's key. */
+  @Post('admin/export')
+  @HttpCode(200)
+  @Header('content-type', 'application/x-ndjson')
+  export(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const b = parse(exportBody, body);
+    return this.queries.execute(new ExportDeploymentQuery({ passphrase: b.passphrase, ...(b.poolId ? { poolId: b.poolId } : {}) }, ctx));
+  }
+
+  /** Imports a cairn-export file into this deployment (which must not hold its pools yet). */
+  @Post('admin/import')
+  @HttpCode(200)
+  import(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const b = parse(importBody, body);
+    return this.commands.execute(new ImportDeploymentCommand(b, ctx));
+  }
+
   /** Reads the whole log: for operators and auditors, not for polling. */
   @Get('admin/log/verification')
   verify(@Ctx() ctx: RequestContext) {
@@ -144,6 +162,10 @@ export const userAsOfResponse = z.object({
   }),
 });
 export const usersAsOfResponse = z.object({ asOf, Users: z.array(userType), nextCursor: z.string().optional() });
+const passphrase = z.string().min(12).max(1024);
+export const exportBody = z.object({ passphrase, poolId: z.string().min(1).max(55).optional() }).strict();
+export const importBody = z.object({ passphrase, file: z.string().min(1) }).strict();
+export const importResponse = z.object({ events: z.number(), streams: z.number(), pools: z.array(z.string()) });
 export const erasureResponse = z.object({
   poolId: z.string(),
   sub: z.string(),
@@ -218,6 +240,22 @@ export const HISTORY_OPERATIONS = {
       errors: [404],
     },
   },
+  '/v1/admin/export': {
+    post: {
+      summary: 'Export the deployment or one pool (cairn-export JSON lines; secrets re-encrypted to a key derived from the passphrase; erased users left out)',
+      auth: 'admin',
+      body: exportBody,
+      ok: [200, 'The export file (application/x-ndjson)', z.string()],
+    },
+  },
+  '/v1/admin/import': {
+    post: {
+      summary: 'Import a cairn-export file into this deployment (its pools must not exist here)',
+      auth: 'admin',
+      body: importBody,
+      ok: [200, 'What was imported', importResponse],
+    },
+  },
   '/v1/admin/log/verification': {
     get: {
       summary: "Verify the log's hash chains and checkpoints (reads the whole log)",
@@ -227,5 +265,5 @@ export const HISTORY_OPERATIONS = {
   },
 } satisfies Record<
   string,
-  Partial<Record<'get' | 'post', { summary: string; auth: 'admin'; query?: z.ZodObject; ok: [number, string, z.ZodType]; errors?: number[] }>>
+  Partial<Record<'get' | 'post', { summary: string; auth: 'admin'; query?: z.ZodObject; body?: z.ZodType; ok: [number, string, z.ZodType]; errors?: number[] }>>
 >;
