@@ -34,6 +34,8 @@ import type { RiskEvent } from '../user-pools/risk/risk.events.js';
 import { FEEDBACK_CATALOGUE } from '../auth/risk/feedback.catalogue.js';
 import type { AuthEventFeedbackRecorded } from '../auth/risk/feedback.events.js';
 import { CUSTOM_AUTH_CATALOGUE } from '../auth/custom-auth.catalogue.js';
+import { ERASURE_CATALOGUE } from '../history/erasure/erasure.catalogue.js';
+import type { ErasureEvent } from '../history/erasure/erasure.events.js';
 import type { CustomAuthEvent } from '../auth/custom-auth.events.js';
 import type { DeviceEvent } from '../auth/devices/device.events.js';
 import { PASSKEY_CATALOGUE } from '../auth/webauthn/passkey.catalogue.js';
@@ -77,6 +79,7 @@ export type AnyEvent =
   | RiskEvent
   | AuthEventFeedbackRecorded
   | CustomAuthEvent
+  | ErasureEvent
   | DeviceEvent
   | PasskeyEvent
   | SamlEvent;
@@ -321,6 +324,7 @@ export const EVENT_CATALOGUE: { [T in AnyEvent['type']]: CatalogueEntry<Extract<
   ...RISK_CATALOGUE,
   ...FEEDBACK_CATALOGUE,
   ...CUSTOM_AUTH_CATALOGUE,
+  ...ERASURE_CATALOGUE,
   ...PASSKEY_CATALOGUE,
   ...SAML_CATALOGUE,
   GroupCreated: {

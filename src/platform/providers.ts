@@ -5,6 +5,7 @@ import { AdminKeys } from '../admin/admin-keys.js';
 import { SignInNameCache } from '../auth/sign-in-name-cache.js';
 import type { GlobalPosition } from '../event-store/event-store.port.js';
 import { CLOCK, DELIVERY, HASHER, IDS, LOG, READ_DB, READ_MODELS, type ReadModels, SECRETS, SETTINGS, type ServiceSettings, STORE } from '../shared/ports.js';
+import { DATA_KEYS } from '../history/erasure/erasure.ports.js';
 import { KeyRing } from '../tokens/key-ring.js';
 import { Metrics, metrics } from '../observability/metrics.js';
 import { OPS_SETTINGS, opsSettings } from '../observability/ports.js';
@@ -33,6 +34,7 @@ export function platformProviders(platform: Platform): Provider[] {
     { provide: DELIVERY, useValue: platform.delivery },
     { provide: TRIGGERS, useValue: platform.triggers },
     { provide: READ_DB, useValue: platform.db },
+    { provide: DATA_KEYS, useValue: platform.dataKeys },
     { provide: READ_MODELS, useValue: readModels(platform) },
     { provide: SETTINGS, useValue: settings },
     { provide: LOG, useValue: platform.logger },
