@@ -2965,6 +2965,30 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
     required: ['jobId', 'throughLine', 'succeeded', 'rejected', 'imported', 'skipped', 'failed', 'at'],
     additionalProperties: false,
   },
+  UserPersonalDataErased: {
+    type: 'object',
+    properties: {
+      poolId: {
+        type: 'string',
+      },
+      erasedSub: {
+        type: 'string',
+      },
+      hadKey: {
+        type: 'boolean',
+        description: 'Whether a data key existed (false: the user never had sealed data, e.g. erased before the envelope).',
+      },
+      plaintextEvents: {
+        type: ['number', 'null'],
+        description: "The user's events still holding personal data in clear (written before the envelope), or null when not counted (EventStoreDB).",
+      },
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['poolId', 'erasedSub', 'hadKey', 'plaintextEvents', 'at'],
+    additionalProperties: false,
+  },
   UserPoolClientCreated: {
     type: 'object',
     additionalProperties: false,
