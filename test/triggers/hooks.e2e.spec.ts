@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
@@ -362,6 +363,16 @@ describe.each<TransportName>(['module', 'webhook', 'kafka'])('trigger hooks over
       new ConfirmForgotPasswordCommand({ ClientId: pools.hooks.clientId, Username: carl, ConfirmationCode: resetCode, Password: 'Another-Horse-8!' }),
     );
     expect(seenFor('postConfirmation', carl).map((s) => s.triggerSource)).toEqual(['PostConfirmation_ConfirmSignUp', 'PostConfirmation_ConfirmForgotPassword']);
+
+    // AdminConfirmSignUp runs it too, with the call's ClientMetadata.
+    const dan = `dan-${unique()}`;
+    await signUp('hooks', dan, { email: `${dan}@other.example` });
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: pools.hooks.poolId, Username: dan, ClientMetadata: { by: 'support' } }));
+    expect(seenFor('postConfirmation', dan).map((s) => s.triggerSource)).toEqual(['PostConfirmation_ConfirmSignUp']);
+    expect(seenFor('postConfirmation', dan)[0].event.request).toMatchObject({
+      clientMetadata: { by: 'support' },
+      userAttributes: { 'cognito:user_status': 'CONFIRMED' },
+    });
 
     const failing = `fail-${unique()}`;
     await signUp('hooks', failing, { email: `fail-confirm-${failing}@other.example` });
