@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { PgDatabase } from '../../src/db/pg-database.js';
 import { PgliteDatabase } from '../../src/db/pglite-database.js';
 import type { SqlDatabase } from '../../src/db/sql.js';
+import { Secrets } from '../../src/crypto/secrets.js';
+import { loadOrCreateMasterKey } from '../../src/crypto/master-key.js';
+import { DataKeys } from '../../src/event-store/data-keys.js';
+import { PersonalDataEnvelope } from '../../src/event-store/personal-data-envelope.js';
 import { SqlEventStore } from '../../src/event-store/sql-event-store.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { USERS_TABLE, userDirectoryProjection } from '../../projections/user-directory/user-directory.projection.js';
@@ -117,7 +121,10 @@ describe.each(['pglite', 'postgres'] as const)('SIGKILL in the middle of a burst
         // 5. The directory as the restarted service left it equals a fresh rebuild.
         const snapshot = async () => (await db.query(`SELECT * FROM ${USERS_TABLE} ORDER BY pool_id, sub`)).rows;
         const before = await snapshot();
-        const runner = new ProjectionRunner(await SqlEventStore.open(db), db, [userDirectoryProjection]);
+        // The log seen as the service sees it: personal data opened with the data keys the service wrapped under its master key (kept in DATA_DIR).
+        const master = await loadOrCreateMasterKey({ dataDir, production: false });
+        const store = new PersonalDataEnvelope(await SqlEventStore.open(db), await DataKeys.open(db, new Secrets(master.key)));
+        const runner = new ProjectionRunner(store, db, [userDirectoryProjection]);
         await runner.start();
         await runner.ready();
         await runner.rebuild('user_directory');
