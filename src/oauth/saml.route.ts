@@ -22,6 +22,7 @@ import { DescribeUserPoolDomainQuery, type DomainView, domainBasePath } from '..
 import { contextOf, type AuthenticatedRequest } from '../api/rest/request-context.js';
 import { signInAmr } from './accounts.js';
 import { OAuthArtifacts } from './artifacts.js';
+import { finishFederatedLogin } from './federation-finish.js';
 import { PoolProviders } from './pool-providers.js';
 import { oauthRequest } from './request-scope.js';
 
@@ -212,11 +213,8 @@ export class SamlRoute implements OnModuleInit {
 
   /** The pending authorization request ends with this login (no cookie needed: the POST may be cross-site). */
   private async finish(reply: FastifyReply, provider: Provider, uid: string, answer: FederatedSignInAnswer): Promise<void> {
-    const interaction = await provider.Interaction.find(uid);
-    if (!interaction) return this.errorToApp(reply, {}, 'the sign-in request has expired');
-    interaction.result = { login: { accountId: answer.sub, ts: answer.authTime, amr: [signInAmr(answer.familyId)] } };
-    await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
-    void reply.header('cache-control', 'no-store').redirect(interaction.returnTo, 303);
+    if (!(await provider.Interaction.find(uid))) return this.errorToApp(reply, {}, 'the sign-in request has expired');
+    void reply.header('cache-control', 'no-store').redirect(await finishFederatedLogin(provider, uid, answer), 303);
   }
 
   /** IdP-initiated, second leg (a GET, so cookies are first-party): a login session for the sign-in, then /oauth2/authorize with RelayState's parameters. */

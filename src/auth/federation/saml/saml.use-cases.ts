@@ -4,6 +4,7 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Secrets } from '../../../crypto/secrets.js';
 import type { EventStore } from '../../../event-store/event-store.port.js';
+import type { RequestContext } from '../../../shared/request-context.js';
 import type { Clock } from '../../../shared/clock.js';
 import { handleCommand } from '../../../shared/command-handler.js';
 import { fold } from '../../../shared/decider.js';
@@ -198,6 +199,27 @@ const subjectKey = (secrets: Secrets, poolId: string, providerName: string, name
     .slice(0, 40);
 
 // ---------------------------------------------------------------------------------------------
+/** Ends SAML sessions of a subject's stream (by the SP's /logout or the IdP's LogoutRequest). */
+async function endSamlSessions(
+  store: EventStore,
+  streamId: string,
+  poolId: string,
+  familyIds: string[],
+  by: 'SP' | 'IDP',
+  now: Date,
+  context: RequestContext,
+): Promise<void> {
+  await handleCommand({
+    store,
+    streamId,
+    decider: samlSessionDecider,
+    context,
+    now,
+    retries: 3,
+    command: () => ({ type: 'EndSessions' as const, poolId, familyIds, now: now.toISOString(), by }),
+  });
+}
+
 /**
  * /logout of a sign-in made through a SAML IdP with IDPSignout "true": the IdP session is ended
  * here and the browser sent on with a signed LogoutRequest to the IdP's SLO URL (RelayState
@@ -225,16 +247,7 @@ export class StartSamlLogoutHandler implements ICommandHandler<StartSamlLogoutCo
     const session = state.open[input.familyId];
     if (!session) return {};
     const config = await this.providers.byName(site.poolId, session.providerName).catch(() => undefined);
-    const now = this.clock.now();
-    await handleCommand({
-      store: this.store,
-      streamId,
-      decider: samlSessionDecider,
-      context,
-      now,
-      retries: 3,
-      command: () => ({ type: 'EndSessions' as const, poolId: site.poolId, familyIds: [input.familyId], now: now.toISOString(), by: 'SP' as const }),
-    });
+    await endSamlSessions(this.store, streamId, site.poolId, [input.familyId], 'SP', this.clock.now(), context);
     if (!config?.idpSignout || !config.metadata.sloRedirectUrl) return {};
     const keys = await this.certificates.forPool(site.poolId, context);
     const url = await logoutRequestUrl(
@@ -299,16 +312,7 @@ export class SamlLogoutMessageHandler implements ICommandHandler<SamlLogoutMessa
       .filter((s) => !verified.subject.sessionIndex || !s.sessionIndex || s.sessionIndex === verified.subject.sessionIndex)
       .map((s) => s.familyId);
     if (familyIds.length > 0) {
-      const now = this.clock.now();
-      await handleCommand({
-        store: this.store,
-        streamId,
-        decider: samlSessionDecider,
-        context,
-        now,
-        retries: 3,
-        command: () => ({ type: 'EndSessions' as const, poolId: site.poolId, familyIds, now: now.toISOString(), by: 'IDP' as const }),
-      });
+      await endSamlSessions(this.store, streamId, site.poolId, familyIds, 'IDP', this.clock.now(), context);
       await this.commands.execute(new RevokeOAuthFamiliesCommand({ familyIds }, context));
     }
     const url = await logoutResponseUrl(config, site, keys, verified.profile, query.RelayState ?? '');
