@@ -1,5 +1,39 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { type RunningApp, call, startApp } from '../support/app.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger, createPlatform } from '../../src/platform/platform.js';
+import { createServer } from '../../src/server.js';
+import { ADMIN, type RunningApp, call, startApp } from '../support/app.js';
+
+/** Every route the application registers (Fastify's onRoute, from before the modules start), as `METHOD /path/{param}`. */
+async function registeredRoutes(): Promise<string[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cairn-routes-'));
+  const config = loadConfig({
+    PORT: '0',
+    PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ADMIN_ACCESS_KEY_ID: ADMIN.id,
+    ADMIN_SECRET_ACCESS_KEY: ADMIN.secret,
+  });
+  const platform = await createPlatform(config, createLogger(config));
+  const server = await createServer(platform);
+  const routes: string[] = [];
+  const fastify = server.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+  });
+  try {
+    await server.init();
+    await fastify.ready();
+  } finally {
+    await server.close();
+    await platform.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return routes;
+}
 
 /**
  * The served OpenAPI document and GraphQL schema are the checked-in ones, byte for byte. After a
@@ -45,6 +79,16 @@ describe('checked-in API documents', () => {
         expect([method, path, r.status === 405 || r.body?.code === 'NotFoundException']).toEqual([method, path, false]);
       }
     }
+  });
+
+  test('every registered /v1 route is in the OpenAPI document', async () => {
+    const doc = (await call(app.url, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const routes = (await registeredRoutes()).filter((r) => / \/v1(\/|$)/.test(r) && !r.startsWith('HEAD '));
+    // The route set is the whole application's (REST controllers, capability table, identity routes).
+    expect(routes.length).toBeGreaterThan(100);
+    expect(routes.filter((r) => r.startsWith('GET /v1/roles'))).not.toHaveLength(0);
+    expect(routes.filter((r) => !documented.has(r))).toEqual([]);
   });
 
   test('Swagger UI is served from the installed package at /docs, pointing at /openapi.json', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDENTITY_HTTP_OPERATIONS } from '../cognito/identity/identity-http.route.js';
 import { REST_SIGNING_SERVICE } from './admin-credentials.js';
 import * as s from './schemas.js';
 import { HISTORY_OPERATIONS } from './history.controller.js';
@@ -111,6 +112,7 @@ function capabilityOperations(): Record<string, Partial<Record<Method, Operation
 /** Every REST route, by path and method. */
 const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   ...HISTORY_OPERATIONS,
+  ...IDENTITY_HTTP_OPERATIONS,
   ...capabilityOperations(),
   '/v1/user-pools': {
     post: { summary: 'Create a user pool', auth: 'admin', body: s.createUserPoolBody, ok: [201, 'The pool', s.userPoolResponse] },

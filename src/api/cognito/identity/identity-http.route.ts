@@ -65,6 +65,93 @@ const oidcBody = z.object({
   jwksUri: z.string().min(1).max(2048).optional(),
 });
 const asText = (policy: string | Record<string, unknown>) => (typeof policy === 'string' ? policy : JSON.stringify(policy));
+const roleResponse = z.object({
+  roleName: z.string(),
+  roleId: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  description: z.string().optional(),
+  maxSessionDuration: z.number().int(),
+  assumeRolePolicy: z.string(),
+  /** Inline policies: name → policy document (IAM JSON text). */
+  policies: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+});
+const oidcProviderResponse = z.object({
+  arn: z.string(),
+  url: z.string(),
+  clientIds: z.array(z.string()),
+  jwksUri: z.string().optional(),
+  createdAt: z.string(),
+});
+
+/**
+ * The `/v1` routes registered below, as the OpenAPI document states them (src/api/rest/openapi.ts
+ * spreads this in; the bodies are the schemas that validate the requests).
+ */
+export const IDENTITY_HTTP_OPERATIONS = {
+  '/v1/credentials/verify': {
+    post: {
+      summary: "Verify a request signed with credentials this service issued (SigV4) and evaluate the role's policies for an action on a resource",
+      auth: 'public',
+      body: verifyBody,
+      ok: [200, 'Whether the request is authentic and allowed, and as whom'],
+    },
+  },
+  '/v1/roles': {
+    post: {
+      summary: 'Create a role (the IAM role an identity pool hands out) with its trust policy (CreateRole)',
+      auth: 'admin',
+      body: createRoleBody,
+      ok: [201, 'The role', roleResponse],
+      errors: [409],
+    },
+    get: { summary: 'Roles (ListRoles)', auth: 'admin', ok: [200, 'Every role', z.object({ roles: z.array(z.unknown()) })] },
+  },
+  '/v1/roles/{roleName}': {
+    get: { summary: 'Get a role (GetRole)', auth: 'admin', ok: [200, 'The role', roleResponse], errors: [404] },
+    delete: { summary: 'Delete a role (DeleteRole; its inline policies first)', auth: 'admin', ok: [204, 'Done'], errors: [404, 409] },
+  },
+  '/v1/roles/{roleName}/trust-policy': {
+    put: {
+      summary: "Replace a role's trust policy (UpdateAssumeRolePolicy)",
+      auth: 'admin',
+      body: policyBody,
+      ok: [200, 'The role', roleResponse],
+      errors: [404],
+    },
+  },
+  '/v1/roles/{roleName}/policies/{policyName}': {
+    put: { summary: 'Create or replace an inline policy (PutRolePolicy)', auth: 'admin', body: policyBody, ok: [200, 'The role', roleResponse], errors: [404] },
+    delete: { summary: 'Delete an inline policy (DeleteRolePolicy)', auth: 'admin', ok: [200, 'The role', roleResponse], errors: [404] },
+  },
+  '/v1/oidc-providers': {
+    post: {
+      summary: 'Register an OpenID Connect provider whose tokens identity pools accept (CreateOpenIDConnectProvider)',
+      auth: 'admin',
+      body: oidcBody,
+      ok: [201, 'The provider', oidcProviderResponse],
+      errors: [409],
+    },
+    get: {
+      summary: 'OpenID Connect providers (ListOpenIDConnectProviders)',
+      auth: 'admin',
+      ok: [200, 'Every provider', z.object({ providers: z.array(z.unknown()) })],
+    },
+  },
+  '/v1/oidc-providers/{arn}': {
+    get: { summary: 'Get an OpenID Connect provider (the ARN percent-encoded)', auth: 'admin', ok: [200, 'The provider', oidcProviderResponse], errors: [404] },
+    delete: { summary: 'Delete an OpenID Connect provider', auth: 'admin', ok: [204, 'Done'], errors: [404] },
+  },
+} satisfies Record<
+  string,
+  Partial<
+    Record<
+      'get' | 'post' | 'put' | 'delete',
+      { summary: string; auth: 'admin' | 'public'; body?: z.ZodType; ok: [number, string, z.ZodType?]; errors?: number[] }
+    >
+  >
+>;
 
 /**
  * The identity pools' HTTP routes besides the wire protocol, in a plugin scope of their own:
