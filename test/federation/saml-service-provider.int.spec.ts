@@ -84,6 +84,19 @@ describe('SAML service provider (node-saml) against a test IdP', () => {
     );
   });
 
+  test('the time checks use the given time (the service clock), not the wall clock: an assertion of two hours ago is valid then, refused now', async () => {
+    const twoHoursAgo = Date.now() - 2 * 3600_000;
+    // Issued 2 h 1 min ago, valid for 3 minutes: its window (Conditions and bearer confirmation) ended about 1 h 58 min ago.
+    const old = await idp.response({ ...base, issuedSecondsAgo: 2 * 3600 + 60, validForSeconds: -(2 * 3600 - 120) });
+    await expect(verifyResponse(config, endpoints, keys, old, sp, twoHoursAgo)).resolves.toMatchObject({ nameId: 'alice@idp.example' });
+    expect(await refusal(old)).toBe('the assertion has expired');
+    // Issued now: not valid yet two hours ago (Conditions NotBefore, beyond the accepted skew).
+    const fresh = await idp.response(base);
+    await expect(verifyResponse(config, endpoints, keys, fresh, sp, twoHoursAgo)).rejects.toThrow('the assertion is not valid yet');
+    // Within the accepted skew (60 s) either side, accepted.
+    await expect(verifyResponse(config, endpoints, keys, await idp.response(base), sp, Date.now() - 50_000)).resolves.toBeDefined();
+  });
+
   test('unsolicited: accepted without InResponseTo when fresh; with InResponseTo, or older than 6 minutes, refused', async () => {
     const unsolicited = { ...base, inResponseTo: undefined };
     await expect(verifyResponse(config, endpoints, keys, await idp.response(unsolicited), { kind: 'IDP' }, Date.now())).resolves.toMatchObject({

@@ -35,6 +35,7 @@ export interface AssertionFacts {
   /** Bearer SubjectConfirmationData of the assertion's subject. */
   confirmations: { recipient?: string; inResponseTo?: string; notOnOrAfter?: string; notBefore?: string }[];
   conditionsNotOnOrAfter?: string;
+  conditionsNotBefore?: string;
 }
 
 export function readAssertion(xml: string): AssertionFacts {
@@ -58,6 +59,7 @@ export function readAssertion(xml: string): AssertionFacts {
     issueInstant: attribute(assertion, 'IssueInstant'),
     confirmations,
     conditionsNotOnOrAfter: attribute(first(`./*[local-name()='Conditions']`, assertion), 'NotOnOrAfter'),
+    conditionsNotBefore: attribute(first(`./*[local-name()='Conditions']`, assertion), 'NotBefore'),
   };
 }
 
@@ -68,6 +70,7 @@ export interface AssertionRules {
   acsUrl: string;
   idpEntityId: string;
   solicitation: Solicitation;
+  /** The service's clock (the injected Clock), not the wall clock: every time check below is against it. */
   nowMs: number;
   clockSkewMs: number;
   /** IdP-initiated assertions must have been issued within this long (Cognito: 6 minutes). */
@@ -76,7 +79,8 @@ export interface AssertionRules {
 
 /**
  * The checks of SAML's Web Browser SSO profile (§4.1.4.3) that node-saml leaves to its caller,
- * on the verified assertion and the response's envelope: issuer, Destination, a bearer
+ * on the verified assertion and the response's envelope: the Conditions' time window (node-saml's
+ * own time checks read the wall clock, so they are off), issuer, Destination, a bearer
  * confirmation for our ACS URL that is still valid, InResponseTo bound to our request (or
  * absent when unsolicited), and the assertion's id for the replay guard. Pure: the reason of
  * the first failed check, or the assertion's id and expiry.
@@ -93,6 +97,11 @@ export function checkAssertion(
     return fail('the response was issued by another entity than the identity provider');
   if (envelope.destination !== undefined && envelope.destination !== rules.acsUrl) return fail('the response is meant for another destination');
   const time = (value: string | undefined) => (value === undefined ? undefined : Date.parse(value));
+  const conditionsNotBefore = time(facts.conditionsNotBefore);
+  const conditionsNotOnOrAfter = time(facts.conditionsNotOnOrAfter);
+  if (Number.isNaN(conditionsNotBefore) || Number.isNaN(conditionsNotOnOrAfter)) return fail('the assertion has an invalid time in its Conditions');
+  if (conditionsNotBefore !== undefined && rules.nowMs + rules.clockSkewMs < conditionsNotBefore) return fail('the assertion is not valid yet');
+  if (conditionsNotOnOrAfter !== undefined && rules.nowMs - rules.clockSkewMs >= conditionsNotOnOrAfter) return fail('the assertion has expired');
   const confirmation = facts.confirmations.find((c) => {
     const notOnOrAfter = time(c.notOnOrAfter);
     const notBefore = time(c.notBefore);

@@ -52,7 +52,7 @@ const NO_CACHE: CacheProvider = {
 /** A fresh request id (an XML NCName). */
 export const newRequestId = (random: string) => `_${random}`;
 
-function saml(config: SamlProviderConfig, endpoints: SpEndpoints, keys: SpKeys, options: { sign: boolean; requestId?: string }): SAML {
+function saml(config: SamlProviderConfig, endpoints: SpEndpoints, keys: SpKeys, options: { sign: boolean; requestId?: string; ownTimeChecks?: boolean }): SAML {
   const entityId = spEntityId(config.poolId);
   const base: SamlConfig = {
     idpCert: config.metadata.signingCertificates,
@@ -66,7 +66,8 @@ function saml(config: SamlProviderConfig, endpoints: SpEndpoints, keys: SpKeys, 
     // Either the response or the assertion must carry a valid signature by a certificate of the metadata.
     wantAssertionsSigned: false,
     wantAuthnResponseSigned: false,
-    acceptedClockSkewMs: CLOCK_SKEW_MS,
+    // -1 turns node-saml's time checks off (they read the wall clock): checkAssertion makes them against the service's clock.
+    acceptedClockSkewMs: options.ownTimeChecks ? -1 : CLOCK_SKEW_MS,
     validateInResponseTo: 'never' as never,
     cacheProvider: NO_CACHE,
     identifierFormat: null,
@@ -127,10 +128,10 @@ const reasonOf = (error: unknown) => {
 
 /**
  * Verifies a SAMLResponse posted to the ACS URL: node-saml checks the signature (of the response
- * or its assertion, by a certificate of the metadata), decrypts an encrypted assertion, the
- * Conditions' time window and the audience (`urn:amazon:cognito:sp:<poolId>`); checkAssertion the
- * rest (issuer, Destination, Recipient, InResponseTo, the unsolicited age). Pure of storage: the
- * replay guard is the caller's.
+ * or its assertion, by a certificate of the metadata), decrypts an encrypted assertion and checks
+ * the audience (`urn:amazon:cognito:sp:<poolId>`); checkAssertion the rest, every time at `nowMs`
+ * (the service's clock): the Conditions' window, issuer, Destination, Recipient and its window,
+ * InResponseTo, the unsolicited age. Pure of storage: the replay guard is the caller's.
  */
 export async function verifyResponse(
   config: SamlProviderConfig,
@@ -147,7 +148,7 @@ export async function verifyResponse(
     throw new SamlRejectedError('the identity provider is not configured for encrypted responses');
   let profile: Profile | null;
   try {
-    ({ profile } = await saml(config, endpoints, keys, { sign: false }).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    ({ profile } = await saml(config, endpoints, keys, { sign: false, ownTimeChecks: true }).validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (error) {
     throw new SamlRejectedError(reasonOf(error));
   }

@@ -117,7 +117,7 @@ export class ConsumeSamlResponseHandler implements ICommandHandler<ConsumeSamlRe
     const now = this.clock.now();
     let verified;
     try {
-      verified = await verifyResponse(config, site, keys, input.samlResponse, solicitation, Date.now());
+      verified = await verifyResponse(config, site, keys, input.samlResponse, solicitation, now.getTime());
     } catch (error) {
       if (error instanceof SamlRejectedError) throw refused(error.message);
       throw error;
