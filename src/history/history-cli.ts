@@ -13,6 +13,8 @@ import { UserHistoryHandler, UserHistoryQuery } from './queries/user-history.js'
 import { VerifyLogHandler } from './queries/verify-log.js';
 import { verifyLogExport, writeLogExport } from './verify/export-file.js';
 import { formatReport } from './verify/report-text.js';
+import { exportLogRoot } from './verify/log-root.js';
+import { migratePersonalData, MigrationRefusedError, readRewrites } from './migration/personal-data-migration.js';
 
 export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <username | sub> [--limit n] [--next token]
        npm run cli -- history as-of <poolId> <instant> user <username | sub>
@@ -21,6 +23,9 @@ export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <usern
        npm run cli -- history verify
        npm run cli -- history export-log <file> [--redacted]
        npm run cli -- history verify-file <file>
+       npm run cli -- history migrate-personal-data [--old-log <file>]
+       npm run cli -- history rewrites
+       npm run cli -- history log-root <file>
        npm run cli -- erase-user <poolId> <username | sub>      (also: history erase-user ...)
 
 history: a user's every event, the directory as of an instant (a log position <commit>/<prepare>
@@ -28,7 +33,11 @@ or an ISO 8601 time with its zone), the log's hash chains and checkpoints proven
 first altered, inserted, removed or reordered event), and the export the offline verifier reads
 (verify-file needs no database: node dist/src/history/verify/verify-export.main.js <file> too).
 erase-user deletes the user if they exist and destroys their data key: their events' personal
-fields read as erased from then on, and the chain still verifies (docs/history.md, erasure).`;
+fields read as erased from then on, and the chain still verifies (docs/history.md, erasure).
+migrate-personal-data seals the personal data of events written before the envelope, in place and
+in one transaction (the service stopped), chains the rewritten streams anew and records the old
+log's root and checkpoints (rewrites lists the records; --old-log also writes the old log's export,
+whose root log-root recomputes offline). Re-running it when nothing is left in clear changes nothing.`;
 
 /** What the history commands need; opened only by the commands that read the database. */
 export interface HistoryCliStorage {
@@ -52,7 +61,12 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
     out(formatReport(report));
     return report.ok ? 0 : 1;
   }
-  if (!['user', 'as-of', 'verify', 'export-log', 'erase-user'].includes(command ?? '')) return usage(out);
+  if (command === 'log-root') {
+    if (!rest[0]) return usage(out);
+    out(`${JSON.stringify(await exportLogRoot(rest[0]), null, 2)}\n`);
+    return 0;
+  }
+  if (!['user', 'as-of', 'verify', 'export-log', 'erase-user', 'migrate-personal-data', 'rewrites'].includes(command ?? '')) return usage(out);
   const storage = await open();
   try {
     const { store, db, secrets, readModels, dataKeys } = storage;
@@ -110,6 +124,22 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
         out(formatReport(report));
         return report.ok ? 0 : 1;
       }
+      case 'migrate-personal-data': {
+        if (store.kind === 'eventstoredb') throw new Error('migrate-personal-data rewrites es_events: PostgreSQL or the embedded database only');
+        try {
+          const outcome = await migratePersonalData(db, secrets, flags['old-log'] ? { oldLogExport: flags['old-log'] } : {});
+          if (!outcome.migrated) out(`nothing to migrate: ${outcome.reason}\n`);
+          else json(outcome.record);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof MigrationRefusedError)) throw error;
+          out(`refused: ${error.message}\n`);
+          return 1;
+        }
+      }
+      case 'rewrites':
+        json(await readRewrites(db));
+        return 0;
       case 'export-log': {
         if (!rest[0]) return usage(out);
         if (store.kind === 'eventstoredb') throw new Error('export-log reads the chain columns of es_events: PostgreSQL or the embedded database only');
