@@ -27,7 +27,7 @@ import {
   StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { HttpLoad } from './peers/http-load.js';
-import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, type ServiceMemory, startCairn } from './peers/processes.js';
+import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, type ServiceMemory, startCairn, startFlags } from './peers/processes.js';
 import { freshPgDatabase, serverUrl } from './support/databases.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
@@ -271,8 +271,8 @@ function report(r: Report): string {
   return `## Memory: 100,000 users with groups, at rest and under sign-ins
 
 ${r.machine}
-- The service as its own process: \`node dist/src/main.js\` (PRODUCTION=true, projections in-process, no Kafka, LOG_LEVEL warn) on a fresh
-  database on the PostgreSQL server above, Node's default heap limits. RSS is the process's VmRSS from /proc; heap figures are
+- The service as its own process, launched as \`npm start\` does: \`node ${startFlags().join(' ')} dist/src/main.js\` (PRODUCTION=true, projections in-process, no Kafka, LOG_LEVEL warn) on a fresh
+  database on the PostgreSQL server above, Node's default heap limit. RSS is the process's VmRSS from /proc; heap figures are
   \`process.memoryUsage()\` inside it, asked over an IPC channel by a probe module loaded with \`--import\` (it answers and does nothing
   else; a full GC is run only for the "after a GC" column).
 - Reference: the same process started on an empty database, measured ${REST_MS / 1000} s after it was ready.

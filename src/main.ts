@@ -5,7 +5,7 @@ import { lifecycle } from './observability/lifecycle.js';
 import { metrics } from './observability/metrics.js';
 import { watchPlatform } from './observability/platform-metrics.js';
 import { drainHttp, InFlightRequests } from './observability/shutdown.js';
-import { startTracing, tracingFromEnv } from './observability/tracing.js';
+import { tracingFromEnv } from './observability/tracing.js';
 import { createLogger, createPlatform } from './platform/platform.js';
 import { createServer } from './server.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   // First, so that every span of the process has a provider (off unless OTEL_* says where to send).
   const tracingOptions = tracingFromEnv();
-  const tracing = tracingOptions ? startTracing(tracingOptions) : undefined;
+  const tracing = tracingOptions ? (await import('./observability/tracing-sdk.js')).startTracing(tracingOptions) : undefined;
   const logger = createLogger(config);
   // The embedded database belongs to one process (the CLI checks this before touching it).
   const releaseDataDir = await claimDataDir(config);

@@ -36,7 +36,7 @@ import { scaled, scaleNote } from '../support/scale.js';
 import { distribution, markdownTable, ms, num, ratio } from '../support/stats.js';
 import { basicAuth, form, FORM, HttpLoad } from './http-load.js';
 import { type Argon2Parameters, KEYCLOAK_VERSION, type KeycloakProcess, startKeycloak } from './keycloak-dist.js';
-import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, startCairn } from './processes.js';
+import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, startCairn, startFlags } from './processes.js';
 
 /** Not in bench/support/results.ts's list: written after the listed sections. */
 const SECTION = 'keycloak' as SectionId;
@@ -517,7 +517,7 @@ ${r.machine}
 - Keycloak ${KEYCLOAK_VERSION} (org.keycloak:keycloak-quarkus-dist from Maven Central, fetched by \`mvn dependency:copy\`),
   \`kc.sh build --db=postgres --health-enabled=true\` then \`kc.sh start --optimized\` (production mode, plain HTTP on loopback,
   \`--cache=local\`, kc.sh's JVM defaults: G1, -Xms64m -Xmx512m), on its own fresh database; started in ${r.startup.keycloak.toFixed(0)} s
-  (schema creation included). This service: \`node dist/src/main.js\` (PRODUCTION=true, projections in-process, no Kafka, LOG_LEVEL warn),
+  (schema creation included). This service: \`node ${startFlags().join(' ')} dist/src/main.js\` (as \`npm start\` launches it; PRODUCTION=true, projections in-process, no Kafka, LOG_LEVEL warn),
   on its own fresh database on the same server; started in ${r.startup.cairn.toFixed(1)} s. Each is a process of its own; the load
   generator is a third (this one).
 - Passwords: argon2id at this service's parameters (m=${r.argon2.memoryKib} KiB, t=${r.argon2.iterations}, p=${r.argon2.parallelism}) on both.

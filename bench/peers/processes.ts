@@ -185,7 +185,17 @@ export interface ServiceMemory {
 }
 
 /**
- * This service as production runs it: `node dist/src/main.js` (PRODUCTION=true, a master key,
+ * The node flags `npm start` gives the service (package.json's start script, e.g.
+ * `--max-semi-space-size=16`), so the benchmarks run it exactly as it is launched.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode\s+(.*?)\s*dist\/src\/main\.js/.exec(pkg.scripts.start ?? '');
+  return match?.[1] ? match[1].split(/\s+/).filter(Boolean) : [];
+}
+
+/**
+ * This service as production runs it: `node <npm start's flags> dist/src/main.js` (PRODUCTION=true, a master key,
  * projections in-process, no Kafka, logs at warn) on a loopback port against `databaseUrl`.
  * With `probe`, the process also loads dist/bench/peers/memory-probe.js (`--import`), which
  * answers memory questions over the IPC channel and does nothing else.
@@ -214,7 +224,7 @@ export async function startCairn(options: { databaseUrl: string; dataDir: string
     OTEL_SDK_DISABLED: 'true',
     ...options.env,
   };
-  const args = [...(options.probe ? ['--import', repoPath('dist/bench/peers/memory-probe.js')] : []), repoPath('dist/src/main.js')];
+  const args = [...startFlags(), ...(options.probe ? ['--import', repoPath('dist/bench/peers/memory-probe.js')] : []), repoPath('dist/src/main.js')];
   const child = startChild('cairn', process.execPath, args, { env, ipc: options.probe });
   let nextId = 0;
   const ask = <T>(message: Record<string, unknown>): Promise<T> =>

@@ -1,14 +1,11 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 
 /**
  * OpenTelemetry tracing, off unless configured. The `tracer` below is a proxy: spans made
  * before `startTracing` (or without it) are no-ops that cost next to nothing, so the request
- * path, use cases and the event store may call `withSpan` unconditionally.
+ * path, use cases and the event store may call `withSpan` unconditionally. Only the API is
+ * loaded here; the SDK (provider, exporters) lives in tracing-sdk.ts and is imported when
+ * tracing is configured, so a process that does not trace does not hold it in memory.
  */
 export const tracer: Tracer = trace.getTracer('cairn');
 
@@ -23,27 +20,6 @@ export interface TracingOptions {
   serviceName?: string;
 }
 
-export interface Tracing {
-  /** With exporter 'memory': the finished spans. */
-  readonly memory: InMemorySpanExporter | undefined;
-  /** Flushes pending spans and unregisters the provider (a later startTracing may follow). */
-  shutdown(): Promise<void>;
-}
-
-export class TracingAlreadyStartedError extends Error {
-  readonly code = 'TracingAlreadyStarted';
-  constructor() {
-    super('tracing is already started in this process; shut the running one down first');
-    this.name = 'TracingAlreadyStartedError';
-  }
-}
-
-let running: Tracing | undefined;
-
-export function isTracingStarted(): boolean {
-  return running !== undefined;
-}
-
 /**
  * The options the standard OpenTelemetry variables ask for, or undefined (tracing off): on
  * when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is set, unless
@@ -56,34 +32,15 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv = process.env): TracingOpt
   return { exporter: 'otlp', serviceName: env.OTEL_SERVICE_NAME || 'cairn' };
 }
 
-/** Registers the process-wide tracer provider, W3C trace-context propagation and async context. */
-export function startTracing(options: TracingOptions): Tracing {
-  if (running) throw new TracingAlreadyStartedError();
-  const memory = options.exporter === 'memory' ? new InMemorySpanExporter() : undefined;
-  const processor: SpanProcessor = memory
-    ? new SimpleSpanProcessor(memory)
-    : new BatchSpanProcessor(new OTLPTraceExporter(options.endpoint ? { url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` } : {}));
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName ?? 'cairn' }),
-    spanProcessors: [processor],
-  });
-  provider.register();
-  const tracing: Tracing = {
-    memory,
-    shutdown: async () => {
-      if (running !== tracing) return;
-      running = undefined;
-      try {
-        await provider.shutdown();
-      } finally {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-      }
-    },
-  };
-  running = tracing;
-  return tracing;
+let started = false;
+
+export function isTracingStarted(): boolean {
+  return started;
+}
+
+/** Kept by tracing-sdk.ts: whether a provider is registered in this process. */
+export function setTracingStarted(value: boolean): void {
+  started = value;
 }
 
 /**

@@ -19,10 +19,8 @@ import { checkMasterKey } from '../crypto/master-key-check.js';
 import { Secrets } from '../crypto/secrets.js';
 import { DatabaseHealth } from '../db/database-health.js';
 import { PgDatabase } from '../db/pg-database.js';
-import { PgliteDatabase } from '../db/pglite-database.js';
 import type { SqlDatabase } from '../db/sql.js';
 import type { AppendNotice, EventStore } from '../event-store/event-store.port.js';
-import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { CachingEventStore } from '../event-store/caching-event-store.js';
 import { DataKeys } from '../event-store/data-keys.js';
@@ -99,10 +97,14 @@ export async function openStorage(config: AppConfig, logger?: Logger, secrets?: 
   if (config.DATABASE_URL) {
     // Outages are logged once each (database unavailable / back), through the service's logger.
     db = new PgDatabase({ connectionString: config.DATABASE_URL, max: 20, health: new DatabaseHealth(logger) });
-    store = config.EVENTSTORE_URL ? await EventStoreDbEventStore.open(config.EVENTSTORE_URL) : await SqlEventStore.open(db, options);
+    // The KurrentDB client and PGlite are loaded only when configured: each holds tens of MiB a
+    // deployment that does not use it would carry for nothing.
+    store = config.EVENTSTORE_URL
+      ? await (await import('../event-store/eventstoredb-event-store.js')).EventStoreDbEventStore.open(config.EVENTSTORE_URL)
+      : await SqlEventStore.open(db, options);
   } else {
     await mkdir(config.DATA_DIR, { recursive: true });
-    db = await PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
+    db = await (await import('../db/pglite-database.js')).PgliteDatabase.open(join(config.DATA_DIR, 'pglite'));
     store = await SqlEventStore.open(db, options);
   }
   const dataKeys = await DataKeys.open(db, wrap);

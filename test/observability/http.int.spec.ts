@@ -3,7 +3,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { meterRequests, setRequestAction, traceRequests } from '../../src/observability/http.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { startTracing, withSpan, CORRELATION_ID, type Tracing } from '../../src/observability/tracing.js';
+import { startTracing, type Tracing } from '../../src/observability/tracing-sdk.js';
+import { withSpan, CORRELATION_ID } from '../../src/observability/tracing.js';
 import { eventually } from '../support/wait.js';
 
 /** A bare Fastify (as Nest builds it) with the request hooks of src/observability/http.ts, on loopback. */

@@ -8,7 +8,7 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { startTracing, type Tracing } from '../../src/observability/tracing.js';
+import { startTracing, type Tracing } from '../../src/observability/tracing-sdk.js';
 import { type RunningApp, startApp } from '../support/app.js';
 import { sdkClient } from '../cognito/support.js';
 

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { activeTraceIds, annotate, startTracing, TracingAlreadyStartedError, tracingFromEnv, withSpan, type Tracing } from '../../src/observability/tracing.js';
+import { startTracing, TracingAlreadyStartedError, type Tracing } from '../../src/observability/tracing-sdk.js';
+import { activeTraceIds, annotate, tracingFromEnv, withSpan } from '../../src/observability/tracing.js';
 
 describe('tracing', () => {
   let tracing: Tracing;
