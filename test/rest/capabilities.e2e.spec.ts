@@ -570,7 +570,7 @@ describe('REST and GraphQL forms of the later capabilities', () => {
       const headers = c.auth === 'admin' ? admin : bearer(user.accessToken);
       const path = filled(c.path);
       const method = c.method.toUpperCase();
-      const stale = await call(app.url, method, path, c.body ? {} : undefined, { ...headers, 'if-match': '"1"' });
+      const stale = await call(app.url, method, path, c.body ? {} : undefined, { ...headers, 'if-match': '"999999"' });
       expect([method, c.path, stale.status, stale.body.code]).toEqual([method, c.path, 412, 'PreconditionFailedException']);
       const odd = await call(app.url, method, path, c.body ? {} : undefined, { ...headers, 'if-match': 'yesterday' });
       expect([method, c.path, odd.status]).toEqual([method, c.path, 400]);
@@ -584,6 +584,141 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     expect((await rest.get(`/v1/user-pools/${poolId}/resource-servers?limit=0`)).status).toBe(400);
     expect((await rest.get(`/v1/user-pools/${poolId}/mfa-config?extra=1`)).status).toBe(400);
     expect(await events()).toBe(before);
+  });
+
+  test('versioned capability resources: GET answers the ETag; a write with it applies and answers the next; a stale one is 412; none applies', async () => {
+    const { poolId: pool, clientId: client } = await poolWithClient(app.url, 'etags');
+    const P = `/v1/user-pools/${pool}`;
+    expect((await rest.send('POST', `${P}/domains`, { Domain: 'capetags' })).status).toBe(201);
+    const server = encodeURIComponent('https://etags.example.com');
+    expect((await rest.send('POST', `${P}/resource-servers`, { Identifier: 'https://etags.example.com', Name: 'etags' })).status).toBe(201);
+    const details = {
+      client_id: 'shop',
+      client_secret: 'idp-secret',
+      attributes_request_method: 'GET',
+      oidc_issuer: 'https://idp.example.com',
+      authorize_scopes: 'openid',
+    };
+    expect((await rest.send('POST', `${P}/identity-providers`, { ProviderName: 'Corp', ProviderType: 'OIDC', ProviderDetails: details })).status).toBe(201);
+    const idPool = await rest.send('POST', '/v1/identity-pools', { IdentityPoolName: 'etags', AllowUnauthenticatedIdentities: true });
+    expect(idPool.status).toBe(201);
+    const ip = `/v1/identity-pools/${idPool.body.IdentityPoolId as string}`;
+    const roleArn = 'arn:aws:iam::123456789012:role/etags';
+    const providerName = `cognito-idp.${pool.split('_')[0]}.amazonaws.com/${pool}`;
+    const provider = encodeURIComponent(providerName);
+    const providers = [{ ProviderName: providerName, ClientId: client }];
+    const logs = (level: string) => ({
+      LogConfigurations: [
+        {
+          LogLevel: level,
+          EventSource: 'userNotification',
+          CloudWatchLogsConfiguration: { LogGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:etags' },
+        },
+      ],
+    });
+    /** Each versioned update, with two bodies that change it; `read`: its GET (absent: the update's path). */
+    const cases: Array<{ path: string; bodies: [object, object]; read?: string | false }> = [
+      { path: `${P}/mfa-config`, bodies: [{ MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }, { MfaConfiguration: 'OFF' }] },
+      {
+        path: `${P}/session-configuration`,
+        bodies: [
+          { UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } },
+          { UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 6 } },
+        ],
+      },
+      {
+        path: `${P}/clients/${client}/session-configuration`,
+        bodies: [{ SSOSession: { MaxValidityMinutes: 90 } }, { SSOSession: { MaxValidityMinutes: 120 } }],
+      },
+      { path: `${P}/domains/capetags`, bodies: [{ ManagedLoginVersion: 2 }, { ManagedLoginVersion: 1 }], read: false },
+      { path: `${P}/resource-servers/${server}`, bodies: [{ Name: 'etags one' }, { Name: 'etags two' }] },
+      { path: `${P}/log-delivery`, bodies: [logs('ERROR'), logs('INFO')] },
+      { path: `${P}/identity-providers/Corp`, bodies: [{ AttributeMapping: { email: 'mail' } }, { AttributeMapping: { email: 'email' } }] },
+      {
+        path: ip,
+        bodies: [
+          { IdentityPoolName: 'etags', AllowUnauthenticatedIdentities: false, CognitoIdentityProviders: providers },
+          { IdentityPoolName: 'etags', AllowUnauthenticatedIdentities: true, CognitoIdentityProviders: providers },
+        ],
+      },
+      { path: `${ip}/roles`, bodies: [{ Roles: { authenticated: roleArn } }, { Roles: { authenticated: roleArn, unauthenticated: roleArn } }] },
+      {
+        path: `${ip}/principal-tags/${provider}`,
+        bodies: [
+          { UseDefaults: false, PrincipalTags: { team: 'custom:team' } },
+          { UseDefaults: false, PrincipalTags: { dept: 'custom:dept' } },
+        ],
+      },
+    ];
+    // Every versioned update of the table is here (a new one must be added to this test).
+    const versioned = REST_CAPABILITIES.filter((c) => c.stream && (c.method === 'put' || c.method === 'patch')).map((c) => c.path);
+    const covered = cases.map((c) =>
+      c.path
+        .replace(provider, '{providerName}')
+        .replace(ip, '/v1/identity-pools/{identityPoolId}')
+        .replace(server, '{identifier}')
+        .replace('/Corp', '/{idpName}')
+        .replace(/\/domains\/capetags$/, '/domains/{domain}')
+        .replace(pool, '{poolId}')
+        .replace(client, '{clientId}'),
+    );
+    expect(covered.sort()).toEqual([...versioned].sort());
+
+    const etagOf = (r: { headers: Headers }) => r.headers.get('etag');
+    for (const { path, bodies, read } of cases) {
+      const readPath = read === false ? undefined : (read ?? path);
+      // Unconditional (no If-Match): applied, and the answer names the new version.
+      const first = await rest.send('PUT', path, bodies[0]);
+      expect([path, first.status, etagOf(first)]).toEqual([path, 200, expect.stringMatching(/^"\d+"$/)]);
+      const e1 = etagOf(first)!;
+      if (readPath) expect([path, etagOf(await rest.get(readPath))]).toEqual([path, e1]);
+      // Matching If-Match: applied; the ETag moves on.
+      const second = await rest.send('PUT', path, bodies[1], { 'if-match': e1 });
+      expect([path, second.status]).toEqual([path, 200]);
+      const e2 = etagOf(second)!;
+      expect([path, e2]).toEqual([path, expect.stringMatching(/^"\d+"$/)]);
+      expect([path, BigInt(JSON.parse(e2) as string) > BigInt(JSON.parse(e1) as string)]).toEqual([path, true]);
+      if (readPath) expect([path, etagOf(await rest.get(readPath))]).toEqual([path, e2]);
+      // Stale If-Match (the version before the second write): 412 problem details, nothing written.
+      const before = await events();
+      const stale = await rest.send('PUT', path, bodies[0], { 'if-match': e1 });
+      expect([path, stale.status, stale.body.code]).toEqual([path, 412, 'PreconditionFailedException']);
+      expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(stale.body.detail).toContain(`not ${JSON.parse(e1) as string}`);
+      expect(await events()).toBe(before);
+      if (readPath) expect([path, etagOf(await rest.get(readPath))]).toEqual([path, e2]);
+      // A weak form of the current ETag matches too.
+      expect([path, (await rest.send('PUT', path, bodies[0], { 'if-match': `W/${e2}` })).status]).toEqual([path, 200]);
+    }
+    const shown = await rest.get(`${P}/mfa-config`);
+    expect(shown.body.MfaConfiguration).toBe('OPTIONAL');
+
+    // Two writers holding the same ETag: one applies, the other is 412.
+    const current = etagOf(shown)!;
+    const racing = await Promise.all([
+      rest.send('PUT', `${P}/mfa-config`, { MfaConfiguration: 'OFF' }, { 'if-match': current }),
+      rest.send('PUT', `${P}/mfa-config`, { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }, { 'if-match': current }),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412]);
+
+    // A resource that is no single stream answers no ETag, and If-Match on its writes is refused with that reason.
+    const csv = await rest.get(`${P}/import-jobs/csv-header`);
+    expect([csv.status, etagOf(csv)]).toEqual([200, null]);
+    const unversioned = await rest.send(
+      'PUT',
+      `/v1/user-pools/${poolId}/users/ann/mfa-preference`,
+      { SMSMfaSettings: { Enabled: false } },
+      { 'if-match': '"0"' },
+    );
+    expect([unversioned.status, unversioned.body.code]).toEqual([412, 'PreconditionFailedException']);
+    expect(unversioned.body.detail).toContain('no single version');
+    // Its OpenAPI operation says so; a versioned one documents If-Match and the ETag.
+    const doc = (await call(app.url, 'GET', '/openapi.json')).body;
+    expect(doc.paths['/v1/user-pools/{poolId}/users/{username}/mfa-preference'].put.description).toContain('no ETag');
+    const mfa = doc.paths['/v1/user-pools/{poolId}/mfa-config'];
+    expect(mfa.get.responses['200'].headers.ETag).toBeDefined();
+    expect(mfa.put.parameters.map((p: { name: string }) => p.name)).toContain('If-Match');
+    expect(mfa.put.responses['200'].headers.ETag).toBeDefined();
   });
 
   test('GraphQL: the same capabilities as fields (JSON in Cognito’s members), paginated lists, the same refusals', async () => {

@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import { PreconditionFailedError } from '../../shared/domain-error.js';
-import { SETTINGS, type ServiceSettings } from '../../shared/ports.js';
+import { SETTINGS, STORE, type ServiceSettings } from '../../shared/ports.js';
 import { AdminGuard } from './admin.guard.js';
 import { REST_CAPABILITIES, type Capability, invokeCapability } from './capabilities.js';
-import { bearerTokenOf, expectedRevisionOf } from './conditional.js';
+import { bearerTokenOf, expectedRevisionOf, withEtag } from './conditional.js';
 import { type AuthenticatedRequest, contextOf } from './request-context.js';
 import { parse } from './validation.js';
 
@@ -13,7 +14,9 @@ const METHODS = { get: Get, post: Post, put: Put, patch: Patch, delete: Delete }
 
 /**
  * The capability routes of capabilities.ts, one handler each, built from the table: the guard on
- * admin routes, the user's token on self-service ones, then the Cognito action's use case.
+ * admin routes, the user's token on self-service ones, then the Cognito action's use case. A route
+ * whose resource is one stream (`stream` in the table) answers that stream's last revision as its
+ * ETag, and a write with If-Match happens only at that revision (else 412, nothing written).
  */
 @Controller()
 export class CapabilitiesController {
@@ -21,7 +24,13 @@ export class CapabilitiesController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    @Inject(STORE) private readonly store: EventStore,
   ) {}
+
+  /** The stream's last revision (undefined: no event yet, so no version to show). */
+  private async revision(streamId: string): Promise<bigint | undefined> {
+    return (await this.store.readStream(streamId, { last: 1 }))[0]?.revision;
+  }
 
   async run(capability: Capability, request: AuthenticatedRequest, reply: FastifyReply): Promise<unknown> {
     let accessToken: string | undefined;
@@ -33,9 +42,14 @@ export class CapabilitiesController {
         throw error;
       }
     }
-    // These resources show no ETag: an If-Match naming one can never match (RFC 9110 §13.1.1), so nothing is written.
-    if (capability.method !== 'get' && expectedRevisionOf(request.headers['if-match']) !== undefined) {
-      throw new PreconditionFailedError('this resource has no ETag to match; send the write without If-Match');
+    const params = request.params as Record<string, string>;
+    const streamId = capability.stream?.(params);
+    const expected = capability.method !== 'get' ? expectedRevisionOf(request.headers['if-match']) : undefined;
+    // No ETag to match can never match (RFC 9110 §13.1.1): nothing is written.
+    if (expected !== undefined && streamId === undefined) {
+      throw new PreconditionFailedError(
+        `${capability.method.toUpperCase()} ${capability.path} has no single version (it answers no ETag); send the write without If-Match`,
+      );
     }
     const ctx = {
       request: { ...contextOf(request), region: this.settings.defaultRegion },
@@ -44,17 +58,54 @@ export class CapabilitiesController {
       queries: this.queries,
     };
     const query = capability.method === 'get' ? parse(capability.query, request.query) : undefined;
-    const answer = await invokeCapability(
-      capability,
-      {
-        params: request.params as Record<string, string>,
-        body: request.body,
-        ...(query ? { query } : {}),
-        ...(accessToken !== undefined ? { accessToken } : {}),
-      },
-      ctx,
-    );
-    return capability.method === 'delete' ? undefined : answer;
+    const invoke = () =>
+      invokeCapability(
+        capability,
+        {
+          params,
+          body: request.body,
+          ...(query ? { query } : {}),
+          ...(accessToken !== undefined ? { accessToken } : {}),
+        },
+        ctx,
+      );
+    if (streamId === undefined) {
+      const answer = await invoke();
+      return capability.method === 'delete' ? undefined : answer;
+    }
+    if (capability.method === 'get') {
+      // The version is taken before the read: an ETag never claims a state newer than the answer shows.
+      const revision = await this.revision(streamId);
+      return withEtag(reply, revision, await invoke());
+    }
+    const write = async () => {
+      if (expected !== undefined) {
+        const current = await this.revision(streamId);
+        if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
+      }
+      const answer = await invoke();
+      return { answer, revision: await this.revision(streamId) };
+    };
+    const { answer, revision } = expected !== undefined ? await inTurn(streamId, write) : await write();
+    return capability.method === 'delete' ? undefined : withEtag(reply, revision, answer);
+  }
+}
+
+/**
+ * Conditional writes to one stream take turns in this process, so two holding the same ETag cannot
+ * both pass the check. (The use cases behind these actions take no expected revision, so the check
+ * is made here, next to the write; a write to the stream by another process or the Cognito wire API
+ * between the check and the append is not caught.)
+ */
+const turns = new Map<string, Promise<unknown>>();
+async function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(key) ?? Promise.resolve()).then(run, run);
+  const settled = mine.catch(() => undefined);
+  turns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
   }
 }
 

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { COGNITO_SERVICES } from '../cognito/actions/services.js';
 import type { ActionContext, CognitoAction } from '../cognito/cognito-action.js';
 import { ResourceNotFoundError } from '../../shared/domain-error.js';
+import { identityStream } from '../../identity-pools/identity.events.js';
+import { identityPoolStream } from '../../identity-pools/identity-pool.events.js';
+import { identityProvidersStream } from '../../user-pools/identity-providers/identity-provider.events.js';
+import { logDeliveryStream } from '../../user-pools/log-delivery/log-delivery.events.js';
+import { userPoolDomainStream } from '../../user-pools/oauth/domain.events.js';
+import { resourceServersStream } from '../../user-pools/oauth/resource-server.events.js';
+import { sessionConfigStream } from '../../user-pools/sessions/session-config.events.js';
+import { userPoolStream } from '../../user-pools/user-pool.events.js';
 import { parse } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -30,6 +38,13 @@ interface CapabilityRoute {
   page?: { limit?: string; cursor: string; max: number };
   /** An answer meaning that the resource does not exist (Cognito answers some of these with an empty object). */
   missing?: (answer: Record<string, unknown>) => boolean;
+  /**
+   * The one event stream the resource is (by the path's parameters): its last revision is the
+   * resource's version, answered as the ETag, and If-Match on a write must name it. Absent: the
+   * resource is no single stream (a computed view, several streams, or one found only through the
+   * caller's token); it answers no ETag and refuses If-Match.
+   */
+  stream?: (params: Record<string, string>) => string;
   /** false: a GraphQL field only; the REST form is served elsewhere (the role documents: src/api/cognito/identity/identity-http.route.ts). */
   rest?: false;
 }
@@ -64,6 +79,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/mfa-config`,
+    stream: (p) => userPoolStream(p.poolId),
     action: 'GetUserPoolMfaConfig',
     auth: 'admin',
     field: 'userPoolMfaConfig',
@@ -72,6 +88,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/mfa-config`,
+    stream: (p) => userPoolStream(p.poolId),
     action: 'SetUserPoolMfaConfig',
     auth: 'admin',
     field: 'setUserPoolMfaConfig',
@@ -194,6 +211,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/session-configuration`,
+    stream: (p) => sessionConfigStream(p.poolId),
     action: 'GetUserPoolSessionConfiguration',
     auth: 'admin',
     field: 'userPoolSessionConfiguration',
@@ -202,6 +220,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/session-configuration`,
+    stream: (p) => sessionConfigStream(p.poolId),
     action: 'SetUserPoolSessionConfiguration',
     auth: 'admin',
     field: 'setUserPoolSessionConfiguration',
@@ -210,6 +229,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/clients/{clientId}/session-configuration`,
+    stream: (p) => sessionConfigStream(p.poolId),
     action: 'GetUserPoolClientSessionConfiguration',
     auth: 'admin',
     field: 'appClientSessionConfiguration',
@@ -218,6 +238,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/clients/{clientId}/session-configuration`,
+    stream: (p) => sessionConfigStream(p.poolId),
     action: 'SetUserPoolClientSessionConfiguration',
     auth: 'admin',
     field: 'setAppClientSessionConfiguration',
@@ -236,6 +257,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/domains/{domain}`,
+    stream: (p) => userPoolDomainStream(p.poolId),
     action: 'UpdateUserPoolDomain',
     auth: 'admin',
     field: 'updateUserPoolDomain',
@@ -244,6 +266,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'delete',
     path: `${POOL}/domains/{domain}`,
+    stream: (p) => userPoolDomainStream(p.poolId),
     action: 'DeleteUserPoolDomain',
     auth: 'admin',
     field: 'deleteUserPoolDomain',
@@ -280,6 +303,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/resource-servers/{identifier}`,
+    stream: (p) => resourceServersStream(p.poolId),
     action: 'DescribeResourceServer',
     auth: 'admin',
     field: 'resourceServer',
@@ -288,6 +312,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/resource-servers/{identifier}`,
+    stream: (p) => resourceServersStream(p.poolId),
     action: 'UpdateResourceServer',
     auth: 'admin',
     field: 'updateResourceServer',
@@ -296,6 +321,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'delete',
     path: `${POOL}/resource-servers/{identifier}`,
+    stream: (p) => resourceServersStream(p.poolId),
     action: 'DeleteResourceServer',
     auth: 'admin',
     field: 'deleteResourceServer',
@@ -356,6 +382,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/log-delivery`,
+    stream: (p) => logDeliveryStream(p.poolId),
     action: 'GetLogDeliveryConfiguration',
     auth: 'admin',
     field: 'logDeliveryConfiguration',
@@ -364,6 +391,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/log-delivery`,
+    stream: (p) => logDeliveryStream(p.poolId),
     action: 'SetLogDeliveryConfiguration',
     auth: 'admin',
     field: 'setLogDeliveryConfiguration',
@@ -391,6 +419,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${POOL}/identity-providers/{idpName}`,
+    stream: (p) => identityProvidersStream(p.poolId),
     action: 'DescribeIdentityProvider',
     auth: 'admin',
     field: 'identityProvider',
@@ -399,6 +428,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${POOL}/identity-providers/{idpName}`,
+    stream: (p) => identityProvidersStream(p.poolId),
     action: 'UpdateIdentityProvider',
     auth: 'admin',
     field: 'updateIdentityProvider',
@@ -407,6 +437,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'delete',
     path: `${POOL}/identity-providers/{idpName}`,
+    stream: (p) => identityProvidersStream(p.poolId),
     action: 'DeleteIdentityProvider',
     auth: 'admin',
     field: 'deleteIdentityProvider',
@@ -439,12 +470,37 @@ const ROUTES: CapabilityRoute[] = [
     summary: 'Identity pools',
     page: { limit: 'MaxResults', cursor: 'NextToken', max: 60 },
   },
-  { method: 'get', path: IDP, action: 'DescribeIdentityPool', auth: 'admin', field: 'identityPool', summary: 'Describe an identity pool' },
-  { method: 'put', path: IDP, action: 'UpdateIdentityPool', auth: 'admin', field: 'updateIdentityPool', summary: "Replace an identity pool's settings" },
-  { method: 'delete', path: IDP, action: 'DeleteIdentityPool', auth: 'admin', field: 'deleteIdentityPool', summary: 'Delete an identity pool' },
+  {
+    method: 'get',
+    path: IDP,
+    stream: (p) => identityPoolStream(p.identityPoolId),
+    action: 'DescribeIdentityPool',
+    auth: 'admin',
+    field: 'identityPool',
+    summary: 'Describe an identity pool',
+  },
+  {
+    method: 'put',
+    path: IDP,
+    stream: (p) => identityPoolStream(p.identityPoolId),
+    action: 'UpdateIdentityPool',
+    auth: 'admin',
+    field: 'updateIdentityPool',
+    summary: "Replace an identity pool's settings",
+  },
+  {
+    method: 'delete',
+    path: IDP,
+    stream: (p) => identityPoolStream(p.identityPoolId),
+    action: 'DeleteIdentityPool',
+    auth: 'admin',
+    field: 'deleteIdentityPool',
+    summary: 'Delete an identity pool',
+  },
   {
     method: 'get',
     path: `${IDP}/roles`,
+    stream: (p) => identityPoolStream(p.identityPoolId),
     action: 'GetIdentityPoolRoles',
     auth: 'admin',
     field: 'identityPoolRoles',
@@ -453,6 +509,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${IDP}/roles`,
+    stream: (p) => identityPoolStream(p.identityPoolId),
     action: 'SetIdentityPoolRoles',
     auth: 'admin',
     field: 'setIdentityPoolRoles',
@@ -461,6 +518,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'get',
     path: `${IDP}/principal-tags/{providerName}`,
+    stream: (p) => identityPoolStream(p.identityPoolId),
     action: 'GetPrincipalTagAttributeMap',
     auth: 'admin',
     field: 'principalTagAttributeMap',
@@ -469,6 +527,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${IDP}/principal-tags/{providerName}`,
+    stream: (p) => identityPoolStream(p.identityPoolId),
     action: 'SetPrincipalTagAttributeMap',
     auth: 'admin',
     field: 'setPrincipalTagAttributeMap',
@@ -483,7 +542,15 @@ const ROUTES: CapabilityRoute[] = [
     summary: "An identity pool's identities",
     page: { limit: 'MaxResults', cursor: 'NextToken', max: 60 },
   },
-  { method: 'get', path: '/v1/identities/{identityId}', action: 'DescribeIdentity', auth: 'admin', field: 'identity', summary: 'Describe an identity' },
+  {
+    method: 'get',
+    path: '/v1/identities/{identityId}',
+    stream: (p) => identityStream(p.identityId),
+    action: 'DescribeIdentity',
+    auth: 'admin',
+    field: 'identity',
+    summary: 'Describe an identity',
+  },
   // Role documents (the IAM roles identity pools hand out; IAM's operation names): their REST routes are the identity surface's.
   {
     method: 'post',

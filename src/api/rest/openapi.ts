@@ -11,6 +11,7 @@ type Auth = 'admin' | 'user' | 'public';
 /** One operation as declared here; the document's operation object is built from it. */
 interface Operation {
   summary: string;
+  description?: string;
   auth: Auth;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -75,6 +76,7 @@ function operation(path: string, op: Operation) {
   const errors = [400, ...(op.auth === 'public' ? [] : [401]), ...(op.ifMatch ? [412] : []), ...(op.errors ?? [])];
   return {
     summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
     ...(SECURITY[op.auth] ? { security: SECURITY[op.auth] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(op.body ? { requestBody: { required: true, content: content(op.body) } } : {}),
@@ -103,6 +105,16 @@ function capabilityOperations(): Record<string, Partial<Record<Method, Operation
       ...(c.page ? { query: c.query } : {}),
       ...(c.body ? { body: c.body } : {}),
       ok: c.method === 'delete' ? done : [c.status ?? 200, answer],
+      ...(c.stream
+        ? c.method === 'get'
+          ? { etag: true }
+          : { ifMatch: true, ...(c.method !== 'delete' ? { etag: true } : {}) }
+        : c.method === 'get'
+          ? {}
+          : {
+              description:
+                'This resource is no single stream (a computed view, several streams, or one found through the caller’s token): it answers no ETag, and a write with If-Match is refused (412).',
+            }),
       errors: [...(c.auth === 'user' ? [403] : []), 404, ...(c.method !== 'get' ? [409, 412] : [])],
     };
   }
