@@ -7,7 +7,9 @@ export type AuthFlowName =
   | 'NEW_PASSWORD_REQUIRED'
   | 'USER_SRP_AUTH'
   | 'USER_AUTH'
-  | 'CUSTOM_AUTH';
+  | 'CUSTOM_AUTH'
+  /** A sign-in through an external IdP (OIDC, SAML, social) at the pool's domain. */
+  | 'FEDERATED';
 
 export type SignInFailureReason =
   | 'USER_NOT_FOUND'

@@ -124,6 +124,25 @@ export class HostedPages {
         `${CSRF_COOKIE}=${csrfCookie}; Path=${site.basePath}; HttpOnly; SameSite=Lax${request.protocol === 'https' ? '; Secure' : ''}`,
       );
     }
+    // A federation-only client (no COGNITO among its providers): no password sign-in, sign-up or recovery.
+    const client = await this.queries.execute(new DescribeUserPoolClientQuery({ poolId: site.domain.poolId, clientId }, context)).catch(() => undefined);
+    if (!client) return this.fail(reply, lang, t, 'error.session', 400);
+    if (!client.supportedIdentityProviders.includes('COGNITO')) {
+      const external = client.supportedIdentityProviders;
+      if (name === 'login' && request.method === 'GET' && interaction.params.identity_provider !== 'COGNITO') {
+        const federate = (provider: string) => `${site.basePath}/oauth2/federate?${new URLSearchParams({ i: uid, identity_provider: provider }).toString()}`;
+        // One external IdP: Cognito sends the browser straight to it.
+        if (external.length === 1) return void reply.header('cache-control', 'no-store').redirect(federate(external[0]), 302);
+        return this.chooser(
+          reply,
+          lang,
+          t,
+          await loadTheme(this.queries, site.domain.poolId, clientId, context),
+          external.map((n) => ({ name: n, href: federate(n) })),
+        );
+      }
+      return this.fail(reply, lang, t, 'error.loginOption', 400);
+    }
     const theme = await loadTheme(this.queries, site.domain.poolId, clientId, context);
     const p: PageContext = { site, request, reply, context, lang, t, uid, clientId, theme, csrf: this.csrf.tokenFor(csrfCookie), form: posted };
     if (request.method === 'POST' && !this.csrf.verify(cookies[CSRF_COOKIE], posted._csrf)) return this.render(p, name, { error: t['error.csrf'] }, 403);
@@ -370,6 +389,26 @@ export class HostedPages {
           theme: DEFAULT_THEME,
           body: html`<h1>${t.linkConfirmed}</h1>
             <p role="status">${t.linkConfirmedLead}</p>`,
+        }),
+      );
+  }
+
+  /** The sign-in page of a federation-only client with several IdPs: one link per IdP, no password form. */
+  private chooser(reply: FastifyReply, lang: string, t: Messages, theme: Theme, providers: Array<{ name: string; href: string }>): void {
+    void reply
+      .status(200)
+      .headers(PAGE_HEADERS)
+      .send(
+        page({
+          lang,
+          t,
+          title: t.signInTitle,
+          theme,
+          body: html`<h1>${t.signInTitle}</h1>
+            <p class="textDescription-customizable">${t.federatedLead}</p>
+            <ul class="idp-list">
+              ${providers.map((p) => html`<li><a class="idpButton-customizable" href="${p.href}">${t.continueWith} ${p.name}</a></li>`)}
+            </ul>`,
         }),
       );
   }

@@ -49,6 +49,9 @@ const en = {
   'error.csrf': 'The form has expired. Please try again.',
   'error.session': 'Your sign-in session has expired. Please return to the application and start again.',
   'error.generic': 'Something went wrong. Please try again.',
+  'error.loginOption': 'Login option is not available. Please try another one',
+  federatedLead: 'Sign in with your corporate ID',
+  continueWith: 'Continue with',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -104,6 +107,9 @@ const de: Messages = {
   'error.csrf': 'Das Formular ist abgelaufen. Bitte versuchen Sie es noch einmal.',
   'error.session': 'Ihre Anmeldesitzung ist abgelaufen. Kehren Sie zur Anwendung zurück und beginnen Sie neu.',
   'error.generic': 'Etwas ist schiefgegangen. Bitte versuchen Sie es noch einmal.',
+  'error.loginOption': 'Diese Anmeldeoption ist nicht verfügbar. Bitte wählen Sie eine andere.',
+  federatedLead: 'Melden Sie sich mit Ihrer Unternehmens-ID an',
+  continueWith: 'Weiter mit',
 };
 
 const LANGUAGES: Record<string, Messages> = { en, de };

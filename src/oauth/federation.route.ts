@@ -10,7 +10,7 @@ import { LOG, type Log, SETTINGS, type ServiceSettings } from '../shared/ports.j
 import type { RequestContext } from '../shared/request-context.js';
 import { DescribeUserPoolDomainQuery, type DomainView, domainBasePath } from '../user-pools/oauth/domain.use-cases.js';
 import { contextOf, type AuthenticatedRequest } from '../api/rest/request-context.js';
-import { federationParams, finishFederatedError, finishFederatedLogin } from './federation-finish.js';
+import { asksForExternalIdp, federationParams, finishFederatedError, finishFederatedLogin } from './federation-finish.js';
 import { PoolProviders } from './pool-providers.js';
 
 /**
@@ -76,7 +76,10 @@ export class FederationRoute implements OnModuleInit {
     const interaction = uid ? await provider.Interaction.find(uid) : undefined;
     const clientId = interaction?.params.client_id;
     if (!interaction || typeof clientId !== 'string') return this.failPage(request, reply, domain, 'the authorization request is unknown or has expired');
-    const asked = federationParams(interaction.params);
+    // The request's own IdP parameters; without them, the one a federation-only client's sign-in page picked.
+    const asked = federationParams(
+      asksForExternalIdp(interaction.params) ? interaction.params : { identity_provider: (request.query as Record<string, unknown>).identity_provider },
+    );
     try {
       const next = await this.commands.execute(
         new StartFederationCommand(

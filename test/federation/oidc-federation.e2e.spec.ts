@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
+  AdminListUserAuthEventsCommand,
   type CognitoIdentityProviderClient,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
@@ -15,7 +16,7 @@ import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Browser, Page } from 'playwright-core';
 import { triggerLogStream } from '../../src/triggers/trigger-log.events.js';
 import { rejection, sdkClient } from '../cognito/support.js';
-import { browserPage, confirmedUser, launchBrowser, type RelyingParty, relyingParty } from '../oauth/support.js';
+import { browserPage, confirmedUser, launchBrowser, PASSWORD, type RelyingParty, relyingParty } from '../oauth/support.js';
 import { freePort, type RunningApp, startApp } from '../support/app.js';
 import { ARN } from '../triggers/support.js';
 import type { FederationHookCall } from '../fixtures/hooks/federation-hooks.js';
@@ -60,6 +61,9 @@ describe('OIDC federation through the hosted endpoints', () => {
   let issuer: string;
   let poolId: string;
   let clientId: string;
+  /** Federation-only clients (no COGNITO): one IdP, two IdPs. */
+  let corpOnly: string;
+  let twoIdps: string;
   let domainUrl: string;
 
   beforeAll(async () => {
@@ -176,6 +180,22 @@ describe('OIDC federation through the hosted endpoints', () => {
         }),
       )
     ).UserPoolClient!.ClientId!;
+    const fedOnly = async (name: string, idps: string[]) =>
+      (
+        await admin.send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: name,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email', 'profile'],
+            CallbackURLs: [rp.callback],
+            SupportedIdentityProviders: idps,
+          }),
+        )
+      ).UserPoolClient!.ClientId!;
+    corpOnly = await fedOnly('corp-only', ['Corp']);
+    twoIdps = await fedOnly('two-idps', ['Corp', 'BadKeys']);
     browser = await launchBrowser();
   }, SLOW);
 
@@ -206,12 +226,12 @@ describe('OIDC federation through the hosted endpoints', () => {
   }
 
   /** /oauth2/authorize with the IdP parameter, the IdP's login form, back at the app's callback. */
-  async function federatedSignIn(page: Page, idp: Record<string, string>, login: string) {
+  async function federatedSignIn(page: Page, idp: Record<string, string>, login: string, client = clientId) {
     const verifier = oidc.randomPKCECodeVerifier();
     const url = new URL(`${domainUrl}/oauth2/authorize`);
     const params = {
       response_type: 'code',
-      client_id: clientId,
+      client_id: client,
       redirect_uri: rp.callback,
       scope: 'openid email profile',
       state: 'app-state',
@@ -237,14 +257,13 @@ describe('OIDC federation through the hosted endpoints', () => {
     if (!code) return { error: back.searchParams.get('error'), description: back.searchParams.get('error_description'), idpResponse };
     const exchanged = await fetch(
       `${domainUrl}/oauth2/token`,
-      form({ grant_type: 'authorization_code', client_id: clientId, redirect_uri: rp.callback, code, code_verifier: verifier }),
+      form({ grant_type: 'authorization_code', client_id: client, redirect_uri: rp.callback, code, code_verifier: verifier }),
     );
     expect(exchanged.status).toBe(200);
     const tokens = (await exchanged.json()) as { id_token: string; access_token: string; refresh_token: string };
     const poolIssuer = `${app.url}/${poolId}`;
-    const id = (
-      await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${poolIssuer}/.well-known/jwks.json`)), { issuer: poolIssuer, audience: clientId })
-    ).payload;
+    const id = (await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${poolIssuer}/.well-known/jwks.json`)), { issuer: poolIssuer, audience: client }))
+      .payload;
     return { id, tokens, idpResponse };
   }
 
@@ -368,6 +387,101 @@ describe('OIDC federation through the hosted endpoints', () => {
       expect([back.searchParams.get('error'), back.searchParams.get('code')]).toEqual(['invalid_request', null]);
       expect(back.searchParams.get('error_description')).toBe('Identity provider Nobody does not exist.');
       await context.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'a federated sign-in is in the user’s auth events (AdminListUserAuthEvents: SignIn, Pass)',
+    async () => {
+      const { page, context } = await newPage();
+      const result = await federatedSignIn(page, { identity_provider: 'Corp' }, 'logan');
+      expect(result.id?.['cognito:username']).toBe('Corp_logan');
+      const { AuthEvents } = await admin.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'Corp_logan' }));
+      expect(AuthEvents).toHaveLength(1);
+      expect(AuthEvents![0]).toMatchObject({ EventType: 'SignIn', EventResponse: 'Pass' });
+      await context.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'a federation-only client (no COGNITO) signs in through its IdP: by identity_provider, and straight to its only IdP without one',
+    async () => {
+      const first = await newPage();
+      const byName = await federatedSignIn(first.page, { identity_provider: 'Corp' }, 'fred', corpOnly);
+      expect(byName.id).toMatchObject({ 'cognito:username': 'Corp_fred', aud: corpOnly });
+      await first.context.close();
+      // No identity_provider: the browser goes to the client's only IdP (federatedSignIn waits for the IdP's page).
+      const second = await newPage();
+      const direct = await federatedSignIn(second.page, {}, 'fred', corpOnly);
+      expect(direct.id?.sub).toBe(byName.id!.sub);
+      expect(second.page.url()).toContain('/callback');
+      await second.context.close();
+      // Two IdPs and no identity_provider: a page with one link per IdP, no password form.
+      const third = await newPage();
+      const url = new URL(`${domainUrl}/oauth2/authorize`);
+      const params = {
+        response_type: 'code',
+        client_id: twoIdps,
+        redirect_uri: rp.callback,
+        scope: 'openid',
+        state: 's',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      };
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      await third.page.goto(url.href);
+      expect(await third.page.locator('input[type="password"]').count()).toBe(0);
+      await third.page.getByRole('link', { name: 'Continue with Corp' }).click();
+      await third.page.waitForURL((u) => u.href.startsWith(issuer));
+      await third.page.locator('input[name="login"]').fill('fred');
+      await third.page.locator('button[type="submit"]').click();
+      await third.page.waitForURL(/\/callback/);
+      expect(new URL(third.page.url()).searchParams.get('code')).toBeTruthy();
+      await third.context.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'a federation-only client has no password sign-in, sign-up or identity_provider=COGNITO: Cognito’s “Login option is not available”',
+    async () => {
+      await confirmedUser(admin, poolId, 'paula');
+      const start = async (extra: Record<string, string> = {}) => {
+        const url = new URL(`${domainUrl}/oauth2/authorize`);
+        const params = {
+          response_type: 'code',
+          client_id: twoIdps,
+          redirect_uri: rp.callback,
+          scope: 'openid',
+          state: 's',
+          code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+          ...extra,
+        };
+        for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+        const answer = await fetch(url, { redirect: 'manual' });
+        expect([302, 303]).toContain(answer.status);
+        return new URL(answer.headers.get('location')!, domainUrl);
+      };
+      const login = await start();
+      expect(login.pathname).toMatch(/\/login$/);
+      const uid = login.searchParams.get('i')!;
+      // The chooser page (GET) works; password sign-in and sign-up (POST) are refused, nobody signed in.
+      expect((await fetch(login)).status).toBe(200);
+      for (const page of ['login', 'signup']) {
+        const posted = await fetch(`${domainUrl}/${page}`, form({ i: uid, username: 'paula', password: PASSWORD, email: 'p@example.com' }));
+        expect(posted.status).toBe(400);
+        expect(await posted.text()).toContain('Login option is not available. Please try another one');
+        expect(posted.headers.get('location')).toBeNull();
+      }
+      const { AuthEvents } = await admin.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'paula' }));
+      expect(AuthEvents).toEqual([]);
+      const cognito = await start({ identity_provider: 'COGNITO' });
+      const page = await fetch(cognito);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('Login option is not available. Please try another one');
     },
     SLOW,
   );

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UniqueConstraintError } from '../../event-store/errors.js';
+import { withMetadata } from '../../shared/command-handler.js';
 import { AliasExistsError, InvalidParameterError, NotAuthorizedError, UsernameExistsError } from '../../shared/domain-error.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import { UseCaseCommand } from '../../shared/use-case.js';
@@ -13,6 +14,7 @@ import { effectiveSchema } from '../../user-pools/schema.js';
 import type { ActivePool } from '../../user-pools/user-pool.repository.js';
 import type { ExistingUserState } from '../../user-pools/user.decider.js';
 import { userStream } from '../../user-pools/user.events.js';
+import { type AuthLogEvent, authLogStream } from '../auth-log.events.js';
 import { SignInServices } from '../sign-in-services.js';
 import { discardingTokens } from '../tokens/discarded-tokens.js';
 
@@ -58,7 +60,8 @@ const MAX_ATTRIBUTE_LINK_LOOKUPS = 50;
  *   post confirmation hook; on later sign-ins its mapped attributes are updated;
  * - the (provider, subject) is a unique claim written with the user's events, so two first
  *   sign-ins at once make one user;
- * - then pre authentication, the sign-in's refresh-token family and post authentication, as a
+ * - then pre authentication, the sign-in's refresh-token family with its auth-log entry
+ *   (AdminListUserAuthEvents: SignIn, Pass; flow FEDERATED) and post authentication, as a
  *   hosted sign-in; the OAuth code exchange that follows issues the app's tokens (pre token
  *   generation as TokenGeneration_HostedAuth).
  */
@@ -115,7 +118,15 @@ export class FederatedSignInHandler implements ICommandHandler<FederatedSignInCo
     const now = this.s.clock.now();
     const user = found;
     const pending = this.s.tokens.startSignIn(caller.client, user, context, now);
-    await this.s.store.append(pending.write.streamId, pending.write.events, pending.write.options);
+    // The sign-in's auth-log entry (AdminListUserAuthEvents), in one append with its family, as a password sign-in's.
+    const logged: AuthLogEvent = {
+      type: 'SignInSucceeded',
+      data: { poolId: pool.poolId, sub: user.sub, clientId: caller.clientId, flow: 'FEDERATED', factors: [], at: now.toISOString() },
+    };
+    await this.s.store.appendMany([
+      pending.write,
+      { streamId: authLogStream(pool.poolId, user.sub), events: withMetadata([logged], context, now), options: { expectedRevision: 'any' } },
+    ]);
     // The post authentication hook runs as at any sign-in; these API tokens are not handed out.
     await discardingTokens(() => this.s.tokens.finishSignIn(caller.client, user, pending, { clientMetadata: input.clientMetadata ?? {}, context }));
     return { sub: user.sub, username: user.username, familyId: pending.familyId, authTime: Math.floor(pending.authTime.getTime() / 1000), created };
