@@ -14,6 +14,7 @@ import { VerifyLogHandler } from './queries/verify-log.js';
 import { verifyLogExport, writeLogExport } from './verify/export-file.js';
 import { formatReport } from './verify/report-text.js';
 import { exportLogRoot } from './verify/log-root.js';
+import { PASSPHRASE_ENV, PassphraseError, readDeploymentImport, readPassphrase, writeDeploymentExport } from './export/export-file.js';
 import { migratePersonalData, MigrationRefusedError, readRewrites } from './migration/personal-data-migration.js';
 
 export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <username | sub> [--limit n] [--next token]
@@ -26,6 +27,8 @@ export const HISTORY_USAGE = `       npm run cli -- history user <poolId> <usern
        npm run cli -- history migrate-personal-data [--old-log <file>]
        npm run cli -- history rewrites
        npm run cli -- history log-root <file>
+       npm run cli -- history export <file> [--pool <poolId>] [--passphrase-file <path>]
+       npm run cli -- history import <file> [--passphrase-file <path>]
        npm run cli -- erase-user <poolId> <username | sub>      (also: history erase-user ...)
 
 history: a user's every event, the directory as of an instant (a log position <commit>/<prepare>
@@ -37,7 +40,9 @@ fields read as erased from then on, and the chain still verifies (docs/history.m
 migrate-personal-data seals the personal data of events written before the envelope, in place and
 in one transaction (the service stopped), chains the rewritten streams anew and records the old
 log's root and checkpoints (rewrites lists the records; --old-log also writes the old log's export,
-whose root log-root recomputes offline). Re-running it when nothing is left in clear changes nothing.`;
+whose root log-root recomputes offline). Re-running it when nothing is left in clear changes nothing.
+export and import write and read the cairn-export file of POST /v1/admin/export and /v1/admin/import,
+streamed (no size limit); the passphrase is read from --passphrase-file or CAIRN_EXPORT_PASSPHRASE.`;
 
 /** What the history commands need; opened only by the commands that read the database. */
 export interface HistoryCliStorage {
@@ -66,7 +71,23 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
     out(`${JSON.stringify(await exportLogRoot(rest[0]), null, 2)}\n`);
     return 0;
   }
-  if (!['user', 'as-of', 'verify', 'export-log', 'erase-user', 'migrate-personal-data', 'rewrites'].includes(command ?? '')) return usage(out);
+  if (!['user', 'as-of', 'verify', 'export-log', 'erase-user', 'migrate-personal-data', 'rewrites', 'export', 'import'].includes(command ?? ''))
+    return usage(out);
+  let passphrase: string | undefined;
+  if (command === 'export' || command === 'import') {
+    if (!rest[0]) return usage(out);
+    if ('passphrase' in flags) {
+      out(`refused: a passphrase on the command line shows in ps and shell history; use --passphrase-file or ${PASSPHRASE_ENV}\n`);
+      return 2;
+    }
+    try {
+      passphrase = await readPassphrase(flags['passphrase-file']);
+    } catch (error) {
+      if (!(error instanceof PassphraseError)) throw error;
+      out(`refused: ${error.message}\n`);
+      return 2;
+    }
+  }
   const storage = await open();
   try {
     const { store, db, secrets, readModels, dataKeys } = storage;
@@ -137,6 +158,23 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
           return 1;
         }
       }
+      case 'export': {
+        const written = await writeDeploymentExport(rest[0], {
+          store,
+          keys: dataKeys,
+          secrets,
+          passphrase: passphrase!,
+          now: new Date(),
+          ...(flags.pool ? { poolId: flags.pool } : {}),
+        });
+        out(
+          `exported ${written.events} events of ${written.streams} streams to ${rest[0]} (${written.erasedStreamsLeftOut} streams of erased users left out)\n`,
+        );
+        return 0;
+      }
+      case 'import':
+        json(await readDeploymentImport(rest[0], { store, secrets, users: poolUsers, passphrase: passphrase! }));
+        return 0;
       case 'rewrites':
         json(await readRewrites(db));
         return 0;
