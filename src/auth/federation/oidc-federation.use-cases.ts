@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, importPKCS8, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError, InvalidParameterError, NotAuthorizedError } from '../../shared/domain-error.js';
@@ -75,6 +75,34 @@ const ENDPOINTS = new ProviderEndpoints();
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
+/** Sign in with Apple's audience for the client secret, and how long a secret made for one code exchange lives. */
+const APPLE_AUDIENCE = 'https://appleid.apple.com';
+const APPLE_SECRET_SECONDS = 300;
+
+/**
+ * Sign in with Apple's client_secret, as Apple documents it ("Creating a client secret"): a JWT
+ * signed with ES256 by the developer's private key (ProviderDetails private_key, the .p8 PKCS #8
+ * PEM), `kid` the key's id (key_id), `iss` the team (team_id), `sub` the Services ID (client_id),
+ * `aud` https://appleid.apple.com, issued now (the service's clock) for one exchange.
+ */
+export async function appleClientSecret(details: Record<string, string>, now: Date): Promise<string> {
+  let key: CryptoKey;
+  try {
+    key = await importPKCS8(details.private_key ?? '', 'ES256');
+  } catch (error) {
+    throw new FederationError(`the Sign in with Apple private_key is not an ES256 PKCS #8 key: ${(error as Error).message}`);
+  }
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: details.key_id })
+    .setIssuer(details.team_id)
+    .setSubject(details.client_id)
+    .setAudience(APPLE_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + APPLE_SECRET_SECONDS)
+    .sign(key);
+}
+
 /** Where the authorization request goes next: the SAML side's start, or the OIDC IdP's authorization endpoint. */
 export type StartFederationAnswer = { protocol: 'SAML'; providerName: string } | { protocol: 'OIDC'; providerName: string; location: string };
 
@@ -141,6 +169,8 @@ export class StartFederationHandler implements ICommandHandler<StartFederationCo
     url.searchParams.set('nonce', nonce);
     url.searchParams.set('code_challenge', s256(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
+    // Apple answers by form_post (required once name or email is asked for).
+    if (provider.type === 'SignInWithApple') url.searchParams.set('response_mode', 'form_post');
     return { protocol: 'OIDC', providerName: provider.name, location: url.href };
   }
 }
@@ -246,7 +276,8 @@ export class CompleteOidcFederationHandler implements ICommandHandler<CompleteOi
       client_id: details.client_id,
       code_verifier: derived.codeVerifier,
     });
-    if (details.client_secret) form.set('client_secret', details.client_secret);
+    if (provider.type === 'SignInWithApple') form.set('client_secret', await appleClientSecret(details, now));
+    else if (details.client_secret) form.set('client_secret', details.client_secret);
     const byGet = details.token_request_method === 'GET';
     const tokenUrl = new URL(endpoints.token);
     if (byGet) for (const [k, v] of form) tokenUrl.searchParams.set(k, v);
