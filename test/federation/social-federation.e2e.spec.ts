@@ -6,6 +6,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  type IdentityProviderTypeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
@@ -187,7 +188,13 @@ describe('Social identity providers (Apple, Facebook, Login with Amazon) through
     ];
     for (const [name, details, mapping] of providers) {
       await admin.send(
-        new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: name, ProviderType: name, ProviderDetails: details, AttributeMapping: mapping }),
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: name,
+          ProviderType: name as IdentityProviderTypeType,
+          ProviderDetails: details,
+          AttributeMapping: mapping,
+        }),
       );
     }
     clientId = (
