@@ -148,6 +148,40 @@ describe.each(backends)('personal-data envelope on %s', (_name, open) => {
     expect((await raw(pool))[0].metadata.clientIp).toBe('203.0.113.1');
   });
 
+  test("one appendMany of a person's streams (a sign-in's auth log and family) looks the key up once; every sealed value has its own IV", async () => {
+    const keys = await DataKeys.open(backend.db, secrets);
+    const subjects: string[] = [];
+    const forWrite = keys.forWrite.bind(keys);
+    keys.forWrite = (subject) => (subjects.push(subject), forWrite(subject));
+    const envelope = new PersonalDataEnvelope(await SqlEventStore.open(backend.db), keys);
+    const sub = randomUUID();
+    const family = `refresh-${randomUUID()}`;
+    await envelope.appendMany([
+      {
+        streamId: `authlog-${poolId}-${sub}`,
+        events: [withMeta(testEvent('SignInSucceeded', { poolId, sub, clientId: 'c', flow: 'USER_PASSWORD_AUTH', at: 'now' }), { clientIp: '192.0.2.5' })],
+        options: { expectedRevision: 'no_stream' },
+      },
+      {
+        streamId: family,
+        events: [withMeta(testEvent('RefreshTokenIssued', { familyId: family.slice(8), poolId, sub, clientId: 'c' }), { clientIp: '192.0.2.5' })],
+        options: { expectedRevision: 'no_stream' },
+      },
+    ]);
+    expect(subjects).toEqual([`${poolId}/${sub}`]);
+    expect((await envelope.readStream(family))[0].metadata.clientIp).toBe('192.0.2.5');
+    // More seals than one pool of IVs holds (341): all distinct, all opened.
+    const events = Array.from({ length: 800 }, (_, i) => withMeta(testEvent('UserAttributesUpdated', { attributes: { name: `n${i}` }, at: 'x' }), {}));
+    const sealed = await envelope.seal(`user-${poolId}-${sub}`, events);
+    const ivs = new Set(sealed.map((e) => (e.metadata.personal as { c: string }).c.split('.')[0]));
+    expect(ivs.size).toBe(800);
+    await envelope.append(`user-${poolId}-${sub}`, events, { expectedRevision: 'no_stream' });
+    expect((await envelope.readStream(`user-${poolId}-${sub}`)).map((e) => (e.data as { attributes: { name: string } }).attributes.name)).toEqual(
+      events.map((_, i) => `n${i}`),
+    );
+    await keys.stop();
+  });
+
   test("a family's later events (a rotation's address) are sealed under the user who started it, even by another process", async () => {
     const sub = randomUUID();
     const { family } = await signUp(sub, 'rot@envelope.test');
