@@ -68,6 +68,9 @@ describe('checked-in API documents', () => {
     if (write) await writeFile(DOCS.schema, served);
     expect(served).toBe(await readFile(DOCS.schema, 'utf8'));
     expect(served).toMatch(/type Query \{/);
+    // The capability fields answer object types (Cognito's output shapes), not a JSON scalar.
+    expect(served).toMatch(/userPoolMfaConfig\(poolId: String!\): CognitoGetUserPoolMfaConfigResponse!/);
+    expect(served).toMatch(/type CognitoDeviceType \{/);
   });
 
   test('every documented route is served (none answers 404 for its path or 405 for its method)', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GraphQLClient, gql } from 'graphql-request';
 import { generateSync } from 'otplib';
+import { CAPABILITY_TYPES } from '../../src/api/graphql/capability-types.generated.js';
 import { CAPABILITIES, REST_CAPABILITIES } from '../../src/api/rest/capabilities.js';
 import { sdkClient } from '../cognito/support.js';
 import { adminClient, refusal, userClient } from '../graphql/support.js';
@@ -245,7 +246,11 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     expect([unknown.status, unknown.body.code]).toEqual([404, 'ResourceNotFoundException']);
     const gqlMine = await userClient(app.url, result.AccessToken!).request<{ myDevices: { Devices: unknown[] } }>(gql`
       {
-        myDevices(first: 5)
+        myDevices(first: 5) {
+          Devices {
+            DeviceKey
+          }
+        }
       }
     `);
     expect(gqlMine.myDevices.Devices).toEqual([]);
@@ -366,15 +371,33 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     }>(
       gql`
         query ($poolId: String!) {
-          identityProviders(poolId: $poolId, first: 10)
-          identityProvider(poolId: $poolId, idpName: "Corporate")
+          identityProviders(poolId: $poolId, first: 10) {
+            Providers {
+              ProviderName
+              ProviderType
+            }
+            nextCursor
+          }
+          identityProvider(poolId: $poolId, idpName: "Corporate") {
+            IdentityProvider {
+              ProviderName
+              AttributeMapping
+              CreationDate
+            }
+          }
         }
       `,
       { poolId },
     );
-    expect(viaGraphql.identityProviders.Providers.map((p) => p.ProviderName)).toEqual(['Corporate']);
-    expect(viaGraphql.identityProvider.IdentityProvider).toMatchObject({ ProviderName: 'Corporate', AttributeMapping: { email: 'mail' } });
-    const deleted = await adminClient(app.url).request<{ deleteIdentityProvider: object }>(
+    expect(viaGraphql.identityProviders.Providers).toEqual([{ ProviderName: 'Corporate', ProviderType: 'OIDC' }]);
+    expect(viaGraphql.identityProviders).toMatchObject({ nextCursor: null });
+    expect(viaGraphql.identityProvider.IdentityProvider).toEqual({
+      ProviderName: 'Corporate',
+      AttributeMapping: expect.objectContaining({ email: 'mail' }),
+      CreationDate: expect.any(Number),
+    });
+    // An operation without output answers Boolean true.
+    const deleted = await adminClient(app.url).request<{ deleteIdentityProvider: boolean }>(
       gql`
         mutation ($poolId: String!) {
           deleteIdentityProvider(poolId: $poolId, idpName: "Corporate")
@@ -382,7 +405,7 @@ describe('REST and GraphQL forms of the later capabilities', () => {
       `,
       { poolId },
     );
-    expect(deleted.deleteIdentityProvider).toEqual({});
+    expect(deleted.deleteIdentityProvider).toBe(true);
   });
 
   test('identity pools with roles and principal tags, their identities, and role documents', async () => {
@@ -721,31 +744,53 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     expect(mfa.put.responses['200'].headers.ETag).toBeDefined();
   });
 
-  test('GraphQL: the same capabilities as fields (JSON in Cognito’s members), paginated lists, the same refusals', async () => {
+  test('GraphQL: the same capabilities as fields (object types in Cognito’s members), paginated lists, the same refusals', async () => {
     const gqlAdmin = adminClient(app.url);
     const set = await gqlAdmin.request<{ setUserPoolMfaConfig: { MfaConfiguration: string } }>(
       gql`
         mutation ($poolId: String!, $input: JSON) {
-          setUserPoolMfaConfig(poolId: $poolId, input: $input)
+          setUserPoolMfaConfig(poolId: $poolId, input: $input) {
+            MfaConfiguration
+            SoftwareTokenMfaConfiguration {
+              Enabled
+            }
+          }
         }
       `,
       { poolId, input: { MfaConfiguration: 'OFF' } },
     );
-    expect(set.setUserPoolMfaConfig.MfaConfiguration).toBe('OFF');
+    expect(set.setUserPoolMfaConfig).toEqual({ MfaConfiguration: 'OFF', SoftwareTokenMfaConfiguration: { Enabled: false } });
     const read = await gqlAdmin.request<{ userPoolMfaConfig: { MfaConfiguration: string }; userPoolSessionConfiguration: { UserSessionTracking: string } }>(
       gql`
         query ($poolId: String!) {
-          userPoolMfaConfig(poolId: $poolId)
-          userPoolSessionConfiguration(poolId: $poolId)
+          userPoolMfaConfig(poolId: $poolId) {
+            MfaConfiguration
+          }
+          userPoolSessionConfiguration(poolId: $poolId) {
+            UserSessionTracking
+            __typename
+          }
         }
       `,
       { poolId },
     );
-    expect(read).toMatchObject({ userPoolMfaConfig: { MfaConfiguration: 'OFF' }, userPoolSessionConfiguration: { UserSessionTracking: 'ENABLED' } });
+    expect(read).toEqual({
+      userPoolMfaConfig: { MfaConfiguration: 'OFF' },
+      userPoolSessionConfiguration: { UserSessionTracking: 'ENABLED', __typename: 'CognitoGetUserPoolSessionConfigurationResponse' },
+    });
 
     const servers = gql`
       query ($poolId: String!, $after: String) {
-        resourceServers(poolId: $poolId, first: 1, after: $after)
+        resourceServers(poolId: $poolId, first: 1, after: $after) {
+          ResourceServers {
+            Identifier
+            Name
+            Scopes {
+              ScopeName
+            }
+          }
+          nextCursor
+        }
       }
     `;
     const first = await gqlAdmin.request<{ resourceServers: { ResourceServers: unknown[]; nextCursor?: string } }>(servers, { poolId });
@@ -756,12 +801,20 @@ describe('REST and GraphQL forms of the later capabilities', () => {
 
     const created = await gqlAdmin.request<{ createIdentityPool: { IdentityPoolId: string } }>(gql`
       mutation {
-        createIdentityPool(input: { IdentityPoolName: "viaGraphql", AllowUnauthenticatedIdentities: false })
+        createIdentityPool(input: { IdentityPoolName: "viaGraphql", AllowUnauthenticatedIdentities: false }) {
+          IdentityPoolId
+          AllowUnauthenticatedIdentities
+        }
       }
     `);
     const listed = await gqlAdmin.request<{ identityPools: { IdentityPools: Array<{ IdentityPoolId: string }> } }>(gql`
       {
-        identityPools(first: 60)
+        identityPools(first: 60) {
+          IdentityPools {
+            IdentityPoolId
+            IdentityPoolName
+          }
+        }
       }
     `);
     expect(listed.identityPools.IdentityPools.map((p) => p.IdentityPoolId)).toContain(created.createIdentityPool.IdentityPoolId);
@@ -769,8 +822,17 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     // Self-service with the user's token.
     const mine = await userClient(app.url, user.accessToken).request<{ myDevices: { Devices: unknown[] }; mySessions: { Sessions: unknown[] } }>(gql`
       {
-        myDevices(first: 5)
-        mySessions
+        myDevices(first: 5) {
+          Devices {
+            DeviceKey
+          }
+        }
+        mySessions {
+          Sessions {
+            SessionId
+            IsCurrentSession
+          }
+        }
       }
     `);
     expect(mine.myDevices.Devices).toEqual([]);
@@ -780,7 +842,9 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     const before = await events();
     const mutation = gql`
       mutation ($poolId: String!, $input: JSON) {
-        setUserPoolMfaConfig(poolId: $poolId, input: $input)
+        setUserPoolMfaConfig(poolId: $poolId, input: $input) {
+          MfaConfiguration
+        }
       }
     `;
     const vars = { poolId, input: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } } };
@@ -796,7 +860,11 @@ describe('REST and GraphQL forms of the later capabilities', () => {
         await refusal(
           new GraphQLClient(`${app.url}/graphql`).request(gql`
             {
-              myDevices
+              myDevices {
+                Devices {
+                  DeviceKey
+                }
+              }
             }
           `),
         )
@@ -810,7 +878,9 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     const literal = (name: string) => JSON.stringify(name === 'poolId' ? poolId : name === 'username' ? 'ann' : name === 'clientId' ? clientId : 'x');
     const document = (c: (typeof CAPABILITIES)[number], input?: string) => {
       const args = [...c.params.map((p) => `${p}: ${literal(p)}`), ...(input ? [`input: ${input}`] : [])];
-      return `${c.method === 'get' ? 'query' : 'mutation'} { ${c.field}${args.length ? `(${args.join(', ')})` : ''} }`;
+      // An object-typed answer takes a selection set.
+      const selection = /^Cognito/.test(CAPABILITY_TYPES.answers[c.action] ?? '') ? ' { __typename }' : '';
+      return `${c.method === 'get' ? 'query' : 'mutation'} { ${c.field}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
     };
     const client = (headers: Record<string, string> = {}) => new GraphQLClient(`${app.url}/graphql`, { headers });
     for (const c of CAPABILITIES) {

@@ -5,7 +5,7 @@ import { SETTINGS, type ServiceSettings } from '../../shared/ports.js';
 import { CAPABILITIES, type Capability, invokeCapability } from '../rest/capabilities.js';
 import type { AuthenticatedRequest } from '../rest/request-context.js';
 import { GraphqlCallers, GraphqlErrorFilter, pageSize } from './support.js';
-import { JSONScalar } from './types.js';
+import { JSONScalar, capabilityAnswerType } from './types.js';
 
 /** A field's arguments after the request: the path parameters by name, then `input`, or `first` / `after`. */
 type FieldArgs = Record<string, unknown>;
@@ -14,7 +14,9 @@ type FieldArgs = Record<string, unknown>;
  * The capability routes of src/api/rest/capabilities.ts as GraphQL fields (a query for each read,
  * a mutation for each write), over the same actions and so the same use cases: the path's
  * parameters are arguments, the body is `input` (JSON, the Cognito action's member names), a
- * listing takes `first` / `after` and answers its next page's cursor as `nextCursor`.
+ * listing takes `first` / `after` and answers its next page's cursor as `nextCursor`. Answers are
+ * object types derived from Cognito's service model (types.ts, capabilityAnswerType); inputs stay
+ * JSON, checked by the same strict schemas as the REST bodies.
  */
 @Resolver()
 @UseFilters(GraphqlErrorFilter)
@@ -42,7 +44,7 @@ export class CapabilitiesResolver {
           cursor: args.after as string | undefined,
         }
       : undefined;
-    return invokeCapability(
+    const answer = await invokeCapability(
       capability,
       {
         params,
@@ -52,6 +54,8 @@ export class CapabilitiesResolver {
       },
       ctx,
     );
+    // An operation without output answers Boolean: true, done.
+    return capabilityAnswerType(capability.action) === Boolean ? true : answer;
   }
 }
 
@@ -83,5 +87,6 @@ for (const capability of CAPABILITIES) {
     Args(arg, options)(prototype, name, i + 1);
   });
   const field = { name, description: `${capability.summary} (${capability.action}; REST: ${capability.method.toUpperCase()} ${capability.path})` };
-  (capability.method === 'get' ? Query : Mutation)(() => JSONScalar, field)(prototype, name, descriptor);
+  const answer = capabilityAnswerType(capability.action);
+  (capability.method === 'get' ? Query : Mutation)(() => answer, field)(prototype, name, descriptor);
 }

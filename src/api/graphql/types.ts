@@ -1,5 +1,6 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
+import { CAPABILITY_TYPES } from './capability-types.generated.js';
 
 /**
  * The GraphQL surface's types (code-first). They mirror the REST shapes (src/api/rest/presenters.ts
@@ -258,7 +259,7 @@ export class GroupInput {
   @Field({ nullable: true }) roleArn?: string;
 }
 
-/** Any JSON value: the capability fields' inputs and answers (in the Cognito action's member names), an event's data. */
+/** Any JSON value: the capability fields' inputs, maps and documents inside their answers, IAM's role documents, an event's data. */
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value',
@@ -318,4 +319,55 @@ export class UserSnapshot {
 export class UserAsOf {
   @Field(() => AsOfInstant) asOf!: AsOfInstant;
   @Field(() => UserSnapshot) user!: UserSnapshot;
+}
+
+/** A GraphQL type as capability-types.generated.ts names it: `[T]`, a scalar, or one of its object types. */
+type TypeRef = GraphQLScalarType | typeof String | typeof Boolean | typeof Float | (abstract new () => unknown) | TypeRef[];
+
+const capabilityClasses = new Map<string, abstract new () => unknown>();
+
+function capabilityType(ref: string): TypeRef {
+  if (ref.startsWith('[')) return [capabilityType(ref.slice(1, -1))];
+  switch (ref) {
+    case 'String':
+      return String;
+    case 'Boolean':
+      return Boolean;
+    case 'Float':
+      return Float;
+    case 'JSON':
+      return JSONScalar;
+    default:
+      return capabilityObject(ref);
+  }
+}
+
+/** The capability answers' object types, all declared here as the module loads (Nest compiles its type metadata before resolving type functions). */
+for (const [name, members] of Object.entries(CAPABILITY_TYPES.types)) {
+  const type = { [name]: class {} }[name];
+  capabilityClasses.set(name, type);
+  for (const [member, ref] of Object.entries(members)) {
+    Field(() => capabilityType(ref), {
+      nullable: true,
+      ...(ref === 'Float' && /Date$/.test(member) ? { description: 'Epoch seconds' } : {}),
+    })(type.prototype, member);
+  }
+  ObjectType(name, { description: `Cognito's ${name.replace(/^Cognito(Identity)?/, '')}, in its member names` })(type);
+}
+
+function capabilityObject(name: string): abstract new () => unknown {
+  const type = capabilityClasses.get(name);
+  if (!type) throw new Error(`no capability type ${name}`);
+  return type;
+}
+
+/**
+ * The GraphQL type of a capability field's answer: an object type derived from the Cognito
+ * operation's output in the AWS service model (capability-types.generated.ts), Boolean for an
+ * operation without output (true: done), JSON for the operations that are not Cognito's (IAM's
+ * role documents).
+ */
+export function capabilityAnswerType(action: string): TypeRef {
+  const ref = CAPABILITY_TYPES.answers[action];
+  return ref === undefined ? JSONScalar : capabilityType(ref);
 }
