@@ -899,6 +899,99 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     expect(await events()).toBe(before);
   });
 
+  test('every capability read answers the same over GraphQL (every member of its object type selected) as over REST', async () => {
+    expect((await rest.send('POST', `/v1/user-pools/${poolId}/domains`, { Domain: 'capparity' })).status).toBe(201);
+    const identifier = 'https://parity.example.com';
+    expect(
+      (
+        await rest.send('POST', `/v1/user-pools/${poolId}/resource-servers`, {
+          Identifier: identifier,
+          Name: 'parity',
+          Scopes: [{ ScopeName: 'read', ScopeDescription: 'reads' }],
+        })
+      ).status,
+    ).toBe(201);
+    const details = {
+      client_id: 'parity',
+      client_secret: 'idp-secret',
+      attributes_request_method: 'GET',
+      oidc_issuer: 'https://idp.example.com',
+      authorize_scopes: 'openid',
+    };
+    const idp = await rest.send('POST', `/v1/user-pools/${poolId}/identity-providers`, {
+      ProviderName: 'Parity',
+      ProviderType: 'OIDC',
+      ProviderDetails: details,
+      IdpIdentifiers: ['parity'],
+    });
+    expect(idp.status).toBe(201);
+    const providerName = `cognito-idp.${poolId.split('_')[0]}.amazonaws.com/${poolId}`;
+    const idPool = await rest.send('POST', '/v1/identity-pools', {
+      IdentityPoolName: 'parity',
+      AllowUnauthenticatedIdentities: false,
+      CognitoIdentityProviders: [{ ProviderName: providerName, ClientId: clientId }],
+      IdentityPoolTags: { team: 'identity' },
+    });
+    expect(idPool.status).toBe(201);
+    expect(
+      (
+        await rest.send('PUT', `/v1/identity-pools/${idPool.body.IdentityPoolId as string}/principal-tags/${encodeURIComponent(providerName)}`, {
+          UseDefaults: true,
+        })
+      ).status,
+    ).toBe(200);
+    const job = await rest.send('POST', `/v1/user-pools/${poolId}/import-jobs`, {
+      JobName: 'parity',
+      CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/import',
+    });
+    expect(job.status).toBe(201);
+    const values: Record<string, string> = {
+      poolId,
+      username: 'ann',
+      clientId,
+      domain: 'capparity',
+      identifier,
+      idpName: 'Parity',
+      idpIdentifier: 'parity',
+      identityPoolId: idPool.body.IdentityPoolId as string,
+      providerName,
+      jobId: job.body.UserImportJob.JobId as string,
+    };
+    /** Every member of a type, nested types with their own members: the whole answer. */
+    const selection = (ref: string): string => {
+      const members = CAPABILITY_TYPES.types[ref.replace(/[[\]]/g, '')];
+      return members
+        ? ` { ${Object.entries(members)
+            .map(([m, r]) => `${m}${selection(r)}`)
+            .join(' ')} }`
+        : '';
+    };
+    const withoutNulls = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(withoutNulls)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(([, x]) => x !== null)
+                .map(([k, x]) => [k, withoutNulls(x)]),
+            )
+          : v;
+    const compared: string[] = [];
+    for (const c of CAPABILITIES.filter((r) => r.method === 'get' && r.rest !== false)) {
+      if (!c.params.every((p) => p in values)) continue;
+      const path = c.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p]));
+      const headers = c.auth === 'admin' ? admin : bearer(user.accessToken);
+      const viaRest = await call(app.url, 'GET', `${path}${c.page?.limit ? '?limit=10' : ''}`, undefined, headers);
+      expect([c.field, viaRest.status]).toEqual([c.field, 200]);
+      const args = [...c.params.map((p) => `${p}: ${JSON.stringify(values[p])}`), ...(c.page?.limit ? ['first: 10'] : [])];
+      const document = `{ ${c.field}${args.length ? `(${args.join(', ')})` : ''}${selection(CAPABILITY_TYPES.answers[c.action])} }`;
+      const viaGraphql = await new GraphQLClient(`${app.url}/graphql`, { headers }).request<Record<string, unknown>>(document);
+      expect([c.field, withoutNulls(viaGraphql[c.field])]).toEqual([c.field, viaRest.body]);
+      compared.push(c.field);
+    }
+    expect(compared.length).toBeGreaterThanOrEqual(20);
+  });
+
   test('GraphQL userHistory (cursor-paginated, the REST route’s query) and userAsOf; admin only', async () => {
     const history = gql`
       query ($poolId: String!, $after: String) {
