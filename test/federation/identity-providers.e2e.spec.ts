@@ -13,7 +13,8 @@ import {
   UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type RunningApp, startApp } from '../support/app.js';
+import { createServer } from 'node:http';
+import { freePort, type RunningApp, startApp } from '../support/app.js';
 import { rejection, sdkClient } from '../cognito/support.js';
 
 const OIDC_DETAILS = {
@@ -291,5 +292,72 @@ describe('identity providers through the Cognito API', () => {
     // Five external identities per user at most (pavel has two).
     for (const v of ['a', 'b', 'c']) await link('pavel', `extra-${v}`);
     expect((await rejection(link('pavel', 'extra-d'))).name).toBe('LimitExceededException');
+  });
+
+  test('SAML: Cognito adds SSORedirectBindingURI and SLORedirectBindingURI from the metadata (file or URL); an unreadable MetadataURL is refused', async () => {
+    const md = (host: string) =>
+      `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://${host}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://${host}/slo"/><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://${host}/sso-post"/><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://${host}/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
+    const server = createServer((req, res) =>
+      req.url === '/metadata' ? res.writeHead(200, { 'content-type': 'application/xml' }).end(md('url.example')) : res.writeHead(404).end(),
+    );
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const created = await admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Endpoints',
+          ProviderType: 'SAML',
+          ProviderDetails: { MetadataFile: md('file.example') },
+        }),
+      );
+      expect(created.IdentityProvider?.ProviderDetails).toEqual({
+        MetadataFile: md('file.example'),
+        SSORedirectBindingURI: 'https://file.example/sso',
+        SLORedirectBindingURI: 'https://file.example/slo',
+      });
+      // Another metadata by URL: read at the update, the endpoints follow it.
+      await admin.send(
+        new UpdateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Endpoints',
+          ProviderDetails: { MetadataURL: `http://127.0.0.1:${port}/metadata` },
+        }),
+      );
+      const described = (await admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Endpoints' }))).IdentityProvider!;
+      expect(described.ProviderDetails).toEqual({
+        MetadataURL: `http://127.0.0.1:${port}/metadata`,
+        SSORedirectBindingURI: 'https://url.example/sso',
+        SLORedirectBindingURI: 'https://url.example/slo',
+      });
+      // What Describe answered may be given back to Update (the read-only keys are Cognito's own).
+      const again = await admin.send(
+        new UpdateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Endpoints',
+          ProviderDetails: { ...described.ProviderDetails, IDPSignout: 'true' },
+        }),
+      );
+      expect(again.IdentityProvider?.ProviderDetails).toMatchObject({ SSORedirectBindingURI: 'https://url.example/sso', IDPSignout: 'true' });
+      const unreadable = await rejection(
+        admin.send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'Unreadable',
+            ProviderType: 'SAML',
+            ProviderDetails: { MetadataURL: `http://127.0.0.1:${port}/missing` },
+          }),
+        ),
+      );
+      expect(unreadable.name).toBe('InvalidParameterException');
+      expect(unreadable.message).toContain('MetadataURL');
+      expect((await rejection(admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Unreadable' })))).name).toBe(
+        'ResourceNotFoundException',
+      );
+    } finally {
+      await admin.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Endpoints' })).catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

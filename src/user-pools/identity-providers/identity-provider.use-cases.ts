@@ -21,6 +21,7 @@ import { identityProvidersStream, type IdentityProviderType } from './identity-p
 import { PROVIDER_LINK_HANDLERS } from './provider-links.use-cases.js';
 import { loadIdentityProviders } from './identity-provider.repository.js';
 import { checkProviderName, completeProviderDetails, defaultAttributeMapping, SECRET_DETAIL_KEYS, splitSecrets } from './provider-details.js';
+import { SAML_READ_ONLY_KEYS, samlReadOnlyDetails, withoutReadOnlyKeys } from './saml-details.js';
 
 /** A provider as Describe answers it: ProviderDetails whole (secrets included, as Cognito returns them to admins). */
 export interface IdentityProviderView {
@@ -105,7 +106,9 @@ export class CreateIdentityProviderCommand extends UseCaseCommand<IdentityProvid
 export class CreateIdentityProviderHandler extends IdentityProviderCommandHandler implements ICommandHandler<CreateIdentityProviderCommand> {
   async execute({ input, context }: CreateIdentityProviderCommand): Promise<IdentityProviderView> {
     checkProviderName(input.providerName, input.providerType);
-    const details = completeProviderDetails(input.providerType, input.providerDetails);
+    const saml = input.providerType === 'SAML';
+    let details = completeProviderDetails(input.providerType, saml ? withoutReadOnlyKeys(input.providerDetails) : input.providerDetails);
+    if (saml) details = { ...details, ...(await samlReadOnlyDetails(details)) };
     const { clear, secrets } = splitSecrets(details);
     const sealedDetails = seal(this.secrets, input.poolId, input.providerName, secrets);
     const attributeMapping = { ...defaultAttributeMapping(input.providerType), ...(input.attributeMapping ?? {}) };
@@ -129,20 +132,30 @@ export class UpdateIdentityProviderCommand extends UseCaseCommand<
 @CommandHandler(UpdateIdentityProviderCommand)
 export class UpdateIdentityProviderHandler extends IdentityProviderCommandHandler implements ICommandHandler<UpdateIdentityProviderCommand> {
   async execute({ input, context }: UpdateIdentityProviderCommand): Promise<IdentityProviderView> {
-    const given = input.providerDetails ?? {};
+    let given = input.providerDetails ?? {};
     const newSecrets = splitSecrets(given).secrets;
     const sealedNew = seal(this.secrets, input.poolId, input.providerName, newSecrets);
+    // A SAML provider's new metadata: the read-only endpoints Cognito shows are read from it first (MetadataURL fetched).
+    const newMetadata = given.MetadataFile !== undefined || given.MetadataURL !== undefined;
+    const before = (await loadIdentityProviders(this.store, input.poolId)).providers.find((p) => p.name === input.providerName);
+    if (before?.type === 'SAML') given = withoutReadOnlyKeys(given);
+    const fresh = before?.type === 'SAML' && newMetadata ? await samlReadOnlyDetails(given) : undefined;
     const state = await this.run(input.poolId, context, (state, now) => {
       const current = state.providers.find((p) => p.name === input.providerName);
       if (!current) throw providerNotFound(input.providerName);
+      if (current.type === 'SAML' && newMetadata && !fresh) throw new InvalidParameterError('The identity provider changed during the update; try again.');
       // The details given replace theirs key by key (SAML: a new MetadataFile replaces a MetadataURL, and back).
-      const kept = { ...current.details };
-      if (current.type === 'SAML' && (given.MetadataFile !== undefined || given.MetadataURL !== undefined)) {
+      const kept = current.type === 'SAML' ? withoutReadOnlyKeys(current.details) : { ...current.details };
+      if (current.type === 'SAML' && newMetadata) {
         delete kept.MetadataFile;
         delete kept.MetadataURL;
       }
       const placeholders = Object.fromEntries(Object.keys(current.sealedDetails).map((k) => [k, 'sealed']));
-      const merged = completeProviderDetails(current.type, { ...kept, ...placeholders, ...given });
+      let merged = completeProviderDetails(current.type, { ...kept, ...placeholders, ...given });
+      if (current.type === 'SAML') {
+        const readOnly = fresh ?? Object.fromEntries(Object.entries(current.details).filter(([k]) => SAML_READ_ONLY_KEYS.includes(k)));
+        merged = { ...merged, ...readOnly };
+      }
       const clear = Object.fromEntries(Object.entries(merged).filter(([k]) => !SECRET_DETAIL_KEYS.has(k)));
       return {
         type: 'UpdateIdentityProvider',

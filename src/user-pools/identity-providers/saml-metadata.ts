@@ -39,6 +39,44 @@ export function certificatePem(base64: string): string {
  * document is given (MetadataFile, or what MetadataURL answered).
  */
 export function parseIdpMetadata(xml: string): IdpMetadata {
+  const { entity, idp } = readIdpDescriptor(xml);
+  const entityId = entity.getAttribute('entityID') ?? '';
+  if (!entityId) throw new SamlMetadataError('the EntityDescriptor has no entityID');
+  const signingCertificates = elements(`./*[local-name()='KeyDescriptor' and namespace-uri()='${MD}'][not(@use) or @use='signing']`, idp)
+    .flatMap((key) => elements(`.//*[local-name()='X509Certificate' and namespace-uri()='${DS}']`, key))
+    .map((cert) => (cert.textContent ?? '').replace(/\s+/g, ''))
+    .filter((body) => body.length > 0)
+    .map(certificatePem);
+  if (signingCertificates.length === 0) throw new SamlMetadataError('the IDPSSODescriptor has no signing certificate');
+  return {
+    entityId,
+    ...idpEndpoints(idp),
+    signingCertificates: [...new Set(signingCertificates)],
+    wantAuthnRequestsSigned: idp.getAttribute('WantAuthnRequestsSigned') === 'true',
+  };
+}
+
+/** The IdP's SSO and SLO endpoints by binding, as its metadata names them (what DescribeIdentityProvider shows). */
+export function idpMetadataEndpoints(xml: string): Pick<IdpMetadata, 'ssoRedirectUrl' | 'ssoPostUrl' | 'sloRedirectUrl' | 'sloResponseUrl'> {
+  return idpEndpoints(readIdpDescriptor(xml).idp);
+}
+
+function idpEndpoints(idp: Element): Pick<IdpMetadata, 'ssoRedirectUrl' | 'ssoPostUrl' | 'sloRedirectUrl' | 'sloResponseUrl'> {
+  const endpoint = (kind: string, binding: string) => elements(`./*[local-name()='${kind}' and namespace-uri()='${MD}'][@Binding='${binding}']`, idp)[0];
+  const sso = endpoint('SingleSignOnService', REDIRECT_BINDING);
+  const ssoPost = endpoint('SingleSignOnService', POST_BINDING);
+  const slo = endpoint('SingleLogoutService', REDIRECT_BINDING);
+  const attr = (element: Element | undefined, name: string) => element?.getAttribute(name) || undefined;
+  return {
+    ssoRedirectUrl: attr(sso, 'Location'),
+    ssoPostUrl: attr(ssoPost, 'Location'),
+    sloRedirectUrl: attr(slo, 'Location'),
+    sloResponseUrl: attr(slo, 'ResponseLocation') ?? attr(slo, 'Location'),
+  };
+}
+
+/** The (first) EntityDescriptor with an IDPSSODescriptor, and that descriptor. */
+function readIdpDescriptor(xml: string): { entity: Element; idp: Element } {
   const errors: string[] = [];
   const doc = new DOMParser({
     errorHandler: {
@@ -50,27 +88,6 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   if (errors.length > 0 || !doc?.documentElement) throw new SamlMetadataError('the metadata is not well-formed XML');
   const entity = elements(`//*[local-name()='EntityDescriptor' and namespace-uri()='${MD}'][*[local-name()='IDPSSODescriptor']]`, doc)[0];
   if (!entity) throw new SamlMetadataError('the metadata has no EntityDescriptor with an IDPSSODescriptor');
-  const entityId = entity.getAttribute('entityID') ?? '';
-  if (!entityId) throw new SamlMetadataError('the EntityDescriptor has no entityID');
   const idp = elements(`./*[local-name()='IDPSSODescriptor' and namespace-uri()='${MD}']`, entity)[0];
-  const endpoint = (kind: string, binding: string) => elements(`./*[local-name()='${kind}' and namespace-uri()='${MD}'][@Binding='${binding}']`, idp)[0];
-  const sso = endpoint('SingleSignOnService', REDIRECT_BINDING);
-  const ssoPost = endpoint('SingleSignOnService', POST_BINDING);
-  const slo = endpoint('SingleLogoutService', REDIRECT_BINDING);
-  const signingCertificates = elements(`./*[local-name()='KeyDescriptor' and namespace-uri()='${MD}'][not(@use) or @use='signing']`, idp)
-    .flatMap((key) => elements(`.//*[local-name()='X509Certificate' and namespace-uri()='${DS}']`, key))
-    .map((cert) => (cert.textContent ?? '').replace(/\s+/g, ''))
-    .filter((body) => body.length > 0)
-    .map(certificatePem);
-  if (signingCertificates.length === 0) throw new SamlMetadataError('the IDPSSODescriptor has no signing certificate');
-  const attr = (element: Element | undefined, name: string) => element?.getAttribute(name) || undefined;
-  return {
-    entityId,
-    ssoRedirectUrl: attr(sso, 'Location'),
-    ssoPostUrl: attr(ssoPost, 'Location'),
-    sloRedirectUrl: attr(slo, 'Location'),
-    sloResponseUrl: attr(slo, 'ResponseLocation') ?? attr(slo, 'Location'),
-    signingCertificates: [...new Set(signingCertificates)],
-    wantAuthnRequestsSigned: idp.getAttribute('WantAuthnRequestsSigned') === 'true',
-  };
+  return { entity, idp };
 }
