@@ -143,6 +143,11 @@ export async function runHistoryCli(argv: readonly string[], open: () => Promise
       case 'verify': {
         const report = await new VerifyLogHandler(store, db).execute();
         out(formatReport(report));
+        // The log's own rewrites (migrate-personal-data): the chain verified is the one each began.
+        for (const r of await readRewrites(db))
+          out(
+            `rewritten ${r.at} (${r.kind}: ${r.sealed} events sealed up to ${r.upTo}); the log before it had root ${r.old.root}, anchor ${r.old.anchor?.hash ?? 'none'}\n`,
+          );
         return report.ok ? 0 : 1;
       }
       case 'migrate-personal-data': {

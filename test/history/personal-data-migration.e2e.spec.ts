@@ -192,6 +192,7 @@ describe.each<Storage>(['postgres', 'pglite'])('migrating events written before 
       const verified = await cli(where, 'history', 'verify');
       expect(verified.code).toBe(0);
       expect(verified.out).toMatch(/^OK: /);
+      expect(verified.out).toContain(`the log before it had root ${record.old.root}, anchor ${record.old.anchor!.hash}`);
       const again = await cli(where, 'history', 'migrate-personal-data');
       expect(again).toMatchObject({ code: 0, out: expect.stringMatching(/^nothing to migrate/) });
       const rewrites = JSON.parse((await cli(where, 'history', 'rewrites')).out) as RewriteRecord[];
