@@ -1,3 +1,4 @@
+import type { JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Secrets } from '../crypto/secrets.js';
 import type { SigningKey, NewKeyMaterial } from './signing-keys.decider.js';
@@ -16,9 +17,9 @@ export async function generateSigningKey(secrets: Secrets, poolId: string): Prom
   return { kid, publicJwk, encryptedPrivateKey: secrets.encrypt(privateJwk, privateKeyContext(poolId, kid)) };
 }
 
-export async function importPrivateKey(secrets: Secrets, poolId: string, key: SigningKey): Promise<VerificationKey> {
-  const jwk = JSON.parse(secrets.decrypt(key.encryptedPrivateKey, privateKeyContext(poolId, key.kid))) as JWK;
-  return importJWK(jwk, 'RS256');
+/** The key's private JWK, decrypted (for createPrivateKey; never logged or returned). */
+export function privateJwk(secrets: Secrets, poolId: string, key: SigningKey): NodeJsonWebKey {
+  return JSON.parse(secrets.decrypt(key.encryptedPrivateKey, privateKeyContext(poolId, key.kid))) as NodeJsonWebKey;
 }
 
 export function importPublicKey(key: SigningKey): Promise<VerificationKey> {

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decodeProtectedHeader, errors, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { Secrets } from '../crypto/secrets.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { fold } from '../shared/decider.js';
 import { ConcurrentModificationError, InvalidParameterError, NotAuthorizedError } from '../shared/domain-error.js';
 import { type RequestContext, systemContext } from '../shared/request-context.js';
-import { generateSigningKey, importPrivateKey, importPublicKey, toPublicJwk, type VerificationKey } from './key-material.js';
+import { signRs256 } from './jws-sign.js';
+import { generateSigningKey, importPublicKey, privateJwk, toPublicJwk, type VerificationKey } from './key-material.js';
 import { type SigningKeyEvent, signingKeysStream } from './signing-key.events.js';
 import {
   maintenanceDue,
@@ -61,6 +62,7 @@ export class KeyRing {
   readonly policy: RotationPolicy;
   private readonly states = new Map<string, { loadedAt: number; state: SigningKeysState }>();
   private readonly cryptoKeys = new Map<string, VerificationKey>();
+  private readonly privateKeys = new Map<string, KeyObject>();
   private readonly maintaining = new Map<string, Promise<SigningKeysState>>();
 
   constructor(
@@ -110,9 +112,7 @@ export class KeyRing {
     const key = signerAt(state, now.toISOString());
     if (!key) throw new Error(`pool ${poolId} has no active signing key`);
     const iat = Math.floor(now.getTime() / 1000);
-    return new SignJWT({ ...claims, iat, exp: iat + expiresInSeconds })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
-      .sign(await this.cryptoKey('private', poolId, key));
+    return signRs256({ kid: key.kid }, { ...claims, iat, exp: iat + expiresInSeconds }, this.privateKey(poolId, key));
   }
 
   /** Checks signature (against the pool's published keys), expiry, issuer, token use and client. */
@@ -203,12 +203,23 @@ export class KeyRing {
     return find(await this.cached(poolId)) ?? find(await this.load(poolId));
   }
 
-  private async cryptoKey(use: 'private' | 'public', poolId: string, key: SigningKey): Promise<VerificationKey> {
+  private async cryptoKey(use: 'public', poolId: string, key: SigningKey): Promise<VerificationKey> {
     const id = `${use}:${poolId}:${key.kid}`;
     let imported = this.cryptoKeys.get(id);
     if (!imported) {
-      imported = use === 'private' ? await importPrivateKey(this.secrets, poolId, key) : await importPublicKey(key);
+      imported = await importPublicKey(key);
       this.cryptoKeys.set(id, imported);
+    }
+    return imported;
+  }
+
+  /** The decrypted private key as a node:crypto KeyObject, decrypted once per key and process. */
+  private privateKey(poolId: string, key: SigningKey): KeyObject {
+    const id = `${poolId}:${key.kid}`;
+    let imported = this.privateKeys.get(id);
+    if (!imported) {
+      imported = createPrivateKey({ key: privateJwk(this.secrets, poolId, key), format: 'jwk' });
+      this.privateKeys.set(id, imported);
     }
     return imported;
   }
