@@ -225,13 +225,27 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     const mine = await me.get('/v1/me/devices?limit=10');
     expect(mine.body.Devices.map((d: { DeviceKey: string }) => d.DeviceKey)).toEqual([deviceKey]);
     const attribute = (d: { DeviceAttributes: Array<{ Name: string; Value: string }> }, name: string) => d.DeviceAttributes.find((a) => a.Name === name)?.Value;
-    expect(attribute((await me.get(`/v1/me/devices/${deviceKey}`)).body.Device, 'device_name')).toBe('laptop');
-    expect((await me.send('PUT', `/v1/me/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'remembered' })).status).toBe(200);
+    const read = await me.get(`/v1/me/devices/${deviceKey}`);
+    expect(attribute(read.body.Device, 'device_name')).toBe('laptop');
+    // The user's devices are one stream: its revision is the ETag, by the user and by an admin.
+    const d1 = read.headers.get('etag')!;
+    expect(d1).toMatch(/^"\d+"$/);
+    const remembered = await me.send('PUT', `/v1/me/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'remembered' }, { 'if-match': d1 });
+    expect(remembered.status).toBe(200);
+    const d2 = remembered.headers.get('etag')!;
+    expect(BigInt(JSON.parse(d2) as string)).toBeGreaterThan(BigInt(JSON.parse(d1) as string));
     const byAdmin = await rest.get(`/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}`);
     expect(attribute(byAdmin.body.Device, 'dev:device_remembered_status')).toBe('remembered');
-    expect(
-      (await rest.send('PUT', `/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'not_remembered' })).status,
-    ).toBe(200);
+    expect(byAdmin.headers.get('etag')).toBe(d2);
+    const adminStatus = `/v1/user-pools/${tracked}/users/dee/devices/${deviceKey}/status`;
+    const staleDevice = await rest.send('PUT', adminStatus, { DeviceRememberedStatus: 'not_remembered' }, { 'if-match': d1 });
+    expect([staleDevice.status, staleDevice.body.code]).toEqual([412, 'PreconditionFailedException']);
+    expect(attribute((await me.get(`/v1/me/devices/${deviceKey}`)).body.Device, 'dev:device_remembered_status')).toBe('remembered');
+    const staleOwn = await me.send('PUT', `/v1/me/devices/${deviceKey}/status`, { DeviceRememberedStatus: 'not_remembered' }, { 'if-match': d1 });
+    expect([staleOwn.status, staleOwn.body.code]).toEqual([412, 'PreconditionFailedException']);
+    const notRemembered = await rest.send('PUT', adminStatus, { DeviceRememberedStatus: 'not_remembered' }, { 'if-match': d2 });
+    expect(notRemembered.status).toBe(200);
+    expect(notRemembered.headers.get('etag')).not.toBe(d2);
     expect(attribute((await me.get(`/v1/me/devices/${deviceKey}`)).body.Device, 'dev:device_remembered_status')).toBe('not_remembered');
 
     // A second device, forgotten by the user; the first, by an admin.
@@ -685,7 +699,14 @@ describe('REST and GraphQL forms of the later capabilities', () => {
         .replace(pool, '{poolId}')
         .replace(client, '{clientId}'),
     );
-    expect(covered.sort()).toEqual([...versioned].sort());
+    // A user's MFA preference (the user's stream) is checked below; device status (the user's devices stream) in the devices test.
+    const elsewhere = [
+      '/v1/user-pools/{poolId}/users/{username}/mfa-preference',
+      '/v1/me/mfa-preference',
+      '/v1/user-pools/{poolId}/users/{username}/devices/{deviceKey}/status',
+      '/v1/me/devices/{deviceKey}/status',
+    ];
+    expect([...covered, ...elsewhere].sort()).toEqual([...versioned].sort());
 
     const etagOf = (r: { headers: Headers }) => r.headers.get('etag');
     for (const { path, bodies, read } of cases) {
@@ -716,6 +737,34 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     const shown = await rest.get(`${P}/mfa-config`);
     expect(shown.body.MfaConfiguration).toBe('OPTIONAL');
 
+    // A user's MFA preference is the user's stream: the user's ETag (GET /users/{username}) is its version, by an admin and by the user.
+    const vera = await signedInUser(app.url, pool, client, 'vera');
+    const userPath = `${P}/users/vera`;
+    const preference = { SMSMfaSettings: { Enabled: false } };
+    const u1 = etagOf(await rest.get(userPath))!;
+    const byAdmin = await rest.send('PUT', `${userPath}/mfa-preference`, preference, { 'if-match': u1 });
+    expect([byAdmin.status, etagOf(byAdmin)]).toEqual([200, expect.stringMatching(/^"\d+"$/)]);
+    const u2 = etagOf(byAdmin)!;
+    expect(etagOf(await rest.get(userPath))).toBe(u2);
+    const self = as(bearer(vera.accessToken));
+    const own = await self.send('PUT', '/v1/me/mfa-preference', preference, { 'if-match': u2 });
+    expect([own.status, etagOf(own)]).toEqual([200, etagOf(await rest.get(userPath))]);
+    // Another write moves the user on: both forms refuse the version before it.
+    const u3 = etagOf(own)!;
+    expect((await rest.send('PATCH', userPath, { attributes: { given_name: 'Vera' } })).status).toBe(200);
+    const u4 = etagOf(await rest.get(userPath))!;
+    expect(u4).not.toBe(u3);
+    for (const [who, send] of [
+      ['admin', () => rest.send('PUT', `${userPath}/mfa-preference`, preference, { 'if-match': u3 })],
+      ['user', () => self.send('PUT', '/v1/me/mfa-preference', preference, { 'if-match': u3 })],
+    ] as const) {
+      const before = await events();
+      const refused = await send();
+      expect([who, refused.status, refused.body.code]).toEqual([who, 412, 'PreconditionFailedException']);
+      expect(await events()).toBe(before);
+    }
+    expect((await self.send('PUT', '/v1/me/mfa-preference', preference, { 'if-match': u4 })).status).toBe(200);
+
     // Two writers holding the same ETag: one applies, the other is 412.
     const current = etagOf(shown)!;
     const racing = await Promise.all([
@@ -727,17 +776,12 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     // A resource that is no single stream answers no ETag, and If-Match on its writes is refused with that reason.
     const csv = await rest.get(`${P}/import-jobs/csv-header`);
     expect([csv.status, etagOf(csv)]).toEqual([200, null]);
-    const unversioned = await rest.send(
-      'PUT',
-      `/v1/user-pools/${poolId}/users/ann/mfa-preference`,
-      { SMSMfaSettings: { Enabled: false } },
-      { 'if-match': '"0"' },
-    );
+    const unversioned = await self.send('POST', '/v1/me/software-token', undefined, { 'if-match': '"0"' });
     expect([unversioned.status, unversioned.body.code]).toEqual([412, 'PreconditionFailedException']);
     expect(unversioned.body.detail).toContain('no single version');
     // Its OpenAPI operation says so; a versioned one documents If-Match and the ETag.
     const doc = (await call(app.url, 'GET', '/openapi.json')).body;
-    expect(doc.paths['/v1/user-pools/{poolId}/users/{username}/mfa-preference'].put.description).toContain('no ETag');
+    expect(doc.paths['/v1/me/software-token'].post.description).toContain('no ETag');
     const mfa = doc.paths['/v1/user-pools/{poolId}/mfa-config'];
     expect(mfa.get.responses['200'].headers.ETag).toBeDefined();
     expect(mfa.put.parameters.map((p: { name: string }) => p.name)).toContain('If-Match');

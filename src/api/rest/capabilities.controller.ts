@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { PreconditionFailedError } from '../../shared/domain-error.js';
 import { SETTINGS, STORE, type ServiceSettings } from '../../shared/ports.js';
+import { GetUserQuery } from '../../user-pools/queries/get-user.js';
 import { AdminGuard } from './admin.guard.js';
 import { REST_CAPABILITIES, type Capability, invokeCapability } from './capabilities.js';
 import { bearerTokenOf, expectedRevisionOf, withEtag } from './conditional.js';
@@ -43,10 +44,15 @@ export class CapabilitiesController {
       }
     }
     const params = request.params as Record<string, string>;
-    const streamId = capability.stream?.(params);
+    const user = async () => {
+      const target = capability.auth === 'user' ? { accessToken: accessToken! } : { poolId: params.poolId, username: params.username };
+      const { user: found } = await this.queries.execute(new GetUserQuery({ target }, contextOf(request)));
+      return { poolId: found.poolId, sub: found.sub };
+    };
+    const stream = capability.stream;
     const expected = capability.method !== 'get' ? expectedRevisionOf(request.headers['if-match']) : undefined;
     // No ETag to match can never match (RFC 9110 §13.1.1): nothing is written.
-    if (expected !== undefined && streamId === undefined) {
+    if (expected !== undefined && !stream) {
       throw new PreconditionFailedError(
         `${capability.method.toUpperCase()} ${capability.path} has no single version (it answers no ETag); send the write without If-Match`,
       );
@@ -69,24 +75,27 @@ export class CapabilitiesController {
         },
         ctx,
       );
-    if (streamId === undefined) {
+    if (!stream) {
       const answer = await invoke();
       return capability.method === 'delete' ? undefined : answer;
     }
     if (capability.method === 'get') {
       // The version is taken before the read: an ETag never claims a state newer than the answer shows.
-      const revision = await this.revision(streamId);
+      const revision = await this.revision(await stream(params, user));
       return withEtag(reply, revision, await invoke());
     }
-    const write = async () => {
-      if (expected !== undefined) {
-        const current = await this.revision(streamId);
-        if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
-      }
+    if (expected === undefined) {
+      // Unconditional: the write first (its own checks and errors), then the version it left.
       const answer = await invoke();
-      return { answer, revision: await this.revision(streamId) };
-    };
-    const { answer, revision } = expected !== undefined ? await inTurn(streamId, write) : await write();
+      return capability.method === 'delete' ? undefined : withEtag(reply, await this.revision(await stream(params, user)), answer);
+    }
+    const streamId = await stream(params, user);
+    const { answer, revision } = await inTurn(streamId, async () => {
+      const current = await this.revision(streamId);
+      if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
+      const result = await invoke();
+      return { answer: result, revision: await this.revision(streamId) };
+    });
     return capability.method === 'delete' ? undefined : withEtag(reply, revision, answer);
   }
 }

@@ -10,6 +10,8 @@ import { userPoolDomainStream } from '../../user-pools/oauth/domain.events.js';
 import { resourceServersStream } from '../../user-pools/oauth/resource-server.events.js';
 import { sessionConfigStream } from '../../user-pools/sessions/session-config.events.js';
 import { userPoolStream } from '../../user-pools/user-pool.events.js';
+import { userStream } from '../../user-pools/user.events.js';
+import { devicesStream } from '../../auth/devices/device.events.js';
 import { parse } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -41,13 +43,26 @@ interface CapabilityRoute {
   /**
    * The one event stream the resource is (by the path's parameters): its last revision is the
    * resource's version, answered as the ETag, and If-Match on a write must name it. Absent: the
-   * resource is no single stream (a computed view, several streams, or one found only through the
-   * caller's token); it answers no ETag and refuses If-Match.
+   * resource is no single stream (a computed view, an action across streams, the creation of a
+   * resource); it answers no ETag and refuses If-Match. `user` finds the user the path or the token
+   * names, for a stream of that user's.
    */
-  stream?: (params: Record<string, string>) => string;
+  stream?: (params: Record<string, string>, user: UserLookup) => string | Promise<string>;
   /** false: a GraphQL field only; the REST form is served elsewhere (the role documents: src/api/cognito/identity/identity-http.route.ts). */
   rest?: false;
 }
+
+/** The user a call names (the path's pool and username, or the access token's user), for a stream of that user's. */
+export type UserLookup = () => Promise<{ poolId: string; sub: string }>;
+
+const userOwn = async (_p: Record<string, string>, user: UserLookup) => {
+  const { poolId, sub } = await user();
+  return userStream(poolId, sub);
+};
+const devices = async (_p: Record<string, string>, user: UserLookup) => {
+  const { poolId, sub } = await user();
+  return devicesStream(poolId, sub);
+};
 
 /** Which input member each path parameter fills. */
 export const PATH_MEMBERS: Record<string, string> = {
@@ -97,12 +112,21 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${USER}/mfa-preference`,
+    stream: userOwn,
     action: 'AdminSetUserMFAPreference',
     auth: 'admin',
     field: 'setUserMfaPreference',
     summary: "Set a user's MFA factors and preferred factor",
   },
-  { method: 'put', path: '/v1/me/mfa-preference', action: 'SetUserMFAPreference', auth: 'user', field: 'setMyMfaPreference', summary: 'Set own MFA factors' },
+  {
+    method: 'put',
+    path: '/v1/me/mfa-preference',
+    stream: userOwn,
+    action: 'SetUserMFAPreference',
+    auth: 'user',
+    field: 'setMyMfaPreference',
+    summary: 'Set own MFA factors',
+  },
   {
     method: 'post',
     path: '/v1/me/software-token',
@@ -129,10 +153,19 @@ const ROUTES: CapabilityRoute[] = [
     summary: "A user's remembered and tracked devices",
     page: { limit: 'Limit', cursor: 'PaginationToken', max: 60 },
   },
-  { method: 'get', path: `${USER}/devices/{deviceKey}`, action: 'AdminGetDevice', auth: 'admin', field: 'userDevice', summary: "One of a user's devices" },
+  {
+    method: 'get',
+    path: `${USER}/devices/{deviceKey}`,
+    stream: devices,
+    action: 'AdminGetDevice',
+    auth: 'admin',
+    field: 'userDevice',
+    summary: "One of a user's devices",
+  },
   {
     method: 'delete',
     path: `${USER}/devices/{deviceKey}`,
+    stream: devices,
     action: 'AdminForgetDevice',
     auth: 'admin',
     field: 'forgetUserDevice',
@@ -141,6 +174,7 @@ const ROUTES: CapabilityRoute[] = [
   {
     method: 'put',
     path: `${USER}/devices/{deviceKey}/status`,
+    stream: devices,
     action: 'AdminUpdateDeviceStatus',
     auth: 'admin',
     field: 'updateUserDeviceStatus',
@@ -163,11 +197,20 @@ const ROUTES: CapabilityRoute[] = [
     field: 'confirmMyDevice',
     summary: 'Confirm the device a sign-in answered (NewDeviceMetadata), with its SRP verifier',
   },
-  { method: 'get', path: '/v1/me/devices/{deviceKey}', action: 'GetDevice', auth: 'user', field: 'myDevice', summary: 'One own device' },
-  { method: 'delete', path: '/v1/me/devices/{deviceKey}', action: 'ForgetDevice', auth: 'user', field: 'forgetMyDevice', summary: 'Forget an own device' },
+  { method: 'get', path: '/v1/me/devices/{deviceKey}', stream: devices, action: 'GetDevice', auth: 'user', field: 'myDevice', summary: 'One own device' },
+  {
+    method: 'delete',
+    path: '/v1/me/devices/{deviceKey}',
+    stream: devices,
+    action: 'ForgetDevice',
+    auth: 'user',
+    field: 'forgetMyDevice',
+    summary: 'Forget an own device',
+  },
   {
     method: 'put',
     path: '/v1/me/devices/{deviceKey}/status',
+    stream: devices,
     action: 'UpdateDeviceStatus',
     auth: 'user',
     field: 'updateMyDeviceStatus',

@@ -113,7 +113,7 @@ function capabilityOperations(): Record<string, Partial<Record<Method, Operation
           ? {}
           : {
               description:
-                'This resource is no single stream (a computed view, several streams, or one found through the caller’s token): it answers no ETag, and a write with If-Match is refused (412).',
+                'This operation is on no single stream (a computed view, an action across streams, or the creation of a resource): it answers no ETag, and a write with If-Match is refused (412).',
             }),
       errors: [...(c.auth === 'user' ? [403] : []), 404, ...(c.method !== 'get' ? [409, 412] : [])],
     };
