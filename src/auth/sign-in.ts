@@ -32,7 +32,7 @@ export function guessOutcome(outcome: SignInOutcome): 'success' | 'wrong_passwor
 
 /**
  * The password sign-in decision, in Cognito's order: unknown user, lockout, password,
- * disabled, unconfirmed, reset required, temporary password. Pure: the password check and
+ * disabled, password sign-in disabled, unconfirmed, reset required, temporary password. Pure: the password check and
  * the time arrive as facts.
  */
 export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
@@ -52,6 +52,9 @@ export function decidePasswordSignIn(f: SignInFacts): SignInOutcome {
   if (user.status === 'RESET_REQUIRED' && !user.passwordHash) return resetRequired();
   if (!f.passwordOk) return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
   if (!user.enabled) return { kind: 'failure', reason: 'USER_DISABLED', error: new NotAuthorizedError('User is disabled.') };
+  // AdminDisableProviderForUser (ProviderName Cognito): the password no longer signs this user in,
+  // answered as a wrong one (the user may still sign in through a linked external identity).
+  if (user.passwordSignInDisabled) return { kind: 'failure', reason: 'WRONG_PASSWORD', error: wrongCredentials() };
   switch (user.status) {
     case 'UNCONFIRMED':
       return { kind: 'failure', reason: 'USER_NOT_CONFIRMED', error: new UserNotConfirmedError('User is not confirmed.') };

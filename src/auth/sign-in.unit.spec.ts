@@ -32,6 +32,14 @@ describe('password sign-in decision', () => {
     expect(decidePasswordSignIn(facts([signedUp, confirmed, disabled]))).toMatchObject({ reason: 'USER_DISABLED', error: { message: 'User is disabled.' } });
     expect(decidePasswordSignIn(facts([signedUp]))).toMatchObject({ reason: 'USER_NOT_CONFIRMED', error: { code: 'UserNotConfirmedException' } });
   });
+  test('a user whose password sign-in an admin disabled (AdminDisableProviderForUser, Cognito) is refused as with a wrong password', () => {
+    const off: UserEvent = { type: 'PasswordSignInDisabled', data: { at: T } };
+    const wrong = { kind: 'failure', reason: 'WRONG_PASSWORD', error: { code: 'NotAuthorizedException', message: 'Incorrect username or password.' } };
+    expect(decidePasswordSignIn(facts([signedUp, confirmed, off]))).toMatchObject(wrong);
+    expect(decidePasswordSignIn(facts([signedUp, confirmed, off], { passwordOk: false }))).toMatchObject(wrong);
+    const created: UserEvent = { type: 'UserCreatedByAdmin', data: { poolId: 'p', sub: 's', username: 'u', attributes: {}, passwordHash: 'h', createdAt: T } };
+    expect(decidePasswordSignIn(facts([created, off]))).toMatchObject(wrong);
+  });
   test('a temporary password leads to NEW_PASSWORD_REQUIRED, unless it expired', () => {
     const created: UserEvent = { type: 'UserCreatedByAdmin', data: { poolId: 'p', sub: 's', username: 'u', attributes: {}, passwordHash: 'h', createdAt: T } };
     expect(decidePasswordSignIn(facts([created]))).toEqual({ kind: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED' });

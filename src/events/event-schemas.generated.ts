@@ -1492,6 +1492,16 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
     required: ['at'],
     additionalProperties: false,
   },
+  PasswordSignInDisabled: {
+    type: 'object',
+    properties: {
+      at: {
+        type: 'string',
+      },
+    },
+    required: ['at'],
+    additionalProperties: false,
+  },
   PrincipalTagAttributeMapSet: {
     type: 'object',
     properties: {

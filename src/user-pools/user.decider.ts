@@ -120,7 +120,9 @@ export type UserCommand =
   /** A later sign-in through an external IdP: the mapped attributes it brought (only changed ones are written). */
   | ({ type: 'SyncExternalAttributes'; attributes: Record<string, string> } & Now)
   | ({ type: 'LinkExternalIdentity'; identity: ExternalIdentity } & Now)
-  | ({ type: 'UnlinkExternalIdentity'; providerName: string; userId: string; attributeName?: string } & Now);
+  | ({ type: 'UnlinkExternalIdentity'; providerName: string; userId: string; attributeName?: string } & Now)
+  /** AdminDisableProviderForUser with ProviderName Cognito: the user's password sign-in ends (once). */
+  | ({ type: 'DisablePasswordSignIn' } & Now);
 
 /** Cognito's limit of external identities linked to one user. */
 export const MAX_LINKED_IDENTITIES = 5;
@@ -318,6 +320,8 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
         if (!(user.identities ?? []).some((i) => sameIdentity(i, { providerName, userId, ...(attributeName ? { attributeName } : {}) }))) return [];
         return [{ type: 'ExternalIdentityUnlinked', data: { providerName, userId, ...(attributeName ? { attributeName } : {}), at: command.now } }];
       }
+      case 'DisablePasswordSignIn':
+        return requireUser(state).passwordSignInDisabled ? [] : [{ type: 'PasswordSignInDisabled', data: { at: command.now } }];
       default:
         return unreachable(command);
     }

@@ -190,6 +190,13 @@ export type ExternalIdentityUnlinked = {
   data: { providerName: string; userId: string; attributeName?: string; at: string };
 };
 
+/**
+ * AdminDisableProviderForUser with ProviderName `Cognito` (Cognito_Subject, the username): the
+ * user can no longer sign in with a password (USER_PASSWORD_AUTH, SRP, USER_AUTH's PASSWORD
+ * factors, the hosted login form); the user stays, and external identities linked to it still sign in.
+ */
+export type PasswordSignInDisabled = { type: 'PasswordSignInDisabled'; data: { at: string } };
+
 export type UserEvent =
   | UserSignedUp
   | UserCreatedByAdmin
@@ -215,7 +222,8 @@ export type UserEvent =
   | MfaPreferencesSet
   | ExternalUserCreated
   | ExternalIdentityLinked
-  | ExternalIdentityUnlinked;
+  | ExternalIdentityUnlinked
+  | PasswordSignInDisabled;
 
 export const userStream = (poolId: string, sub: string) => `user-${poolId}-${sub}`;
 

@@ -37,6 +37,8 @@ export type ExistingUserState = {
   mfa?: UserMfa;
   /** External identities: a federated user's own, and those linked to it (AdminLinkProviderForUser). */
   identities?: ExternalIdentity[];
+  /** AdminDisableProviderForUser (ProviderName Cognito): the password no longer signs the user in. */
+  passwordSignInDisabled?: true;
 };
 
 export interface UserMfa {
@@ -248,6 +250,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       );
       return { ...withIdentities(state, kept), updatedAt: d.at };
     }
+    case 'PasswordSignInDisabled':
+      return { ...state, passwordSignInDisabled: true, updatedAt: event.data.at };
     case 'UserDeleted':
       return { exists: false, deleted: true };
     default:

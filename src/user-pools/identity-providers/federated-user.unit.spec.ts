@@ -74,4 +74,20 @@ describe('federated users', () => {
     expect(after.exists ? after.attributes.identities : 'no user').toBeUndefined();
     expect(decide([native], unlink)()).toEqual([]);
   });
+  test('a native user’s password sign-in is disabled once; the user, its attributes and its linked identities stay', () => {
+    const native: UserEvent = {
+      type: 'UserCreatedByAdmin',
+      data: { poolId: 'p1', sub: 's3', username: 'olga', attributes: { email: 'o@corp.example' }, passwordHash: 'h', createdAt: NOW },
+    };
+    const linked: UserEvent = { type: 'ExternalIdentityLinked', data: { identity: identity('o1', false), at: NOW } };
+    const later = '2026-01-02T00:00:00.000Z';
+    const events = decide([native, linked], { type: 'DisablePasswordSignIn', now: later })();
+    expect(events).toEqual([{ type: 'PasswordSignInDisabled', data: { at: later } }]);
+    const state = fold(userDecider, [native, linked, ...events]);
+    if (!state.exists) throw new Error('no user');
+    expect(state).toMatchObject({ passwordSignInDisabled: true, enabled: true, passwordHash: 'h', updatedAt: later, attributes: { email: 'o@corp.example' } });
+    expect(state.identities).toEqual([identity('o1', false)]);
+    expect(decide([native, linked, ...events], { type: 'DisablePasswordSignIn', now: later })()).toEqual([]);
+    expect(decide([], { type: 'DisablePasswordSignIn', now: later })).toThrow();
+  });
 });

@@ -1,5 +1,5 @@
 import type { CatalogueEntry } from '../../events/catalogue-entry.js';
-import type { ExternalIdentityLinked, ExternalIdentityUnlinked, ExternalUserCreated } from '../user.events.js';
+import type { ExternalIdentityLinked, ExternalIdentityUnlinked, ExternalUserCreated, PasswordSignInDisabled } from '../user.events.js';
 import type { IdentityProviderCreated, IdentityProviderDeleted, IdentityProviderUpdated } from './identity-provider.events.js';
 
 const details = {
@@ -68,6 +68,7 @@ export const FEDERATED_USER_CATALOGUE: {
   ExternalUserCreated: CatalogueEntry<ExternalUserCreated>;
   ExternalIdentityLinked: CatalogueEntry<ExternalIdentityLinked>;
   ExternalIdentityUnlinked: CatalogueEntry<ExternalIdentityUnlinked>;
+  PasswordSignInDisabled: CatalogueEntry<PasswordSignInDisabled>;
 } = {
   ExternalUserCreated: {
     stream: 'user-<poolId>-<sub>',
@@ -94,5 +95,12 @@ export const FEDERATED_USER_CATALOGUE: {
     description: 'AdminDisableProviderForUser: the external identity no longer signs in as this user (the login is released).',
     secretFields: [],
     example: { providerName: 'Corporate', userId: '248289761001', at: '2026-01-03T00:00:00.000Z' },
+  },
+  PasswordSignInDisabled: {
+    stream: 'user-<poolId>-<sub>',
+    description:
+      'AdminDisableProviderForUser with ProviderName Cognito: the native user can no longer sign in with a password (password, SRP, USER_AUTH and hosted login); the user stays and its linked external identities still sign in.',
+    secretFields: [],
+    example: { at: '2026-01-04T00:00:00.000Z' },
   },
 };

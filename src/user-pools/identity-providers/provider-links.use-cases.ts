@@ -101,7 +101,8 @@ export class AdminLinkProviderForUserHandler implements ICommandHandler<AdminLin
 /**
  * AdminDisableProviderForUser: the external identity stops signing in as its user. A linked
  * identity is unlinked (its next sign-in makes a user of its own); a federated user's own
- * identity disables that user.
+ * identity disables that user. ProviderName `Cognito` (Cognito_Subject and a username) names a
+ * native user: it can no longer sign in with its password, and stays.
  */
 export class AdminDisableProviderForUserCommand extends UseCaseCommand<{ poolId: string; user: ProviderUser }, void> {}
 
@@ -118,8 +119,13 @@ export class AdminDisableProviderForUserHandler implements ICommandHandler<Admin
   async execute({ input, context }: AdminDisableProviderForUserCommand): Promise<void> {
     const pool = await this.pools.load(input.poolId);
     const { user } = input;
+    const now = this.clock.now();
     if (user.providerName === 'Cognito') {
-      throw new InvalidParameterError('Deactivating the password sign-in of a native user (ProviderName Cognito) is not supported by this service.');
+      // A native user (Cognito_Subject, the user's username): its password stops signing it in.
+      if ((user.attributeName || SUBJECT) !== SUBJECT) throw new InvalidParameterError(`ProviderAttributeName must be ${SUBJECT} for ProviderName Cognito.`);
+      const native = await this.users.byName(pool, user.attributeValue);
+      await this.users.run({ pool, streamId: native.streamId, context, now, command: () => ({ type: 'DisablePasswordSignIn', now: now.toISOString() }) });
+      return;
     }
     const attributeName = user.attributeName || SUBJECT;
     const holder = await loginHolder(this.store, this.secrets, this.users, pool.poolId, user.providerName, user.attributeValue, attributeName);
@@ -127,7 +133,6 @@ export class AdminDisableProviderForUserHandler implements ICommandHandler<Admin
     const own = (u: ExistingUser) =>
       u.status === 'EXTERNAL_PROVIDER' &&
       (u.identities ?? []).some((i) => i.primary && i.providerName === user.providerName && i.userId === user.attributeValue);
-    const now = this.clock.now();
     await this.users.run({
       pool,
       streamId: holder.streamId,
