@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import {
+  AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   AdminListUserAuthEventsCommand,
@@ -16,7 +17,7 @@ import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Browser, Page } from 'playwright-core';
 import { triggerLogStream } from '../../src/triggers/trigger-log.events.js';
 import { rejection, sdkClient } from '../cognito/support.js';
-import { browserPage, confirmedUser, launchBrowser, PASSWORD, type RelyingParty, relyingParty } from '../oauth/support.js';
+import { browserPage, confirmedUser, launchBrowser, PASSWORD, type RelyingParty, relyingParty, signIn } from '../oauth/support.js';
 import { freePort, type RunningApp, startApp } from '../support/app.js';
 import { ARN } from '../triggers/support.js';
 import type { FederationHookCall } from '../fixtures/hooks/federation-hooks.js';
@@ -327,6 +328,51 @@ describe('OIDC federation through the hosted endpoints', () => {
       // No federated user of its own, and no sign-up hook for it.
       expect((await rejection(admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_nina-at-corp' })))).name).toBe('UserNotFoundException');
       expect(await hookCalls('PreSignUp_ExternalProvider', 'Corp_nina-at-corp')).toBe(0);
+      await context.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'AdminDisableProviderForUser with ProviderName Cognito: the hosted login refuses the password, the linked identity still signs the user in',
+    async () => {
+      await confirmedUser(admin, poolId, 'vera');
+      const vera = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'vera' }));
+      await admin.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'vera' },
+          SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'vera-at-corp' },
+        }),
+      );
+      await admin.send(
+        new AdminDisableProviderForUserCommand({
+          UserPoolId: poolId,
+          User: { ProviderName: 'Cognito', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'vera' },
+        }),
+      );
+      const hosted = await newPage();
+      const url = new URL(`${domainUrl}/oauth2/authorize`);
+      const params = {
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: rp.callback,
+        scope: 'openid',
+        state: 'st',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      };
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      await hosted.page.goto(url.href);
+      await signIn(hosted.page, 'vera', PASSWORD);
+      await hosted.page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
+      expect(hosted.page.url()).toContain('/login');
+      await hosted.context.close();
+
+      const { page, context } = await newPage();
+      const result = await federatedSignIn(page, { identity_provider: 'Corp' }, 'vera-at-corp');
+      expect(result.id?.sub).toBe(vera.UserAttributes?.find((a) => a.Name === 'sub')?.Value);
+      expect(result.id?.['cognito:username']).toBe('vera');
       await context.close();
     },
     SLOW,
