@@ -765,8 +765,46 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     }
     expect((await self.send('PUT', '/v1/me/mfa-preference', preference, { 'if-match': u4 })).status).toBe(200);
 
+    // GraphQL: the same version as `revision`, and `expectedRevision` on the write.
+    const gqlAdmin = adminClient(app.url);
+    const readMfa = gql`
+      query ($poolId: String!) {
+        userPoolMfaConfig(poolId: $poolId) {
+          MfaConfiguration
+          revision
+        }
+      }
+    `;
+    const setMfa = gql`
+      mutation ($poolId: String!, $input: JSON, $expectedRevision: String) {
+        setUserPoolMfaConfig(poolId: $poolId, input: $input, expectedRevision: $expectedRevision) {
+          MfaConfiguration
+          revision
+        }
+      }
+    `;
+    const viaGraphql = await gqlAdmin.request<{ userPoolMfaConfig: { MfaConfiguration: string; revision: string } }>(readMfa, { poolId: pool });
+    expect(`"${viaGraphql.userPoolMfaConfig.revision}"`).toBe(etagOf(shown));
+    const gqlBefore = await events();
+    const gqlStale = await refusal(
+      gqlAdmin.request(setMfa, {
+        poolId: pool,
+        input: { MfaConfiguration: 'OFF' },
+        expectedRevision: String(BigInt(viaGraphql.userPoolMfaConfig.revision) - 1n),
+      }),
+    );
+    expect(gqlStale.codes).toEqual(['PreconditionFailedException']);
+    expect(await events()).toBe(gqlBefore);
+    const gqlSet = await gqlAdmin.request<{ setUserPoolMfaConfig: { MfaConfiguration: string; revision: string } }>(setMfa, {
+      poolId: pool,
+      input: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      expectedRevision: viaGraphql.userPoolMfaConfig.revision,
+    });
+    expect(BigInt(gqlSet.setUserPoolMfaConfig.revision)).toBeGreaterThan(BigInt(viaGraphql.userPoolMfaConfig.revision));
+    expect(etagOf(await rest.get(`${P}/mfa-config`))).toBe(`"${gqlSet.setUserPoolMfaConfig.revision}"`);
+
     // Two writers holding the same ETag: one applies, the other is 412.
-    const current = etagOf(shown)!;
+    const current = etagOf(await rest.get(`${P}/mfa-config`))!;
     const racing = await Promise.all([
       rest.send('PUT', `${P}/mfa-config`, { MfaConfiguration: 'OFF' }, { 'if-match': current }),
       rest.send('PUT', `${P}/mfa-config`, { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }, { 'if-match': current }),

@@ -1,10 +1,11 @@
 import { Inject, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { SETTINGS, type ServiceSettings } from '../../shared/ports.js';
-import { CAPABILITIES, type Capability, invokeCapability } from '../rest/capabilities.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import { SETTINGS, STORE, type ServiceSettings } from '../../shared/ports.js';
+import { CAPABILITIES, type Capability, invokeVersioned } from '../rest/capabilities.js';
 import type { AuthenticatedRequest } from '../rest/request-context.js';
-import { GraphqlCallers, GraphqlErrorFilter, pageSize } from './support.js';
+import { GraphqlCallers, GraphqlErrorFilter, pageSize, revisionIn, revisionOut } from './support.js';
 import { JSONScalar, capabilityAnswerType } from './types.js';
 
 /** A field's arguments after the request: the path parameters by name, then `input`, or `first` / `after`. */
@@ -26,6 +27,7 @@ export class CapabilitiesResolver {
     private readonly queries: QueryBus,
     private readonly callers: GraphqlCallers,
     @Inject(SETTINGS) private readonly settings: ServiceSettings,
+    @Inject(STORE) private readonly store: EventStore,
   ) {}
 
   async run(capability: Capability, req: AuthenticatedRequest, args: FieldArgs): Promise<unknown> {
@@ -44,7 +46,8 @@ export class CapabilitiesResolver {
           cursor: args.after as string | undefined,
         }
       : undefined;
-    const answer = await invokeCapability(
+    const expected = revisionIn(args.expectedRevision as string | undefined | null);
+    const { answer, revision } = await invokeVersioned(
       capability,
       {
         params,
@@ -53,9 +56,12 @@ export class CapabilitiesResolver {
         ...(accessToken ? { accessToken } : {}),
       },
       ctx,
+      this.store,
+      expected,
     );
     // An operation without output answers Boolean: true, done.
-    return capabilityAnswerType(capability.action) === Boolean ? true : answer;
+    if (capabilityAnswerType(capability.action) === Boolean) return true;
+    return capability.stream ? { ...answer, revision: revisionOut(revision) } : answer;
   }
 }
 
@@ -63,7 +69,12 @@ export class CapabilitiesResolver {
 const prototype = CapabilitiesResolver.prototype as unknown as Record<string, unknown>;
 for (const capability of CAPABILITIES) {
   const name = capability.field;
-  const names = [...capability.params, ...(capability.body ? ['input'] : []), ...(capability.page ? ['first', 'after'] : [])];
+  const names = [
+    ...capability.params,
+    ...(capability.body ? ['input'] : []),
+    ...(capability.page ? ['first', 'after'] : []),
+    ...(capability.stream && capability.method !== 'get' ? ['expectedRevision'] : []),
+  ];
   Object.defineProperty(prototype, name, {
     value: function (this: CapabilitiesResolver, req: AuthenticatedRequest, ...values: unknown[]) {
       return this.run(capability, req, Object.fromEntries(names.map((n, i) => [n, values[i]])));
@@ -83,7 +94,9 @@ for (const capability of CAPABILITIES) {
           ? { type: () => Int, nullable: true }
           : arg === 'after'
             ? { type: () => String, nullable: true }
-            : { type: () => String };
+            : arg === 'expectedRevision'
+              ? { type: () => String, nullable: true, description: 'The revision a read answered: the write happens only at that revision' }
+              : { type: () => String };
     Args(arg, options)(prototype, name, i + 1);
   });
   const field = { name, description: `${capability.summary} (${capability.action}; REST: ${capability.method.toUpperCase()} ${capability.path})` };

@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
+import { CAPABILITIES } from '../rest/capabilities.js';
 import { CAPABILITY_TYPES } from './capability-types.generated.js';
 
 /**
@@ -342,6 +343,9 @@ function capabilityType(ref: string): TypeRef {
   }
 }
 
+/** The answer types of capabilities whose resource is one stream: they show its revision. */
+const VERSIONED_ANSWERS = new Set(CAPABILITIES.filter((c) => c.stream).map((c) => CAPABILITY_TYPES.answers[c.action]));
+
 /** The capability answers' object types, all declared here as the module loads (Nest compiles its type metadata before resolving type functions). */
 for (const [name, members] of Object.entries(CAPABILITY_TYPES.types)) {
   const type = { [name]: class {} }[name];
@@ -351,6 +355,9 @@ for (const [name, members] of Object.entries(CAPABILITY_TYPES.types)) {
       nullable: true,
       ...(ref === 'Float' && /Date$/.test(member) ? { description: 'Epoch seconds' } : {}),
     })(type.prototype, member);
+  }
+  if (VERSIONED_ANSWERS.has(name)) {
+    Field(() => String, { nullable: true, description: "The resource's revision (REST's ETag), for a write's expectedRevision" })(type.prototype, 'revision');
   }
   ObjectType(name, { description: `Cognito's ${name.replace(/^Cognito(Identity)?/, '')}, in its member names` })(type);
 }

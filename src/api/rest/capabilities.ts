@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { COGNITO_SERVICES } from '../cognito/actions/services.js';
 import type { ActionContext, CognitoAction } from '../cognito/cognito-action.js';
-import { ResourceNotFoundError } from '../../shared/domain-error.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import { PreconditionFailedError, ResourceNotFoundError } from '../../shared/domain-error.js';
+import { GetUserQuery } from '../../user-pools/queries/get-user.js';
 import { identityStream } from '../../identity-pools/identity.events.js';
 import { identityPoolStream } from '../../identity-pools/identity-pool.events.js';
 import { identityProvidersStream } from '../../user-pools/identity-providers/identity-provider.events.js';
@@ -763,4 +765,69 @@ export async function invokeCapability(capability: Capability, call: CapabilityC
   if (!page) return answer;
   const { [page.cursor]: next, ...rest } = answer;
   return { ...rest, ...(typeof next === 'string' && next !== '' ? { nextCursor: next } : {}) };
+}
+
+/**
+ * Runs one capability with its version (REST's ETag / If-Match, GraphQL's revision /
+ * expectedRevision). A route whose resource is one stream answers that stream's last revision: a
+ * read's taken before the read (an ETag never claims a state newer than the answer shows), a
+ * write's after it. With `expected`, the write happens only while the stream is at that revision,
+ * else PreconditionFailed (412) and nothing is written; a route without a stream refuses it.
+ */
+export async function invokeVersioned(
+  capability: Capability,
+  call: CapabilityCall,
+  ctx: ActionContext,
+  store: EventStore,
+  expected?: bigint,
+): Promise<{ answer: Record<string, unknown>; revision?: bigint }> {
+  const stream = capability.stream;
+  // No ETag to match can never match (RFC 9110 §13.1.1): nothing is written.
+  if (expected !== undefined && !stream) {
+    throw new PreconditionFailedError(
+      `${capability.method.toUpperCase()} ${capability.path} has no single version (it answers no ETag); send the write without If-Match`,
+    );
+  }
+  if (!stream) return { answer: await invokeCapability(capability, call, ctx) };
+  const user: UserLookup = async () => {
+    const target = capability.auth === 'user' ? { accessToken: call.accessToken ?? '' } : { poolId: call.params.poolId, username: call.params.username };
+    const { user: found } = await ctx.queries.execute(new GetUserQuery({ target }, ctx.request));
+    return { poolId: found.poolId, sub: found.sub };
+  };
+  const revisionOf = async (streamId: string) => (await store.readStream(streamId, { last: 1 }))[0]?.revision;
+  const versioned = (answer: Record<string, unknown>, revision: bigint | undefined) => ({ answer, ...(revision !== undefined ? { revision } : {}) });
+  if (capability.method === 'get') {
+    const revision = await revisionOf(await stream(call.params, user));
+    return versioned(await invokeCapability(capability, call, ctx), revision);
+  }
+  if (expected === undefined) {
+    // Unconditional: the write first (its own checks and errors), then the version it left.
+    const answer = await invokeCapability(capability, call, ctx);
+    return versioned(answer, capability.method === 'delete' ? undefined : await revisionOf(await stream(call.params, user)));
+  }
+  const streamId = await stream(call.params, user);
+  return inTurn(streamId, async () => {
+    const current = await revisionOf(streamId);
+    if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
+    const answer = await invokeCapability(capability, call, ctx);
+    return versioned(answer, capability.method === 'delete' ? undefined : await revisionOf(streamId));
+  });
+}
+
+/**
+ * Conditional writes to one stream take turns in this process, so two holding the same version
+ * cannot both pass the check. (The use cases behind these actions take no expected revision, so
+ * the check is made here, next to the write; a write to the stream by another process, or an
+ * unconditional one, between the check and the append is not caught.)
+ */
+const turns = new Map<string, Promise<unknown>>();
+async function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(key) ?? Promise.resolve()).then(run, run);
+  const settled = mine.catch(() => undefined);
+  turns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
+  }
 }
