@@ -9,6 +9,7 @@ import {
   DeleteIdentityProviderCommand,
   DescribeIdentityProviderCommand,
   GetIdentityProviderByIdentifierCommand,
+  GetSigningCertificateCommand,
   ListIdentityProvidersCommand,
   UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
@@ -359,5 +360,41 @@ describe('identity providers through the Cognito API', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  test('SAML with EncryptedResponses: ProviderDetails show the read-only ActiveEncryptionCertificate (the pool certificate the IdP encrypts to)', async () => {
+    const created = await admin.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Sealed',
+        ProviderType: 'SAML',
+        ProviderDetails: { MetadataFile: METADATA, EncryptedResponses: 'true' },
+        IdpIdentifiers: ['sealed.example'],
+      }),
+    );
+    const { Certificate } = await admin.send(new GetSigningCertificateCommand({ UserPoolId: poolId }));
+    expect(Certificate).toMatch(/^MII[A-Za-z0-9+/=]+$/);
+    expect(created.IdentityProvider?.ProviderDetails).toEqual({ MetadataFile: METADATA, EncryptedResponses: 'true', ActiveEncryptionCertificate: Certificate });
+    const described = (await admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Sealed' }))).IdentityProvider!;
+    expect(described.ProviderDetails?.ActiveEncryptionCertificate).toBe(Certificate);
+    const byIdentifier = await admin.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: 'sealed.example' }));
+    expect(byIdentifier.IdentityProvider?.ProviderDetails?.ActiveEncryptionCertificate).toBe(Certificate);
+    // Describe's details given back to Update are accepted (the certificate is Cognito's own, not stored).
+    const again = await admin.send(
+      new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Sealed', ProviderDetails: { ...described.ProviderDetails, IDPSignout: 'true' } }),
+    );
+    expect(again.IdentityProvider?.ProviderDetails).toEqual({
+      MetadataFile: METADATA,
+      EncryptedResponses: 'true',
+      IDPSignout: 'true',
+      ActiveEncryptionCertificate: Certificate,
+    });
+    // Without encrypted responses there is none.
+    const plain = await admin.send(
+      new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Sealed', ProviderDetails: { EncryptedResponses: 'false' } }),
+    );
+    expect(plain.IdentityProvider?.ProviderDetails).toEqual({ MetadataFile: METADATA, EncryptedResponses: 'false', IDPSignout: 'true' });
+    const workforce = (await admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Workforce' }))).IdentityProvider!;
+    expect(workforce.ProviderDetails?.ActiveEncryptionCertificate).toBeUndefined();
   });
 });

@@ -22,6 +22,7 @@ import { PROVIDER_LINK_HANDLERS } from './provider-links.use-cases.js';
 import { loadIdentityProviders } from './identity-provider.repository.js';
 import { checkProviderName, completeProviderDetails, defaultAttributeMapping, SECRET_DETAIL_KEYS, splitSecrets } from './provider-details.js';
 import { SAML_READ_ONLY_KEYS, samlReadOnlyDetails, withoutReadOnlyKeys } from './saml-details.js';
+import { SAML_ENCRYPTION_CERTIFICATES, type SamlEncryptionCertificates } from './saml-encryption.port.js';
 
 /** A provider as Describe answers it: ProviderDetails whole (secrets included, as Cognito returns them to admins). */
 export interface IdentityProviderView {
@@ -39,13 +40,24 @@ export { loadIdentityProviders };
 
 const sealContext = (poolId: string, name: string, key: string) => `identity-provider:${poolId}:${name}:${key}`;
 
-function view(secrets: Secrets, poolId: string, p: IdentityProviderRecord): IdentityProviderView {
+/** How a provider is shown: secrets opened; a SAML provider with EncryptedResponses also shows Cognito's read-only ActiveEncryptionCertificate. */
+interface ViewParts {
+  secrets: Secrets;
+  encryption: SamlEncryptionCertificates;
+  context: RequestContext;
+}
+
+async function view({ secrets, encryption, context }: ViewParts, poolId: string, p: IdentityProviderRecord): Promise<IdentityProviderView> {
   const opened = Object.fromEntries(Object.entries(p.sealedDetails).map(([k, v]) => [k, secrets.decrypt(v, sealContext(poolId, p.name, k))]));
+  const encrypted: Record<string, string> =
+    p.type === 'SAML' && p.details.EncryptedResponses === 'true'
+      ? { ActiveEncryptionCertificate: await encryption.activeEncryptionCertificate(poolId, context) }
+      : {};
   return {
     poolId,
     name: p.name,
     type: p.type,
-    details: { ...p.details, ...opened },
+    details: { ...p.details, ...opened, ...encrypted },
     attributeMapping: p.attributeMapping,
     idpIdentifiers: p.idpIdentifiers,
     createdAt: p.createdAt,
@@ -63,6 +75,7 @@ abstract class IdentityProviderCommandHandler {
     @Inject(CLOCK) protected readonly clock: Clock,
     @Inject(SECRETS) protected readonly secrets: Secrets,
     protected readonly pools: Pools,
+    @Inject(SAML_ENCRYPTION_CERTIFICATES) protected readonly encryption: SamlEncryptionCertificates,
   ) {}
 
   protected async run(
@@ -84,10 +97,10 @@ abstract class IdentityProviderCommandHandler {
     return result.state;
   }
 
-  protected found(poolId: string, state: IdentityProvidersState, name: string): IdentityProviderView {
+  protected found(poolId: string, state: IdentityProvidersState, name: string, context: RequestContext): Promise<IdentityProviderView> {
     const p = state.providers.find((x) => x.name === name);
     if (!p) throw providerNotFound(name);
-    return view(this.secrets, poolId, p);
+    return view({ secrets: this.secrets, encryption: this.encryption, context }, poolId, p);
   }
 }
 
@@ -120,7 +133,7 @@ export class CreateIdentityProviderHandler extends IdentityProviderCommandHandle
       settings: { details: clear, sealedDetails, attributeMapping, idpIdentifiers: input.idpIdentifiers ?? [] },
       now,
     }));
-    return this.found(input.poolId, state, input.providerName);
+    return this.found(input.poolId, state, input.providerName, context);
   }
 }
 
@@ -170,7 +183,7 @@ export class UpdateIdentityProviderHandler extends IdentityProviderCommandHandle
         now,
       };
     });
-    return this.found(input.poolId, state, input.providerName);
+    return this.found(input.poolId, state, input.providerName, context);
   }
 }
 
@@ -188,6 +201,7 @@ abstract class IdentityProviderQueryHandler {
     @Inject(STORE) protected readonly store: EventStore,
     @Inject(SECRETS) protected readonly secrets: Secrets,
     protected readonly pools: Pools,
+    @Inject(SAML_ENCRYPTION_CERTIFICATES) protected readonly encryption: SamlEncryptionCertificates,
   ) {}
 
   protected async state(poolId: string): Promise<{ poolId: string; state: IdentityProvidersState }> {
@@ -204,11 +218,11 @@ export class DescribeIdentityProviderQuery extends UseCaseQuery<{ poolId: string
 
 @QueryHandler(DescribeIdentityProviderQuery)
 export class DescribeIdentityProviderHandler extends IdentityProviderQueryHandler implements IQueryHandler<DescribeIdentityProviderQuery> {
-  async execute({ input }: DescribeIdentityProviderQuery): Promise<IdentityProviderView> {
+  async execute({ input, context }: DescribeIdentityProviderQuery): Promise<IdentityProviderView> {
     const { poolId, state } = await this.state(input.poolId);
     const p = state.providers.find((x) => x.name === input.providerName);
     if (!p) throw providerNotFound(input.providerName);
-    return view(this.secrets, poolId, p);
+    return view({ secrets: this.secrets, encryption: this.encryption, context }, poolId, p);
   }
 }
 
@@ -217,11 +231,11 @@ export class GetIdentityProviderByIdentifierQuery extends UseCaseQuery<{ poolId:
 
 @QueryHandler(GetIdentityProviderByIdentifierQuery)
 export class GetIdentityProviderByIdentifierHandler extends IdentityProviderQueryHandler implements IQueryHandler<GetIdentityProviderByIdentifierQuery> {
-  async execute({ input }: GetIdentityProviderByIdentifierQuery): Promise<IdentityProviderView> {
+  async execute({ input, context }: GetIdentityProviderByIdentifierQuery): Promise<IdentityProviderView> {
     const { poolId, state } = await this.state(input.poolId);
     const p = findByIdentifier(state, input.idpIdentifier);
     if (!p) throw new ResourceNotFoundError(`Identity provider with identifier ${input.idpIdentifier} does not exist.`);
-    return view(this.secrets, poolId, p);
+    return view({ secrets: this.secrets, encryption: this.encryption, context }, poolId, p);
   }
 }
 

@@ -3,8 +3,11 @@ import { idpMetadataEndpoints, SamlMetadataError } from './saml-metadata.js';
 
 const METADATA_TIMEOUT_MS = 5_000;
 
-/** The ProviderDetails keys of a SAML provider that Cognito sets itself from the IdP's metadata (read-only). */
-export const SAML_READ_ONLY_KEYS: readonly string[] = ['SSORedirectBindingURI', 'SLORedirectBindingURI'];
+/**
+ * The ProviderDetails keys of a SAML provider that Cognito sets itself (read-only): the endpoints
+ * from the IdP's metadata, and with EncryptedResponses the ActiveEncryptionCertificate (shown, never stored).
+ */
+export const SAML_READ_ONLY_KEYS: readonly string[] = ['SSORedirectBindingURI', 'SLORedirectBindingURI', 'ActiveEncryptionCertificate'];
 
 /** The details without the read-only keys (a Describe answer given back to Update carries them). */
 export function withoutReadOnlyKeys(details: Record<string, string>): Record<string, string> {

@@ -7,6 +7,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { handleCommand } from '../../../shared/command-handler.js';
 import { CLOCK, SECRETS, STORE } from '../../../shared/ports.js';
 import type { RequestContext } from '../../../shared/request-context.js';
+import type { SamlEncryptionCertificates } from '../../../user-pools/identity-providers/saml-encryption.port.js';
 import { samlCertificateDecider } from './saml.deciders.js';
 import { samlCertificateStream, samlKeyContext, type SamlSigningCertificateCreated } from './saml.events.js';
 import { certificatePem } from './saml-metadata.js';
@@ -26,10 +27,11 @@ const VALIDITY_YEARS = 10;
  * Each pool's SAML signing certificate (RSA-2048, self-signed, SHA-256), made on first use and
  * kept on `samlcert-<poolId>` with the private key encrypted under the master key (as the
  * token signing keys are). Two instances making one at once: the append with `no_stream`
- * lets one win and the other re-reads it.
+ * lets one win and the other re-reads it. Its key also decrypts EncryptedResponses, so it is
+ * the ActiveEncryptionCertificate a SAML provider shows.
  */
 @Injectable()
-export class SamlCertificates {
+export class SamlCertificates implements SamlEncryptionCertificates {
   private readonly cache = new Map<string, Promise<SamlSigningMaterial>>();
 
   constructor(
@@ -47,6 +49,10 @@ export class SamlCertificates {
       this.cache.set(poolId, material);
     }
     return material;
+  }
+
+  async activeEncryptionCertificate(poolId: string, context: RequestContext): Promise<string> {
+    return (await this.forPool(poolId, context)).certificate;
   }
 
   private async load(poolId: string, context: RequestContext): Promise<SamlSigningMaterial> {
