@@ -1,5 +1,6 @@
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
@@ -93,5 +94,29 @@ describe('software-token MFA setup and preferences', () => {
       ),
     );
     expect(both.name).toBe('InvalidParameterException');
+  });
+
+  test('AdminGetUser answers the same MFA settings as GetUser: the factors turned on (UserMFASettingList) and the preferred one', async () => {
+    // tom has TOTP verified and SMS on from the tests above; the admin prefers TOTP now.
+    await admin.send(
+      new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'tom', SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
+    );
+    const seen = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tom' }));
+    expect(seen.UserMFASettingList).toEqual(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']);
+    expect(seen.PreferredMfaSetting).toBe('SOFTWARE_TOKEN_MFA');
+    expect(seen.MFAOptions).toEqual([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+    const me = await anonymous.send(new GetUserCommand({ AccessToken: accessToken }));
+    expect([me.UserMFASettingList, me.PreferredMfaSetting, me.MFAOptions]).toEqual([seen.UserMFASettingList, seen.PreferredMfaSetting, seen.MFAOptions]);
+    // SMS off, TOTP on but no longer preferred: one factor listed, none preferred.
+    await admin.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: 'tom',
+        SMSMfaSettings: { Enabled: false },
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+      }),
+    );
+    const after = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tom' }));
+    expect([after.UserMFASettingList, after.PreferredMfaSetting, after.MFAOptions]).toEqual([['SOFTWARE_TOKEN_MFA'], undefined, []]);
   });
 });

@@ -7,6 +7,7 @@ import { GetUserQuery } from '../../../user-pools/queries/get-user.js';
 import { epochSeconds } from '../account.js';
 import { action } from '../cognito-action.js';
 import { attributeType, clientMetadata, password, userPoolId, username } from './members.js';
+import { mfaSettingsOf } from './mfa.actions.js';
 import { attributesOf, toUserType } from './user-type.js';
 
 const poolUser = { UserPoolId: userPoolId, Username: username };
@@ -56,8 +57,8 @@ export const adminGetUser = action({
       UserLastModifiedDate: epochSeconds(user.updatedAt),
       Enabled: user.enabled,
       UserStatus: user.status,
-      MFAOptions: [],
-      UserMFASettingList: [],
+      // The factors turned on and the preferred one, as GetUser answers them.
+      ...mfaSettingsOf(user),
     };
   },
 });
