@@ -6,7 +6,7 @@ import { SETTINGS, STORE, type ServiceSettings } from '../../shared/ports.js';
 import { CAPABILITIES, type Capability, invokeVersioned } from '../rest/capabilities.js';
 import type { AuthenticatedRequest } from '../rest/request-context.js';
 import { GraphqlCallers, GraphqlErrorFilter, pageSize, revisionIn, revisionOut } from './support.js';
-import { JSONScalar, capabilityAnswerType } from './types.js';
+import { capabilityAnswerType, capabilityInputType } from './types.js';
 
 /** A field's arguments after the request: the path parameters by name, then `input`, or `first` / `after`. */
 type FieldArgs = Record<string, unknown>;
@@ -16,8 +16,9 @@ type FieldArgs = Record<string, unknown>;
  * a mutation for each write), over the same actions and so the same use cases: the path's
  * parameters are arguments, the body is `input` (JSON, the Cognito action's member names), a
  * listing takes `first` / `after` and answers its next page's cursor as `nextCursor`. Answers are
- * object types derived from Cognito's service model (types.ts, capabilityAnswerType); inputs stay
- * JSON, checked by the same strict schemas as the REST bodies.
+ * object types and `input` an input object type, both derived from Cognito's service model
+ * (types.ts), then checked by the same strict schemas as the REST bodies; IAM's role documents
+ * (no Cognito operation) take and answer JSON.
  */
 @Resolver()
 @UseFilters(GraphqlErrorFilter)
@@ -86,10 +87,11 @@ for (const capability of CAPABILITIES) {
   Reflect.defineMetadata('design:paramtypes', [Object, ...names.map(() => Object)], prototype, name);
   Reflect.defineMetadata('design:returntype', Object, prototype, name);
   Context('req')(prototype, name, 0);
+  const input = capabilityInputType(capability.action);
   names.forEach((arg, i) => {
     const options =
       arg === 'input'
-        ? { type: () => JSONScalar, nullable: true, description: `Cognito's ${capability.action} members, less those the other arguments fill` }
+        ? { type: () => input, nullable: true, description: `Cognito's ${capability.action} members, less those the other arguments fill` }
         : arg === 'first'
           ? { type: () => Int, nullable: true }
           : arg === 'after'

@@ -327,8 +327,8 @@ type TypeRef = GraphQLScalarType | typeof String | typeof Boolean | typeof Float
 
 const capabilityClasses = new Map<string, abstract new () => unknown>();
 
-function capabilityType(ref: string): TypeRef {
-  if (ref.startsWith('[')) return [capabilityType(ref.slice(1, -1))];
+function capabilityType(ref: string, input = false): TypeRef {
+  if (ref.startsWith('[')) return [capabilityType(ref.slice(1, -1), input)];
   switch (ref) {
     case 'String':
       return String;
@@ -339,7 +339,7 @@ function capabilityType(ref: string): TypeRef {
     case 'JSON':
       return JSONScalar;
     default:
-      return capabilityObject(ref);
+      return input ? capabilityInput(ref) : capabilityObject(ref);
   }
 }
 
@@ -362,6 +362,15 @@ for (const [name, members] of Object.entries(CAPABILITY_TYPES.types)) {
   ObjectType(name, { description: `Cognito's ${name.replace(/^Cognito(Identity)?/, '')}, in its member names` })(type);
 }
 
+/** The capability inputs' input object types, the same way: Cognito's input members less those the path, the token or the page fill. */
+const capabilityInputs = new Map<string, abstract new () => unknown>();
+for (const [name, members] of Object.entries(CAPABILITY_TYPES.inputs)) {
+  const type = { [name]: class {} }[name];
+  capabilityInputs.set(name, type);
+  for (const [member, ref] of Object.entries(members)) Field(() => capabilityType(ref, true), { nullable: true })(type.prototype, member);
+  InputType(name, { description: `Cognito's ${name.replace(/^Cognito(Identity)?/, '').replace(/Input$/, '')}, in its member names` })(type);
+}
+
 function capabilityObject(name: string): abstract new () => unknown {
   const type = capabilityClasses.get(name);
   if (!type) throw new Error(`no capability type ${name}`);
@@ -377,4 +386,16 @@ function capabilityObject(name: string): abstract new () => unknown {
 export function capabilityAnswerType(action: string): TypeRef {
   const ref = CAPABILITY_TYPES.answers[action];
   return ref === undefined ? JSONScalar : capabilityType(ref);
+}
+
+function capabilityInput(name: string): abstract new () => unknown {
+  const type = capabilityInputs.get(name);
+  if (!type) throw new Error(`no capability input type ${name}`);
+  return type;
+}
+
+/** The GraphQL type of a capability field's `input`: Cognito's input shape, or JSON for IAM's role documents. */
+export function capabilityInputType(action: string): TypeRef {
+  const ref = CAPABILITY_TYPES.arguments[action];
+  return ref === undefined ? JSONScalar : capabilityInput(ref);
 }
