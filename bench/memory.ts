@@ -27,7 +27,7 @@ import {
   StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { HttpLoad } from './peers/http-load.js';
-import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, type ServiceMemory, startCairn, startFlags } from './peers/processes.js';
+import { type CairnProcess, cpuSeconds, mib, rssBytes, rssSampler, type ServiceMemory, rssBreakdown, startCairn, startFlags } from './peers/processes.js';
 import { freshPgDatabase, serverUrl } from './support/databases.js';
 import { formatMachine, machineInfo } from './support/machine.js';
 import { isMain, runAlone } from './support/paths.js';
@@ -45,7 +45,12 @@ const EXTRA_GROUP_EVERY = 4;
 const SAMPLE = Math.min(USERS, scaled(5_000));
 const CLIENTS = 32;
 const ADMIN_CONCURRENCY = 16;
-const REST_MS = 5_000;
+/**
+ * "At rest": this long after the last request. V8's memory reducer starts shrinking the heap only
+ * once the allocation rate has stayed low for several seconds, so a shorter wait reads garbage
+ * the idle process would have given back (5 s readings of the same run differed by 200 MiB).
+ */
+const REST_MS = 30_000;
 const SAMPLE_EVERY_MS = 500;
 const TARGET_BYTES = 256 * 2 ** 20;
 const PASSWORD = 'Bench-Horse-Battery-9';
@@ -187,6 +192,14 @@ export async function benchMemory(): Promise<void> {
     await read('right after the sign-ins', false);
     await sleep(REST_MS);
     await read(`after the sign-ins, at rest (${REST_MS / 1000} s)`, true);
+    const where = rssBreakdown(svc.pid);
+    console.log(
+      `memory: where the RSS is: file-backed ${mib(where.file)}, brk heap ${mib(where.brk)}, anonymous ${mib(where.anon)} (largest: ${where.largestAnon.map(mib).join(', ')})`,
+    );
+    if (process.env.MEMORY_HOLD_MS) {
+      console.log(`memory: holding the service (pid ${svc.pid}) for ${process.env.MEMORY_HOLD_MS} ms`);
+      await sleep(Number(process.env.MEMORY_HOLD_MS));
+    }
     const hwm = peakRss;
 
     writeSection(

@@ -14,6 +14,38 @@ import { sleep } from '../support/stats.js';
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux). */
 const CLOCK_TICKS = 100;
 
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps: file-backed mappings (the node
+ * binary's and libraries' code), the brk heap (malloc's main arena), and anonymous mappings (V8's
+ * heap pages, other malloc arenas, thread stacks), with the largest anonymous ones.
+ */
+export function rssBreakdown(pid: number): { file: number; brk: number; anon: number; largestAnon: number[] } {
+  const text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  let file = 0;
+  let brk = 0;
+  let anon = 0;
+  const anons: number[] = [];
+  let kind: 'file' | 'brk' | 'anon' = 'anon';
+  for (const line of text.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (header) {
+      const name = header[1].trim();
+      kind = name === '[heap]' ? 'brk' : name.startsWith('/') ? 'file' : 'anon';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    const bytes = Number(rss[1]) * 1024;
+    if (kind === 'file') file += bytes;
+    else if (kind === 'brk') brk += bytes;
+    else {
+      anon += bytes;
+      anons.push(bytes);
+    }
+  }
+  return { file, brk, anon, largestAnon: anons.sort((x, y) => y - x).slice(0, 5) };
+}
+
 /** Resident set size of a process in bytes (VmRSS), or NaN once it is gone. */
 export function rssBytes(pid: number): number {
   return statusField(pid, 'VmRSS');
