@@ -51,7 +51,9 @@ DO $es_chain$ BEGIN
 END $es_chain$;
 -- The chain of one append: [p_prev (genesis when NULL), then each event's hash]; an event without a
 -- digest (a writer older than the chain) gets none and leaves the running hash where it was.
-CREATE OR REPLACE FUNCTION es_chain(p_prev bytea, p_events jsonb) RETURNS bytea[]
+-- es_chain_loop walks any number of events; es_chain below takes the one-event append (most
+-- appends) without a PL/pgSQL call, which on PGlite was a third of what the chain cost an append.
+CREATE OR REPLACE FUNCTION es_chain_loop(p_prev bytea, p_events jsonb) RETURNS bytea[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $es_chain_fn$
 DECLARE
   v_hash bytea := coalesce(p_prev, decode('${GENESIS_HEX}', 'hex'));
@@ -68,6 +70,13 @@ BEGIN
   RETURN v_out;
 END
 $es_chain_fn$;
+CREATE OR REPLACE FUNCTION es_chain(p_prev bytea, p_events jsonb) RETURNS bytea[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $es_chain_one$
+  SELECT CASE WHEN jsonb_array_length(p_events) = 1 AND p_events -> 0 ? 'digest'
+    THEN ARRAY[coalesce(p_prev, decode('${GENESIS_HEX}', 'hex')),
+               sha256(coalesce(p_prev, decode('${GENESIS_HEX}', 'hex')) || decode(p_events -> 0 ->> 'digest', 'hex'))]
+    ELSE es_chain_loop(p_prev, p_events) END
+$es_chain_one$;
 -- Values that must be unique (username per pool, alias, external login), written in the
 -- same transaction as the events that claim or release them.
 CREATE TABLE IF NOT EXISTS es_unique (
