@@ -508,6 +508,39 @@ describe('REST and GraphQL forms of the later capabilities', () => {
     ).toEqual(['NoSuchEntityException']);
   });
 
+  test('role documents over REST: created, read with an ETag, changed with If-Match (stale: 412, nothing written), deleted', async () => {
+    const created = await rest.send('POST', '/v1/roles', { roleName: 'etagged', assumeRolePolicy: TRUST, description: 'versioned' });
+    expect([created.status, created.body.roleName]).toEqual([201, 'etagged']);
+    const read = await rest.get('/v1/roles/etagged');
+    expect([read.status, read.body.assumeRolePolicy]).toEqual([200, TRUST]);
+    const r1 = read.headers.get('etag')!;
+    expect(r1).toMatch(/^"\d+"$/);
+    const policy = await rest.send('PUT', '/v1/roles/etagged/policies/objects', { policy: POLICY }, { 'if-match': r1 });
+    expect([policy.status, policy.body.policies]).toEqual([200, { objects: POLICY }]);
+    const r2 = policy.headers.get('etag')!;
+    expect(BigInt(JSON.parse(r2) as string)).toBeGreaterThan(BigInt(JSON.parse(r1) as string));
+    expect((await rest.get('/v1/roles/etagged')).headers.get('etag')).toBe(r2);
+    const before = await events();
+    for (const [method, path, body] of [
+      ['PUT', '/v1/roles/etagged/trust-policy', { policy: TRUST }],
+      ['PUT', '/v1/roles/etagged/policies/more', { policy: POLICY }],
+      ['DELETE', '/v1/roles/etagged/policies/objects', undefined],
+      ['DELETE', '/v1/roles/etagged', undefined],
+    ] as const) {
+      const stale = await rest.send(method, path, body, { 'if-match': r1 });
+      expect([method, path, stale.status, stale.body.code]).toEqual([method, path, 412, 'PreconditionFailedException']);
+    }
+    expect(await events()).toBe(before);
+    const trust = await rest.send('PUT', '/v1/roles/etagged/trust-policy', { policy: JSON.parse(TRUST) as object }, { 'if-match': r2 });
+    expect(trust.status).toBe(200);
+    const r3 = trust.headers.get('etag')!;
+    const dropped = await rest.send('DELETE', '/v1/roles/etagged/policies/objects', undefined, { 'if-match': r3 });
+    expect([dropped.status, dropped.body.policies]).toEqual([200, {}]);
+    const gone = await rest.send('DELETE', '/v1/roles/etagged', undefined, { 'if-match': dropped.headers.get('etag')! });
+    expect([gone.status, gone.headers.get('etag')]).toEqual([204, null]);
+    expect((await rest.get('/v1/roles/etagged')).status).toBe(404);
+  });
+
   test('trigger hooks: LambdaConfig set by PUT with If-Match (stale: 412, nothing written), shown by GET and GraphQL', async () => {
     const hook = 'arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up';
     const before = await rest.get(`/v1/user-pools/${poolId}`);

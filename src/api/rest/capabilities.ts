@@ -14,6 +14,7 @@ import { sessionConfigStream } from '../../user-pools/sessions/session-config.ev
 import { userPoolStream } from '../../user-pools/user-pool.events.js';
 import { userStream } from '../../user-pools/user.events.js';
 import { devicesStream } from '../../auth/devices/device.events.js';
+import { conditionalWrite, streamRevision } from './conditional.js';
 import { parse } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -794,40 +795,16 @@ export async function invokeVersioned(
     const { user: found } = await ctx.queries.execute(new GetUserQuery({ target }, ctx.request));
     return { poolId: found.poolId, sub: found.sub };
   };
-  const revisionOf = async (streamId: string) => (await store.readStream(streamId, { last: 1 }))[0]?.revision;
   const versioned = (answer: Record<string, unknown>, revision: bigint | undefined) => ({ answer, ...(revision !== undefined ? { revision } : {}) });
   if (capability.method === 'get') {
-    const revision = await revisionOf(await stream(call.params, user));
+    const revision = await streamRevision(store, await stream(call.params, user));
     return versioned(await invokeCapability(capability, call, ctx), revision);
   }
   if (expected === undefined) {
     // Unconditional: the write first (its own checks and errors), then the version it left.
     const answer = await invokeCapability(capability, call, ctx);
-    return versioned(answer, capability.method === 'delete' ? undefined : await revisionOf(await stream(call.params, user)));
+    return versioned(answer, capability.method === 'delete' ? undefined : await streamRevision(store, await stream(call.params, user)));
   }
-  const streamId = await stream(call.params, user);
-  return inTurn(streamId, async () => {
-    const current = await revisionOf(streamId);
-    if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
-    const answer = await invokeCapability(capability, call, ctx);
-    return versioned(answer, capability.method === 'delete' ? undefined : await revisionOf(streamId));
-  });
-}
-
-/**
- * Conditional writes to one stream take turns in this process, so two holding the same version
- * cannot both pass the check. (The use cases behind these actions take no expected revision, so
- * the check is made here, next to the write; a write to the stream by another process, or an
- * unconditional one, between the check and the append is not caught.)
- */
-const turns = new Map<string, Promise<unknown>>();
-async function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
-  const mine = (turns.get(key) ?? Promise.resolve()).then(run, run);
-  const settled = mine.catch(() => undefined);
-  turns.set(key, settled);
-  try {
-    return await mine;
-  } finally {
-    if (turns.get(key) === settled) turns.delete(key);
-  }
+  const { result, revision } = await conditionalWrite(store, await stream(call.params, user), expected, () => invokeCapability(capability, call, ctx));
+  return versioned(result, capability.method === 'delete' ? undefined : revision);
 }

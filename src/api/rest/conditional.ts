@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidParameterError, UnauthenticatedError } from '../../shared/domain-error.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import { InvalidParameterError, PreconditionFailedError, UnauthenticatedError } from '../../shared/domain-error.js';
 
 const ETAG = /^(?:W\/)?"(\d{1,19})"$/;
 
@@ -42,4 +43,46 @@ export const BearerToken = createParamDecorator((_: unknown, context: ExecutionC
 export function withEtag<T>(reply: FastifyReply, revision: bigint | undefined, body: T): T {
   if (revision !== undefined) void reply.header('etag', `"${revision}"`);
   return body;
+}
+
+/** A stream's last revision: the version of the resource it is (undefined: no event yet). */
+export async function streamRevision(store: EventStore, streamId: string): Promise<bigint | undefined> {
+  return (await store.readStream(streamId, { last: 1 }))[0]?.revision;
+}
+
+/**
+ * A write made only while its stream is at `expected` (else PreconditionFailed, 412, nothing
+ * written), for use cases that take no expected revision of their own: the check is made here,
+ * next to the write, and conditional writes to one stream take turns in this process, so two
+ * holding the same version cannot both pass it. A write to the stream by another process, or an
+ * unconditional one, between the check and the append is not caught. Answers the write's result
+ * and the revision it left.
+ */
+export async function conditionalWrite<T>(
+  store: EventStore,
+  streamId: string,
+  expected: bigint | undefined,
+  write: () => Promise<T>,
+): Promise<{ result: T; revision: bigint | undefined }> {
+  const run = async () => {
+    if (expected !== undefined) {
+      const current = await streamRevision(store, streamId);
+      if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
+    }
+    const result = await write();
+    return { result, revision: await streamRevision(store, streamId) };
+  };
+  return expected === undefined ? run() : inTurn(streamId, run);
+}
+
+const turns = new Map<string, Promise<unknown>>();
+async function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(key) ?? Promise.resolve()).then(run, run);
+  const settled = mine.catch(() => undefined);
+  turns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
+  }
 }

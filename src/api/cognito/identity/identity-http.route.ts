@@ -22,10 +22,13 @@ import { VerifyRequestQuery } from '../../../identity-pools/commands/verify-requ
 import { COGNITO_IDENTITY_PROVIDER, IDENTITY_KEYS } from '../../../identity-pools/openid-tokens.js';
 import type { ActiveRole } from '../../../identity-pools/role.decider.js';
 import { DomainError, InvalidParameterError } from '../../../shared/domain-error.js';
-import { LOG, type Log, SETTINGS, type ServiceSettings } from '../../../shared/ports.js';
+import { LOG, type Log, SETTINGS, STORE, type ServiceSettings } from '../../../shared/ports.js';
+import type { EventStore } from '../../../event-store/event-store.port.js';
+import { roleStream } from '../../../identity-pools/role.events.js';
 import type { RequestContext } from '../../../shared/request-context.js';
 import { KeyRing } from '../../../tokens/key-ring.js';
 import { AdminCredentials } from '../../rest/admin-credentials.js';
+import { conditionalWrite, expectedRevisionOf, streamRevision, withEtag } from '../../rest/conditional.js';
 import { type AuthenticatedRequest, contextOf } from '../../rest/request-context.js';
 import { PROBLEM_JSON, toRestError } from '../../rest/rest-exception.filter.js';
 import { parse } from '../../rest/validation.js';
@@ -109,8 +112,8 @@ export const IDENTITY_HTTP_OPERATIONS = {
     get: { summary: 'Roles (ListRoles)', auth: 'admin', ok: [200, 'Every role', z.object({ roles: z.array(z.unknown()) })] },
   },
   '/v1/roles/{roleName}': {
-    get: { summary: 'Get a role (GetRole)', auth: 'admin', ok: [200, 'The role', roleResponse], errors: [404] },
-    delete: { summary: 'Delete a role (DeleteRole; its inline policies first)', auth: 'admin', ok: [204, 'Done'], errors: [404, 409] },
+    get: { summary: 'Get a role (GetRole)', auth: 'admin', ok: [200, 'The role', roleResponse], errors: [404], etag: true },
+    delete: { summary: 'Delete a role (DeleteRole; its inline policies first)', auth: 'admin', ok: [204, 'Done'], errors: [404, 409], ifMatch: true },
   },
   '/v1/roles/{roleName}/trust-policy': {
     put: {
@@ -119,11 +122,28 @@ export const IDENTITY_HTTP_OPERATIONS = {
       body: policyBody,
       ok: [200, 'The role', roleResponse],
       errors: [404],
+      etag: true,
+      ifMatch: true,
     },
   },
   '/v1/roles/{roleName}/policies/{policyName}': {
-    put: { summary: 'Create or replace an inline policy (PutRolePolicy)', auth: 'admin', body: policyBody, ok: [200, 'The role', roleResponse], errors: [404] },
-    delete: { summary: 'Delete an inline policy (DeleteRolePolicy)', auth: 'admin', ok: [200, 'The role', roleResponse], errors: [404] },
+    put: {
+      summary: 'Create or replace an inline policy (PutRolePolicy)',
+      auth: 'admin',
+      body: policyBody,
+      ok: [200, 'The role', roleResponse],
+      errors: [404],
+      etag: true,
+      ifMatch: true,
+    },
+    delete: {
+      summary: 'Delete an inline policy (DeleteRolePolicy)',
+      auth: 'admin',
+      ok: [200, 'The role', roleResponse],
+      errors: [404],
+      etag: true,
+      ifMatch: true,
+    },
   },
   '/v1/oidc-providers': {
     post: {
@@ -148,7 +168,7 @@ export const IDENTITY_HTTP_OPERATIONS = {
   Partial<
     Record<
       'get' | 'post' | 'put' | 'delete',
-      { summary: string; auth: 'admin' | 'public'; body?: z.ZodType; ok: [number, string, z.ZodType?]; errors?: number[] }
+      { summary: string; auth: 'admin' | 'public'; body?: z.ZodType; ok: [number, string, z.ZodType?]; errors?: number[]; etag?: boolean; ifMatch?: boolean }
     >
   >
 >;
@@ -170,7 +190,18 @@ export class IdentityHttpRoutes implements OnModuleInit {
     private readonly keyRing: KeyRing,
     @Inject(SETTINGS) private readonly settings: ServiceSettings,
     @Inject(LOG) private readonly log: Log,
+    @Inject(STORE) private readonly store: EventStore,
   ) {}
+
+  /**
+   * A write to a role document: with If-Match, only at that revision of the role's stream (else
+   * 412, nothing written); the answer's ETag is the revision the write left.
+   */
+  private async roleWrite<T>(request: FastifyRequest, reply: FastifyReply, write: () => Promise<T>): Promise<T> {
+    const roleName = param(request, 'roleName');
+    const { result, revision } = await conditionalWrite(this.store, roleStream(roleName), expectedRevisionOf(request.headers['if-match']), write);
+    return withEtag(reply, revision, result);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -202,39 +233,53 @@ export class IdentityHttpRoutes implements OnModuleInit {
           return { roles: page.roles };
         }),
       );
+      // A role is one stream: its revision is the ETag, and writes take If-Match.
       scope.get('/v1/roles/:roleName', (request, reply) =>
-        this.json(request, reply, true, async (_b, ctx) =>
-          roleOut(await this.queries.execute(new GetRoleQuery({ roleName: param(request, 'roleName') }, ctx))),
-        ),
+        this.json(request, reply, true, async (_b, ctx) => {
+          const roleName = param(request, 'roleName');
+          const revision = await streamRevision(this.store, roleStream(roleName));
+          return withEtag(reply, revision, roleOut(await this.queries.execute(new GetRoleQuery({ roleName }, ctx))));
+        }),
       );
       scope.delete('/v1/roles/:roleName', (request, reply) =>
-        this.json(request, reply, true, async (_b, ctx) => this.commands.execute(new DeleteRoleCommand({ roleName: param(request, 'roleName') }, ctx)), 204),
+        this.json(
+          request,
+          reply,
+          true,
+          // A deleted role has no version to show: no ETag.
+          async (_b, ctx) =>
+            conditionalWrite(this.store, roleStream(param(request, 'roleName')), expectedRevisionOf(request.headers['if-match']), () =>
+              this.commands.execute(new DeleteRoleCommand({ roleName: param(request, 'roleName') }, ctx)),
+            ),
+          204,
+        ),
       );
       scope.put('/v1/roles/:roleName/trust-policy', (request, reply) =>
-        this.json(request, reply, true, async (body, ctx) =>
-          roleOut(
-            await this.commands.execute(
-              new UpdateAssumeRolePolicyCommand({ roleName: param(request, 'roleName'), policy: asText(parse(policyBody, body).policy) }, ctx),
-            ),
-          ),
-        ),
+        this.json(request, reply, true, async (body, ctx) => {
+          const policy = asText(parse(policyBody, body).policy);
+          return this.roleWrite(request, reply, async () =>
+            roleOut(await this.commands.execute(new UpdateAssumeRolePolicyCommand({ roleName: param(request, 'roleName'), policy }, ctx))),
+          );
+        }),
       );
       scope.put('/v1/roles/:roleName/policies/:policyName', (request, reply) =>
-        this.json(request, reply, true, async (body, ctx) =>
-          roleOut(
-            await this.commands.execute(
-              new PutRolePolicyCommand(
-                { roleName: param(request, 'roleName'), policyName: param(request, 'policyName'), policy: asText(parse(policyBody, body).policy) },
-                ctx,
+        this.json(request, reply, true, async (body, ctx) => {
+          const policy = asText(parse(policyBody, body).policy);
+          return this.roleWrite(request, reply, async () =>
+            roleOut(
+              await this.commands.execute(
+                new PutRolePolicyCommand({ roleName: param(request, 'roleName'), policyName: param(request, 'policyName'), policy }, ctx),
               ),
             ),
-          ),
-        ),
+          );
+        }),
       );
       scope.delete('/v1/roles/:roleName/policies/:policyName', (request, reply) =>
         this.json(request, reply, true, async (_b, ctx) =>
-          roleOut(
-            await this.commands.execute(new DeleteRolePolicyCommand({ roleName: param(request, 'roleName'), policyName: param(request, 'policyName') }, ctx)),
+          this.roleWrite(request, reply, async () =>
+            roleOut(
+              await this.commands.execute(new DeleteRolePolicyCommand({ roleName: param(request, 'roleName'), policyName: param(request, 'policyName') }, ctx)),
+            ),
           ),
         ),
       );
