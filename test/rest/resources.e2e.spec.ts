@@ -59,8 +59,18 @@ describe('REST resources', () => {
       clientName: 'backend',
       explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'],
     });
-    const updated = await call(app.url, 'PUT', `${base}/${id}`, { clientName: 'backend-2', refreshTokenValidity: 5 }, admin);
+    // A client is one stream: GET answers its revision as ETag; a replace with it applies and answers the next; a stale one is 412.
+    const etag = (await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    const updated = await call(app.url, 'PUT', `${base}/${id}`, { clientName: 'backend-2', refreshTokenValidity: 5 }, { ...admin, 'if-match': etag });
     expect(updated.body).toMatchObject({ clientName: 'backend-2', refreshTokenValidity: 5 });
+    const next = updated.headers.get('etag')!;
+    expect(BigInt(JSON.parse(next) as string)).toBeGreaterThan(BigInt(JSON.parse(etag) as string));
+    expect((await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).headers.get('etag')).toBe(next);
+    const stale = await call(app.url, 'PUT', `${base}/${id}`, { clientName: 'lost-update' }, { ...admin, 'if-match': etag });
+    expect([stale.status, stale.body.code]).toEqual([412, 'PreconditionFailedException']);
+    expect((await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).body.clientName).toBe('backend-2');
+    expect((await call(app.url, 'PUT', `${base}/${id}`, { clientName: 'backend-3' }, admin)).status).toBe(200);
     expect((await call(app.url, 'DELETE', `${base}/${id}`, undefined, admin)).status).toBe(204);
     expect((await call(app.url, 'GET', `${base}/${id}`, undefined, admin)).status).toBe(404);
   });

@@ -156,13 +156,15 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
     get: { summary: 'List app clients', auth: 'admin', query: s.pageQuery, ok: page(s.clientPageResponse, 'A page of clients'), errors: [404] },
   },
   '/v1/user-pools/{poolId}/clients/{clientId}': {
-    get: { summary: 'Describe an app client', auth: 'admin', ok: [200, 'The client', s.clientResponse], errors: [404] },
+    get: { summary: 'Describe an app client', auth: 'admin', ok: [200, 'The client', s.clientResponse], errors: [404], etag: true },
     put: {
       summary: "Replace an app client's configuration (left out: defaults)",
       auth: 'admin',
       body: s.updateClientBody,
       ok: [200, 'The client', s.clientResponse],
       errors: [404],
+      etag: true,
+      ifMatch: true,
     },
     delete: { summary: 'Delete an app client', auth: 'admin', ok: done, errors: [404] },
   },
