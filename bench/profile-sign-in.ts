@@ -98,13 +98,17 @@ export async function profileSignIn(op: string): Promise<void> {
     });
     if (!started) throw new Error('the window never opened');
     if (process.env.PROFILE_OFF === '1') {
-      console.log(`${op} on ${storage}: ${result.perSecond.toFixed(0)}/s, node ${result.cpu.processPct.toFixed(0)}% of a core, ${((result.cpu.processPct * durationMs) / 100 / result.ops).toFixed(2)} ms CPU per op`);
+      console.log(
+        `${op} on ${storage}: ${result.perSecond.toFixed(0)}/s, node ${result.cpu.processPct.toFixed(0)}% of a core, ${((result.cpu.processPct * durationMs) / 100 / result.ops).toFixed(2)} ms CPU per op`,
+      );
       return;
     }
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number } };
     session.disconnect();
     if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
-    console.log(`${op} on ${storage}: ${result.perSecond.toFixed(0)}/s, node ${result.cpu.processPct.toFixed(0)}% of a core, ${((result.cpu.processPct * durationMs) / 100 / result.ops).toFixed(2)} ms CPU per op`);
+    console.log(
+      `${op} on ${storage}: ${result.perSecond.toFixed(0)}/s, node ${result.cpu.processPct.toFixed(0)}% of a core, ${((result.cpu.processPct * durationMs) / 100 / result.ops).toFixed(2)} ms CPU per op`,
+    );
     summarise(profile.nodes);
   } finally {
     sdk.destroy();
@@ -121,7 +125,9 @@ function summarise(nodes: ProfileNode[]): void {
     const hits = n.hitCount ?? 0;
     if (!hits) continue;
     const url = n.callFrame.url;
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.includes('/dist/') ? `cairn:${/\/dist\/(.*)$/.exec(url)?.[1]}` : url || `(${n.callFrame.functionName})`);
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.includes('/dist/') ? `cairn:${/\/dist\/(.*)$/.exec(url)?.[1]}` : url || `(${n.callFrame.functionName})`);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
     const fn = `${n.callFrame.functionName || '(anonymous)'} ${pkg}:${n.callFrame.lineNumber + 1}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
