@@ -5,6 +5,7 @@ import { activeTraceIds } from '../observability/tracing.js';
 import { type Decider, fold } from './decider.js';
 import { ConcurrentModificationError, PreconditionFailedError } from './domain-error.js';
 import type { RequestContext } from './request-context.js';
+import { advanceWriteCondition, writeConditionFor } from './write-condition.js';
 
 export interface HandleOptions<Command, Event extends DomainEvent, State> {
   store: EventStore;
@@ -59,12 +60,14 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<HandleResult<Event, State>> {
   const { store, streamId, decider, context, now } = options;
   for (let attempt = 0; ; attempt++) {
+    // An If-Match of the surface above (write-condition.ts) binds this command like its own.
+    const condition = options.expectedRevision ?? writeConditionFor(streamId);
     // 1-2. Current state.
     const history = options.newStream && attempt === 0 ? [] : await store.readStream(streamId);
     const state = fold(decider, history as unknown as Event[]);
     const current = history.length === 0 ? undefined : history[history.length - 1].revision;
-    if (options.expectedRevision !== undefined && current !== options.expectedRevision) {
-      throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${options.expectedRevision}; read it again`);
+    if (condition !== undefined && current !== condition) {
+      throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${condition}; read it again`);
     }
     // 3. Decide.
     const command = await options.command(state);
@@ -83,6 +86,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       append = others.length === 0 ? await store.append(own.streamId, own.events, own.options) : (await store.appendMany([own, ...others]))[0];
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // A conditional write met a change made since its read: stale, not to be re-decided.
+      if (condition !== undefined && error.streamId === streamId) {
+        throw new PreconditionFailedError(`the resource changed after revision ${condition}; read it again`);
+      }
       // Only this stream's revision is re-read and re-decided; the others are written blind.
       if (error.streamId !== streamId || attempt >= (options.retries ?? 0)) {
         throw new ConcurrentModificationError('the resource was changed by another request; retry');
@@ -90,6 +97,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       continue;
     }
     // 5. A recorded refusal (e.g. a wrong code) is written, then answered with its error.
+    advanceWriteCondition(streamId, append.nextRevision);
     const refused = decider.refusal?.(events);
     if (refused) throw refused;
     return { events, state: events.reduce(decider.evolve, state), append, revision: append.nextRevision };

@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { InvalidParameterError, PreconditionFailedError, UnauthenticatedError } from '../../shared/domain-error.js';
+import { withWriteCondition } from '../../shared/write-condition.js';
 
 const ETAG = /^(?:W\/)?"(\d{1,19})"$/;
 
@@ -54,9 +55,10 @@ export async function streamRevision(store: EventStore, streamId: string): Promi
  * A write made only while its stream is at `expected` (else PreconditionFailed, 412, nothing
  * written), for use cases that take no expected revision of their own: the check is made here,
  * next to the write, and conditional writes to one stream take turns in this process, so two
- * holding the same version cannot both pass it. A write to the stream by another process, or an
- * unconditional one, between the check and the append is not caught. Answers the write's result
- * and the revision it left.
+ * holding the same version cannot both pass it. The write's commands then append at `expected`
+ * only (write-condition.ts), so a write to the stream by another process, or an unconditional one,
+ * between the check and the append is a 412 too, with nothing of this write appended. Answers the
+ * write's result and the revision it left.
  */
 export async function conditionalWrite<T>(
   store: EventStore,
@@ -69,7 +71,9 @@ export async function conditionalWrite<T>(
       const current = await streamRevision(store, streamId);
       if (current !== expected) throw new PreconditionFailedError(`the resource is at revision ${current ?? 'none'}, not ${expected}; read it again`);
     }
-    const result = await write();
+    // The commands the write runs append only at `expected` (one step with the check, see
+    // write-condition.ts), so a write by anyone else since the check above ends as 412 too.
+    const result = await withWriteCondition(streamId, expected, write);
     return { result, revision: await streamRevision(store, streamId) };
   };
   return expected === undefined ? run() : inTurn(streamId, run);
