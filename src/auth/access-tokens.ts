@@ -54,6 +54,7 @@ export class AccessTokens implements AccessTokenVerifier {
     const family = familyId ? fold(refreshTokenDecider, familyEvents as never) : undefined;
     if (!family?.exists) throw invalid();
     if (family.revoked || (user.signedOutAt && user.signedOutAt >= family.authTime)) throw new NotAuthorizedError('Access Token has been revoked');
-    return { poolId, clientId: String(claims.client_id), user, streamId };
+    const revision = userEvents.at(-1)?.revision;
+    return { poolId, clientId: String(claims.client_id), user, streamId, ...(revision !== undefined ? { revision } : {}) };
   }
 }

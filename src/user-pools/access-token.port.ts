@@ -12,6 +12,8 @@ export interface TokenOwner {
   clientId: string;
   user: ExistingUserState;
   streamId: string;
+  /** The user's stream revision as read (REST's ETag of /v1/me). */
+  revision?: bigint;
 }
 
 export interface AccessTokenVerifier {

@@ -9,6 +9,8 @@ import type { ExistingUser } from './users.js';
 export interface TokenCaller {
   user: ExistingUser;
   streamId: string;
+  /** The user's stream revision as read with the token. */
+  revision?: bigint;
   caller: ClientCaller;
   /** The request's context with the user as the actor of what the call writes. */
   context: RequestContext;
@@ -24,6 +26,12 @@ export class TokenCallers {
   async resolve(accessToken: string | undefined, context: RequestContext): Promise<TokenCaller> {
     const owner = await this.tokens.verify(accessToken);
     const caller = await this.clients.caller(owner.clientId, owner.poolId);
-    return { user: owner.user, streamId: owner.streamId, caller, context: { ...context, actor: { kind: 'user', id: owner.user.sub } } };
+    return {
+      user: owner.user,
+      streamId: owner.streamId,
+      ...(owner.revision !== undefined ? { revision: owner.revision } : {}),
+      caller,
+      context: { ...context, actor: { kind: 'user', id: owner.user.sub } },
+    };
   }
 }

@@ -16,7 +16,7 @@ export interface ResolvedUser {
   /** The app client of a token call (its Read/WriteAttributes apply); none for admin calls. */
   caller?: ClientCaller;
   context: RequestContext;
-  /** The user's stream revision as read (admin targets; REST's ETag). */
+  /** The user's stream revision as read (REST's ETag). */
   revision?: bigint;
 }
 
@@ -32,7 +32,15 @@ export class UserTargets {
   async resolve(target: UserTarget, context: RequestContext): Promise<ResolvedUser> {
     if ('accessToken' in target) {
       const t = await this.tokens.resolve(target.accessToken, context);
-      return { pool: t.caller.pool, user: t.user, streamId: t.streamId, byAdmin: false, caller: t.caller, context: t.context };
+      return {
+        pool: t.caller.pool,
+        user: t.user,
+        streamId: t.streamId,
+        byAdmin: false,
+        caller: t.caller,
+        context: t.context,
+        ...(t.revision !== undefined ? { revision: t.revision } : {}),
+      };
     }
     const pool = await this.pools.load(target.poolId);
     const { user, streamId, revision } = await this.users.byName(pool, target.username);

@@ -78,7 +78,17 @@ describe('REST sign-in and self-service', () => {
     const tokens = await signedInUser(app.url, pool.poolId, pool.clientId, 'ivy');
     const me = bearer(tokens.accessToken);
     expect((await call(app.url, 'GET', '/v1/me', undefined, me)).body).toMatchObject({ username: 'ivy', attributes: { email: 'ivy@rest.test' } });
-    expect((await call(app.url, 'PATCH', '/v1/me', { attributes: { name: 'Ivy' } }, me)).status).toBe(200);
+    // The user's ETag, as the admin route answers it; a stale If-Match writes nothing.
+    const before = await call(app.url, 'GET', '/v1/me', undefined, me);
+    const etag = before.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    expect((await call(app.url, 'PATCH', '/v1/me', { attributes: { name: 'Ivy' } }, { ...me, 'if-match': etag })).status).toBe(200);
+    const after = await call(app.url, 'GET', '/v1/me', undefined, me);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const stale = await call(app.url, 'PATCH', '/v1/me', { attributes: { name: 'Stale' } }, { ...me, 'if-match': etag });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ status: 412, code: 'PreconditionFailedException' });
+    expect((await call(app.url, 'GET', '/v1/me', undefined, me)).body.attributes.name).toBe('Ivy');
     expect((await call(app.url, 'DELETE', '/v1/me/attributes?names=name', undefined, me)).status).toBe(204);
     expect((await call(app.url, 'GET', '/v1/me', undefined, me)).body.attributes.name).toBeUndefined();
     expect((await call(app.url, 'POST', '/v1/me/password', { previousPassword: PASSWORD, proposedPassword: 'Brand-New-Horse-3' }, me)).status).toBe(204);

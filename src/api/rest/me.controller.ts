@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { RequestContext } from '../../shared/request-context.js';
 import { GetUserAttributeVerificationCodeCommand, VerifyUserAttributeCommand } from '../../user-pools/commands/attribute-verification.js';
@@ -6,7 +6,8 @@ import { ChangePasswordCommand } from '../../user-pools/commands/passwords.js';
 import { DeleteUserAttributesCommand, UpdateUserAttributesCommand } from '../../user-pools/commands/user-attributes.js';
 import { UserLifecycleCommand } from '../../user-pools/commands/user-lifecycle.js';
 import { GetUserQuery } from '../../user-pools/queries/get-user.js';
-import { BearerToken } from './conditional.js';
+import type { FastifyReply } from 'fastify';
+import { BearerToken, IfMatch, withEtag } from './conditional.js';
 import { deliveryOut, userOut } from './presenters.js';
 import { Ctx } from './request-context.js';
 import { attributeNameParam, attributeNamesQuery, changePasswordBody, contactParam, updateAttributesBody, verifyAttributeBody } from './schemas.js';
@@ -24,17 +25,27 @@ export class MeController {
     private readonly queries: QueryBus,
   ) {}
 
+  /** The user, with the user's revision as ETag (the same as the admin route's). */
   @Get()
-  async get(@BearerToken() accessToken: string, @Ctx() ctx: RequestContext) {
+  async get(@BearerToken() accessToken: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queries.execute(new GetUserQuery({ target: { accessToken } }, ctx));
-    return userOut(view.user, view.attributes);
+    return withEtag(reply, view.revision, userOut(view.user, view.attributes));
   }
 
+  /** UpdateUserAttributes; If-Match makes it conditional on the user's revision (stale: 412, nothing written). */
   @Patch()
-  async update(@BearerToken() accessToken: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+  async update(@BearerToken() accessToken: string, @Body() body: unknown, @IfMatch() expectedRevision: bigint | undefined, @Ctx() ctx: RequestContext) {
     const input = parse(updateAttributesBody, body);
     const sent = await this.commands.execute(
-      new UpdateUserAttributesCommand({ target: { accessToken }, attributes: input.attributes, clientMetadata: input.clientMetadata }, ctx),
+      new UpdateUserAttributesCommand(
+        {
+          target: { accessToken },
+          attributes: input.attributes,
+          clientMetadata: input.clientMetadata,
+          ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+        },
+        ctx,
+      ),
     );
     return { codeDeliveryDetails: sent.map(deliveryOut) };
   }

@@ -307,11 +307,18 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
     post: { summary: 'Revoke a refresh token (and the tokens issued from it)', auth: 'public', body: s.revokeBody, ok: done, errors: [403, 404] },
   },
   '/v1/me': {
-    get: { summary: 'The access token’s user (attributes the app client may read)', auth: 'user', ok: [200, 'The user', s.userResponse], errors: [403] },
+    get: {
+      summary: 'The access token’s user (attributes the app client may read)',
+      auth: 'user',
+      ok: [200, 'The user', s.userResponse],
+      errors: [403],
+      etag: true,
+    },
     patch: {
       summary: 'Set own attributes',
       auth: 'user',
       body: s.updateAttributesBody,
+      ifMatch: true,
       ok: [200, 'Codes sent for changed contacts', s.deliveryListResponse],
       errors: [403],
     },
