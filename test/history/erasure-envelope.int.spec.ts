@@ -182,6 +182,20 @@ describe.each(backends)('personal-data envelope on %s', (_name, open) => {
     await keys.stop();
   });
 
+  test('cached keys hold only their own 32 bytes, not a slab of the shared Buffer pool each (100,000 cached keys held 722 MiB)', async () => {
+    const keys = await DataKeys.open(backend.db, secrets);
+    const subjects = Array.from({ length: 5 }, () => `${poolId}/${randomUUID()}`);
+    const written = await Promise.all(subjects.map((s) => keys.forWrite(s)));
+    const reader = await DataKeys.open(backend.db, secrets);
+    const read = await reader.forRead(subjects);
+    for (const key of [...written, ...read.values()]) {
+      expect(key?.length).toBe(32);
+      expect(key?.buffer.byteLength).toBe(32);
+    }
+    await keys.stop();
+    await reader.stop();
+  });
+
   test("a family's later events (a rotation's address) are sealed under the user who started it, even by another process", async () => {
     const sub = randomUUID();
     const { family } = await signUp(sub, 'rot@envelope.test');
