@@ -79,6 +79,44 @@ export class DataKeys {
     return key;
   }
 
+  /**
+   * Keys for the writes of many subjects at once (a user import's batch of 500 new users): one
+   * statement creates the missing ones and finds those that exist, instead of one `forWrite` round
+   * trip each. A subject another writer is creating at the same moment is not in that statement's
+   * snapshot; it is looked up again on its own.
+   */
+  async forWriteMany(subjects: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const out = new Map<string, Buffer | null>();
+    const missing: string[] = [];
+    for (const s of new Set(subjects)) {
+      const hit = this.fresh(s);
+      if (hit === undefined) missing.push(s);
+      else out.set(s, hit);
+    }
+    if (missing.length === 0) return out;
+    const generation = this.generation;
+    const r = await this.db.queryPrepared<{ subject: string; wrapped: string | null }>(
+      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(subject, wrapped)),
+            made AS (
+              INSERT INTO ${DATA_KEYS_TABLE} (subject, wrapped) SELECT subject, wrapped FROM input
+              ON CONFLICT (subject) DO NOTHING RETURNING subject, wrapped
+            )
+       SELECT subject, wrapped FROM made
+       UNION ALL SELECT k.subject, k.wrapped FROM ${DATA_KEYS_TABLE} k JOIN input USING (subject)`,
+      [missing, missing.map((s) => this.wrap(s, randomBytes(32)))],
+    );
+    const found = new Map(r.rows.map((row) => [row.subject, row.wrapped]));
+    await Promise.all(
+      missing.map(async (s) => {
+        if (!found.has(s)) return out.set(s, await this.forWrite(s));
+        const key = this.unwrap(s, found.get(s) ?? null);
+        this.keep(s, key, generation);
+        out.set(s, key);
+      }),
+    );
+    return out;
+  }
+
   /** Keys for reads, one statement for all the subjects not cached; null: erased or unknown. */
   async forRead(subjects: Iterable<string>): Promise<Map<string, Buffer | null>> {
     const out = new Map<string, Buffer | null>();

@@ -119,6 +119,7 @@ export class PersonalDataEnvelope implements EventStore {
   }
 
   async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    this.prefetchKeys(writes);
     const sealed = await Promise.all(writes.map(async (w) => ({ ...w, events: await this.seal(w.streamId, w.events) })));
     return this.inner.appendMany(sealed);
   }
@@ -187,6 +188,32 @@ export class PersonalDataEnvelope implements EventStore {
       const p = e.metadata.personal as PersonalEnvelope | undefined;
       return p ? openEvent(e, p, keys.get(p.s) ?? null, this.opened) : e;
     });
+  }
+
+  /**
+   * The keys of the several people an appendMany writes for (a user import's batch), looked up in
+   * one statement and left where `keyForWrite` finds them. A family's subject, which may need a
+   * read, is left to `keyForWrite`.
+   */
+  private prefetchKeys(writes: readonly StreamWrite[]): void {
+    const subjects = new Set<string>();
+    for (const w of writes) {
+      for (const event of w.events) {
+        if (!personalFieldsOf(event)) continue;
+        const subject = subjectOfData(event.data) ?? subjectOfStream(w.streamId);
+        if (subject && !this.writing.has(subject)) subjects.add(subject);
+      }
+    }
+    if (subjects.size < 2) return;
+    const batch = this.keys.forWriteMany([...subjects]);
+    for (const subject of subjects) {
+      const lookup = batch
+        .then((keys) => (keys.has(subject) ? (keys.get(subject) ?? null) : this.keys.forWrite(subject)))
+        .finally(() => this.writing.delete(subject));
+      // A failed batch fails the seal that awaits it; one no seal reaches is not an unhandled rejection.
+      lookup.catch(() => undefined);
+      this.writing.set(subject, lookup);
+    }
   }
 
   private keyForWrite(subject: string): Promise<Buffer | null> {

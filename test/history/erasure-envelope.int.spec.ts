@@ -182,6 +182,47 @@ describe.each(backends)('personal-data envelope on %s', (_name, open) => {
     await keys.stop();
   });
 
+  test("an appendMany for many people (an import's batch) makes their keys in one statement; an existing key is kept, an erased one seals nothing", async () => {
+    const keys = await DataKeys.open(backend.db, secrets);
+    const single: string[] = [];
+    const batches: string[][] = [];
+    const forWrite = keys.forWrite.bind(keys);
+    const forWriteMany = keys.forWriteMany.bind(keys);
+    keys.forWrite = (subject) => (single.push(subject), forWrite(subject));
+    keys.forWriteMany = (subjects) => (batches.push([...subjects]), forWriteMany(subjects));
+    const envelope = new PersonalDataEnvelope(await SqlEventStore.open(backend.db), keys);
+    const subs = Array.from({ length: 40 }, () => randomUUID());
+    // One of them already has a key (written by another process), one was erased.
+    const other = await DataKeys.open(backend.db, secrets);
+    const existing = await other.forWrite(`${poolId}/${subs[0]}`);
+    await other.erase(`${poolId}/${subs[1]}`);
+    await other.stop();
+    await envelope.appendMany(
+      subs.map((sub, i) => ({
+        streamId: `user-${poolId}-${sub}`,
+        events: [testEvent('UserImported', { poolId, sub, username: `imported-${i}`, attributes: { email: `i${i}@example.test` } })],
+        options: { expectedRevision: 'no_stream' as const },
+      })),
+    );
+    expect(batches).toHaveLength(1);
+    expect(batches[0].sort()).toEqual(subs.map((sub) => `${poolId}/${sub}`).sort());
+    expect(single).toEqual([]);
+    const rows = await backend.db.query<{ subject: string; wrapped: string | null }>(
+      `SELECT subject, wrapped FROM es_data_keys WHERE subject = ANY($1::text[])`,
+      [subs.map((sub) => `${poolId}/${sub}`)],
+    );
+    expect(rows.rows).toHaveLength(40);
+    expect(rows.rows.filter((r) => r.wrapped === null).map((r) => r.subject)).toEqual([`${poolId}/${subs[1]}`]);
+    expect((await keys.forWriteMany([`${poolId}/${subs[0]}`])).get(`${poolId}/${subs[0]}`)?.equals(existing!)).toBe(true);
+    // Everyone else reads back in clear through another process; the erased person's data never was stored.
+    const reader = new PersonalDataEnvelope(await SqlEventStore.open(backend.db), await DataKeys.open(backend.db, secrets));
+    const names = await Promise.all(subs.map(async (sub) => ((await reader.readStream(`user-${poolId}-${sub}`))[0].data as { username: string }).username));
+    expect(names.filter((n, i) => n === `imported-${i}`)).toHaveLength(39);
+    expect(JSON.stringify(await raw(`user-${poolId}-${subs[1]}`))).not.toContain('i1@example.test');
+    await reader.keys.stop();
+    await keys.stop();
+  });
+
   test('cached keys hold only their own 32 bytes, not a slab of the shared Buffer pool each (100,000 cached keys held 722 MiB)', async () => {
     const keys = await DataKeys.open(backend.db, secrets);
     const subjects = Array.from({ length: 5 }, () => `${poolId}/${randomUUID()}`);
