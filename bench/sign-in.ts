@@ -575,7 +575,7 @@ ${runs.map((r) => `- ${r.label}: ${r.storage}`).join('\n')}${scaleNote()}
 - The real app (\`createPlatform\` + \`createServer\`, LOG_LEVEL silent, projections in-process) in this process on a
   loopback port; one pool, one app client (ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH, no secret, no rotation),
   ${USERS} users made CONFIRMED through the SDK with AdminCreateUser + AdminSetUserPassword(Permanent) (${seeds}).
-- Clients: ${CLIENTS} closed loops sending unsigned \`InitiateAuth\` over keep-alive HTTP/1.1 (node:http, no SDK), users
+- Clients: ${CLIENTS} closed loops sending unsigned \`InitiateAuth\` over keep-alive HTTP/1.1 (node:http, no SDK), each call from one of ${CLIENTS} loopback addresses in turn (127.0.1.1–${CLIENTS}: from one address the sign-in guard admits at most 20 guesses in flight), users
   taken round-robin; each operation checks it got tokens. ${MEASURE_MS / 1000} s measured per operation in ${ROUNDS} rounds that
   alternate with the reference (${FIRST_WARMUP_MS / 1000} s warm-up before the first round, ${ROUND_WARMUP_MS / 1000} s before later ones).
   The clients share this process's event loop with the server, so their own work (part of the HTTP floor below) counts against the rates.

