@@ -24,7 +24,8 @@ import { eventDigest } from './event-hash.js';
 
 const NOTIFY_CHANNEL = 'es_appended';
 
-interface EventRow {
+/** An es_events row as the store's reads select it (positions and revision as text). */
+export interface EventRow {
   pos: string;
   txid: string;
   stream_id: string;
@@ -313,7 +314,7 @@ function parseNotice(payload: string): AppendNotice | undefined {
   }
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
+export function toRecorded(row: EventRow): RecordedEvent {
   return {
     streamId: row.stream_id,
     revision: BigInt(row.rev),

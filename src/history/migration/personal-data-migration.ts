@@ -4,10 +4,10 @@ import type { Secrets } from '../../crypto/secrets.js';
 import type { SqlDatabase, SqlExecutor } from '../../db/sql.js';
 import { DataKeys } from '../../event-store/data-keys.js';
 import { chainHash, eventDigest, GENESIS_HEX } from '../../event-store/event-hash.js';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../event-store/event-store.port.js';
+import type { NewEvent } from '../../event-store/event-store.port.js';
 import { PersonalDataEnvelope } from '../../event-store/personal-data-envelope.js';
 import { comparePositions, parsePosition } from '../../event-store/positions.js';
-import { SqlEventStore } from '../../event-store/sql-event-store.js';
+import { type EventRow, SqlEventStore, toRecorded } from '../../event-store/sql-event-store.js';
 import { PERSONAL_DATA_FIELDS, PERSONAL_METADATA_FIELDS } from '../../events/personal-data.js';
 import { applyCheckpoints, CHECKPOINTS_TABLE, OPEN_LEAVES_TABLE, readCheckpoints, setupCheckpoints } from '../log-checkpoints.js';
 import { writeLogExport } from '../verify/export-file.js';
@@ -74,15 +74,7 @@ export interface MigrationOptions {
 
 export type MigrationOutcome = { migrated: false; reason: string } | { migrated: true; record: RewriteRecord };
 
-interface Row {
-  pos: string;
-  txid: string;
-  stream_id: string;
-  rev: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-}
+type Row = EventRow;
 
 export class MigrationRefusedError extends Error {}
 
@@ -170,7 +162,7 @@ export async function migratePersonalData(db: SqlDatabase, secrets: Secrets, opt
         await tx.query(`DELETE FROM ${CHECKPOINTS_TABLE}`);
         const newRoot = new LogRoot();
         for await (const page of pages(tx)) {
-          const events = page.map(recorded);
+          const events = page.map(toRecorded);
           for (const e of events) newRoot.add({ ...e, metadata: e.metadata as unknown as Record<string, unknown> });
           const within = covered ? events.filter((e) => comparePositions(e.position, covered) <= 0) : [];
           if (within.length > 0) await applyCheckpoints(tx, within);
@@ -265,17 +257,6 @@ async function rechain(tx: SqlExecutor, streamIds: string[]): Promise<void> {
        FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, p, h) WHERE s.stream_id = u.s`,
     [ids, ids.map((id) => heads.get(id)!.prev), ids.map((id) => heads.get(id)!.head)],
   );
-}
-
-function recorded(row: Row): RecordedEvent {
-  return {
-    streamId: row.stream_id,
-    revision: BigInt(row.rev),
-    position: { commit: BigInt(row.txid), prepare: BigInt(row.pos) },
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-  };
 }
 
 function state(root: string, checkpoints: Awaited<ReturnType<typeof readCheckpoints>>): LogState {
